@@ -1,0 +1,152 @@
+//! Compares the spec with an OpenAPI description of Helix (such as the shared
+//! reference): which operations are missing, and where method, path, auth
+//! class, scopes or required parameters differ.
+
+use crate::model::Model;
+use crate::spec::Auth;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub total: usize,
+    pub covered: usize,
+    pub missing: Vec<String>,
+    pub differences: Vec<String>,
+    /// Endpoints in the spec that the OpenAPI file does not have.
+    pub extra: Vec<String>,
+}
+
+impl Report {
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty() && self.differences.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        writeln!(f, "covered {} of {} operations", self.covered, self.total)?;
+        for (title, list) in [("missing", &self.missing), ("differences", &self.differences), ("not in the OpenAPI file", &self.extra)] {
+            if !list.is_empty() {
+                writeln!(f, "{title} ({}):", list.len())?;
+                for item in list {
+                    writeln!(f, "  - {item}")?;
+                }
+            }
+        }
+        if self.is_complete() {
+            writeln!(f, "no difference")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn run(model: &Model, openapi: &Path) -> Result<Report, String> {
+    let text = std::fs::read_to_string(openapi).map_err(|e| format!("cannot read {}: {e}", openapi.display()))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", openapi.display()))?;
+    Ok(compare(model, &doc))
+}
+
+/// One operation as the OpenAPI file describes it.
+struct Operation {
+    name: String,
+    method: String,
+    path: String,
+    auth: Option<Auth>,
+    scopes: BTreeSet<String>,
+    required: BTreeSet<String>,
+}
+
+fn operations(doc: &Value) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return ops };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            let name = op
+                .pointer("/externalDocs/description")
+                .and_then(Value::as_str)
+                .or_else(|| op.get("summary").and_then(Value::as_str))
+                .unwrap_or(path)
+                .to_owned();
+            let mut schemes = BTreeSet::new();
+            let mut scopes = BTreeSet::new();
+            for req in op.get("security").and_then(Value::as_array).into_iter().flatten() {
+                for (scheme, s) in req.as_object().into_iter().flatten() {
+                    schemes.insert(scheme.clone());
+                    for scope in s.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                        scopes.insert(scope.to_owned());
+                    }
+                }
+            }
+            let user = schemes.iter().any(|s| s.contains("user") || s.contains("User"));
+            let app = schemes.iter().any(|s| s.contains("app") || s.contains("App"));
+            let auth = match (user, app) {
+                (true, true) => Some(Auth::Either),
+                (true, false) => Some(Auth::User),
+                (false, true) => Some(Auth::App),
+                (false, false) => None,
+            };
+            let required = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|p| p.get("required").and_then(Value::as_bool) == Some(true))
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+            ops.push(Operation { name, method: method.to_uppercase(), path: path.clone(), auth, scopes, required });
+        }
+    }
+    ops
+}
+
+pub fn compare(model: &Model, doc: &Value) -> Report {
+    let ops = operations(doc);
+    let mut report = Report { total: ops.len(), ..Report::default() };
+    let mut matched = BTreeSet::new();
+    for op in &ops {
+        let Some(e) = model.endpoints.iter().find(|e| e.name.eq_ignore_ascii_case(&op.name)) else {
+            report.missing.push(format!("{} ({} {})", op.name, op.method, op.path));
+            continue;
+        };
+        matched.insert(e.name.clone());
+        report.covered += 1;
+        let mut diff = |what: &str, ours: String, theirs: String| {
+            if ours != theirs {
+                report.differences.push(format!("{}: {what} is {ours} here, {theirs} in the OpenAPI file", e.name));
+            }
+        };
+        diff("method", format!("{:?}", e.method), op.method.clone());
+        diff("path", e.path.clone(), op.path.clone());
+        if let Some(auth) = op.auth {
+            diff("auth", format!("{:?}", e.auth).to_lowercase(), format!("{auth:?}").to_lowercase());
+        }
+        let ours: BTreeSet<String> = e.scopes_all.iter().chain(&e.scopes_any).cloned().collect();
+        if op.auth.is_some() {
+            diff("scopes", join(&ours), join(&op.scopes));
+        }
+        let ours_req: BTreeSet<String> =
+            e.params.iter().filter(|p| p.required && p.location != crate::model::Location::Body).map(|p| p.name.clone()).collect();
+        diff("required parameters", join(&ours_req), join(&op.required));
+    }
+    for e in &model.endpoints {
+        if !matched.contains(&e.name) {
+            report.extra.push(e.name.clone());
+        }
+    }
+    report
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    if set.is_empty() {
+        "(none)".into()
+    } else {
+        set.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
+}

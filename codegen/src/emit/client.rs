@@ -1,0 +1,228 @@
+//! The library's generated half: response types, request types with their
+//! builder setters, one method per endpoint on `Helix<T>`, and the meta table.
+
+use super::{doc, endpoint_doc, ident, param_doc, param_type, rust_type, type_ident};
+use crate::model::{Endpoint, Model, Param, TypeDef};
+use crate::typeexpr::{Prim, TypeExpr};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole `endpoints.rs` of ttv-helix.
+pub fn library(model: &Model) -> String {
+    let types = model.types.iter().map(type_def);
+    let requests = model.endpoints.iter().enumerate().map(|(i, e)| request(i, e));
+    let methods = model.endpoints.iter().map(method);
+    let setters = model.endpoints.iter().map(setters);
+    let meta = super::meta::table(model);
+    super::render(quote! {
+        /// Response and body types from the spec's `types` section.
+        pub mod types {
+            use serde::{Deserialize, Serialize};
+            #(#types)*
+        }
+
+        /// One request type per endpoint: its query, path and body parameters.
+        pub mod requests {
+            use serde::{Deserialize, Serialize};
+            #(#requests)*
+        }
+
+        impl<T: crate::TokenKind> crate::Helix<T> {
+            #(#methods)*
+        }
+
+        #(#setters)*
+
+        #meta
+    })
+}
+
+fn type_def(t: &TypeDef) -> TokenStream {
+    let name = type_ident(&t.name);
+    let type_doc = doc(if t.summary.is_empty() { &t.name } else { &t.summary });
+    let fields = t.fields.iter().map(|f| {
+        let field = ident(&f.field);
+        let ty = rust_type(&f.ty);
+        let rename = (f.field != f.name).then(|| {
+            let n = &f.name;
+            quote!(#[serde(rename = #n)])
+        });
+        let skip = f.ty.is_optional().then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+        let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
+        if f.deprecated {
+            text.push_str("\n\nDeprecated by Twitch; `None` once it is gone.");
+        }
+        let doc = doc(&text);
+        quote! {
+            #doc
+            #rename
+            #skip
+            pub #field: #ty,
+        }
+    });
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct #name {
+            #(#fields)*
+            /// Fields Twitch sent that the spec does not name yet, kept as sent.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+    }
+}
+
+fn request(index: usize, e: &Endpoint) -> TokenStream {
+    let name = type_ident(&e.type_name);
+    let request_doc = doc(&format!("Parameters of **{}**.\n\n{}", e.name, endpoint_doc(e)));
+    let fields = e.params.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = param_type(p);
+        let rename = (p.field != p.name).then(|| {
+            let n = &p.name;
+            quote!(#[serde(rename = #n)])
+        });
+        let serde = if p.ty.is_list() {
+            quote!(#[serde(default, skip_serializing_if = "Vec::is_empty")])
+        } else if !p.required {
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        } else {
+            quote!()
+        };
+        let doc = doc(&param_doc(p));
+        quote! {
+            #doc
+            #rename
+            #serde
+            pub #field: #ty,
+        }
+    });
+    let item = match &e.item {
+        Some(item) => {
+            let item = type_ident(item);
+            quote!(crate::types::#item)
+        }
+        None => quote!(crate::NoContent),
+    };
+    let auth = super::auth_marker(e.auth);
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
+    quote! {
+        #request_doc
+        #deprecated
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #[allow(deprecated)]
+        impl crate::Endpoint for #name {
+            type Item = #item;
+            type Auth = #auth;
+            fn meta() -> &'static crate::meta::EndpointMeta {
+                &crate::ENDPOINTS[#index]
+            }
+        }
+    }
+}
+
+/// How a value of this type is taken as a function argument.
+fn arg_type(ty: &TypeExpr) -> TokenStream {
+    match ty.required() {
+        TypeExpr::Prim(Prim::String | Prim::DateTime) => quote!(impl Into<String>),
+        TypeExpr::List(inner) => {
+            let item = arg_type(inner);
+            quote!(impl IntoIterator<Item = #item>)
+        }
+        other => rust_type(other),
+    }
+}
+
+/// Converts the argument `v` of [`arg_type`] into the field's value.
+fn arg_convert(ty: &TypeExpr, v: &proc_macro2::Ident) -> TokenStream {
+    match ty.required() {
+        TypeExpr::Prim(Prim::String | Prim::DateTime) => quote!(#v.into()),
+        TypeExpr::List(inner) => match inner.required() {
+            TypeExpr::Prim(Prim::String | Prim::DateTime) => quote!(#v.into_iter().map(Into::into).collect()),
+            _ => quote!(#v.into_iter().collect()),
+        },
+        _ => quote!(#v),
+    }
+}
+
+fn assign(p: &Param, v: &proc_macro2::Ident) -> TokenStream {
+    let convert = arg_convert(&p.ty, v);
+    if p.required || p.ty.is_list() {
+        convert
+    } else {
+        quote!(Some(#convert))
+    }
+}
+
+fn method(e: &Endpoint) -> TokenStream {
+    let name = ident(&e.method_name);
+    let request = type_ident(&e.type_name);
+    let auth = super::auth_marker(e.auth);
+    let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let a = ident(&p.field);
+        let ty = arg_type(&p.ty);
+        quote!(#a: #ty)
+    });
+    let inits = required.iter().map(|p| {
+        let f = ident(&p.field);
+        let value = assign(p, &f);
+        quote!(#f: #value)
+    });
+    let mut doc = format!("**{}**: {}", e.name, endpoint_doc(e));
+    if !required.is_empty() {
+        doc.push_str("\n\nRequired: ");
+        doc.push_str(&required.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", "));
+        doc.push('.');
+    }
+    let doc = super::doc(&doc);
+    let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
+    quote! {
+        #doc
+        #deprecated
+        #[allow(deprecated)]
+        pub fn #name(&self, #(#args),*) -> crate::Call<'_, T, crate::requests::#request>
+        where
+            T: crate::Permits<#auth>,
+        {
+            crate::Call::new(self, crate::requests::#request {
+                #(#inits,)*
+                ..Default::default()
+            })
+        }
+    }
+}
+
+fn setters(e: &Endpoint) -> TokenStream {
+    let request = type_ident(&e.type_name);
+    let optional: Vec<&Param> = e.params.iter().filter(|p| !p.required).collect();
+    if optional.is_empty() {
+        return quote!();
+    }
+    let fns = optional.iter().map(|p| {
+        let f = ident(&p.field);
+        let ty = arg_type(&p.ty);
+        let v = quote::format_ident!("value");
+        let value = assign(p, &v);
+        let doc = doc(&param_doc(p));
+        quote! {
+            #doc
+            pub fn #f(mut self, value: #ty) -> Self {
+                self.request.#f = #value;
+                self
+            }
+        }
+    });
+    quote! {
+        #[allow(deprecated)]
+        impl<T: crate::TokenKind> crate::Call<'_, T, crate::requests::#request> {
+            #(#fns)*
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The checked model (IR) every emitter reads. Built only by [`crate::validate`],
+//! so emitters can trust it: names are unique, types resolve, groups name real params.
+
+use crate::spec::{Auth, Method};
+use crate::typeexpr::TypeExpr;
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub endpoints: Vec<Endpoint>,
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The reference's name, e.g. "Get Users".
+    pub name: String,
+    /// snake_case method name, e.g. `get_users`.
+    pub method_name: String,
+    /// PascalCase request type name, e.g. `GetUsers`.
+    pub type_name: String,
+    /// kebab-case CLI verb, e.g. `get-users`.
+    pub verb: String,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub doc_url: String,
+    pub method: Method,
+    pub path: String,
+    pub auth: Auth,
+    pub scopes_all: Vec<String>,
+    pub scopes_any: Vec<String>,
+    pub scopes_optional: Vec<String>,
+    /// Query and path parameters first, then body fields, each in spec order.
+    pub params: Vec<Param>,
+    pub one_of: Vec<Vec<String>>,
+    pub at_least_one_of: Vec<Vec<String>>,
+    pub max_total: Option<(Vec<String>, u32)>,
+    /// `None` for 204 No Content.
+    pub item: Option<String>,
+    pub paginated: bool,
+    pub deprecated: bool,
+    pub mock_source: Option<String>,
+    pub mock_filters: Vec<(String, MockFilter)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Query,
+    Path,
+    Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The API's name.
+    pub name: String,
+    /// The Rust field name (snake_case, keywords escaped by the emitter).
+    pub field: String,
+    pub location: Location,
+    pub ty: TypeExpr,
+    pub required: bool,
+    pub max: Option<u32>,
+    pub range: Option<(i64, i64)>,
+    pub summary: String,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MockFilter {
+    Eq(String),
+    Contains(String),
+    Flag(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub summary: String,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The JSON name.
+    pub name: String,
+    /// The Rust field name.
+    pub field: String,
+    pub ty: TypeExpr,
+    pub summary: String,
+    pub deprecated: bool,
+}
+
+pub const DOC_BASE: &str = "https://dev.twitch.tv/docs/api/reference";

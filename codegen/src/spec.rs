@@ -1,0 +1,183 @@
+//! The YAML format as written by people: parsed strictly (unknown keys are errors),
+//! checked and lowered into the [`crate::model`] by [`crate::validate`].
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    pub version: u32,
+    pub endpoints: Vec<EndpointSpec>,
+    #[serde(default)]
+    pub types: IndexMap<String, TypeSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    App,
+    User,
+    Either,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    pub name: String,
+    pub summary: String,
+    pub doc: String,
+    pub method: Method,
+    pub path: String,
+    pub auth: Auth,
+    #[serde(default, deserialize_with = "scopes")]
+    pub scopes: ScopesSpec,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default, deserialize_with = "field_map")]
+    pub params: IndexMap<String, FieldSpec>,
+    #[serde(default)]
+    pub one_of: Vec<Vec<String>>,
+    #[serde(default)]
+    pub at_least_one_of: Vec<Vec<String>>,
+    #[serde(default)]
+    pub max_total: Option<MaxTotalSpec>,
+    #[serde(default, deserialize_with = "field_map")]
+    pub body: IndexMap<String, FieldSpec>,
+    #[serde(default)]
+    pub response: ResponseSpec,
+    #[serde(default)]
+    pub mock: Option<MockSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopesSpec {
+    #[serde(default)]
+    pub all: Vec<String>,
+    #[serde(default)]
+    pub any: Vec<String>,
+    #[serde(default)]
+    pub optional: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaxTotalSpec {
+    pub params: Vec<String>,
+    pub max: u32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub paginated: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MockSpec {
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub filters: IndexMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(deserialize_with = "field_map")]
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum In {
+    Query,
+    Path,
+}
+
+/// A parameter, body field or response field. In YAML either just its type
+/// (`login: string`) or this long form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub max: Option<u32>,
+    #[serde(default)]
+    pub range: Option<[i64; 2]>,
+    #[serde(default, rename = "in")]
+    pub location: Option<In>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// `name: type` or `name: {type: ..., ...}`; the long form keeps serde's exact error.
+struct AnyField(FieldSpec);
+
+impl<'de> Deserialize<'de> for AnyField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type such as `string` or a map with `type`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AnyField, E> {
+                Ok(AnyField(FieldSpec { ty: v.to_owned(), ..FieldSpec::default() }))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AnyField, A::Error> {
+                FieldSpec::deserialize(de::value::MapAccessDeserializer::new(map)).map(AnyField)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn field_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, FieldSpec>, D::Error> {
+    let map: IndexMap<String, AnyField> = Deserialize::deserialize(d)?;
+    Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
+/// `scopes: [a, b]` (all of them) or `scopes: {all, any, optional}`.
+fn scopes<'de, D: Deserializer<'de>>(d: D) -> Result<ScopesSpec, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = ScopesSpec;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of scopes or a map with `all`, `any`, `optional`")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ScopesSpec, A::Error> {
+            let all = Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+            Ok(ScopesSpec { all, ..ScopesSpec::default() })
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ScopesSpec, A::Error> {
+            ScopesSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(V)
+}

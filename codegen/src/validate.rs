@@ -1,0 +1,303 @@
+//! Turns the parsed spec into the model, collecting every mistake with its place.
+
+use crate::error::{SpecError, SpecErrors};
+use crate::model::{self, Endpoint, Field, Location, MockFilter, Model, Param, TypeDef};
+use crate::spec::{Auth, EndpointSpec, FieldSpec, In, SpecFile};
+use crate::typeexpr::{Prim, TypeExpr};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Twitch never pages more than 100 items at once.
+const FIRST_CEILING: i64 = 100;
+const MOCK_SOURCES: &[&str] = &["users", "channels", "streams", "games", "follows"];
+
+/// Parses YAML text and validates it.
+pub fn load_str(text: &str) -> Result<Model, SpecErrors> {
+    let spec: SpecFile = serde_yaml::from_str(text).map_err(|e| {
+        let at = e.location().map(|l| format!(" (line {}, column {})", l.line(), l.column())).unwrap_or_default();
+        SpecErrors::single("", "", format!("{e}{at}"))
+    })?;
+    validate(&spec)
+}
+
+struct Check {
+    errors: Vec<SpecError>,
+}
+
+impl Check {
+    fn err(&mut self, place: &str, key: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(SpecError { place: place.to_owned(), key: key.into(), message: message.into() });
+    }
+}
+
+pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
+    let mut c = Check { errors: Vec::new() };
+    if spec.version != 1 {
+        c.err("", "version", format!("version {} is not known; this generator reads version 1", spec.version));
+    }
+    let type_names: BTreeSet<&str> = spec.types.keys().map(String::as_str).collect();
+
+    let mut types = Vec::new();
+    for (name, t) in &spec.types {
+        let place = format!("type \"{name}\"");
+        if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
+            c.err(&place, "", "type names are PascalCase letters and digits");
+        }
+        let mut fields = Vec::new();
+        for (fname, f) in &t.fields {
+            let key = format!("fields.{fname}");
+            if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() {
+                c.err(&place, &key, "response fields take only `type`, `summary` and `deprecated`");
+            }
+            let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
+            // A deprecated field may vanish: it must decode as absent.
+            let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
+            fields.push(Field {
+                name: fname.clone(),
+                field: rust_field(fname),
+                ty,
+                summary: f.summary.clone().unwrap_or_default(),
+                deprecated: f.deprecated,
+            });
+        }
+        types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
+    }
+
+    let mut seen_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen_verbs: BTreeMap<String, String> = BTreeMap::new();
+    let mut endpoints = Vec::new();
+    for e in &spec.endpoints {
+        let place = format!("endpoint \"{}\"", e.name);
+        if let Some(prev) = seen_names.insert(e.name.to_snake_case(), e.name.clone()) {
+            c.err(&place, "name", format!("duplicate name (same method name as \"{prev}\")"));
+        }
+        let verb = e.name.to_kebab_case();
+        for v in std::iter::once(&verb).chain(&e.aliases) {
+            if let Some(prev) = seen_verbs.insert(v.clone(), e.name.clone()) {
+                c.err(&place, "aliases", format!("verb `{v}` is already taken by \"{prev}\""));
+            }
+        }
+        if let Some(ep) = endpoint(&mut c, &place, e, verb, &type_names) {
+            endpoints.push(ep);
+        }
+    }
+    if c.errors.is_empty() {
+        Ok(Model { endpoints, types })
+    } else {
+        Err(SpecErrors(c.errors))
+    }
+}
+
+fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &BTreeSet<&str>) -> Option<Endpoint> {
+    let before = c.errors.len();
+    if e.summary.trim().is_empty() || e.summary.contains('\n') {
+        c.err(place, "summary", "give a one-line summary");
+    }
+    if !e.path.starts_with('/') {
+        c.err(place, "path", "paths start with `/` (relative to the Helix base URL)");
+    }
+    if e.auth == Auth::App && !(e.scopes.all.is_empty() && e.scopes.any.is_empty() && e.scopes.optional.is_empty()) {
+        c.err(place, "scopes", "an app-only endpoint cannot require scopes: app access tokens carry none");
+    }
+
+    let mut params = Vec::new();
+    let mut names = BTreeSet::new();
+    for (name, p) in &e.params {
+        let location = match p.location.unwrap_or(In::Query) {
+            In::Query => Location::Query,
+            In::Path => Location::Path,
+        };
+        if let Some(param) = param(c, place, "params", name, p, location, types) {
+            params.push(param);
+        }
+        names.insert(name.as_str());
+    }
+    for (name, p) in &e.body {
+        if p.location.is_some() {
+            c.err(place, format!("body.{name}.in"), "body fields travel in the body; drop `in`");
+        }
+        if !names.insert(name.as_str()) {
+            c.err(place, format!("body.{name}"), "is also a query parameter; the request type would have two fields of that name");
+        }
+        if let Some(param) = param(c, place, "body", name, p, Location::Body, types) {
+            params.push(param);
+        }
+    }
+
+    // Path placeholders and `in: path` parameters must match one to one.
+    let placeholders = placeholders(&e.path);
+    for ph in &placeholders {
+        match params.iter().find(|p| &p.name == ph) {
+            Some(p) if p.location == Location::Path => {}
+            Some(_) => c.err(place, format!("params.{ph}"), format!("`{{{ph}}}` is in the path, so declare it with `in: path`")),
+            None => c.err(place, "path", format!("`{{{ph}}}` is not a declared parameter")),
+        }
+    }
+    for p in params.iter().filter(|p| p.location == Location::Path) {
+        if !placeholders.contains(&p.name) {
+            c.err(place, format!("params.{}", p.name), "declared `in: path` but the path has no such placeholder");
+        }
+    }
+
+    for (key, groups) in [("one_of", &e.one_of), ("at_least_one_of", &e.at_least_one_of)] {
+        for group in groups {
+            if group.len() < 2 {
+                c.err(place, key, "a group names at least two parameters");
+            }
+            for name in group {
+                if !names.contains(name.as_str()) {
+                    c.err(place, key, format!("`{name}` is not a declared parameter"));
+                }
+            }
+        }
+    }
+    if let Some(mt) = &e.max_total {
+        for name in &mt.params {
+            match params.iter().find(|p| &p.name == name) {
+                Some(p) if p.ty.is_list() => {}
+                Some(_) => c.err(place, "max_total", format!("`{name}` is not a list")),
+                None => c.err(place, "max_total", format!("`{name}` is not a declared parameter")),
+            }
+        }
+    }
+
+    let item = match &e.response.item {
+        Some(item) => {
+            if !types.contains(item.as_str()) {
+                c.err(place, "response.item", format!("unknown type `{item}`; declare it under `types`"));
+            }
+            Some(item.clone())
+        }
+        None => {
+            if e.response.paginated {
+                c.err(place, "response.paginated", "a response with no item cannot be paginated");
+            }
+            None
+        }
+    };
+
+    let mut mock_filters = Vec::new();
+    let mut mock_source = None;
+    if let Some(m) = &e.mock {
+        if let Some(src) = &m.source {
+            if !MOCK_SOURCES.contains(&src.as_str()) {
+                c.err(place, "mock.source", format!("unknown source `{src}`; use one of {}", MOCK_SOURCES.join(", ")));
+            }
+            mock_source = Some(src.clone());
+        }
+        for (pname, rule) in &m.filters {
+            if !names.contains(pname.as_str()) {
+                c.err(place, format!("mock.filters.{pname}"), "is not a declared parameter");
+            }
+            let filter = match rule.split_once(' ') {
+                Some(("eq", f)) => MockFilter::Eq(f.trim().into()),
+                Some(("contains", f)) => MockFilter::Contains(f.trim().into()),
+                Some(("flag", f)) => MockFilter::Flag(f.trim().into()),
+                _ => {
+                    c.err(place, format!("mock.filters.{pname}"), format!("`{rule}` is not `eq FIELD`, `contains FIELD` or `flag FIELD`"));
+                    continue;
+                }
+            };
+            mock_filters.push((pname.clone(), filter));
+        }
+    }
+
+    if c.errors.len() > before {
+        return None;
+    }
+    Some(Endpoint {
+        name: e.name.clone(),
+        method_name: e.name.to_snake_case(),
+        type_name: e.name.to_upper_camel_case(),
+        verb,
+        aliases: e.aliases.clone(),
+        summary: e.summary.trim().to_owned(),
+        doc_url: format!("{}#{}", model::DOC_BASE, e.doc),
+        method: e.method,
+        path: e.path.clone(),
+        auth: e.auth,
+        scopes_all: e.scopes.all.clone(),
+        scopes_any: e.scopes.any.clone(),
+        scopes_optional: e.scopes.optional.clone(),
+        params,
+        one_of: e.one_of.clone(),
+        at_least_one_of: e.at_least_one_of.clone(),
+        max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
+        item,
+        paginated: e.response.paginated,
+        deprecated: e.deprecated,
+        mock_source,
+        mock_filters,
+    })
+}
+
+fn param(
+    c: &mut Check,
+    place: &str,
+    section: &str,
+    name: &str,
+    p: &FieldSpec,
+    location: Location,
+    types: &BTreeSet<&str>,
+) -> Option<Param> {
+    let key = format!("{section}.{name}");
+    let ty = parse_type(c, place, &format!("{key}.type"), &p.ty, types)?;
+    if p.max.is_some() && !ty.is_list() {
+        c.err(place, format!("{key}.max"), "`max` counts list values; this parameter is not a list");
+    }
+    let range = p.range.map(|[lo, hi]| (lo, hi));
+    if let Some((lo, hi)) = range {
+        if ty.required() != &TypeExpr::Prim(Prim::Integer) {
+            c.err(place, format!("{key}.range"), "`range` applies to integer parameters only");
+        }
+        if lo > hi {
+            c.err(place, format!("{key}.range"), format!("min {lo} is above max {hi}"));
+        }
+        if name == "first" && hi > FIRST_CEILING {
+            c.err(place, format!("{key}.range"), format!("`first` max {hi} is above Helix's page ceiling of {FIRST_CEILING}"));
+        }
+    }
+    if location == Location::Path && !p.required {
+        c.err(place, format!("{key}.required"), "path parameters are always required; add `required: true`");
+    }
+    Some(Param {
+        name: name.to_owned(),
+        field: rust_field(name),
+        location,
+        ty,
+        required: p.required,
+        max: p.max,
+        range,
+        summary: p.summary.clone().unwrap_or_default(),
+        deprecated: p.deprecated,
+    })
+}
+
+fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSet<&str>) -> Option<TypeExpr> {
+    match TypeExpr::parse(text) {
+        Ok(ty) => {
+            let mut ok = true;
+            for n in ty.names() {
+                if !types.contains(n) {
+                    c.err(place, key, format!("unknown type `{n}`; declare it under `types`"));
+                    ok = false;
+                }
+            }
+            ok.then_some(ty)
+        }
+        Err(msg) => {
+            c.err(place, key, msg);
+            None
+        }
+    }
+}
+
+/// `{id}` placeholders in a path, in order.
+fn placeholders(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+/// The Rust field name for an API name (the emitter escapes keywords).
+fn rust_field(api_name: &str) -> String {
+    api_name.to_snake_case()
+}

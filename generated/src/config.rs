@@ -1,0 +1,81 @@
+//! Where the client talks to and with which credentials.
+
+use crate::secret::Secret;
+use crate::Error;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
+pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
+
+/// Settings shared by every client. Build it with [`Config::from_env`] or by hand.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub client_id: String,
+    /// Needed for app tokens (client-credentials grant); Public clients have none.
+    pub client_secret: Option<Secret>,
+    pub helix_url: String,
+    pub oauth2_url: String,
+    /// Where the app token is cached between runs; `None` keeps it in memory only.
+    pub cache_dir: Option<PathBuf>,
+    /// Total time allowed for one HTTP request.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Check the token's scopes before sending (on by default; scope tables drift).
+    pub check_scopes: bool,
+}
+
+impl Config {
+    pub fn new(client_id: impl Into<String>) -> Config {
+        Config {
+            client_id: client_id.into(),
+            client_secret: None,
+            helix_url: DEFAULT_HELIX_URL.into(),
+            oauth2_url: DEFAULT_OAUTH2_URL.into(),
+            cache_dir: default_cache_dir(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            check_scopes: true,
+        }
+    }
+
+    /// Reads `TWITCH_CLIENT_ID`, `TWITCH_CLIENT_SECRET`, `TWITCH_HELIX_URL`,
+    /// `TWITCH_OAUTH2_URL` and `TTV_CACHE_DIR`.
+    pub fn from_env() -> Result<Config, Error> {
+        let client_id = env("TWITCH_CLIENT_ID").ok_or_else(|| {
+            Error::Config(
+                "no client id: set TWITCH_CLIENT_ID to your application's Client ID \
+                 (register one at https://dev.twitch.tv/console/apps)"
+                    .into(),
+            )
+        })?;
+        let mut config = Config::new(client_id);
+        config.client_secret = env("TWITCH_CLIENT_SECRET").map(Secret::new);
+        if let Some(url) = env("TWITCH_HELIX_URL") {
+            config.helix_url = url;
+        }
+        if let Some(url) = env("TWITCH_OAUTH2_URL") {
+            config.oauth2_url = url;
+        }
+        if let Some(dir) = env("TTV_CACHE_DIR") {
+            config.cache_dir = Some(dir.into());
+        }
+        Ok(config.normalized())
+    }
+
+    /// Trims trailing slashes so paths join cleanly.
+    pub fn normalized(mut self) -> Config {
+        self.helix_url = self.helix_url.trim_end_matches('/').to_owned();
+        self.oauth2_url = self.oauth2_url.trim_end_matches('/').to_owned();
+        self
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// `~/.cache/ttv` on Linux (XDG), the platform's cache folder elsewhere.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ttv").map(|d| d.cache_dir().to_path_buf())
+}

@@ -1,0 +1,62 @@
+//! One error type for everything the client can run into. Messages say what
+//! went wrong and what to do; none of them ever contains a secret or token.
+
+/// What went wrong with a call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Credentials or settings are missing or unusable.
+    #[error("{0}")]
+    Config(String),
+
+    /// The input would be refused by Twitch, so it was not sent.
+    #[error("{endpoint}: {message}")]
+    InvalidInput { endpoint: &'static str, message: String },
+
+    /// The token lacks a scope the endpoint requires (checked before sending).
+    #[error("{endpoint} needs the scope {missing}, which this token was not granted; log in again asking for it (or turn the scope check off if Twitch's scope table changed)")]
+    MissingScope { endpoint: &'static str, missing: String },
+
+    /// The token was refused (invalid, expired, revoked, or the wrong kind).
+    #[error("{endpoint}: Twitch refused the token ({status}): {message}")]
+    Unauthorized { endpoint: String, status: u16, message: String },
+
+    /// Helix answered with an error: `{error, status, message}`.
+    #[error("{endpoint}: {status} {error}: {message}")]
+    Helix { endpoint: String, status: u16, error: String, message: String },
+
+    /// The OAuth server refused a token request.
+    #[error("Twitch's OAuth server refused the {what} ({status}): {message}")]
+    OAuth { what: &'static str, status: u16, message: String },
+
+    /// The answer did not have the documented shape.
+    #[error("{endpoint}: the response does not decode at `{path}`: {message}")]
+    Decode { endpoint: String, path: String, message: String },
+
+    /// No answer within the configured timeout.
+    #[error("{endpoint}: no answer within {seconds} s")]
+    Timeout { endpoint: String, seconds: u64 },
+
+    /// The request could not be sent or the connection broke.
+    #[error("{endpoint}: network error: {message}")]
+    Network { endpoint: String, message: String },
+}
+
+impl Error {
+    /// Builds a transport error without leaking the URL's query or any header.
+    pub(crate) fn from_reqwest(endpoint: &str, timeout: std::time::Duration, e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return Error::Timeout { endpoint: endpoint.to_owned(), seconds: timeout.as_secs() };
+        }
+        let mut causes = String::new();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            causes.push_str(": ");
+            causes.push_str(&s.to_string());
+            source = s.source();
+        }
+        let message = format!("{}{causes}", e.without_url());
+        Error::Network { endpoint: endpoint.to_owned(), message }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

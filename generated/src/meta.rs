@@ -1,0 +1,251 @@
+//! What the spec says about each endpoint, as plain data.
+//!
+//! The generator writes one [`EndpointMeta`] per endpoint into [`ENDPOINTS`];
+//! the runtime uses it to build and check requests, the CLI to build its verbs
+//! and help, and the mock server to route and enforce the same rules.
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Safe to send twice: the transport only retries these on 5xx or a dropped connection.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)
+    }
+}
+
+/// Which access token an endpoint accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthClass {
+    /// A user access token only.
+    User,
+    /// An app access token only.
+    App,
+    /// Either kind.
+    Either,
+}
+
+impl AuthClass {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AuthClass::User => "user access token",
+            AuthClass::App => "app access token",
+            AuthClass::Either => "app or user access token",
+        }
+    }
+}
+
+/// The shape of one value, for parameters, body fields and response fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    DateTime,
+    Json,
+    /// A named type from the spec, with its fields.
+    Object(&'static TypeMeta),
+    List(&'static Shape),
+    Optional(&'static Shape),
+}
+
+impl Shape {
+    /// The shape with any `Optional` wrapper removed.
+    pub fn inner(&self) -> &Shape {
+        match self {
+            Shape::Optional(s) => s.inner(),
+            s => s,
+        }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self.inner(), Shape::List(_))
+    }
+
+    /// Short human name, as shown in `--help`.
+    pub fn describe(&self) -> String {
+        match self {
+            Shape::String => "string".into(),
+            Shape::Integer => "integer".into(),
+            Shape::Number => "number".into(),
+            Shape::Boolean => "boolean".into(),
+            Shape::DateTime => "datetime".into(),
+            Shape::Json => "json".into(),
+            Shape::Object(t) => t.name.into(),
+            Shape::List(s) => format!("[{}]", s.describe()),
+            Shape::Optional(s) => format!("{}?", s.describe()),
+        }
+    }
+}
+
+/// A named type from the spec's `types` section.
+#[derive(Debug, PartialEq)]
+pub struct TypeMeta {
+    pub name: &'static str,
+    pub fields: &'static [FieldMeta],
+}
+
+/// One field of a named type.
+#[derive(Debug, PartialEq)]
+pub struct FieldMeta {
+    pub name: &'static str,
+    pub shape: Shape,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Query,
+    Path,
+    Body,
+}
+
+/// One request parameter or body field.
+#[derive(Debug, PartialEq)]
+pub struct ParamMeta {
+    /// The API's name (snake_case).
+    pub name: &'static str,
+    pub location: Location,
+    pub shape: Shape,
+    pub required: bool,
+    /// Most values a list takes in one request.
+    pub max: Option<u32>,
+    /// Inclusive bounds for an integer.
+    pub range: Option<(i64, i64)>,
+    pub summary: &'static str,
+    pub deprecated: bool,
+}
+
+/// How the mock selects items for a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockFilter {
+    /// The item's field equals one of the parameter's values.
+    Eq(&'static str),
+    /// The item's field contains the value, ignoring case.
+    Contains(&'static str),
+    /// When the parameter is `true`, the item's field must be `true`.
+    Flag(&'static str),
+}
+
+/// How the mock server answers an endpoint.
+#[derive(Debug, PartialEq)]
+pub struct MockMeta {
+    /// The data set it draws from (`users`, `channels`, `streams`, `games`, `follows`), if any.
+    pub source: Option<&'static str>,
+    pub filters: &'static [(&'static str, MockFilter)],
+}
+
+/// What the answer's `data` holds.
+#[derive(Debug, PartialEq)]
+pub enum ResponseMeta {
+    /// 204 No Content.
+    NoContent,
+    /// JSON `{"data": [...]}` of this type.
+    Data {
+        item: &'static TypeMeta,
+        paginated: bool,
+    },
+}
+
+/// Everything the spec says about one endpoint.
+#[derive(Debug, PartialEq)]
+pub struct EndpointMeta {
+    /// The reference's name, e.g. "Get Users".
+    pub name: &'static str,
+    /// The library method, e.g. `get_users`.
+    pub method_name: &'static str,
+    /// The CLI verb, e.g. `get-users`.
+    pub verb: &'static str,
+    /// Other verb spellings, e.g. `getUsers`.
+    pub aliases: &'static [&'static str],
+    pub summary: &'static str,
+    /// Full link to the reference section.
+    pub doc_url: &'static str,
+    pub http_method: HttpMethod,
+    /// Path under the Helix base URL, possibly with `{param}` placeholders.
+    pub path: &'static str,
+    pub auth: AuthClass,
+    pub scopes_all: &'static [&'static str],
+    pub scopes_any: &'static [&'static str],
+    pub scopes_optional: &'static [&'static str],
+    pub params: &'static [ParamMeta],
+    pub one_of: &'static [&'static [&'static str]],
+    pub at_least_one_of: &'static [&'static [&'static str]],
+    /// A limit shared by several list parameters (Get Users: 100 ids and logins together).
+    pub max_total: Option<(&'static [&'static str], u32)>,
+    pub response: ResponseMeta,
+    pub deprecated: bool,
+    pub mock: MockMeta,
+}
+
+impl EndpointMeta {
+    pub fn param(&self, name: &str) -> Option<&ParamMeta> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    pub fn is_paginated(&self) -> bool {
+        matches!(self.response, ResponseMeta::Data { paginated: true, .. })
+    }
+
+    /// Scopes the token lacks, in a form fit for an error message; `None` when it has enough.
+    pub fn missing_scopes(&self, granted: &[String]) -> Option<String> {
+        let has = |s: &str| granted.iter().any(|g| g == s);
+        let missing_all: Vec<&str> = self.scopes_all.iter().copied().filter(|s| !has(s)).collect();
+        let any_ok = self.scopes_any.is_empty() || self.scopes_any.iter().any(|s| has(s));
+        if missing_all.is_empty() && any_ok {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if !missing_all.is_empty() {
+            parts.push(missing_all.join(" and "));
+        }
+        if !any_ok {
+            parts.push(format!("one of {}", self.scopes_any.join(", ")));
+        }
+        Some(parts.join(", and "))
+    }
+
+    /// Every scope this endpoint can use, for login hints.
+    pub fn scope_summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.scopes_all.is_empty() {
+            parts.push(self.scopes_all.join(" + "));
+        }
+        if !self.scopes_any.is_empty() {
+            parts.push(format!("one of {}", self.scopes_any.join(" | ")));
+        }
+        if !self.scopes_optional.is_empty() {
+            parts.push(format!("optional {}", self.scopes_optional.join(", ")));
+        }
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+/// Finds an endpoint by its verb, an alias, its method name or its reference name.
+pub fn find(name: &str) -> Option<&'static EndpointMeta> {
+    crate::ENDPOINTS.iter().find(|e| {
+        e.verb == name || e.method_name == name || e.name.eq_ignore_ascii_case(name) || e.aliases.contains(&name)
+    })
+}
