@@ -6,7 +6,7 @@ use crate::model::Model;
 use crate::spec::Auth;
 use quote::quote;
 
-/// The whole `verbs.rs` of the `ttv` binary. It expects `crate::run::{Ctx, Args, Outcome, CliError}`.
+/// The whole `verbs.rs` of the `ttv` binary. It expects `crate::run::{Ctx, Outcome, CliError}` and `crate::args::Args`.
 pub fn verbs(model: &Model) -> String {
     let arms = model.endpoints.iter().map(|e| {
         let verb = &e.verb;
@@ -24,7 +24,7 @@ pub fn verbs(model: &Model) -> String {
         pub async fn dispatch(
             ctx: &crate::run::Ctx,
             verb: &str,
-            args: &crate::run::Args,
+            args: &crate::args::Args<'_>,
         ) -> Result<crate::run::Outcome, crate::run::CliError> {
             match verb {
                 #(#arms)*

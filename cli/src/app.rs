@@ -1,0 +1,208 @@
+//! The command line: global flags, one subcommand per endpoint (from the meta
+//! table), and the built-in verbs.
+
+use clap::{Arg, ArgAction, Command};
+use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
+
+pub const ABOUT: &str = "The Twitch Helix API from the shell: one verb per endpoint, JSON on stdout";
+
+pub fn command() -> Command {
+    let mut cmd = Command::new("ttv")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(ABOUT)
+        .long_about(format!(
+            "{ABOUT}.\n\nCredentials come from flags, the environment (TWITCH_CLIENT_ID, TWITCH_CLIENT_SECRET, \
+             TWITCH_USER_TOKEN) or the config file ({}). With --mock, every verb runs against a mock Twitch \
+             started on 127.0.0.1, with no account and no network.",
+            crate::credentials::default_config_path().map(|p| p.display().to_string()).unwrap_or_else(|| "none".into())
+        ))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args());
+    for meta in ttv_helix::ENDPOINTS {
+        cmd = cmd.subcommand(verb(meta));
+    }
+    for builtin in crate::builtins::commands() {
+        cmd = cmd.subcommand(builtin);
+    }
+    cmd
+}
+
+fn global_args() -> Vec<Arg> {
+    vec![
+        Arg::new("mock")
+            .long("mock")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Run against a mock Twitch started in-process on 127.0.0.1 (no account, no network)"),
+        Arg::new("client-id")
+            .long("client-id")
+            .global(true)
+            .value_name("ID")
+            .help("Application client id [env: TWITCH_CLIENT_ID]"),
+        Arg::new("config")
+            .long("config")
+            .global(true)
+            .value_name("FILE")
+            .help("Config file (TOML: client_id, client_secret, user_token, helix_url, oauth2_url) [env: TTV_CONFIG]"),
+        Arg::new("helix-url")
+            .long("helix-url")
+            .global(true)
+            .value_name("URL")
+            .help("Helix base URL [env: TWITCH_HELIX_URL]"),
+        Arg::new("oauth2-url")
+            .long("oauth2-url")
+            .global(true)
+            .value_name("URL")
+            .help("OAuth2 base URL [env: TWITCH_OAUTH2_URL]"),
+        Arg::new("token")
+            .long("token")
+            .global(true)
+            .value_parser(["auto", "app", "user"])
+            .default_value("auto")
+            .help("Token for endpoints that take either kind: the user token when one is set (auto), or force one"),
+        Arg::new("output")
+            .long("output")
+            .short('o')
+            .global(true)
+            .value_parser(["json", "ndjson", "table", "raw"])
+            .default_value("json")
+            .help("json: the answer's data; ndjson: one item per line; table: for people; raw: the whole answer"),
+        Arg::new("no-scope-check")
+            .long("no-scope-check")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Send even when the token seems to lack a scope (Twitch's scope tables drift)"),
+        Arg::new("timeout")
+            .long("timeout")
+            .global(true)
+            .value_name("SECONDS")
+            .value_parser(clap::value_parser!(u64).range(1..=3600))
+            .help("Give up on a request after this many seconds [default: 30]"),
+        Arg::new("verbose")
+            .long("verbose")
+            .short('v')
+            .global(true)
+            .action(ArgAction::Count)
+            .help("Log each request on stderr (-vv for more); secrets are never logged"),
+    ]
+}
+
+/// `--live-only` for `live_only`: the flag spelling people expect from the API name.
+pub fn flag_name(param: &str) -> String {
+    param.replace('_', "-")
+}
+
+fn verb(meta: &'static EndpointMeta) -> Command {
+    let mut about = meta.summary.to_owned();
+    if meta.deprecated {
+        about.push_str(" [deprecated]");
+    }
+    let long_about = format!(
+        "{}\n\n{} {}\nToken: {}\nScopes: {}\nReference: {}",
+        meta.summary,
+        meta.http_method.as_str(),
+        meta.path,
+        meta.auth.describe(),
+        meta.scope_summary(),
+        meta.doc_url
+    );
+    let mut cmd = Command::new(meta.verb)
+        .about(about)
+        .long_about(long_about)
+        .visible_aliases(meta.aliases.iter().copied().filter(|a| !a.chars().any(|c| c.is_ascii_uppercase())))
+        .aliases(meta.aliases.iter().copied().filter(|a| a.chars().any(|c| c.is_ascii_uppercase())))
+        .alias(meta.method_name);
+    let has_body = meta.params.iter().any(|p| p.location == Location::Body);
+    for p in meta.params {
+        cmd = cmd.arg(param_arg(p, has_body));
+    }
+    if has_body {
+        cmd = cmd.arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("@FILE|-|JSON")
+                .help("The JSON body: @file.json, - for stdin, or inline JSON; field flags override it"),
+        );
+    }
+    cmd
+}
+
+fn param_arg(p: &'static ParamMeta, has_body: bool) -> Arg {
+    let flag = flag_name(p.name);
+    let mut arg = Arg::new(p.name).long(flag.clone()).help(param_help(p));
+    if flag != p.name {
+        arg = arg.alias(p.name);
+    }
+    let inner = p.shape.inner();
+    arg = match inner {
+        Shape::List(_) => arg.action(ArgAction::Append).value_delimiter(',').value_name("VALUE,..."),
+        Shape::Boolean => arg
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("true")
+            .value_parser(clap::builder::BoolishValueParser::new())
+            .value_name("BOOL"),
+        Shape::Integer => {
+            let (lo, hi) = p.range.unwrap_or((i64::MIN, i64::MAX));
+            arg.value_parser(clap::value_parser!(i64).range(lo..=hi)).value_name("N")
+        }
+        Shape::Number => arg.value_parser(clap::value_parser!(f64)).value_name("NUMBER"),
+        Shape::Object(t) => arg.value_name(t.name),
+        Shape::Json => arg.value_name("JSON"),
+        _ => arg.value_name(value_name(p.name)),
+    };
+    if p.required {
+        arg = if p.location == Location::Body && has_body {
+            arg.required_unless_present("body")
+        } else {
+            arg.required(true)
+        };
+    }
+    if p.deprecated {
+        arg = arg.hide(true);
+    }
+    arg
+}
+
+fn value_name(param: &str) -> String {
+    param.to_uppercase()
+}
+
+fn param_help(p: &ParamMeta) -> String {
+    let mut help = if p.summary.is_empty() { p.name.replace('_', " ") } else { p.summary.to_owned() };
+    let mut notes = Vec::new();
+    if let Some(max) = p.max {
+        notes.push(format!("up to {max}, comma-separated or repeated"));
+    } else if p.shape.is_list() {
+        notes.push("comma-separated or repeated".into());
+    }
+    if let Shape::Object(_) | Shape::List(Shape::Object(_)) = p.shape.inner() {
+        notes.push(format!("JSON {}", p.shape.inner().describe()));
+    }
+    if p.location == Location::Body {
+        notes.push("body".into());
+    }
+    if !notes.is_empty() {
+        help.push_str(&format!(" [{}]", notes.join("; ")));
+    }
+    help
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_endpoint_has_a_verb() {
+        let cmd = command();
+        for meta in ttv_helix::ENDPOINTS {
+            assert!(cmd.find_subcommand(meta.verb).is_some(), "no verb for {}", meta.name);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Turns a verb's flags into the typed request: flags become a JSON object
+//! keyed by API names (merged over `--body`), which serde turns into the
+//! generated request type, so the CLI sends exactly what the library sends.
+
+use crate::run::CliError;
+use clap::ArgMatches;
+use serde_json::{Map, Value};
+use std::io::Read;
+use ttv_helix::meta::{EndpointMeta, Location, Shape};
+
+/// A verb's parsed flags and the endpoint they belong to.
+pub struct Args<'a> {
+    pub meta: &'static EndpointMeta,
+    pub matches: &'a ArgMatches,
+}
+
+impl Args<'_> {
+    /// The request as the library's type for the endpoint.
+    pub fn request<E: ttv_helix::Endpoint>(&self) -> Result<E, CliError> {
+        let fields = self.fields()?;
+        serde_json::from_value(Value::Object(fields)).map_err(|e| CliError::Usage(format!("{}: {e}", self.meta.verb)))
+    }
+
+    fn fields(&self) -> Result<Map<String, Value>, CliError> {
+        let mut fields = match self.body_flag()? {
+            Some(Value::Object(map)) => map,
+            Some(_) => return Err(CliError::Usage("--body must hold a JSON object".into())),
+            None => Map::new(),
+        };
+        if let Some(stray) = fields.keys().find(|k| !self.meta.params.iter().any(|p| p.location == Location::Body && p.name == k.as_str())) {
+            return Err(CliError::Usage(format!(
+                "--body has the field `{stray}`, which {} does not take in its body",
+                self.meta.verb
+            )));
+        }
+        for p in self.meta.params {
+            let Some(raw) = self.matches.get_raw(p.name) else { continue };
+            if self.matches.value_source(p.name) != Some(clap::parser::ValueSource::CommandLine) {
+                continue;
+            }
+            let raw: Vec<String> = raw.map(|s| s.to_string_lossy().into_owned()).collect();
+            let value = match p.shape.inner() {
+                Shape::List(item) => {
+                    let items = raw.iter().filter(|s| !s.trim().is_empty()).map(|s| scalar(p.name, item, s.trim()));
+                    Value::Array(items.collect::<Result<_, _>>()?)
+                }
+                shape => scalar(p.name, shape, raw.last().map(String::as_str).unwrap_or("true"))?,
+            };
+            fields.insert(p.name.to_owned(), value);
+        }
+        Ok(fields)
+    }
+
+    /// `--body @file.json`, `--body -` (stdin) or inline JSON.
+    fn body_flag(&self) -> Result<Option<Value>, CliError> {
+        if !self.meta.params.iter().any(|p| p.location == Location::Body) {
+            return Ok(None);
+        }
+        let Some(spec) = self.matches.get_one::<String>("body") else { return Ok(None) };
+        let text = if spec == "-" {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
+            s
+        } else if let Some(path) = spec.strip_prefix('@') {
+            std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?
+        } else {
+            spec.clone()
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| CliError::Usage(format!("--body is not valid JSON: {e}")))
+    }
+}
+
+/// One flag value as the JSON the request type expects.
+fn scalar(name: &str, shape: &Shape, raw: &str) -> Result<Value, CliError> {
+    let bad = |what: &str| CliError::Usage(format!("--{} expects {what}, got `{raw}`", crate::app::flag_name(name)));
+    Ok(match shape.inner() {
+        Shape::Integer => Value::from(raw.parse::<i64>().map_err(|_| bad("a whole number"))?),
+        Shape::Number => Value::from(raw.parse::<f64>().map_err(|_| bad("a number"))?),
+        Shape::Boolean => match raw.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "on" => Value::Bool(true),
+            "false" | "no" | "0" | "off" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        Shape::Object(_) | Shape::Json | Shape::List(_) => serde_json::from_str(raw).map_err(|_| bad("JSON"))?,
+        _ => Value::String(raw.to_owned()),
+    })
+}

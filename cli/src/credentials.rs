@@ -1,0 +1,91 @@
+//! Where credentials and URLs come from: flags, then the environment, then the
+//! config file. Secrets are wrapped in `Secret` as soon as they are read.
+
+use crate::run::CliError;
+use clap::ArgMatches;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use ttv_helix::{Config, Secret};
+
+/// The config file's keys; all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub user_token: Option<Secret>,
+    pub helix_url: Option<String>,
+    pub oauth2_url: Option<String>,
+}
+
+/// `~/.config/ttv/config.toml` on Linux.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ttv").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Everything a run needs to reach Twitch.
+pub struct Credentials {
+    pub config: Config,
+    pub user_token: Option<Secret>,
+}
+
+pub fn resolve(matches: &ArgMatches) -> Result<Credentials, CliError> {
+    let file = load_file(matches)?;
+    let pick = |flag: &str, env: &str, from_file: Option<String>| -> Option<String> {
+        matches
+            .get_one::<String>(flag)
+            .cloned()
+            .or_else(|| env_var(env))
+            .or(from_file)
+    };
+    let client_id = pick("client-id", "TWITCH_CLIENT_ID", file.client_id).ok_or_else(|| {
+        CliError::Config(
+            "no client id: set TWITCH_CLIENT_ID (and TWITCH_CLIENT_SECRET for app tokens) to your application's \
+             credentials from https://dev.twitch.tv/console/apps, put them in the config file, or try `ttv --mock ...`"
+                .into(),
+        )
+    })?;
+    let mut config = Config::new(client_id);
+    config.client_secret = env_var("TWITCH_CLIENT_SECRET").map(Secret::new).or(file.client_secret);
+    if let Some(url) = pick("helix-url", "TWITCH_HELIX_URL", file.helix_url) {
+        config.helix_url = url;
+    }
+    if let Some(url) = pick("oauth2-url", "TWITCH_OAUTH2_URL", file.oauth2_url) {
+        config.oauth2_url = url;
+    }
+    if let Some(dir) = env_var("TTV_CACHE_DIR") {
+        config.cache_dir = Some(dir.into());
+    }
+    let user_token = env_var("TWITCH_USER_TOKEN").map(Secret::new).or(file.user_token);
+    Ok(Credentials { config: config.normalized(), user_token })
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn load_file(matches: &ArgMatches) -> Result<FileConfig, CliError> {
+    let explicit = matches.get_one::<String>("config").cloned().or_else(|| env_var("TTV_CONFIG"));
+    let path = match (&explicit, default_config_path()) {
+        (Some(p), _) => PathBuf::from(p),
+        (None, Some(p)) if p.exists() => p,
+        _ => return Ok(FileConfig::default()),
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| CliError::Config(format!("cannot read the config file {}: {e}", path.display())))?;
+    warn_if_readable_by_others(&path);
+    toml::from_str(&text).map_err(|e| CliError::Config(format!("the config file {} is not valid: {e}", path.display())))
+}
+
+/// The file may hold a secret: say so when others can read it.
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                eprintln!("ttv: warning: {} is readable by other users; run `chmod 600 {}`", path.display(), path.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! `ttv`: the Twitch Helix API from the shell. One verb per endpoint, generated
+//! from endpoints.yaml; JSON on stdout, messages on stderr.
+
+mod app;
+mod args;
+mod builtins;
+mod credentials;
+mod exit;
+mod output;
+mod run;
+mod verbs {
+    include!(concat!(env!("OUT_DIR"), "/verbs.rs"));
+}
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = app::command().get_matches();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ttv: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::INTERNAL);
+        }
+    };
+    match runtime.block_on(run::main(&matches)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("ttv: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

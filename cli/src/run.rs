@@ -1,0 +1,202 @@
+//! Running one verb: credentials, the clients (built lazily, once), the call
+//! with the token class the endpoint needs, and the printed answer.
+
+use crate::args::Args;
+use crate::credentials::{self, Credentials};
+use crate::exit;
+use crate::output::{self, Format};
+use clap::ArgMatches;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use tokio::sync::OnceCell;
+use ttv_helix::{App, Endpoint, Helix, Permits, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("unknown verb `{0}`; see `ttv --help`")]
+    UnknownVerb(String),
+    #[error("{0}")]
+    Api(#[from] ttv_helix::Error),
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        use ttv_helix::Error as E;
+        match self {
+            CliError::Usage(_) | CliError::UnknownVerb(_) => exit::USAGE,
+            CliError::Config(_) => exit::CONFIG,
+            CliError::Output(_) => exit::INTERNAL,
+            CliError::Api(e) => match e {
+                E::Config(_) => exit::CONFIG,
+                E::InvalidInput { .. } => exit::USAGE,
+                E::MissingScope { .. } | E::Unauthorized { .. } | E::OAuth { .. } => exit::AUTH,
+                E::Helix { .. } => exit::HELIX,
+                E::Timeout { .. } | E::Network { .. } => exit::NETWORK,
+                E::Decode { .. } => exit::DECODE,
+            },
+        }
+    }
+}
+
+/// What a verb produced.
+pub enum Outcome {
+    /// A Helix answer, printed in the chosen format.
+    Answer(Value),
+    /// Something to print as JSON, then exit with this code.
+    Report(Value, u8),
+}
+
+/// Which token `either` endpoints use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenChoice {
+    Auto,
+    App,
+    User,
+}
+
+pub struct Ctx {
+    creds: Credentials,
+    choice: TokenChoice,
+    app: OnceCell<Helix<App>>,
+    user: OnceCell<Helix<User>>,
+    /// Keeps the embedded mock alive for the run.
+    _mock: Option<ttv_mock::MockServer>,
+}
+
+impl Ctx {
+    pub async fn app(&self) -> Result<&Helix<App>, CliError> {
+        self.app.get_or_try_init(|| async { Ok(Helix::app(self.creds.config.clone())?) }).await
+    }
+
+    pub async fn user(&self) -> Result<&Helix<User>, CliError> {
+        let token = self.creds.user_token.clone().ok_or_else(|| {
+            CliError::Config(
+                "this needs a user access token: set TWITCH_USER_TOKEN (or user_token in the config file) to a \
+                 token issued to your client id with the scopes the verb lists in --help"
+                    .into(),
+            )
+        })?;
+        self.user.get_or_try_init(|| async { Ok(Helix::user(self.creds.config.clone(), token).await?) }).await
+    }
+
+    /// Whether an `either` endpoint should go out with the user token.
+    pub fn prefers_user(&self) -> bool {
+        match self.choice {
+            TokenChoice::User => true,
+            TokenChoice::App => false,
+            TokenChoice::Auto => self.creds.user_token.is_some(),
+        }
+    }
+
+    pub async fn call_user<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    where
+        User: Permits<E::Auth>,
+    {
+        let request: E = args.request()?;
+        Ok(Outcome::Answer(self.user().await?.send_json(&request).await?))
+    }
+
+    pub async fn call_app<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    where
+        App: Permits<E::Auth>,
+    {
+        let request: E = args.request()?;
+        Ok(Outcome::Answer(self.app().await?.send_json(&request).await?))
+    }
+
+    pub async fn call_either<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    where
+        App: Permits<E::Auth>,
+        User: Permits<E::Auth>,
+    {
+        if self.prefers_user() {
+            self.call_user::<E>(args).await
+        } else {
+            self.call_app::<E>(args).await
+        }
+    }
+}
+
+pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
+    init_logging(matches.get_count("verbose"));
+    let (verb, sub) = matches.subcommand().ok_or_else(|| CliError::Usage("no verb given; see `ttv --help`".into()))?;
+    let format = Format::parse(matches.get_one::<String>("output").map(String::as_str).unwrap_or("json"));
+    let choice = match matches.get_one::<String>("token").map(String::as_str) {
+        Some("app") => TokenChoice::App,
+        Some("user") => TokenChoice::User,
+        _ => TokenChoice::Auto,
+    };
+    let (mut creds, mock) = if matches.get_flag("mock") { embedded_mock().await? } else { (credentials::resolve(matches)?, None) };
+    if matches.get_flag("no-scope-check") {
+        creds.config.check_scopes = false;
+    }
+    if let Some(secs) = matches.get_one::<u64>("timeout") {
+        creds.config.timeout = std::time::Duration::from_secs(*secs);
+    }
+    let ctx = Ctx { creds, choice, app: OnceCell::new(), user: OnceCell::new(), _mock: mock };
+
+    let outcome = match crate::builtins::run(&ctx, verb, sub).await {
+        Some(result) => result?,
+        None => {
+            let meta = ttv_helix::meta::find(verb).ok_or_else(|| CliError::UnknownVerb(verb.to_owned()))?;
+            let args = Args { meta, matches: sub };
+            crate::verbs::dispatch(&ctx, meta.verb, &args).await?
+        }
+    };
+    match outcome {
+        Outcome::Answer(answer) => {
+            output::print_answer(&answer, format).map_err(CliError::Output)?;
+            if let Some(cursor) = answer.pointer("/pagination/cursor").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+                if format != Format::Raw {
+                    eprintln!("ttv: more results: repeat with --after {cursor}");
+                }
+            }
+            Ok(exit::OK)
+        }
+        Outcome::Report(value, code) => {
+            output::print_answer(&value, if format == Format::Table { Format::Table } else { Format::Raw })
+                .map_err(CliError::Output)?;
+            Ok(code)
+        }
+    }
+}
+
+/// `--mock`: a mock Twitch on 127.0.0.1 for this run, with a user token for
+/// "ninja" holding every scope any endpoint names.
+async fn embedded_mock() -> Result<(Credentials, Option<ttv_mock::MockServer>), CliError> {
+    let mock = ttv_mock::MockServer::start(ttv_mock::MockConfig::default())
+        .await
+        .map_err(|e| CliError::Config(format!("cannot start the embedded mock on 127.0.0.1: {e}")))?;
+    let scopes: BTreeSet<&str> = ttv_helix::ENDPOINTS
+        .iter()
+        .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional).copied())
+        .collect();
+    let scopes: Vec<&str> = scopes.into_iter().collect();
+    let user_token = mock.issue_user_token("ninja", &scopes);
+    let mut config = ttv_helix::Config::new(mock.client_id());
+    config.client_secret = Some(mock.client_secret().into());
+    config.helix_url = mock.helix_url();
+    config.oauth2_url = mock.oauth2_url();
+    // The mock's tokens die with it: keep them out of the cache.
+    config.cache_dir = None;
+    Ok((Credentials { config, user_token: Some(user_token.into()) }, Some(mock)))
+}
+
+fn init_logging(verbosity: u8) {
+    let filter = match verbosity {
+        0 => "warn",
+        1 => "warn,ttv_helix=debug",
+        _ => "debug,hyper=info,hyper_util=info,h2=info,rustls=info",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
+}
