@@ -37,6 +37,11 @@ pub fn library(model: &Model) -> String {
     })
 }
 
+/// Code that names a deprecated request type must not warn inside the library itself.
+fn allow_deprecated(e: &Endpoint) -> Option<TokenStream> {
+    e.deprecated.then(|| quote!(#[allow(deprecated)]))
+}
+
 fn type_def(t: &TypeDef) -> TokenStream {
     let name = type_ident(&t.name);
     let type_doc = doc(if t.summary.is_empty() { &t.name } else { &t.summary });
@@ -108,6 +113,7 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
     let auth = super::auth_marker(e.auth);
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
+    let allow = allow_deprecated(e);
     quote! {
         #request_doc
         #deprecated
@@ -116,7 +122,7 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
             #(#fields)*
         }
 
-        #[allow(deprecated)]
+        #allow
         impl crate::Endpoint for #name {
             type Item = #item;
             type Auth = #auth;
@@ -183,10 +189,11 @@ fn method(e: &Endpoint) -> TokenStream {
     }
     let doc = super::doc(&doc);
     let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
+    let allow = allow_deprecated(e);
     quote! {
         #doc
         #deprecated
-        #[allow(deprecated)]
+        #allow
         pub fn #name(&self, #(#args),*) -> crate::Call<'_, T, crate::requests::#request>
         where
             T: crate::Permits<#auth>,
@@ -219,8 +226,9 @@ fn setters(e: &Endpoint) -> TokenStream {
             }
         }
     });
+    let allow = allow_deprecated(e);
     quote! {
-        #[allow(deprecated)]
+        #allow
         impl<T: crate::TokenKind> crate::Call<'_, T, crate::requests::#request> {
             #(#fns)*
         }

@@ -1,0 +1,127 @@
+//! Every kind of spec mistake is refused with the endpoint (or type) and the key.
+
+use ttv_codegen::load_str;
+
+/// A valid one-endpoint spec with `extra` spliced into the endpoint and `types` appended.
+fn spec(endpoint_extra: &str, types: &str) -> String {
+    format!(
+        "version: 1\nendpoints:\n  - name: Get Things\n    summary: Get things.\n    doc: get-things\n    method: GET\n    path: /things\n{endpoint_extra}types:\n  Thing:\n    fields:\n      id: string\n{types}"
+    )
+}
+
+fn error_of(text: &str) -> String {
+    match load_str(text) {
+        Ok(_) => panic!("the spec should be refused:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_valid_spec_loads() {
+    let model = load_str(&spec("    auth: either\n    response: {item: Thing}\n", "")).unwrap();
+    assert_eq!(model.endpoints[0].verb, "get-things");
+    assert_eq!(model.endpoints[0].method_name, "get_things");
+}
+
+#[test]
+fn unknown_keys_are_refused_with_their_line() {
+    let err = error_of(&spec("    auth: either\n    pagniated: true\n", ""));
+    assert!(err.contains("unknown field `pagniated`"), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn unknown_keys_in_the_long_field_form_are_refused() {
+    let err = error_of(&spec("    auth: either\n    params:\n      id: {type: string, requird: true}\n", ""));
+    assert!(err.contains("unknown field `requird`"), "{err}");
+}
+
+#[test]
+fn duplicate_names_are_refused() {
+    let text = spec("    auth: either\n", "").replace(
+        "endpoints:\n",
+        "endpoints:\n  - name: Get Things\n    summary: Again.\n    doc: x\n    method: GET\n    path: /x\n    auth: app\n",
+    );
+    let err = error_of(&text);
+    assert!(err.contains("endpoint \"Get Things\", key `name`: duplicate name"), "{err}");
+}
+
+#[test]
+fn duplicate_verbs_through_aliases_are_refused() {
+    let text = spec("    auth: either\n    aliases: [get-stuff]\n", "").replace(
+        "endpoints:\n",
+        "endpoints:\n  - name: Get Stuff\n    summary: Stuff.\n    doc: x\n    method: GET\n    path: /x\n    auth: app\n",
+    );
+    let err = error_of(&text);
+    assert!(err.contains("key `aliases`: verb `get-stuff` is already taken by \"Get Stuff\""), "{err}");
+}
+
+#[test]
+fn undeclared_path_parameters_are_refused() {
+    let err = error_of(&spec("    auth: either\n", "").replace("path: /things", "path: /things/{thing_id}"));
+    assert!(err.contains("endpoint \"Get Things\", key `path`: `{thing_id}` is not a declared parameter"), "{err}");
+}
+
+#[test]
+fn path_parameters_missing_from_the_path_are_refused() {
+    let err = error_of(&spec("    auth: either\n    params:\n      thing_id: {type: string, in: path, required: true}\n", ""));
+    assert!(err.contains("key `params.thing_id`: declared `in: path`"), "{err}");
+}
+
+#[test]
+fn unknown_types_are_refused() {
+    let err = error_of(&spec("    auth: either\n    response: {item: Thingy}\n", ""));
+    assert!(err.contains("key `response.item`: unknown type `Thingy`"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      id: \"[Widget]\"\n", ""));
+    assert!(err.contains("key `params.id.type`: unknown type `Widget`"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "  Other:\n    fields:\n      x: strng\n"));
+    assert!(err.contains("type \"Other\", key `fields.x`: `strng` is not a type"), "{err}");
+}
+
+#[test]
+fn scopes_on_an_app_only_endpoint_are_refused() {
+    let err = error_of(&spec("    auth: app\n    scopes: [user:read:email]\n", ""));
+    assert!(err.contains("endpoint \"Get Things\", key `scopes`: an app-only endpoint cannot require scopes"), "{err}");
+}
+
+#[test]
+fn bad_ranges_are_refused() {
+    let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, range: [50, 1]}\n", ""));
+    assert!(err.contains("key `params.first.range`: min 50 is above max 1"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, range: [1, 5000]}\n", ""));
+    assert!(err.contains("key `params.first.range`: `first` max 5000 is above"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      login: {type: string, range: [1, 5]}\n", ""));
+    assert!(err.contains("key `params.login.range`: `range` applies to"), "{err}");
+}
+
+#[test]
+fn max_on_a_scalar_is_refused() {
+    let err = error_of(&spec("    auth: either\n    params:\n      id: {type: string, max: 100}\n", ""));
+    assert!(err.contains("key `params.id.max`"), "{err}");
+}
+
+#[test]
+fn groups_must_name_declared_parameters() {
+    let err = error_of(&spec("    auth: either\n    params:\n      id: string\n    one_of: [[id, login]]\n", ""));
+    assert!(err.contains("key `one_of`: `login` is not a declared parameter"), "{err}");
+}
+
+#[test]
+fn a_name_cannot_be_both_query_and_body() {
+    let err = error_of(&spec("    auth: user\n    params:\n      id: string\n    body:\n      id: string\n", ""));
+    assert!(err.contains("key `body.id`: is also a query parameter"), "{err}");
+}
+
+#[test]
+fn mock_rules_are_checked() {
+    let err = error_of(&spec("    auth: either\n    mock: {source: widgets}\n", ""));
+    assert!(err.contains("key `mock.source`: unknown source `widgets`"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      id: string\n    mock: {filters: {id: equals id}}\n", ""));
+    assert!(err.contains("key `mock.filters.id`"), "{err}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let err = error_of(&spec("    auth: app\n    scopes: [a:b]\n    response: {item: Nope}\n", ""));
+    assert!(err.starts_with("2 problems in the spec"), "{err}");
+}
