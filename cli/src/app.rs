@@ -29,63 +29,63 @@ pub fn command() -> Command {
 }
 
 fn global_args() -> Vec<Arg> {
-    vec![
-        Arg::new("mock")
-            .long("mock")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Run against a mock Twitch started in-process on 127.0.0.1 (no account, no network)"),
-        Arg::new("client-id")
-            .long("client-id")
-            .global(true)
-            .value_name("ID")
-            .help("Application client id [env: TWITCH_CLIENT_ID]"),
-        Arg::new("config")
-            .long("config")
-            .global(true)
-            .value_name("FILE")
-            .help("Config file (TOML: client_id, client_secret, user_token, helix_url, oauth2_url) [env: TTV_CONFIG]"),
-        Arg::new("helix-url")
-            .long("helix-url")
-            .global(true)
-            .value_name("URL")
-            .help("Helix base URL [env: TWITCH_HELIX_URL]"),
-        Arg::new("oauth2-url")
-            .long("oauth2-url")
-            .global(true)
-            .value_name("URL")
-            .help("OAuth2 base URL [env: TWITCH_OAUTH2_URL]"),
-        Arg::new("token")
-            .long("token")
-            .global(true)
-            .value_parser(["auto", "app", "user"])
-            .default_value("auto")
-            .help("Token for endpoints that take either kind: the user token when one is set (auto), or force one"),
-        Arg::new("output")
-            .long("output")
-            .short('o')
-            .global(true)
-            .value_parser(["json", "ndjson", "table", "raw"])
-            .default_value("json")
-            .help("json: the answer's data; ndjson: one item per line; table: for people; raw: the whole answer"),
-        Arg::new("no-scope-check")
-            .long("no-scope-check")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Send even when the token seems to lack a scope (Twitch's scope tables drift)"),
-        Arg::new("timeout")
-            .long("timeout")
-            .global(true)
-            .value_name("SECONDS")
-            .value_parser(clap::value_parser!(u64).range(1..=3600))
-            .help("Give up on a request after this many seconds [default: 30]"),
-        Arg::new("verbose")
-            .long("verbose")
-            .short('v')
-            .global(true)
-            .action(ArgAction::Count)
-            .help("Log each request on stderr (-vv for more); secrets are never logged"),
-    ]
+    let args =
+        vec![
+            Arg::new("mock")
+                .long("mock")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Run against a mock Twitch started in-process on 127.0.0.1 (no account, no network)"),
+            Arg::new("client-id")
+                .long("client-id")
+                .global(true)
+                .value_name("ID")
+                .help("Application client id [env: TWITCH_CLIENT_ID]"),
+            Arg::new("config").long("config").global(true).value_name("FILE").help(
+                "Config file (TOML: client_id, client_secret, user_token, helix_url, oauth2_url) [env: TTV_CONFIG]",
+            ),
+            Arg::new("helix-url")
+                .long("helix-url")
+                .global(true)
+                .value_name("URL")
+                .help("Helix base URL [env: TWITCH_HELIX_URL]"),
+            Arg::new("oauth2-url")
+                .long("oauth2-url")
+                .global(true)
+                .value_name("URL")
+                .help("OAuth2 base URL [env: TWITCH_OAUTH2_URL]"),
+            Arg::new("token")
+                .long("token")
+                .global(true)
+                .value_parser(["auto", "app", "user"])
+                .default_value("auto")
+                .help("Token for endpoints that take either kind: the user token when one is set (auto), or force one"),
+            Arg::new("output")
+                .long("output")
+                .short('o')
+                .global(true)
+                .value_parser(["json", "ndjson", "table", "raw"])
+                .default_value("json")
+                .help("json: the answer's data; ndjson: one item per line; table: for people; raw: the whole answer"),
+            Arg::new("no-scope-check")
+                .long("no-scope-check")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Send even when the token seems to lack a scope (Twitch's scope tables drift)"),
+            Arg::new("timeout")
+                .long("timeout")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .help("Give up on a request after this many seconds [default: 30]"),
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .global(true)
+                .action(ArgAction::Count)
+                .help("Log each request on stderr (-vv for more); secrets are never logged"),
+        ];
+    args.into_iter().map(|a| a.help_heading("Global options")).collect()
 }
 
 /// `--live-only` for `live_only`: the flag spelling people expect from the API name.

@@ -27,7 +27,10 @@ impl Args<'_> {
             Some(_) => return Err(CliError::Usage("--body must hold a JSON object".into())),
             None => Map::new(),
         };
-        if let Some(stray) = fields.keys().find(|k| !self.meta.params.iter().any(|p| p.location == Location::Body && p.name == k.as_str())) {
+        if let Some(stray) = fields
+            .keys()
+            .find(|k| !self.meta.params.iter().any(|p| p.location == Location::Body && p.name == k.as_str()))
+        {
             return Err(CliError::Usage(format!(
                 "--body has the field `{stray}`, which {} does not take in its body",
                 self.meta.verb
@@ -59,7 +62,9 @@ impl Args<'_> {
         let Some(spec) = self.matches.get_one::<String>("body") else { return Ok(None) };
         let text = if spec == "-" {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
             s
         } else if let Some(path) = spec.strip_prefix('@') {
             std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?

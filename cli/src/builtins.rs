@@ -1,24 +1,33 @@
 //! Verbs that are not one endpoint: `validate` and `is-live`.
 
-use crate::run::{CliError, Ctx, Outcome};
+use crate::args::Args;
 use crate::exit;
+use crate::run::{CliError, Ctx, Outcome};
 use clap::{Arg, ArgMatches, Command};
 use serde_json::json;
 
+/// `is-live` is Get Streams filtered by login; it exists when the spec has Get Streams.
+const STREAMS_VERB: &str = "get-streams";
+
 pub fn commands() -> Vec<Command> {
-    vec![
-        Command::new("validate")
-            .about("Validate the token in use and show its client, user, scopes and expiry")
-            .long_about(
-                "Validate the token in use (GET /oauth2/validate): the user token when one is set, else the \
+    let mut commands = vec![Command::new("validate")
+        .about("Validate the token in use and show its client, user, scopes and expiry")
+        .long_about(
+            "Validate the token in use (GET /oauth2/validate): the user token when one is set, else the \
                  app token. Prints client_id, login, user_id, scopes and expires_in; never the token.",
-            ),
-        Command::new("is-live")
-            .visible_alias("live")
-            .alias("isLive")
-            .about("Exit 0 when the channel is live, 1 when it is offline; print the stream if live")
-            .arg(Arg::new("login").long("login").required(true).value_name("LOGIN").help("The channel's login name")),
-    ]
+        )];
+    if ttv_helix::meta::find(STREAMS_VERB).is_some() {
+        commands.push(
+            Command::new("is-live")
+                .visible_alias("live")
+                .alias("isLive")
+                .about("Exit 0 when the channel is live, 1 when it is offline; print the stream if live")
+                .arg(
+                    Arg::new("login").long("login").required(true).value_name("LOGIN").help("The channel's login name"),
+                ),
+        );
+    }
+    commands
 }
 
 /// Runs a built-in verb, or returns `None` when `verb` is not one.
@@ -31,19 +40,26 @@ pub async fn run(ctx: &Ctx, verb: &str, matches: &ArgMatches) -> Option<Result<O
 }
 
 async fn validate(ctx: &Ctx) -> Result<Outcome, CliError> {
-    let info = if ctx.prefers_user() { ctx.user().await?.validate().await? } else { ctx.app().await?.validate().await? };
+    let info =
+        if ctx.prefers_user() { ctx.user().await?.validate().await? } else { ctx.app().await?.validate().await? };
     let value = serde_json::to_value(info).map_err(|e| CliError::Usage(e.to_string()))?;
     Ok(Outcome::Report(value, exit::OK))
 }
 
+/// Runs the generated `get-streams` verb with `--user-login LOGIN`, so this
+/// stays a thin layer over the spec rather than a second copy of the endpoint.
 async fn is_live(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let login = matches.get_one::<String>("login").cloned().unwrap_or_default();
-    let answer = if ctx.prefers_user() {
-        ctx.user().await?.get_streams().user_login([login.clone()]).send().await?
-    } else {
-        ctx.app().await?.get_streams().user_login([login.clone()]).send().await?
+    let meta = ttv_helix::meta::find(STREAMS_VERB).ok_or_else(|| CliError::UnknownVerb(STREAMS_VERB.into()))?;
+    let streams = crate::app::command()
+        .try_get_matches_from(["ttv", STREAMS_VERB, "--user-login", &login])
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let sub = streams.subcommand_matches(STREAMS_VERB).expect("the verb was just parsed");
+    let answer = match crate::verbs::dispatch(ctx, meta.verb, &Args { meta, matches: sub }).await? {
+        Outcome::Answer(answer) => answer,
+        Outcome::Report(..) => unreachable!("endpoint verbs answer with Helix data"),
     };
-    let stream = answer.data.into_iter().next();
+    let stream = answer.pointer("/data/0").cloned();
     let live = stream.is_some();
     let report = json!({ "login": login, "live": live, "stream": stream });
     Ok(Outcome::Report(report, if live { exit::OK } else { exit::OFFLINE }))

@@ -32,11 +32,7 @@ pub struct Credentials {
 pub fn resolve(matches: &ArgMatches) -> Result<Credentials, CliError> {
     let file = load_file(matches)?;
     let pick = |flag: &str, env: &str, from_file: Option<String>| -> Option<String> {
-        matches
-            .get_one::<String>(flag)
-            .cloned()
-            .or_else(|| env_var(env))
-            .or(from_file)
+        matches.get_one::<String>(flag).cloned().or_else(|| env_var(env)).or(from_file)
     };
     let client_id = pick("client-id", "TWITCH_CLIENT_ID", file.client_id).ok_or_else(|| {
         CliError::Config(
@@ -84,7 +80,11 @@ fn warn_if_readable_by_others(path: &Path) {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.permissions().mode() & 0o077 != 0 {
-                eprintln!("ttv: warning: {} is readable by other users; run `chmod 600 {}`", path.display(), path.display());
+                eprintln!(
+                    "ttv: warning: {} is readable by other users; run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                );
             }
         }
     }

@@ -132,7 +132,8 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
         Some("user") => TokenChoice::User,
         _ => TokenChoice::Auto,
     };
-    let (mut creds, mock) = if matches.get_flag("mock") { embedded_mock().await? } else { (credentials::resolve(matches)?, None) };
+    let (mut creds, mock) =
+        if matches.get_flag("mock") { embedded_mock().await? } else { (credentials::resolve(matches)?, None) };
     if matches.get_flag("no-scope-check") {
         creds.config.check_scopes = false;
     }
@@ -152,7 +153,8 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     match outcome {
         Outcome::Answer(answer) => {
             output::print_answer(&answer, format).map_err(CliError::Output)?;
-            if let Some(cursor) = answer.pointer("/pagination/cursor").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+            if let Some(cursor) = answer.pointer("/pagination/cursor").and_then(Value::as_str).filter(|c| !c.is_empty())
+            {
                 if format != Format::Raw {
                     eprintln!("ttv: more results: repeat with --after {cursor}");
                 }

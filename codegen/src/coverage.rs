@@ -28,7 +28,9 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         writeln!(f, "covered {} of {} operations", self.covered, self.total)?;
-        for (title, list) in [("missing", &self.missing), ("differences", &self.differences), ("not in the OpenAPI file", &self.extra)] {
+        for (title, list) in
+            [("missing", &self.missing), ("differences", &self.differences), ("not in the OpenAPI file", &self.extra)]
+        {
             if !list.is_empty() {
                 writeln!(f, "{title} ({}):", list.len())?;
                 for item in list {
@@ -131,8 +133,12 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         if op.auth.is_some() {
             diff("scopes", join(&ours), join(&op.scopes));
         }
-        let ours_req: BTreeSet<String> =
-            e.params.iter().filter(|p| p.required && p.location != crate::model::Location::Body).map(|p| p.name.clone()).collect();
+        let ours_req: BTreeSet<String> = e
+            .params
+            .iter()
+            .filter(|p| p.required && p.location != crate::model::Location::Body)
+            .map(|p| p.name.clone())
+            .collect();
         diff("required parameters", join(&ours_req), join(&op.required));
     }
     for e in &model.endpoints {

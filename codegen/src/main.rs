@@ -49,7 +49,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check { .. } => {
-            println!("{}: {} endpoints, {} types, no problems", spec_path.display(), model.endpoints.len(), model.types.len());
+            println!(
+                "{}: {} endpoints, {} types, no problems",
+                spec_path.display(),
+                model.endpoints.len(),
+                model.types.len()
+            );
             ExitCode::SUCCESS
         }
         Command::Emit { out, .. } => {

@@ -117,7 +117,11 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
             c.err(place, format!("body.{name}.in"), "body fields travel in the body; drop `in`");
         }
         if !names.insert(name.as_str()) {
-            c.err(place, format!("body.{name}"), "is also a query parameter; the request type would have two fields of that name");
+            c.err(
+                place,
+                format!("body.{name}"),
+                "is also a query parameter; the request type would have two fields of that name",
+            );
         }
         if let Some(param) = param(c, place, "body", name, p, Location::Body, types) {
             params.push(param);
@@ -129,7 +133,11 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     for ph in &placeholders {
         match params.iter().find(|p| &p.name == ph) {
             Some(p) if p.location == Location::Path => {}
-            Some(_) => c.err(place, format!("params.{ph}"), format!("`{{{ph}}}` is in the path, so declare it with `in: path`")),
+            Some(_) => c.err(
+                place,
+                format!("params.{ph}"),
+                format!("`{{{ph}}}` is in the path, so declare it with `in: path`"),
+            ),
             None => c.err(place, "path", format!("`{{{ph}}}` is not a declared parameter")),
         }
     }
@@ -194,7 +202,11 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
                 Some(("contains", f)) => MockFilter::Contains(f.trim().into()),
                 Some(("flag", f)) => MockFilter::Flag(f.trim().into()),
                 _ => {
-                    c.err(place, format!("mock.filters.{pname}"), format!("`{rule}` is not `eq FIELD`, `contains FIELD` or `flag FIELD`"));
+                    c.err(
+                        place,
+                        format!("mock.filters.{pname}"),
+                        format!("`{rule}` is not `eq FIELD`, `contains FIELD` or `flag FIELD`"),
+                    );
                     continue;
                 }
             };
@@ -254,7 +266,11 @@ fn param(
             c.err(place, format!("{key}.range"), format!("min {lo} is above max {hi}"));
         }
         if name == "first" && hi > FIRST_CEILING {
-            c.err(place, format!("{key}.range"), format!("`first` max {hi} is above Helix's page ceiling of {FIRST_CEILING}"));
+            c.err(
+                place,
+                format!("{key}.range"),
+                format!("`first` max {hi} is above Helix's page ceiling of {FIRST_CEILING}"),
+            );
         }
     }
     if location == Location::Path && !p.required {

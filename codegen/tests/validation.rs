@@ -64,7 +64,10 @@ fn undeclared_path_parameters_are_refused() {
 
 #[test]
 fn path_parameters_missing_from_the_path_are_refused() {
-    let err = error_of(&spec("    auth: either\n    params:\n      thing_id: {type: string, in: path, required: true}\n", ""));
+    let err = error_of(&spec(
+        "    auth: either\n    params:\n      thing_id: {type: string, in: path, required: true}\n",
+        "",
+    ));
     assert!(err.contains("key `params.thing_id`: declared `in: path`"), "{err}");
 }
 
@@ -116,7 +119,8 @@ fn a_name_cannot_be_both_query_and_body() {
 fn mock_rules_are_checked() {
     let err = error_of(&spec("    auth: either\n    mock: {source: widgets}\n", ""));
     assert!(err.contains("key `mock.source`: unknown source `widgets`"), "{err}");
-    let err = error_of(&spec("    auth: either\n    params:\n      id: string\n    mock: {filters: {id: equals id}}\n", ""));
+    let err =
+        error_of(&spec("    auth: either\n    params:\n      id: string\n    mock: {filters: {id: equals id}}\n", ""));
     assert!(err.contains("key `mock.filters.id`"), "{err}");
 }
 

@@ -62,7 +62,7 @@ impl Helix<App> {
             ));
         }
         let tokens = Tokens::App(AppTokens::new(&config));
-        Ok(Helix::with_tokens(config, tokens)?)
+        Helix::with_tokens(config, tokens)
     }
 
     /// Where the app token is cached between runs, if anywhere.
@@ -121,10 +121,7 @@ impl<T: TokenKind> Helix<T> {
     }
 
     fn build(http: reqwest::Client, config: Config, tokens: Tokens) -> Helix<T> {
-        Helix {
-            inner: Arc::new(Inner { http, config, tokens, rate_limit: Mutex::new(None) }),
-            _kind: PhantomData,
-        }
+        Helix { inner: Arc::new(Inner { http, config, tokens, rate_limit: Mutex::new(None) }), _kind: PhantomData }
     }
 
     pub fn config(&self) -> &Config {

@@ -159,10 +159,7 @@ pub enum ResponseMeta {
     /// 204 No Content.
     NoContent,
     /// JSON `{"data": [...]}` of this type.
-    Data {
-        item: &'static TypeMeta,
-        paginated: bool,
-    },
+    Data { item: &'static TypeMeta, paginated: bool },
 }
 
 /// Everything the spec says about one endpoint.

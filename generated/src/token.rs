@@ -46,9 +46,10 @@ impl AuthClassMarker for AppOrUser {}
 
 /// `T: Permits<C>` holds when a client with token kind `T` may call an endpoint of class `C`.
 #[diagnostic::on_unimplemented(
-    message = "this endpoint needs a token of class `{C}`, but the client is `Helix<{Self}>`",
-    label = "not callable with an `{Self}` access token",
-    note = "user-only endpoints need `Helix<User>` (a user access token); app-only endpoints need `Helix<App>` (the client-credentials grant)"
+    message = "`Helix<{Self}>` cannot call this endpoint: it needs a `{C}` access token",
+    label = "needs `Helix<{C}>`",
+    note = "user-only endpoints are methods of `Helix<User>` (`Helix::user`, a user access token); \
+            app-only endpoints are methods of `Helix<App>` (`Helix::app`, the client-credentials grant)"
 )]
 pub trait Permits<C: AuthClassMarker>: TokenKind {}
 

@@ -181,6 +181,7 @@ fn method(e: &Endpoint) -> TokenStream {
         let value = assign(p, &f);
         quote!(#f: #value)
     });
+    let rest = (required.len() < e.params.len()).then(|| quote!(..Default::default()));
     let mut doc = format!("**{}**: {}", e.name, endpoint_doc(e));
     if !required.is_empty() {
         doc.push_str("\n\nRequired: ");
@@ -200,7 +201,7 @@ fn method(e: &Endpoint) -> TokenStream {
         {
             crate::Call::new(self, crate::requests::#request {
                 #(#inits,)*
-                ..Default::default()
+                #rest
             })
         }
     }

@@ -135,11 +135,7 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
         ("client_secret", secret.expose()),
         ("grant_type", "client_credentials"),
     ];
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = form.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect::<Vec<_>>().join("&");
     let resp = http
         .post(&url)
         .header("Content-Type", "application/x-www-form-urlencoded")

@@ -1,0 +1,35 @@
+//! ttv-mock: a real HTTP mock of Twitch's OAuth service (id.twitch.tv/oauth2)
+//! and of Helix (api.twitch.tv/helix), driven by the endpoint table that
+//! endpoints.yaml generates. It enforces the same rules as Twitch (client id,
+//! token kind, scopes, parameters), pages with cursors, sends rate-limit
+//! headers and answers from a deterministic data set.
+//!
+//! ```no_run
+//! # fn demo() -> std::io::Result<()> {
+//! let mock = ttv_mock::MockServer::start_background(ttv_mock::MockConfig::default())?;
+//! let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+//! println!("{} {}", mock.helix_url(), token);
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod dataset;
+mod form;
+mod helix;
+mod oauth;
+mod page;
+mod params;
+mod select;
+mod server;
+mod shape;
+mod state;
+
+#[cfg(test)]
+mod test_fixtures;
+#[cfg(test)]
+mod test_http;
+
+pub use config::{MockConfig, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use server::MockServer;
+pub use state::{MockStats, RATE_LIMIT};

@@ -1,0 +1,85 @@
+//! `ttv-mock`: runs the mock server until Ctrl-C and prints what a shell
+//! needs to point ttv (or any Twitch client) at it.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ttv_mock::{MockConfig, MockServer};
+
+/// A local mock of Twitch's OAuth service and Helix API, for trying ttv
+/// without a Twitch account.
+#[derive(Debug, Parser)]
+#[command(name = "ttv-mock", version)]
+struct Args {
+    /// Port to listen on (127.0.0.1 only); 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Number of users (and channels) in the data set.
+    #[arg(long, default_value_t = 500)]
+    users: usize,
+    /// Number of games in the data set.
+    #[arg(long, default_value_t = 100)]
+    games: usize,
+    /// Every Nth channel is live.
+    #[arg(long, default_value_t = 3)]
+    live_every: usize,
+    /// Client id the mock accepts.
+    #[arg(long, default_value = ttv_mock::DEFAULT_CLIENT_ID)]
+    client_id: String,
+    /// Client secret the mock accepts.
+    #[arg(long, default_value = ttv_mock::DEFAULT_CLIENT_SECRET)]
+    client_secret: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = MockConfig {
+        port: Some(args.port),
+        users: args.users,
+        games: args.games,
+        live_every: args.live_every,
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        ..MockConfig::default()
+    };
+    let server = match MockServer::start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ttv-mock: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    print_banner(&server, args.users > 0);
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("ttv-mock: cannot wait for Ctrl-C: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_banner(server: &MockServer, has_users: bool) {
+    println!("ttv-mock listening on {}", server.base_url());
+    println!("  helix:  {}", server.helix_url());
+    println!("  oauth2: {}", server.oauth2_url());
+    println!("  client id:     {}", server.client_id());
+    println!("  client secret: {}", server.client_secret());
+    if has_users {
+        // Every scope any endpoint mentions, so the token works everywhere.
+        let scopes: BTreeSet<&str> = ttv_helix::ENDPOINTS
+            .iter()
+            .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional))
+            .copied()
+            .collect();
+        let scopes: Vec<&str> = scopes.into_iter().collect();
+        println!("  user token for ninja (all scopes): {}", server.issue_user_token("ninja", &scopes));
+    }
+    println!();
+    println!("export TWITCH_HELIX_URL={}", server.helix_url());
+    println!("export TWITCH_OAUTH2_URL={}", server.oauth2_url());
+    println!("export TWITCH_CLIENT_ID={}", server.client_id());
+    println!("export TWITCH_CLIENT_SECRET={}", server.client_secret());
+    println!();
+    println!("Press Ctrl-C to stop.");
+}

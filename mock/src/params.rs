@@ -1,0 +1,285 @@
+//! Request parameters: the query string (plus `{param}` path segments) and
+//! the JSON body, checked against the endpoint's declared parameters the way
+//! Helix checks them. Errors are the `message` of a 400 answer.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
+
+use crate::dataset::Entity;
+use crate::form;
+
+/// Query and path parameters, each name with all its values in order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Params {
+    values: BTreeMap<String, Vec<String>>,
+}
+
+impl Params {
+    pub fn from_query(query: &str) -> Params {
+        let mut p = Params::default();
+        for (k, v) in form::parse_pairs(query) {
+            p.push(k, v);
+        }
+        p
+    }
+
+    pub fn push(&mut self, name: String, value: String) {
+        self.values.entry(name).or_default().push(value);
+    }
+
+    /// All values of a parameter (empty when absent).
+    pub fn all(&self, name: &str) -> &[String] {
+        self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first non-empty value of a parameter.
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.all(name).iter().map(String::as_str).find(|v| !v.is_empty())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        !self.all(name).is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+/// Reads the JSON body of an endpoint that declares body fields. An empty
+/// body counts as `{}` so that only the required-field check complains.
+pub fn parse_body(ep: &EndpointMeta, raw: &[u8]) -> Result<Option<Entity>, String> {
+    let wants_body = ep.params.iter().any(|p| p.location == Location::Body);
+    if !wants_body {
+        return Ok(None);
+    }
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Some(Entity::new()));
+    }
+    match serde_json::from_slice::<Value>(raw) {
+        Ok(Value::Object(m)) => Ok(Some(m)),
+        Ok(_) => Err("The request body must be a JSON object".into()),
+        Err(e) => Err(format!("The request body is not valid JSON: {e}")),
+    }
+}
+
+/// Checks presence, types, ranges, list sizes and parameter groups.
+pub fn validate(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Result<(), String> {
+    for p in ep.params {
+        match p.location {
+            Location::Query | Location::Path => check_query_param(p, params)?,
+            Location::Body => check_body_field(p, body)?,
+        }
+    }
+    let given = |name: &str| -> usize {
+        if params.has(name) {
+            return params.all(name).len();
+        }
+        match body.and_then(|b| b.get(name)) {
+            None | Some(Value::Null) => 0,
+            Some(Value::Array(items)) => items.len().max(1),
+            Some(_) => 1,
+        }
+    };
+    for group in ep.one_of {
+        let present = group.iter().filter(|n| given(n) > 0).count();
+        if present != 1 {
+            return Err(format!("Must provide exactly one of: {}", group.join(", ")));
+        }
+    }
+    for group in ep.at_least_one_of {
+        if !group.iter().any(|n| given(n) > 0) {
+            return Err(format!("Must provide at least one of: {}", group.join(", ")));
+        }
+    }
+    if let Some((names, max)) = ep.max_total {
+        let total: usize = names.iter().map(|n| given(n)).sum();
+        if total > max as usize {
+            return Err(format!("Too many values: {} together take at most {max}", names.join(", ")));
+        }
+    }
+    Ok(())
+}
+
+fn check_query_param(p: &ParamMeta, params: &Params) -> Result<(), String> {
+    let values = params.all(p.name);
+    if values.is_empty() {
+        return if p.required { Err(missing(p.name)) } else { Ok(()) };
+    }
+    if let Some(max) = p.max {
+        if values.len() > max as usize {
+            return Err(format!("The parameter \"{}\" may be given at most {max} times", p.name));
+        }
+    }
+    let scalar = match p.shape.inner() {
+        Shape::List(inner) => inner.inner(),
+        s => s,
+    };
+    for v in values {
+        check_scalar_text(p, scalar, v)?;
+    }
+    Ok(())
+}
+
+/// Checks one textual value of a query parameter against its scalar shape.
+fn check_scalar_text(p: &ParamMeta, shape: &Shape, v: &str) -> Result<(), String> {
+    match shape {
+        Shape::Integer => {
+            let i: i64 = v.trim().parse().map_err(|_| malformed(p.name, "must be an integer"))?;
+            check_range(p, i)
+        }
+        Shape::Number => v.trim().parse::<f64>().map(|_| ()).map_err(|_| malformed(p.name, "must be a number")),
+        Shape::Boolean => {
+            if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
+                Ok(())
+            } else {
+                Err(malformed(p.name, "must be true or false"))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_range(p: &ParamMeta, i: i64) -> Result<(), String> {
+    match p.range {
+        Some((lo, hi)) if i < lo || i > hi => {
+            Err(malformed(p.name, &format!("the value must be between {lo} and {hi}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_body_field(p: &ParamMeta, body: Option<&Entity>) -> Result<(), String> {
+    let value = body.and_then(|b| b.get(p.name));
+    match value {
+        None => {
+            if p.required {
+                Err(missing(p.name))
+            } else {
+                Ok(())
+            }
+        }
+        Some(v) => check_json(p, &p.shape, v),
+    }
+}
+
+/// Checks the JSON kind of a body value; object fields are not checked deeper.
+fn check_json(p: &ParamMeta, shape: &Shape, v: &Value) -> Result<(), String> {
+    let ok = match (shape, v) {
+        (Shape::Optional(_), Value::Null) => true,
+        (Shape::Optional(inner), v) => return check_json(p, inner, v),
+        (Shape::Json, _) => true,
+        (Shape::String | Shape::DateTime, Value::String(_)) => true,
+        (Shape::Integer, Value::Number(n)) => match n.as_i64() {
+            Some(i) => return check_range(p, i),
+            None => false,
+        },
+        (Shape::Number, Value::Number(_)) => true,
+        (Shape::Boolean, Value::Bool(_)) => true,
+        (Shape::Object(_), Value::Object(_)) => true,
+        (Shape::List(inner), Value::Array(items)) => {
+            if let Some(max) = p.max {
+                if items.len() > max as usize {
+                    return Err(malformed(p.name, &format!("at most {max} items are allowed")));
+                }
+            }
+            for item in items {
+                check_json(p, inner, item)?;
+            }
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(malformed(p.name, &format!("must be {}", shape.describe())))
+    }
+}
+
+fn missing(name: &str) -> String {
+    format!("Missing required parameter \"{name}\"")
+}
+
+fn malformed(name: &str, why: &str) -> String {
+    format!("The parameter \"{name}\" was malformed: {why}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_fixtures::{GET_CLIPS, GET_USERS, MODIFY_CHANNEL, SEARCH};
+
+    fn body(v: Value) -> Option<Entity> {
+        match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn repeated_keys_and_first_value() {
+        let p = Params::from_query("id=1&id=2&after=&x=y");
+        assert_eq!(p.all("id"), ["1", "2"]);
+        assert_eq!(p.first("after"), None);
+        assert!(p.has("after"));
+        assert_eq!(p.first("x"), Some("y"));
+    }
+
+    #[test]
+    fn required_params_and_ranges() {
+        let ok = Params::from_query("query=ninja&first=5&live_only=true");
+        assert_eq!(validate(&SEARCH, &ok, None), Ok(()));
+        let err = validate(&SEARCH, &Params::from_query("first=5"), None).unwrap_err();
+        assert_eq!(err, "Missing required parameter \"query\"");
+        let err = validate(&SEARCH, &Params::from_query("query=a&first=101"), None).unwrap_err();
+        assert!(err.contains("between 1 and 100"), "{err}");
+        let err = validate(&SEARCH, &Params::from_query("query=a&first=ten"), None).unwrap_err();
+        assert!(err.contains("integer"), "{err}");
+        let err = validate(&SEARCH, &Params::from_query("query=a&live_only=yes"), None).unwrap_err();
+        assert!(err.contains("true or false"), "{err}");
+    }
+
+    #[test]
+    fn list_maximum_and_shared_total() {
+        let many: Vec<String> = (0..101).map(|i| format!("id={i}")).collect();
+        let err = validate(&GET_USERS, &Params::from_query(&many.join("&")), None).unwrap_err();
+        assert!(err.contains("at most 100 times"), "{err}");
+        let mixed: Vec<String> = (0..60).map(|i| format!("id={i}&login=u{i}")).collect();
+        let err = validate(&GET_USERS, &Params::from_query(&mixed.join("&")), None).unwrap_err();
+        assert!(err.contains("together take at most 100"), "{err}");
+    }
+
+    #[test]
+    fn exactly_one_of_a_group() {
+        let err = validate(&GET_CLIPS, &Params::default(), None).unwrap_err();
+        assert!(err.starts_with("Must provide exactly one of"), "{err}");
+        let two = Params::from_query("broadcaster_id=1&game_id=2");
+        assert!(validate(&GET_CLIPS, &two, None).is_err());
+        assert_eq!(validate(&GET_CLIPS, &Params::from_query("game_id=2"), None), Ok(()));
+    }
+
+    #[test]
+    fn body_fields_are_checked() {
+        let q = Params::from_query("broadcaster_id=10001");
+        assert_eq!(parse_body(&MODIFY_CHANNEL, b"  "), Ok(Some(Entity::new())));
+        assert!(parse_body(&MODIFY_CHANNEL, b"{oops").is_err());
+        assert!(parse_body(&MODIFY_CHANNEL, b"[1]").is_err());
+        assert_eq!(parse_body(&SEARCH, b"{oops"), Ok(None));
+
+        let err = validate(&MODIFY_CHANNEL, &q, body(json!({})).as_ref()).unwrap_err();
+        assert_eq!(err, "Missing required parameter \"title\"");
+        let good = body(json!({"title": "t", "delay": 5, "tags": ["a"]}));
+        assert_eq!(validate(&MODIFY_CHANNEL, &q, good.as_ref()), Ok(()));
+        let bad = body(json!({"title": 3}));
+        assert!(validate(&MODIFY_CHANNEL, &q, bad.as_ref()).unwrap_err().contains("must be string"));
+        let far = body(json!({"title": "t", "delay": 901}));
+        assert!(validate(&MODIFY_CHANNEL, &q, far.as_ref()).is_err());
+        let tags = body(json!({"title": "t", "tags": ["1", "2", "3"]}));
+        assert!(validate(&MODIFY_CHANNEL, &q, tags.as_ref()).unwrap_err().contains("at most 2 items"));
+    }
+
+    use serde_json::json;
+}

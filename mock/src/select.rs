@@ -1,0 +1,260 @@
+//! Choosing the items of a collection an endpoint answers with, from the
+//! `mock.filters` of the spec and the request's parameters.
+//!
+//! How filters combine: each filter whose parameter was given must match
+//! (AND), except that filters which are alternative ways to name the same
+//! items match together (OR): filters on one parameter, filters whose
+//! parameters share a `max_total` limit (Get Users' `id` + `login`), and `eq`
+//! filters on `<x>id` / `<x>login` / `<x>name` of the same prefix (Get Streams'
+//! `user_id` + `user_login`). Parameters without a filter do not select.
+
+use serde_json::Value;
+use ttv_helix::meta::{EndpointMeta, MockFilter};
+
+use crate::dataset::{str_field, Entity};
+use crate::params::Params;
+
+/// One filter with the values the request gave for it.
+struct Active<'a> {
+    filter: MockFilter,
+    values: Vec<&'a str>,
+}
+
+/// Indices of the selected items, in answer order.
+///
+/// `token_user_id` answers Get Users with neither ids nor logins, which Twitch
+/// documents as "the user of the token".
+pub fn select(
+    ep: &EndpointMeta,
+    source: &str,
+    items: &[Entity],
+    params: &Params,
+    body: Option<&Entity>,
+    token_user_id: Option<&str>,
+) -> Result<Vec<usize>, String> {
+    let groups = active_groups(ep, params, body);
+    if groups.is_empty() && source == "users" && !ep.mock.filters.is_empty() {
+        let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
+        return Ok(items.iter().position(|u| str_field(u, "id") == Some(id)).into_iter().collect());
+    }
+    let selected: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| groups.iter().all(|g| g.iter().any(|a| matches(item, a))))
+        .map(|(i, _)| i)
+        .collect();
+    Ok(match groups.first() {
+        Some(first) => in_request_order(selected, items, first),
+        None => selected,
+    })
+}
+
+/// Groups of filters that were given values, grouped as the module doc says.
+fn active_groups<'a>(ep: &EndpointMeta, params: &'a Params, body: Option<&'a Entity>) -> Vec<Vec<Active<'a>>> {
+    let filters = ep.mock.filters;
+    // Union-find over filter positions; the lists are a handful long.
+    let mut group_of: Vec<usize> = (0..filters.len()).collect();
+    for i in 0..filters.len() {
+        for j in 0..i {
+            if alternatives(ep, filters[j], filters[i]) {
+                let (from, to) = (group_of[i], group_of[j]);
+                group_of.iter_mut().filter(|g| **g == from).for_each(|g| *g = to);
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<Active>)> = Vec::new();
+    for (i, (param, filter)) in filters.iter().enumerate() {
+        let values = values_of(param, params, body);
+        let active = match filter {
+            MockFilter::Flag(_) => values.first().is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            _ => !values.is_empty(),
+        };
+        if !active {
+            continue;
+        }
+        let a = Active { filter: *filter, values };
+        match groups.iter_mut().find(|(g, _)| *g == group_of[i]) {
+            Some((_, list)) => list.push(a),
+            None => groups.push((group_of[i], vec![a])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Whether two filters name the same items in different ways.
+fn alternatives(ep: &EndpointMeta, a: (&str, MockFilter), b: (&str, MockFilter)) -> bool {
+    if a.0 == b.0 {
+        return true;
+    }
+    let shared_total = ep.max_total.is_some_and(|(names, _)| names.contains(&a.0) && names.contains(&b.0));
+    let same_key = match (a.1, b.1) {
+        (MockFilter::Eq(x), MockFilter::Eq(y)) => match (identity_prefix(x), identity_prefix(y)) {
+            (Some(px), Some(py)) => px == py,
+            _ => false,
+        },
+        _ => false,
+    };
+    shared_total || same_key
+}
+
+/// `user_login` -> `user_`, `id` -> ``; `None` for fields that name no one.
+fn identity_prefix(field: &str) -> Option<&str> {
+    ["id", "login", "name"]
+        .iter()
+        .find_map(|suffix| field.strip_suffix(suffix))
+        .filter(|p| p.is_empty() || p.ends_with('_'))
+}
+
+/// Non-empty values of a filter parameter, from the query or else the body.
+fn values_of<'a>(param: &str, params: &'a Params, body: Option<&'a Entity>) -> Vec<&'a str> {
+    let from_query: Vec<&str> = params.all(param).iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
+    if !from_query.is_empty() {
+        return from_query;
+    }
+    match body.and_then(|b| b.get(param)) {
+        Some(Value::String(s)) if !s.is_empty() => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn matches(item: &Entity, a: &Active) -> bool {
+    match a.filter {
+        MockFilter::Eq(field) => {
+            let have = text(item.get(field));
+            a.values.iter().any(|v| have.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(v)))
+        }
+        MockFilter::Contains(field) => {
+            let have = text(item.get(field)).unwrap_or_default().to_lowercase();
+            a.values.iter().any(|v| have.contains(&v.to_lowercase()))
+        }
+        MockFilter::Flag(field) => item.get(field) == Some(&Value::Bool(true)),
+    }
+}
+
+/// A scalar as text for comparison (ids may be numbers in hand-made data).
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// When the first group's values pick one item each (ids, logins), answer in
+/// the order they were asked for, as Twitch does; otherwise keep data order.
+fn in_request_order(selected: Vec<usize>, items: &[Entity], group: &[Active]) -> Vec<usize> {
+    if group.iter().any(|a| !matches!(a.filter, MockFilter::Eq(_))) {
+        return selected;
+    }
+    let asked: Vec<&str> = group.iter().flat_map(|a| a.values.iter().copied()).collect();
+    let rank = |i: usize| -> usize {
+        asked
+            .iter()
+            .position(|v| group.iter().any(|a| matches(&items[i], &Active { filter: a.filter, values: vec![v] })))
+            .unwrap_or(usize::MAX)
+    };
+    let mut ranked: Vec<(usize, usize)> = selected.iter().map(|&i| (rank(i), i)).collect();
+    let mut ranks: Vec<usize> = ranked.iter().map(|(r, _)| *r).collect();
+    ranks.sort_unstable();
+    if ranks.windows(2).any(|w| w[0] == w[1]) {
+        return selected;
+    }
+    ranked.sort_by_key(|(r, _)| *r);
+    ranked.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MockConfig;
+    use crate::dataset::Dataset;
+    use crate::test_fixtures::{GET_FOLLOWED, GET_STREAMS, GET_USERS, SEARCH};
+
+    fn data() -> Dataset {
+        Dataset::build(&MockConfig {
+            users: 40,
+            games: 5,
+            follows_per_user: 5,
+            endpoints: &[],
+            ..MockConfig::default()
+        })
+    }
+
+    fn logins(d: &[Entity], idx: &[usize], field: &str) -> Vec<String> {
+        idx.iter().map(|&i| str_field(&d[i], field).unwrap_or_default().to_string()).collect()
+    }
+
+    #[test]
+    fn ids_and_logins_are_alternatives_in_request_order() {
+        let d = data();
+        let p = Params::from_query("login=shroud&id=10001&login=XQC&login=nobody");
+        let idx = select(&GET_USERS, "users", &d.users, &p, None, None).unwrap();
+        // Ranked by the filters' order in the spec (ids, then logins), then by value order.
+        assert_eq!(logins(&d.users, &idx, "login"), ["ninja", "shroud", "xqc"]);
+    }
+
+    #[test]
+    fn users_without_ids_is_the_token_user() {
+        let d = data();
+        let idx = select(&GET_USERS, "users", &d.users, &Params::default(), None, Some("10002")).unwrap();
+        assert_eq!(logins(&d.users, &idx, "login"), ["pokimane"]);
+        assert!(select(&GET_USERS, "users", &d.users, &Params::default(), None, None).is_err());
+    }
+
+    #[test]
+    fn contains_and_flag() {
+        let d = data();
+        let p = Params::from_query("query=USER00");
+        let all = select(&SEARCH, "channels", &d.channels, &p, None, None).unwrap();
+        let live =
+            select(&SEARCH, "channels", &d.channels, &Params::from_query("query=user00&live_only=true"), None, None)
+                .unwrap();
+        let not_flag =
+            select(&SEARCH, "channels", &d.channels, &Params::from_query("query=user00&live_only=false"), None, None)
+                .unwrap();
+        assert_eq!(all.len(), 30);
+        assert_eq!(not_flag, all);
+        assert!(!live.is_empty() && live.len() < all.len());
+        assert!(live.iter().all(|&i| d.channels[i]["is_live"] == Value::Bool(true)));
+        let arc = select(&SEARCH, "channels", &d.channels, &Params::from_query("query=arcomage"), None, None).unwrap();
+        assert_eq!(logins(&d.channels, &arc, "broadcaster_login"), ["arcomage"]);
+    }
+
+    #[test]
+    fn user_id_and_user_login_are_alternatives_but_game_narrows() {
+        let d = data();
+        let p = Params::from_query("user_id=10001&user_login=user0015");
+        let idx = select(&GET_STREAMS, "streams", &d.streams, &p, None, None).unwrap();
+        assert_eq!(logins(&d.streams, &idx, "user_login"), ["ninja", "user0015"]);
+        let ninja_game = str_field(&d.streams[idx[0]], "game_id").unwrap_or_default().to_string();
+        let p = Params::from_query(&format!("user_id=10001&user_login=user0015&game_id={ninja_game}"));
+        let idx = select(&GET_STREAMS, "streams", &d.streams, &p, None, None).unwrap();
+        assert_eq!(logins(&d.streams, &idx, "user_login"), ["ninja"]);
+    }
+
+    #[test]
+    fn follows_filters_combine_with_and() {
+        let d = data();
+        let p = Params::from_query("user_id=10001");
+        let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
+        assert_eq!(idx.len(), 5);
+        let p = Params::from_query("user_id=10001&broadcaster_id=10003");
+        let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
+        assert_eq!(logins(&d.follows, &idx, "broadcaster_login"), ["shroud"]);
+        let p = Params::from_query("user_id=10001&broadcaster_id=10030");
+        assert!(select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn identity_prefixes() {
+        assert_eq!(identity_prefix("id"), Some(""));
+        assert_eq!(identity_prefix("user_login"), Some("user_"));
+        assert_eq!(identity_prefix("broadcaster_name"), Some("broadcaster_"));
+        assert_eq!(identity_prefix("display_name"), Some("display_"));
+        assert_eq!(identity_prefix("title"), None);
+        assert_eq!(identity_prefix("igdb_id"), Some("igdb_"));
+        assert_eq!(identity_prefix("paid"), None);
+    }
+}

@@ -1,0 +1,191 @@
+//! The HTTP server: binding, the single fallback handler that sends each
+//! request to the OAuth or Helix side, and the handle tests hold.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::thread;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Router;
+use tokio::sync::oneshot;
+
+use crate::config::MockConfig;
+use crate::helix::{self, MockRequest};
+use crate::oauth;
+use crate::state::{MockState, MockStats};
+
+/// Larger bodies are refused; no Helix request comes near this.
+const MAX_BODY: usize = 1 << 20;
+
+/// A running mock server. It stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<MockState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    /// Set by [`MockServer::start_background`]: the thread owning the runtime.
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Serves on a task of the current tokio runtime.
+    pub async fn start(config: MockConfig) -> io::Result<MockServer> {
+        let port = config.port.unwrap_or(0);
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(MockState::new(config));
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            // An accept error ends the server; there is no one to report it to.
+            let _ = axum::serve(listener, app).with_graceful_shutdown(stop).await;
+        });
+        Ok(MockServer { addr, state, shutdown: Some(tx), thread: None })
+    }
+
+    /// Serves from its own thread and runtime, for tests that are not async
+    /// (e.g. ones running the `ttv` binary as a subprocess).
+    pub fn start_background(config: MockConfig) -> io::Result<MockServer> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port.unwrap_or(0)))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(MockState::new(config));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let thread = thread::Builder::new().name("ttv-mock".into()).spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
+                tokio::select! {
+                    _ = axum::serve(listener, app) => {}
+                    _ = rx => {}
+                }
+            });
+            // Dropping the runtime here also ends connections still open,
+            // so dropping the server never waits on a client.
+        })?;
+        Ok(MockServer { addr, state, shutdown: Some(tx), thread: Some(thread) })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Where Helix lives: the value for `TWITCH_HELIX_URL`.
+    pub fn helix_url(&self) -> String {
+        format!("{}/helix", self.base_url())
+    }
+
+    /// Where OAuth lives: the value for `TWITCH_OAUTH2_URL`.
+    pub fn oauth2_url(&self) -> String {
+        format!("{}/oauth2", self.base_url())
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.state.config.client_id
+    }
+
+    pub fn client_secret(&self) -> &str {
+        &self.state.config.client_secret
+    }
+
+    /// A user token for a user of the data set.
+    ///
+    /// # Panics
+    /// If no user has this login; tests should only name users that exist.
+    pub fn issue_user_token(&self, login: &str, scopes: &[&str]) -> String {
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        match self.state.mint_user(login, scopes) {
+            Some(token) => token,
+            None => panic!("ttv-mock has no user with login {login:?}"),
+        }
+    }
+
+    /// An app token, as if minted by the client-credentials grant (not counted in stats).
+    pub fn issue_app_token(&self) -> String {
+        self.state.mint(None, Vec::new())
+    }
+
+    /// Makes the token expire now: later requests with it get 401.
+    pub fn expire_token(&self, token: &str) {
+        self.state.expire(token);
+    }
+
+    /// The id of a user of the data set, e.g. `user_id("ninja") == Some("10001")`.
+    pub fn user_id(&self, login: &str) -> Option<String> {
+        let data = self.state.data.read().unwrap_or_else(|e| e.into_inner());
+        data.user_by_login(login).and_then(|u| u.get("id")).and_then(|v| v.as_str()).map(str::to_string)
+    }
+
+    pub fn stats(&self) -> MockStats {
+        self.state.stats()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for MockServer {
+    // The state holds live tokens; keep them out of debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+fn router(state: Arc<MockState>) -> Router {
+    Router::new().fallback(dispatch).with_state(state)
+}
+
+/// Every request lands here; routing is by table lookup, not per endpoint.
+async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return helix::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
+    };
+    let req = MockRequest {
+        method: parts.method,
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers: parts.headers,
+        body,
+    };
+    // Fault injection (429s, 5xx, delays, broken bodies) goes here, before
+    // any handler runs, so every endpoint can be made to fail the same way.
+    handle(&state, &req)
+}
+
+fn handle(state: &MockState, req: &MockRequest) -> Response {
+    if is_under(&req.path, "/oauth2") {
+        oauth::respond(state, req)
+    } else if is_under(&req.path, "/helix") {
+        helix::respond(state, req)
+    } else {
+        helix::error(StatusCode::NOT_FOUND, "")
+    }
+}
+
+/// `/helix` and `/helix/...`, but not `/helixfoo`.
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}

@@ -1,0 +1,181 @@
+//! Turning data-set entities into response items: walk the response type's
+//! fields, take the entity's value when it has one (converted to the field's
+//! shape) and make up a plausible, deterministic value when it has not. This
+//! is what lets every endpoint in the spec answer without its own handler.
+
+use serde_json::{json, Map, Value};
+use ttv_helix::meta::{Shape, TypeMeta};
+
+use crate::dataset::Entity;
+
+/// Guards against self-referencing types in the spec.
+const MAX_DEPTH: usize = 8;
+
+/// The date every made-up timestamp uses.
+const SYNTHETIC_DATETIME: &str = "2024-01-01T00:00:00Z";
+
+/// Projects `entity` onto `ty`; `n` (the item's position) varies made-up values.
+pub fn project(entity: &Entity, ty: &TypeMeta, n: usize) -> Value {
+    project_at(entity, ty, n, 0)
+}
+
+fn project_at(entity: &Entity, ty: &TypeMeta, n: usize, depth: usize) -> Value {
+    let mut out = Map::new();
+    for field in ty.fields {
+        let value = match entity.get(field.name) {
+            Some(v) => convert(v, &field.shape, field.name, n, depth),
+            None => synthesize_at(&field.shape, field.name, n, depth),
+        };
+        out.insert(field.name.to_string(), value);
+    }
+    Value::Object(out)
+}
+
+/// Fits an entity's value to the declared shape, so a typed client decodes it.
+fn convert(value: &Value, shape: &Shape, name: &str, n: usize, depth: usize) -> Value {
+    match (shape, value) {
+        (Shape::Optional(_), Value::Null) => Value::Null,
+        (Shape::Optional(inner), v) => convert(v, inner, name, n, depth),
+        (Shape::Json, v) => v.clone(),
+        // Twitch sends "" for absent strings and times (e.g. `started_at` of an offline channel).
+        (Shape::String | Shape::DateTime, Value::Null) => json!(""),
+        (Shape::String | Shape::DateTime, Value::String(s)) => json!(s),
+        (Shape::String | Shape::DateTime, v) => json!(v.to_string()),
+        (Shape::Integer, Value::Number(num)) => match num.as_i64() {
+            Some(i) => json!(i),
+            None => json!(num.as_f64().unwrap_or(0.0) as i64),
+        },
+        (Shape::Integer, Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(i) => json!(i),
+            Err(_) => synthesize_at(shape, name, n, depth),
+        },
+        (Shape::Integer, Value::Bool(b)) => json!(i64::from(*b)),
+        (Shape::Number, Value::Number(num)) => json!(num.as_f64().unwrap_or(0.0)),
+        (Shape::Number, Value::String(s)) => match s.trim().parse::<f64>() {
+            Ok(f) => json!(f),
+            Err(_) => synthesize_at(shape, name, n, depth),
+        },
+        (Shape::Boolean, Value::Bool(b)) => json!(b),
+        (Shape::Boolean, Value::String(s)) => json!(s.eq_ignore_ascii_case("true")),
+        (Shape::Object(ty), Value::Object(m)) if depth < MAX_DEPTH => project_at(m, ty, n, depth + 1),
+        (Shape::List(inner), Value::Array(items)) => {
+            Value::Array(items.iter().enumerate().map(|(i, v)| convert(v, inner, name, i, depth)).collect())
+        }
+        (Shape::List(_), Value::Null) => json!([]),
+        // A single value where a list is declared: wrap it.
+        (Shape::List(inner), v) => json!([convert(v, inner, name, n, depth)]),
+        _ => synthesize_at(shape, name, n, depth),
+    }
+}
+
+/// A made-up value of a shape, for the field `name` of item `n`.
+fn synthesize_at(shape: &Shape, name: &str, n: usize, depth: usize) -> Value {
+    match shape {
+        Shape::String => json!(format!("{name}-{n}")),
+        Shape::Integer => json!(n),
+        Shape::Number => json!(n as f64),
+        Shape::Boolean => json!(false),
+        Shape::DateTime => json!(SYNTHETIC_DATETIME),
+        Shape::Json => json!({}),
+        // Alternate so clients see both present and absent optional fields.
+        Shape::Optional(inner) => {
+            if n % 2 == 0 {
+                synthesize_at(inner, name, n, depth)
+            } else {
+                Value::Null
+            }
+        }
+        Shape::Object(ty) if depth < MAX_DEPTH => project_at(&Map::new(), ty, n, depth + 1),
+        Shape::Object(_) => json!({}),
+        // One element shows the item type; scalar lists stay empty.
+        Shape::List(inner) => match inner.inner() {
+            Shape::Object(_) if depth < MAX_DEPTH => json!([synthesize_at(inner, name, 0, depth)]),
+            _ => json!([]),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ttv_helix::meta::FieldMeta;
+
+    static CHOICE: TypeMeta = TypeMeta {
+        name: "Choice",
+        fields: &[FieldMeta { name: "id", shape: Shape::String }, FieldMeta { name: "votes", shape: Shape::Integer }],
+    };
+    static POLL: TypeMeta = TypeMeta {
+        name: "Poll",
+        fields: &[
+            FieldMeta { name: "id", shape: Shape::String },
+            FieldMeta { name: "title", shape: Shape::String },
+            FieldMeta { name: "viewer_count", shape: Shape::Integer },
+            FieldMeta { name: "ratio", shape: Shape::Number },
+            FieldMeta { name: "is_live", shape: Shape::Boolean },
+            FieldMeta { name: "started_at", shape: Shape::DateTime },
+            FieldMeta { name: "ended_at", shape: Shape::Optional(&Shape::DateTime) },
+            FieldMeta { name: "tags", shape: Shape::List(&Shape::String) },
+            FieldMeta { name: "choices", shape: Shape::List(&Shape::Object(&CHOICE)) },
+            FieldMeta { name: "extra", shape: Shape::Json },
+        ],
+    };
+    static LOOP: TypeMeta =
+        TypeMeta { name: "Loop", fields: &[FieldMeta { name: "next", shape: Shape::Object(&LOOP) }] };
+
+    fn entity(v: Value) -> Entity {
+        match v {
+            Value::Object(m) => m,
+            _ => Entity::new(),
+        }
+    }
+
+    #[test]
+    fn synthesizes_every_field_from_an_empty_entity() {
+        let v = project(&Entity::new(), &POLL, 0);
+        assert_eq!(
+            v,
+            json!({
+                "id": "id-0", "title": "title-0", "viewer_count": 0, "ratio": 0.0,
+                "is_live": false, "started_at": SYNTHETIC_DATETIME,
+                "ended_at": SYNTHETIC_DATETIME, "tags": [],
+                "choices": [{"id": "id-0", "votes": 0}],
+                "extra": {},
+            })
+        );
+        assert_eq!(project(&Entity::new(), &POLL, 1)["ended_at"], Value::Null);
+    }
+
+    #[test]
+    fn takes_and_converts_entity_values() {
+        let e = entity(json!({
+            "id": 42, "title": "hello", "viewer_count": "17", "ratio": 2,
+            "is_live": "true", "started_at": null, "ended_at": null,
+            "tags": "solo", "choices": [{"id": "c1", "votes": 3}, {"id": "c2"}],
+            "extra": [1, 2], "unrelated": "dropped",
+        }));
+        let v = project(&e, &POLL, 5);
+        assert_eq!(v["id"], json!("42"));
+        assert_eq!(v["title"], json!("hello"));
+        assert_eq!(v["viewer_count"], json!(17));
+        assert_eq!(v["ratio"], json!(2.0));
+        assert_eq!(v["is_live"], json!(true));
+        assert_eq!(v["started_at"], json!(""));
+        assert_eq!(v["ended_at"], Value::Null);
+        assert_eq!(v["tags"], json!(["solo"]));
+        assert_eq!(v["choices"], json!([{"id": "c1", "votes": 3}, {"id": "c2", "votes": 1}]));
+        assert_eq!(v["extra"], json!([1, 2]));
+        assert!(v.get("unrelated").is_none());
+    }
+
+    #[test]
+    fn self_referencing_types_terminate() {
+        let v = project(&Entity::new(), &LOOP, 0);
+        let mut depth = 0;
+        let mut cur = &v;
+        while let Some(next) = cur.get("next") {
+            cur = next;
+            depth += 1;
+        }
+        assert!(depth <= MAX_DEPTH + 1);
+    }
+}

@@ -1,0 +1,244 @@
+//! Mutable server state shared by all requests: the data set, the tokens
+//! minted so far, the rate-limit buckets and the request counters.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use rand::distr::Alphanumeric;
+use rand::Rng;
+
+use crate::config::MockConfig;
+use crate::dataset::Dataset;
+
+/// Requests each token may make per minute, as Twitch grants by default.
+pub const RATE_LIMIT: u32 = 800;
+
+/// What the server knows about one access token.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub client_id: String,
+    /// The user a user token belongs to; `None` for app tokens.
+    pub user: Option<TokenUser>,
+    pub scopes: Vec<String>,
+    pub expires_at: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenUser {
+    pub id: String,
+    pub login: String,
+}
+
+impl TokenInfo {
+    pub fn is_user(&self) -> bool {
+        self.user.is_some()
+    }
+
+    /// Whole seconds left before the token expires.
+    pub fn expires_in(&self) -> u64 {
+        self.expires_at.saturating_duration_since(Instant::now()).as_secs()
+    }
+}
+
+/// Counters a test can read through [`crate::MockServer::stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MockStats {
+    /// App tokens minted through `POST /oauth2/token` (client credentials).
+    pub app_tokens_minted: u64,
+    /// Calls to `GET /oauth2/validate`, valid or not.
+    pub validate_calls: u64,
+    /// Requests under `/helix`, whatever their outcome.
+    pub helix_requests: u64,
+}
+
+/// Rate-limit headers for one response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Unix seconds at which the bucket is full again.
+    pub reset: u64,
+}
+
+#[derive(Debug, Default)]
+struct Bucket {
+    minute: u64,
+    used: u32,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    app_tokens_minted: AtomicU64,
+    validate_calls: AtomicU64,
+    helix_requests: AtomicU64,
+}
+
+pub struct MockState {
+    pub config: MockConfig,
+    pub data: RwLock<Dataset>,
+    tokens: Mutex<HashMap<String, TokenInfo>>,
+    buckets: Mutex<HashMap<String, Bucket>>,
+    counters: Counters,
+}
+
+/// A panic in one request must not take the whole mock down with poisoned locks.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl MockState {
+    pub fn new(config: MockConfig) -> MockState {
+        let data = Dataset::build(&config);
+        MockState {
+            config,
+            data: RwLock::new(data),
+            tokens: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(HashMap::new()),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Mints a token for this server's client; `user` is `None` for an app token.
+    pub fn mint(&self, user: Option<TokenUser>, scopes: Vec<String>) -> String {
+        let token = random_token();
+        let info = TokenInfo {
+            client_id: self.config.client_id.clone(),
+            user,
+            scopes,
+            expires_at: Instant::now() + self.config.token_lifetime,
+        };
+        lock(&self.tokens).insert(token.clone(), info);
+        token
+    }
+
+    /// A user token for a login of the data set; `None` if there is no such user.
+    pub fn mint_user(&self, login: &str, scopes: Vec<String>) -> Option<String> {
+        let user = {
+            let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
+            let u = data.user_by_login(login)?;
+            TokenUser { id: u.get("id")?.as_str()?.to_string(), login: u.get("login")?.as_str()?.to_string() }
+        };
+        Some(self.mint(Some(user), scopes))
+    }
+
+    /// The token's details while it is valid; `None` when unknown, revoked or expired.
+    pub fn lookup(&self, token: &str) -> Option<TokenInfo> {
+        let tokens = lock(&self.tokens);
+        let info = tokens.get(token)?;
+        (info.expires_at > Instant::now()).then(|| info.clone())
+    }
+
+    /// Forgets a token; returns whether it existed.
+    pub fn revoke(&self, token: &str) -> bool {
+        lock(&self.tokens).remove(token).is_some()
+    }
+
+    /// Makes a token expire now (it stays known, so errors say "invalid").
+    pub fn expire(&self, token: &str) {
+        if let Some(info) = lock(&self.tokens).get_mut(token) {
+            info.expires_at = Instant::now();
+        }
+    }
+
+    /// Counts one request against `key`'s bucket, refilled every wall-clock minute.
+    pub fn take_rate_limit(&self, key: &str) -> RateLimit {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let minute = now / 60;
+        let mut buckets = lock(&self.buckets);
+        let bucket = buckets.entry(key.to_string()).or_default();
+        if bucket.minute != minute {
+            *bucket = Bucket { minute, used: 0 };
+        }
+        bucket.used = bucket.used.saturating_add(1);
+        RateLimit { limit: RATE_LIMIT, remaining: RATE_LIMIT.saturating_sub(bucket.used), reset: (minute + 1) * 60 }
+    }
+
+    pub fn count_app_token(&self) {
+        self.counters.app_tokens_minted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn count_validate(&self) {
+        self.counters.validate_calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn count_helix(&self) {
+        self.counters.helix_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> MockStats {
+        MockStats {
+            app_tokens_minted: self.counters.app_tokens_minted.load(Ordering::Relaxed),
+            validate_calls: self.counters.validate_calls.load(Ordering::Relaxed),
+            helix_requests: self.counters.helix_requests.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// 30 lowercase alphanumerics, like a real Twitch token.
+fn random_token() -> String {
+    rand::rng().sample_iter(&Alphanumeric).take(30).map(|b| char::from(b).to_ascii_lowercase()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn state() -> MockState {
+        MockState::new(MockConfig { users: 12, games: 3, endpoints: &[], ..MockConfig::default() })
+    }
+
+    #[test]
+    fn user_tokens_know_their_user() {
+        let s = state();
+        let t = s.mint_user("shroud", vec!["a".into()]).expect("known user");
+        let info = s.lookup(&t).expect("valid");
+        let user = info.user.clone().expect("user token");
+        assert_eq!((user.id.as_str(), user.login.as_str()), ("10003", "shroud"));
+        assert_eq!(info.scopes, vec!["a".to_string()]);
+        assert!(info.expires_in() > 3600);
+        assert!(s.mint_user("nobody", vec![]).is_none());
+    }
+
+    #[test]
+    fn expired_and_revoked_tokens_stop_working() {
+        let s = state();
+        let a = s.mint(None, vec![]);
+        let b = s.mint(None, vec![]);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 30);
+        s.expire(&a);
+        assert!(s.lookup(&a).is_none());
+        assert!(s.revoke(&b));
+        assert!(s.lookup(&b).is_none());
+        assert!(!s.revoke(&b));
+    }
+
+    #[test]
+    fn zero_lifetime_tokens_are_born_expired() {
+        let s = MockState::new(MockConfig {
+            users: 1,
+            token_lifetime: Duration::ZERO,
+            endpoints: &[],
+            ..MockConfig::default()
+        });
+        let t = s.mint(None, vec![]);
+        assert!(s.lookup(&t).is_none());
+    }
+
+    #[test]
+    fn rate_limit_counts_down_per_key() {
+        let s = state();
+        let first = s.take_rate_limit("x");
+        let second = s.take_rate_limit("x");
+        let other = s.take_rate_limit("y");
+        assert_eq!(first.limit, RATE_LIMIT);
+        assert_eq!(first.remaining, RATE_LIMIT - 1);
+        // The window may roll over between calls; then the count restarts.
+        assert!(second.remaining == RATE_LIMIT - 2 || second.reset > first.reset);
+        assert_eq!(other.remaining, RATE_LIMIT - 1);
+        assert!(first.reset % 60 == 0);
+    }
+}

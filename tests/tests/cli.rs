@@ -1,0 +1,304 @@
+//! The `ttv` binary against the mock over real HTTP: the command lines people
+//! already type, credentials, errors and exit codes.
+
+use ttv_tests::{mock, run, ttv};
+
+#[test]
+fn validate_shows_the_app_token_without_printing_it() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).arg("validate"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["client_id"], mock.client_id());
+    assert!(v.get("access_token").is_none());
+}
+
+#[test]
+fn get_users_by_login_keeps_input_order() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["getUsers", "--login=ninja,pokimane"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let logins: Vec<String> =
+        out.json().as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(logins, ["ninja", "pokimane"]);
+    // Repeated flags and the kebab-case verb work the same.
+    let again = run(ttv(&mock, dir.path()).args(["get-users", "--login", "ninja", "--login", "pokimane"]));
+    assert_eq!(again.json(), out.json());
+}
+
+#[test]
+fn is_live_exits_zero_when_live_and_one_when_offline() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let live = run(ttv(&mock, dir.path()).args(["isLive", "--login=ninja"]));
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(live.json()["live"], true);
+    let offline = run(ttv(&mock, dir.path()).args(["isLive", "--login=pokimane"]));
+    assert_eq!(offline.code, 1, "{}", offline.stderr);
+    assert_eq!(offline.json()["live"], false);
+}
+
+#[test]
+fn top_games_honours_first() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["topGames", "--first=5"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json().as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn search_channels_accepts_the_api_spelling_of_flags() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["searchChannels", "--query=arcomage", "--live_only=true"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let items = out.json();
+    let items = items.as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|c| c["is_live"] == true));
+    assert!(items.iter().any(|c| c["broadcaster_login"] == "arcomage"));
+    let kebab = run(ttv(&mock, dir.path()).args(["search-channels", "--query", "arcomage", "--live-only"]));
+    assert_eq!(kebab.json(), out.json());
+}
+
+#[test]
+fn the_app_token_is_cached_across_runs_in_a_private_file() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..3 {
+        assert_eq!(run(ttv(&mock, dir.path()).args(["topGames", "--first=1"])).code, 0);
+    }
+    assert_eq!(mock.stats().app_tokens_minted, 1, "one mint for three runs");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("cache")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(!text.contains(mock.client_secret()));
+}
+
+#[test]
+fn missing_credentials_say_what_to_set() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).env_remove("TWITCH_CLIENT_ID").arg("topGames"));
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("TWITCH_CLIENT_ID"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+
+    let out = run(ttv(&mock, dir.path()).env_remove("TWITCH_CLIENT_SECRET").arg("topGames"));
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("TWITCH_CLIENT_SECRET"), "{}", out.stderr);
+    assert!(out.stderr.contains("Confidential"), "{}", out.stderr);
+}
+
+#[test]
+fn a_wrong_secret_is_reported_as_an_auth_error() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_CLIENT_SECRET", "not-the-secret").arg("topGames"));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("TWITCH_CLIENT_SECRET"), "{}", out.stderr);
+    assert!(!out.stderr.contains("not-the-secret"));
+}
+
+#[test]
+fn user_verbs_need_a_user_token_and_say_so() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["get-followed-streams", "--user-id=10001"]));
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("TWITCH_USER_TOKEN"), "{}", out.stderr);
+}
+
+#[test]
+fn a_user_token_reaches_user_endpoints_and_missing_scopes_are_named() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let user_id = mock.user_id("ninja").unwrap();
+    let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "get-followed-streams",
+        "--user-id",
+        &user_id,
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.json().is_array());
+
+    let token = mock.issue_user_token("ninja", &[]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "get-followed-streams",
+        "--user-id",
+        &user_id,
+    ]));
+    assert_eq!(out.code, 4);
+    assert!(out.stderr.contains("user:read:follows"), "{}", out.stderr);
+    assert!(!out.stderr.contains(&token));
+}
+
+#[test]
+fn app_only_verbs_use_the_app_token_even_when_a_user_token_is_set() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &[]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).arg("get-conduits"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn helix_errors_show_twitchs_message_and_the_endpoint() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    // Skip the client-side check so the mock's own refusal comes back.
+    let token = mock.issue_user_token("ninja", &[]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "--no-scope-check",
+        "get-followed-streams",
+        "--user-id=10001",
+    ]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("Get Followed Streams"), "{}", out.stderr);
+    assert!(out.stderr.contains("401"), "{}", out.stderr);
+    assert!(out.stderr.to_lowercase().contains("scope"), "{}", out.stderr);
+}
+
+#[test]
+fn input_twitch_would_refuse_is_refused_before_sending() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["topGames", "--first=500"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("500"), "{}", out.stderr);
+    let many: Vec<String> = (0..101).map(|i| format!("user{i}")).collect();
+    let out = run(ttv(&mock, dir.path()).args(["getUsers", &format!("--login={}", many.join(","))]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("at most 100"), "{}", out.stderr);
+    assert_eq!(mock.stats().helix_requests, 0);
+}
+
+#[test]
+fn body_fields_come_from_flags_or_a_file() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
+    let id = mock.user_id("ninja").unwrap();
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "modify-channel-information",
+        "--broadcaster-id",
+        &id,
+        "--title",
+        "new title",
+        "--tags",
+        "a,b",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let body = dir.path().join("body.json");
+    std::fs::write(
+        &body,
+        r#"{"title": "from a file", "content_classification_labels": [{"id": "Gambling", "is_enabled": true}]}"#,
+    )
+    .unwrap();
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "modify-channel-information",
+        "--broadcaster-id",
+        &id,
+        "--body",
+        &format!("@{}", body.display()),
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    std::fs::write(&body, r#"{"titel": "typo"}"#).unwrap();
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "modify-channel-information",
+        "--broadcaster-id",
+        &id,
+        "--body",
+        &format!("@{}", body.display()),
+    ]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("titel"), "{}", out.stderr);
+}
+
+#[test]
+fn wrong_flags_get_a_usage_error() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["getUsers", "--logn=ninja"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--logn"), "{}", out.stderr);
+    assert!(out.stderr.contains("--login"), "suggests the right flag: {}", out.stderr);
+}
+
+#[test]
+fn help_text_comes_from_the_spec() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["get-followed-streams", "--help"]));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("GET /streams/followed"), "{}", out.stdout);
+    assert!(out.stdout.contains("user:read:follows"), "{}", out.stdout);
+    assert!(out.stdout.contains("user access token"), "{}", out.stdout);
+    assert!(out.stdout.contains("https://dev.twitch.tv/docs/api/reference#get-followed-streams"), "{}", out.stdout);
+}
+
+#[test]
+fn table_and_ndjson_output() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["-o", "table", "getUsers", "--login=ninja,pokimane"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("ID"), "{}", out.stdout);
+    let out = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "getUsers", "--login=ninja,pokimane"]));
+    let items: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(items.len(), 2);
+}
+
+#[test]
+fn the_embedded_mock_needs_no_account() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path())
+        .env_remove("TWITCH_CLIENT_ID")
+        .env_remove("TWITCH_CLIENT_SECRET")
+        .env_remove("TWITCH_HELIX_URL")
+        .env_remove("TWITCH_OAUTH2_URL")
+        .args(["--mock", "getUsers", "--login=ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()[0]["login"], "ninja");
+    // A user-only verb works too: the embedded mock hands out a user token.
+    let out = run(ttv(&mock, dir.path()).args(["--mock", "get-followed-streams", "--user-id=10001"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn secrets_never_appear_in_output_even_when_verbose() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+    let mut printed = String::new();
+    for args in [
+        vec!["-vv", "validate"],
+        vec!["-vv", "--token", "app", "getUsers", "--login=ninja"],
+        vec!["-vv", "get-followed-streams", "--user-id=10001"],
+    ] {
+        let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args(&args));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        printed.push_str(&out.stdout);
+        printed.push_str(&out.stderr);
+    }
+    assert!(printed.contains("helix request"), "-vv logs requests");
+    assert!(!printed.contains(mock.client_secret()));
+    assert!(!printed.contains(&token));
+    let cache = std::fs::read_dir(dir.path().join("cache")).unwrap().next().unwrap().unwrap().path();
+    let cached: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(cache).unwrap()).unwrap();
+    assert!(!printed.contains(cached["access_token"].as_str().unwrap()));
+}
