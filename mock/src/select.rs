@@ -8,6 +8,8 @@
 //! filters on `<x>id` / `<x>login` / `<x>name` of the same prefix (Get Streams'
 //! `user_id` + `user_login`). Parameters without a filter do not select.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use ttv_helix::meta::{EndpointMeta, MockFilter};
 
@@ -40,7 +42,7 @@ pub fn select(
     let selected: Vec<usize> = items
         .iter()
         .enumerate()
-        .filter(|(_, item)| groups.iter().all(|g| g.iter().any(|a| matches(item, a))))
+        .filter(|(_, item)| groups.iter().all(|g| g.iter().any(|a| matches(item, a.filter, &a.values))))
         .map(|(i, _)| i)
         .collect();
     Ok(match groups.first() {
@@ -118,26 +120,29 @@ fn values_of<'a>(param: &str, params: &'a Params, body: Option<&'a Entity>) -> V
     }
 }
 
-fn matches(item: &Entity, a: &Active) -> bool {
-    match a.filter {
+/// Whether an item passes one filter given these values (any of them).
+fn matches(item: &Entity, filter: MockFilter, values: &[&str]) -> bool {
+    match filter {
         MockFilter::Eq(field) => {
-            let have = text(item.get(field));
-            a.values.iter().any(|v| have.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(v)))
+            let Some(have) = text(item.get(field)) else {
+                return false;
+            };
+            values.iter().any(|v| have.eq_ignore_ascii_case(v))
         }
         MockFilter::Contains(field) => {
             let have = text(item.get(field)).unwrap_or_default().to_lowercase();
-            a.values.iter().any(|v| have.contains(&v.to_lowercase()))
+            values.iter().any(|v| have.contains(&v.to_lowercase()))
         }
         MockFilter::Flag(field) => item.get(field) == Some(&Value::Bool(true)),
     }
 }
 
 /// A scalar as text for comparison (ids may be numbers in hand-made data).
-fn text(v: Option<&Value>) -> Option<String> {
+fn text(v: Option<&Value>) -> Option<Cow<'_, str>> {
     match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
 }
@@ -150,10 +155,7 @@ fn in_request_order(selected: Vec<usize>, items: &[Entity], group: &[Active]) ->
     }
     let asked: Vec<&str> = group.iter().flat_map(|a| a.values.iter().copied()).collect();
     let rank = |i: usize| -> usize {
-        asked
-            .iter()
-            .position(|v| group.iter().any(|a| matches(&items[i], &Active { filter: a.filter, values: vec![v] })))
-            .unwrap_or(usize::MAX)
+        asked.iter().position(|v| group.iter().any(|a| matches(&items[i], a.filter, &[v]))).unwrap_or(usize::MAX)
     };
     let mut ranked: Vec<(usize, usize)> = selected.iter().map(|&i| (rank(i), i)).collect();
     let mut ranks: Vec<usize> = ranked.iter().map(|(r, _)| *r).collect();
