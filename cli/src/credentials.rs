@@ -5,7 +5,7 @@ use crate::run::CliError;
 use clap::ArgMatches;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use ttv_helix::{Config, Secret};
+use ttv_helix::{Config, ExtensionJwt, Secret};
 
 /// The config file's keys; all optional.
 #[derive(Debug, Default, Deserialize)]
@@ -27,6 +27,8 @@ pub fn default_config_path() -> Option<PathBuf> {
 pub struct Credentials {
     pub config: Config,
     pub user_token: Option<Secret>,
+    /// How extension endpoints get their JWT, when configured.
+    pub extension: Option<ExtensionJwt>,
 }
 
 pub fn resolve(matches: &ArgMatches) -> Result<Credentials, CliError> {
@@ -53,7 +55,24 @@ pub fn resolve(matches: &ArgMatches) -> Result<Credentials, CliError> {
         config.cache_dir = Some(dir.into());
     }
     let user_token = env_var("TWITCH_USER_TOKEN").map(Secret::new).or(file.user_token);
-    Ok(Credentials { config: config.normalized(), user_token })
+    Ok(Credentials { config: config.normalized(), user_token, extension: extension_jwt()? })
+}
+
+/// `TWITCH_EXTENSION_JWT` as is, or one signed from `TWITCH_EXTENSION_SECRET`
+/// and `TWITCH_EXTENSION_OWNER_ID` (plus `TWITCH_EXTENSION_CHANNEL_ID` when set).
+fn extension_jwt() -> Result<Option<ExtensionJwt>, CliError> {
+    if let Some(jwt) = env_var("TWITCH_EXTENSION_JWT") {
+        return Ok(Some(ExtensionJwt::Ready(Secret::new(jwt))));
+    }
+    let Some(secret) = env_var("TWITCH_EXTENSION_SECRET") else { return Ok(None) };
+    let owner = env_var("TWITCH_EXTENSION_OWNER_ID").ok_or_else(|| {
+        CliError::Config("TWITCH_EXTENSION_SECRET is set: also set TWITCH_EXTENSION_OWNER_ID (your user id)".into())
+    })?;
+    let mut jwt = ExtensionJwt::signed(&secret, owner)?;
+    if let Some(channel) = env_var("TWITCH_EXTENSION_CHANNEL_ID") {
+        jwt = jwt.for_channel(channel);
+    }
+    Ok(Some(jwt))
 }
 
 fn env_var(name: &str) -> Option<String> {

@@ -27,7 +27,19 @@ pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
     let out = std::io::stdout();
     let mut out = out.lock();
     let data = answer.get("data").unwrap_or(answer);
-    let result = match format {
+    let result = match (format, answer) {
+        // Text answers (iCalendar) are printed as sent, whatever the format.
+        (_, Value::String(text)) => write!(out, "{text}"),
+        _ => print_json(&mut out, answer, data, format),
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn print_json(out: &mut impl Write, answer: &Value, data: &Value, format: Format) -> std::io::Result<()> {
+    match format {
         Format::Raw => writeln!(out, "{}", pretty(answer)),
         Format::Json => writeln!(out, "{}", pretty(data)),
         Format::Ndjson => match data {
@@ -35,10 +47,6 @@ pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
             other => writeln!(out, "{other}"),
         },
         Format::Table => write!(out, "{}", table(data)),
-    };
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
     }
 }
 

@@ -9,7 +9,7 @@ use clap::ArgMatches;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tokio::sync::OnceCell;
-use ttv_helix::{App, Endpoint, Helix, Permits, User};
+use ttv_helix::{App, Endpoint, Extension, ExtensionJwt, Helix, NoToken, Permits, User};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -65,6 +65,7 @@ pub struct Ctx {
     choice: TokenChoice,
     app: OnceCell<Helix<App>>,
     user: OnceCell<Helix<User>>,
+    extension: OnceCell<Helix<Extension>>,
     /// Keeps the embedded mock alive for the run.
     _mock: Option<ttv_mock::MockServer>,
 }
@@ -83,6 +84,21 @@ impl Ctx {
             )
         })?;
         self.user.get_or_try_init(|| async { Ok(Helix::user(self.creds.config.clone(), token).await?) }).await
+    }
+
+    pub async fn extension(&self) -> Result<&Helix<Extension>, CliError> {
+        self.extension
+            .get_or_try_init(|| async {
+                let jwt = self.creds.extension.clone().ok_or_else(|| {
+                    CliError::Config(
+                    "this needs an extension JWT: set TWITCH_EXTENSION_SECRET (base64, from the extension's console \
+                     page) and TWITCH_EXTENSION_OWNER_ID, or TWITCH_EXTENSION_JWT to a ready-made token"
+                        .into(),
+                )
+                })?;
+                Ok(Helix::extension(self.creds.config.clone(), jwt)?)
+            })
+            .await
     }
 
     /// Whether an `either` endpoint should go out with the user token.
@@ -106,6 +122,20 @@ impl Ctx {
     where
         App: Permits<E::Auth>,
     {
+        let request: E = args.request()?;
+        Ok(Outcome::Answer(self.app().await?.send_json(&request).await?))
+    }
+
+    pub async fn call_extension<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    where
+        Extension: Permits<E::Auth>,
+    {
+        let request: E = args.request()?;
+        Ok(Outcome::Answer(self.extension().await?.send_json(&request).await?))
+    }
+
+    /// Endpoints that take no token go out on the app client, which then never mints one.
+    pub async fn call_public<E: Endpoint<Auth = NoToken>>(&self, args: &Args<'_>) -> Result<Outcome, CliError> {
         let request: E = args.request()?;
         Ok(Outcome::Answer(self.app().await?.send_json(&request).await?))
     }
@@ -140,7 +170,8 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     if let Some(secs) = matches.get_one::<u64>("timeout") {
         creds.config.timeout = std::time::Duration::from_secs(*secs);
     }
-    let ctx = Ctx { creds, choice, app: OnceCell::new(), user: OnceCell::new(), _mock: mock };
+    let ctx =
+        Ctx { creds, choice, app: OnceCell::new(), user: OnceCell::new(), extension: OnceCell::new(), _mock: mock };
 
     let outcome = match crate::builtins::run(&ctx, verb, sub).await {
         Some(result) => result?,
@@ -181,13 +212,16 @@ async fn embedded_mock() -> Result<(Credentials, Option<ttv_mock::MockServer>), 
         .collect();
     let scopes: Vec<&str> = scopes.into_iter().collect();
     let user_token = mock.issue_user_token("ninja", &scopes);
+    let owner = mock.user_id("ninja").unwrap_or_default();
+    let extension =
+        ExtensionJwt::Signed { secret: mock.extension_secret().to_vec(), owner_id: owner, channel_id: None };
     let mut config = ttv_helix::Config::new(mock.client_id());
     config.client_secret = Some(mock.client_secret().into());
     config.helix_url = mock.helix_url();
     config.oauth2_url = mock.oauth2_url();
     // The mock's tokens die with it: keep them out of the cache.
     config.cache_dir = None;
-    Ok((Credentials { config, user_token: Some(user_token.into()) }, Some(mock)))
+    Ok((Credentials { config, user_token: Some(user_token.into()), extension: Some(extension) }, Some(mock)))
 }
 
 fn init_logging(verbosity: u8) {

@@ -15,6 +15,8 @@ pub struct Report {
     pub covered: usize,
     pub missing: Vec<String>,
     pub differences: Vec<String>,
+    /// Differences the spec records as decisions (`reference_differs`), with the reason.
+    pub accepted: Vec<String>,
     /// Endpoints in the spec that the OpenAPI file does not have.
     pub extra: Vec<String>,
 }
@@ -28,9 +30,12 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         writeln!(f, "covered {} of {} operations", self.covered, self.total)?;
-        for (title, list) in
-            [("missing", &self.missing), ("differences", &self.differences), ("not in the OpenAPI file", &self.extra)]
-        {
+        for (title, list) in [
+            ("missing", &self.missing),
+            ("differences", &self.differences),
+            ("decided in the spec (reference_differs)", &self.accepted),
+            ("not in the OpenAPI file", &self.extra),
+        ] {
             if !list.is_empty() {
                 writeln!(f, "{title} ({}):", list.len())?;
                 for item in list {
@@ -56,7 +61,7 @@ struct Operation {
     name: String,
     method: String,
     path: String,
-    auth: Option<Auth>,
+    auth: Auth,
     scopes: BTreeSet<String>,
     required: BTreeSet<String>,
 }
@@ -76,24 +81,15 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 .or_else(|| op.get("summary").and_then(Value::as_str))
                 .unwrap_or(path)
                 .to_owned();
-            let mut schemes = BTreeSet::new();
             let mut scopes = BTreeSet::new();
             for req in op.get("security").and_then(Value::as_array).into_iter().flatten() {
-                for (scheme, s) in req.as_object().into_iter().flatten() {
-                    schemes.insert(scheme.clone());
+                for (_, s) in req.as_object().into_iter().flatten() {
                     for scope in s.as_array().into_iter().flatten().filter_map(Value::as_str) {
                         scopes.insert(scope.to_owned());
                     }
                 }
             }
-            let user = schemes.iter().any(|s| s.contains("user") || s.contains("User"));
-            let app = schemes.iter().any(|s| s.contains("app") || s.contains("App"));
-            let auth = match (user, app) {
-                (true, true) => Some(Auth::Either),
-                (true, false) => Some(Auth::User),
-                (false, true) => Some(Auth::App),
-                (false, false) => None,
-            };
+            let auth = op.get("description").and_then(Value::as_str).map(auth_from_description).unwrap_or(Auth::None);
             let required = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -119,27 +115,28 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         };
         matched.insert(e.name.clone());
         report.covered += 1;
-        let mut diff = |what: &str, ours: String, theirs: String| {
-            if ours != theirs {
-                report.differences.push(format!("{}: {what} is {ours} here, {theirs} in the OpenAPI file", e.name));
+        let mut diff = |aspect: &str, ours: String, theirs: String| {
+            if ours == theirs {
+                return;
+            }
+            let line = format!("{}: {aspect} is {ours} here, {theirs} in the OpenAPI file", e.name);
+            match e.reference_differs.iter().find(|(a, _)| a == aspect) {
+                Some((_, why)) => report.accepted.push(format!("{line} ({why})")),
+                None => report.differences.push(line),
             }
         };
         diff("method", format!("{:?}", e.method), op.method.clone());
         diff("path", e.path.clone(), op.path.clone());
-        if let Some(auth) = op.auth {
-            diff("auth", format!("{:?}", e.auth).to_lowercase(), format!("{auth:?}").to_lowercase());
-        }
+        diff("auth", format!("{:?}", e.auth).to_lowercase(), format!("{:?}", op.auth).to_lowercase());
         let ours: BTreeSet<String> = e.scopes_all.iter().chain(&e.scopes_any).cloned().collect();
-        if op.auth.is_some() {
-            diff("scopes", join(&ours), join(&op.scopes));
-        }
+        diff("scopes", join(&ours), join(&op.scopes));
         let ours_req: BTreeSet<String> = e
             .params
             .iter()
             .filter(|p| p.required && p.location != crate::model::Location::Body)
             .map(|p| p.name.clone())
             .collect();
-        diff("required parameters", join(&ours_req), join(&op.required));
+        diff("required", join(&ours_req), join(&op.required));
     }
     for e in &model.endpoints {
         if !matched.contains(&e.name) {
@@ -147,6 +144,39 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         }
     }
     report
+}
+
+/// The OpenAPI file marks every operation with one security scheme, so the
+/// token class comes from the reference's "Authorization" text: the sentence
+/// that says what it "requires" (an app token, a user token, both, a JWT).
+/// Text that names only scopes means a user token; no section means none.
+pub fn auth_from_description(description: &str) -> Auth {
+    let Some((_, section)) = description.split_once("__Authorization:__") else { return Auth::None };
+    let mut text = section.to_lowercase().replace("user-access", "user access").replace("app-access", "app access");
+    // Links hold dots and words that would confuse the sentence split.
+    while let Some(start) = text.find("](") {
+        let Some(len) = text[start..].find(')') else { break };
+        text.replace_range(start + 1..start + len + 1, "");
+    }
+    let requires = text.find("requires").map(|i| {
+        let rest = &text[i..];
+        let end = [rest.find(". "), rest.find("\n\n")].into_iter().flatten().min().unwrap_or(rest.len());
+        &rest[..end]
+    });
+    let says = |needle: &str| requires.is_some_and(|r| r.contains(needle));
+    let (mut jwt, mut app, mut user) = (says("jwt"), says("app access token"), says("user access token"));
+    if !(jwt || app || user) {
+        jwt = text.contains("jwt");
+        app = text.contains("app access token");
+        user = text.contains("user access token") || text.contains("scope");
+    }
+    match (jwt, app, user) {
+        (true, _, _) => Auth::Extension,
+        (false, true, true) => Auth::Either,
+        (false, true, false) => Auth::App,
+        (false, false, true) => Auth::User,
+        (false, false, false) => Auth::None,
+    }
 }
 
 fn join(set: &BTreeSet<String>) -> String {

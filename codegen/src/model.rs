@@ -34,12 +34,29 @@ pub struct Endpoint {
     pub one_of: Vec<Vec<String>>,
     pub at_least_one_of: Vec<Vec<String>>,
     pub max_total: Option<(Vec<String>, u32)>,
-    /// `None` for 204 No Content.
-    pub item: Option<String>,
-    pub paginated: bool,
+    pub response: Response,
     pub deprecated: bool,
     pub mock_source: Option<String>,
     pub mock_filters: Vec<(String, MockFilter)>,
+    /// Aspects where the OpenAPI description is knowingly wrong, with the reason.
+    pub reference_differs: Vec<(String, String)>,
+}
+
+/// What an endpoint answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// 204 No Content.
+    NoContent,
+    /// `{"data": ...}` with items of this type (a named type or a primitive).
+    Data { item: TypeExpr, paginated: bool, single: bool },
+    /// A text body of this media type.
+    Text { content_type: String },
+}
+
+impl Response {
+    pub fn is_paginated(&self) -> bool {
+        matches!(self, Response::Data { paginated: true, .. })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,6 +30,10 @@ pub enum Auth {
     App,
     User,
     Either,
+    /// A JWT signed with the extension's secret.
+    Extension,
+    /// No token at all.
+    None,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +65,10 @@ pub struct EndpointSpec {
     pub response: ResponseSpec,
     #[serde(default)]
     pub mock: Option<MockSpec>,
+    /// Where we decided the OpenAPI description of Helix is wrong: aspect
+    /// (`method`, `path`, `auth`, `scopes`, `required`) -> why. `coverage` accepts these.
+    #[serde(default)]
+    pub reference_differs: IndexMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +96,12 @@ pub struct ResponseSpec {
     pub item: Option<String>,
     #[serde(default)]
     pub paginated: bool,
+    /// `data` is one object rather than a list.
+    #[serde(default)]
+    pub single: bool,
+    /// The answer is text of this media type (e.g. `text/calendar`), not JSON.
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,8 +7,9 @@ use crate::typeexpr::{Prim, TypeExpr};
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Twitch never pages more than 100 items at once.
-const FIRST_CEILING: i64 = 100;
+/// The largest page any Helix endpoint documents (Get Chatters, Get Drops Entitlements: 1000).
+const FIRST_CEILING: i64 = 1000;
+const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required"];
 const MOCK_SOURCES: &[&str] = &["users", "channels", "streams", "games", "follows"];
 
 /// Parses YAML text and validates it.
@@ -68,10 +69,10 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
     let mut endpoints = Vec::new();
     for e in &spec.endpoints {
         let place = format!("endpoint \"{}\"", e.name);
-        if let Some(prev) = seen_names.insert(e.name.to_snake_case(), e.name.clone()) {
+        if let Some(prev) = seen_names.insert(method_name(&e.name), e.name.clone()) {
             c.err(&place, "name", format!("duplicate name (same method name as \"{prev}\")"));
         }
-        let verb = e.name.to_kebab_case();
+        let verb = e.name.to_lowercase().to_kebab_case();
         for v in std::iter::once(&verb).chain(&e.aliases) {
             if let Some(prev) = seen_verbs.insert(v.clone(), e.name.clone()) {
                 c.err(&place, "aliases", format!("verb `{v}` is already taken by \"{prev}\""));
@@ -96,8 +97,15 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     if !e.path.starts_with('/') {
         c.err(place, "path", "paths start with `/` (relative to the Helix base URL)");
     }
-    if e.auth == Auth::App && !(e.scopes.all.is_empty() && e.scopes.any.is_empty() && e.scopes.optional.is_empty()) {
-        c.err(place, "scopes", "an app-only endpoint cannot require scopes: app access tokens carry none");
+    let has_scopes = !(e.scopes.all.is_empty() && e.scopes.any.is_empty() && e.scopes.optional.is_empty());
+    match e.auth {
+        Auth::App if has_scopes => {
+            c.err(place, "scopes", "an app-only endpoint cannot require scopes: app access tokens carry none")
+        }
+        Auth::Extension | Auth::None if has_scopes => {
+            c.err(place, "scopes", "only endpoints that take a user token can require scopes")
+        }
+        _ => {}
     }
 
     let mut params = Vec::new();
@@ -169,18 +177,34 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
     }
 
-    let item = match &e.response.item {
-        Some(item) => {
-            if !types.contains(item.as_str()) {
-                c.err(place, "response.item", format!("unknown type `{item}`; declare it under `types`"));
-            }
-            Some(item.clone())
+    let r = &e.response;
+    let response = match (&r.item, &r.text) {
+        (Some(_), Some(_)) => {
+            c.err(place, "response.text", "a text answer has no `item`");
+            model::Response::NoContent
         }
-        None => {
-            if e.response.paginated {
-                c.err(place, "response.paginated", "a response with no item cannot be paginated");
+        (None, Some(content_type)) => {
+            if r.paginated || r.single {
+                c.err(place, "response", "a text answer is neither paginated nor `single`");
             }
-            None
+            model::Response::Text { content_type: content_type.clone() }
+        }
+        (Some(item), None) => {
+            let ty = parse_type(c, place, "response.item", item, types);
+            if ty.as_ref().is_some_and(|t| t.is_list() || t.is_optional()) {
+                c.err(place, "response.item", "give the type of one element of `data`, not a list or optional");
+            }
+            model::Response::Data {
+                item: ty.unwrap_or(TypeExpr::Prim(Prim::Json)),
+                paginated: r.paginated,
+                single: r.single,
+            }
+        }
+        (None, None) => {
+            if r.paginated || r.single {
+                c.err(place, "response", "a response with no item is 204 No Content: neither paginated nor `single`");
+            }
+            model::Response::NoContent
         }
     };
 
@@ -214,12 +238,18 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
     }
 
+    for aspect in e.reference_differs.keys() {
+        if !REFERENCE_ASPECTS.contains(&aspect.as_str()) {
+            c.err(place, format!("reference_differs.{aspect}"), format!("not one of {}", REFERENCE_ASPECTS.join(", ")));
+        }
+    }
+
     if c.errors.len() > before {
         return None;
     }
     Some(Endpoint {
         name: e.name.clone(),
-        method_name: e.name.to_snake_case(),
+        method_name: method_name(&e.name),
         type_name: e.name.to_upper_camel_case(),
         verb,
         aliases: e.aliases.clone(),
@@ -235,11 +265,11 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         one_of: e.one_of.clone(),
         at_least_one_of: e.at_least_one_of.clone(),
         max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
-        item,
-        paginated: e.response.paginated,
+        response,
         deprecated: e.deprecated,
         mock_source,
         mock_filters,
+        reference_differs: e.reference_differs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
     })
 }
 
@@ -259,8 +289,8 @@ fn param(
     }
     let range = p.range.map(|[lo, hi]| (lo, hi));
     if let Some((lo, hi)) = range {
-        if ty.required() != &TypeExpr::Prim(Prim::Integer) {
-            c.err(place, format!("{key}.range"), "`range` applies to integer parameters only");
+        if !matches!(ty.required(), TypeExpr::Prim(Prim::Integer | Prim::Number)) {
+            c.err(place, format!("{key}.range"), "`range` applies to integer and number parameters only");
         }
         if lo > hi {
             c.err(place, format!("{key}.range"), format!("min {lo} is above max {hi}"));
@@ -308,12 +338,25 @@ fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSe
     }
 }
 
+/// Reference names are words separated by spaces; lowercasing first keeps
+/// `iCalendar` and `EventSub` whole (`get_channel_icalendar`, `get-eventsub-subscriptions`).
+fn method_name(name: &str) -> String {
+    name.to_lowercase().to_snake_case()
+}
+
 /// `{id}` placeholders in a path, in order.
 fn placeholders(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned())).collect()
 }
 
-/// The Rust field name for an API name (the emitter escapes keywords).
+/// The Rust field name for an API name (the emitter escapes keywords). Names
+/// that are not identifiers (`1.5`, `100x100`) get a leading underscore.
 fn rust_field(api_name: &str) -> String {
-    api_name.to_snake_case()
+    let snake: String =
+        api_name.to_snake_case().chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{snake}")
+    } else {
+        snake
+    }
 }

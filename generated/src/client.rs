@@ -1,12 +1,13 @@
 //! `Helix<T>`: the client, generic over the kind of token it holds.
 
 use crate::auth::app_token::AppTokens;
+use crate::auth::extension::ExtensionJwt;
 use crate::auth::validate::validate;
 use crate::auth::TokenInfo;
 use crate::config::Config;
 use crate::response::RateLimit;
 use crate::secret::Secret;
-use crate::token::{App, TokenKind, User};
+use crate::token::{App, Extension, TokenKind, User};
 use crate::Error;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
@@ -47,20 +48,15 @@ pub(crate) struct Inner {
 pub(crate) enum Tokens {
     App(AppTokens),
     User { token: Secret, info: TokenInfo },
+    Extension(ExtensionJwt),
 }
 
 impl Helix<App> {
-    /// A client that gets app tokens with the client-credentials grant (needs
-    /// the client secret). No request is made until the first call.
+    /// A client that gets app tokens with the client-credentials grant. No
+    /// request is made until the first call; a missing client secret is
+    /// reported then (endpoints that need no token work without one).
     pub fn app(config: Config) -> Result<Helix<App>, Error> {
         let config = config.normalized();
-        if config.client_secret.is_none() {
-            return Err(Error::Config(
-                "an app access token needs the client secret: set TWITCH_CLIENT_SECRET. Only Confidential \
-                 clients have one (Twitch console > your app > New Secret); a Public client can use a user token"
-                    .into(),
-            ));
-        }
         let tokens = Tokens::App(AppTokens::new(&config));
         Helix::with_tokens(config, tokens)
     }
@@ -69,8 +65,16 @@ impl Helix<App> {
     pub fn token_cache_file(&self) -> Option<&std::path::Path> {
         match &self.inner.tokens {
             Tokens::App(t) => t.cache_file().map(|p| p.as_path()),
-            Tokens::User { .. } => None,
+            Tokens::User { .. } | Tokens::Extension(_) => None,
         }
+    }
+}
+
+impl Helix<Extension> {
+    /// A client for the extension endpoints, sending a fresh JWT signed with
+    /// the extension's secret on each request (or a ready-made one).
+    pub fn extension(config: Config, jwt: ExtensionJwt) -> Result<Helix<Extension>, Error> {
+        Helix::with_tokens(config.normalized(), Tokens::Extension(jwt))
     }
 }
 
@@ -104,7 +108,7 @@ impl Helix<User> {
     pub fn token_info(&self) -> &TokenInfo {
         match &self.inner.tokens {
             Tokens::User { info, .. } => info,
-            Tokens::App(_) => unreachable!("Helix<User> is only built with a user token"),
+            Tokens::App(_) | Tokens::Extension(_) => unreachable!("Helix<User> is only built with a user token"),
         }
     }
 
@@ -145,13 +149,14 @@ impl Inner {
         match &self.tokens {
             Tokens::App(app) => app.get(&self.http, &self.config).await,
             Tokens::User { token, .. } => Ok(token.clone()),
+            Tokens::Extension(jwt) => Ok(jwt.token()),
         }
     }
 
     /// Scopes the token was granted; `None` for app tokens, which carry none.
     pub fn scopes(&self) -> Option<&[String]> {
         match &self.tokens {
-            Tokens::App(_) => None,
+            Tokens::App(_) | Tokens::Extension(_) => None,
             Tokens::User { info, .. } => Some(&info.scopes),
         }
     }

@@ -36,13 +36,14 @@ mod response;
 mod secret;
 mod token;
 
+pub use auth::extension::ExtensionJwt;
 pub use auth::TokenInfo;
 pub use client::Helix;
 pub use config::Config;
 pub use error::{Error, Result};
-pub use request::{Call, Endpoint};
+pub use request::{Call, Decode, Endpoint};
 pub use response::{NoContent, Pagination, RateLimit, Response};
 pub use secret::Secret;
-pub use token::{App, AppOrUser, AuthClassMarker, Permits, TokenKind, User};
+pub use token::{App, AppOrUser, AuthClassMarker, Extension, NoToken, Permits, TokenKind, User};
 
 include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));

@@ -40,6 +40,10 @@ pub enum AuthClass {
     App,
     /// Either kind.
     Either,
+    /// A JWT signed with an extension's secret.
+    Extension,
+    /// No token at all (e.g. the public iCalendar feed).
+    NoToken,
 }
 
 impl AuthClass {
@@ -48,6 +52,8 @@ impl AuthClass {
             AuthClass::User => "user access token",
             AuthClass::App => "app access token",
             AuthClass::Either => "app or user access token",
+            AuthClass::Extension => "extension JWT",
+            AuthClass::NoToken => "no token",
         }
     }
 }
@@ -153,13 +159,20 @@ pub struct MockMeta {
     pub filters: &'static [(&'static str, MockFilter)],
 }
 
-/// What the answer's `data` holds.
+/// What the answer holds.
 #[derive(Debug, PartialEq)]
 pub enum ResponseMeta {
     /// 204 No Content.
     NoContent,
-    /// JSON `{"data": [...]}` of this type.
-    Data { item: &'static TypeMeta, paginated: bool },
+    /// JSON `{"data": [...]}` whose elements have this shape.
+    Data {
+        item: Shape,
+        paginated: bool,
+        /// Twitch sends `data` as one object rather than a list.
+        single: bool,
+    },
+    /// A text body of this media type (e.g. `text/calendar`).
+    Text { content_type: &'static str },
 }
 
 /// Everything the spec says about one endpoint.

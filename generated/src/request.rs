@@ -2,6 +2,7 @@
 
 use crate::client::{Helix, Inner, Tokens};
 use crate::input::{prepare, Prepared};
+use crate::meta::AuthClass;
 use crate::meta::{EndpointMeta, HttpMethod, ResponseMeta};
 use crate::response::{RateLimit, Response};
 use crate::token::{AuthClassMarker, Permits, TokenKind};
@@ -13,9 +14,42 @@ use serde::Serialize;
 pub trait Endpoint: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The type of each element of the answer's `data`.
     type Item: DeserializeOwned + Serialize + Send + 'static;
-    /// The token class it accepts: [`crate::User`], [`crate::App`] or [`crate::AppOrUser`].
+    /// What `send` returns: `Response<Item>` for JSON, `String` for text answers.
+    type Output: Decode;
+    /// The token class it accepts: [`crate::User`], [`crate::App`], [`crate::AppOrUser`],
+    /// [`crate::Extension`] or [`crate::NoToken`].
     type Auth: AuthClassMarker;
     fn meta() -> &'static EndpointMeta;
+}
+
+/// Turns an answer's body into an endpoint's output type.
+pub trait Decode: Sized + Send + 'static {
+    fn decode(meta: &EndpointMeta, body: &[u8]) -> Result<Self, Error>;
+}
+
+impl<T: DeserializeOwned + Send + 'static> Decode for Response<T> {
+    fn decode(meta: &EndpointMeta, body: &[u8]) -> Result<Self, Error> {
+        if matches!(meta.response, ResponseMeta::NoContent) || body.is_empty() {
+            return Ok(Response { data: Vec::new(), pagination: None, total: None, extra: Default::default() });
+        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+            endpoint: meta.name.into(),
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    }
+}
+
+/// Text answers (`text/calendar`) come back as they were sent.
+impl Decode for String {
+    fn decode(meta: &EndpointMeta, body: &[u8]) -> Result<Self, Error> {
+        String::from_utf8(body.to_vec()).map_err(|_| Error::Decode {
+            endpoint: meta.name.into(),
+            path: ".".into(),
+            message: "the text answer is not UTF-8".into(),
+        })
+    }
 }
 
 /// A request being built: set optional parameters, then [`send`](Call::send).
@@ -37,7 +71,7 @@ impl<'a, T: TokenKind, E: Endpoint> Call<'a, T, E> {
     }
 
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<E::Item>, Error>
+    pub async fn send(self) -> Result<E::Output, Error>
     where
         T: Permits<E::Auth>,
     {
@@ -55,16 +89,17 @@ impl<'a, T: TokenKind, E: Endpoint> Call<'a, T, E> {
 
 impl<T: TokenKind> Helix<T> {
     /// Sends any request type; the generated methods are shorthands for this.
-    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<Response<E::Item>, Error>
+    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Output, Error>
     where
         T: Permits<E::Auth>,
     {
         let meta = E::meta();
         let body = self.inner.execute(meta, prepare(meta, request)?).await?;
-        decode(meta, &body)
+        E::Output::decode(meta, &body)
     }
 
-    /// Like [`send`](Helix::send) but returns the JSON answer as sent (`null` for 204).
+    /// Like [`send`](Helix::send) but returns the JSON answer as sent (`null` for
+    /// 204; a text answer becomes a JSON string).
     pub async fn send_json<E: Endpoint>(&self, request: &E) -> Result<serde_json::Value, Error>
     where
         T: Permits<E::Auth>,
@@ -74,24 +109,15 @@ impl<T: TokenKind> Helix<T> {
         if body.is_empty() {
             return Ok(serde_json::Value::Null);
         }
+        if let ResponseMeta::Text { .. } = meta.response {
+            return String::decode(meta, &body).map(serde_json::Value::String);
+        }
         serde_json::from_slice(&body).map_err(|e| Error::Decode {
             endpoint: meta.name.into(),
             path: ".".into(),
             message: e.to_string(),
         })
     }
-}
-
-fn decode<I: DeserializeOwned>(meta: &EndpointMeta, body: &[u8]) -> Result<Response<I>, Error> {
-    if matches!(meta.response, ResponseMeta::NoContent) || body.is_empty() {
-        return Ok(Response { data: Vec::new(), pagination: None, total: None, extra: Default::default() });
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-        endpoint: meta.name.into(),
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })
 }
 
 impl Inner {
@@ -105,12 +131,13 @@ impl Inner {
         }
         let mut retried_token = false;
         loop {
-            let token = self.bearer().await?;
-            let (status, body) = self.send_once(meta, &prepared, token.expose()).await?;
+            // Endpoints that take no token get none: nothing secret leaves for nothing.
+            let token = if meta.auth == AuthClass::NoToken { None } else { Some(self.bearer().await?) };
+            let (status, body) = self.send_once(meta, &prepared, token.as_ref().map(|t| t.expose())).await?;
             if status == 401 && !retried_token {
-                if let Tokens::App(app) = &self.tokens {
+                if let (Tokens::App(app), Some(token)) = (&self.tokens, &token) {
                     // The cached token may have been revoked or expired early.
-                    app.invalidate(&token).await;
+                    app.invalidate(token).await;
                     retried_token = true;
                     continue;
                 }
@@ -122,7 +149,12 @@ impl Inner {
         }
     }
 
-    async fn send_once(&self, meta: &EndpointMeta, prepared: &Prepared, token: &str) -> Result<(u16, Vec<u8>), Error> {
+    async fn send_once(
+        &self,
+        meta: &EndpointMeta,
+        prepared: &Prepared,
+        token: Option<&str>,
+    ) -> Result<(u16, Vec<u8>), Error> {
         let url = format!("{}{}", self.config.helix_url, prepared.path);
         let method = match meta.http_method {
             HttpMethod::Get => reqwest::Method::GET,
@@ -131,12 +163,11 @@ impl Inner {
             HttpMethod::Patch => reqwest::Method::PATCH,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut req = self
-            .http
-            .request(method, &url)
-            .query(&prepared.query)
-            .header("Client-Id", &self.config.client_id)
-            .header("Authorization", format!("Bearer {token}"));
+        let mut req =
+            self.http.request(method, &url).query(&prepared.query).header("Client-Id", &self.config.client_id);
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("Bearer {token}"));
+        }
         if let Some(body) = &prepared.body {
             req = req.json(body);
         }

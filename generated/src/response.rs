@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "T: serde::de::DeserializeOwned", serialize = "T: Serialize"))]
 pub struct Response<T> {
-    #[serde(default = "Vec::new")]
+    /// The items. Endpoints whose `data` is one object give a one-item list.
+    #[serde(default = "Vec::new", deserialize_with = "one_or_many")]
     pub data: Vec<T>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "cursor_or_object")]
     pub pagination: Option<Pagination>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -22,6 +23,37 @@ impl<T> Response<T> {
     pub fn cursor(&self) -> Option<&str> {
         self.pagination.as_ref().and_then(|p| p.cursor.as_deref()).filter(|c| !c.is_empty())
     }
+}
+
+/// `data` as a list, a single object, or null.
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<serde_json::Value>),
+        One(serde_json::Value),
+    }
+    let items = match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::Many(items)) => items,
+        Some(OneOrMany::One(item)) => vec![item],
+    };
+    items.into_iter().map(|v| T::deserialize(v).map_err(serde::de::Error::custom)).collect()
+}
+
+/// Most endpoints send `{"cursor": "..."}`; a few send the cursor string itself.
+fn cursor_or_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Pagination>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(cursor)) => Some(Pagination { cursor: Some(cursor) }),
+        Some(serde_json::Value::Object(map)) => {
+            Some(Pagination { cursor: map.get("cursor").and_then(|c| c.as_str()).map(str::to_owned) })
+        }
+        _ => None,
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,8 @@ use ttv_helix::meta::EndpointMeta;
 /// The app credentials a fresh mock accepts.
 pub const DEFAULT_CLIENT_ID: &str = "ttvmockclient000000000000000000";
 pub const DEFAULT_CLIENT_SECRET: &str = "ttvmocksecret0000000000000000000";
+/// The extension secret (raw bytes) extension JWTs must be signed with.
+pub const DEFAULT_EXTENSION_SECRET: &[u8] = b"ttv-mock-extension-secret";
 
 /// Settings for [`crate::MockServer`]. Everything has a default; the data set
 /// built from it is the same on every run.
@@ -29,6 +31,8 @@ pub struct MockConfig {
     pub endpoints: &'static [EndpointMeta],
     /// Port to bind on 127.0.0.1; `None` picks a free one.
     pub port: Option<u16>,
+    /// Secret that extension JWTs must be signed with (HS256).
+    pub extension_secret: Vec<u8>,
 }
 
 impl Default for MockConfig {
@@ -43,6 +47,7 @@ impl Default for MockConfig {
             token_lifetime: Duration::from_secs(4 * 3600),
             endpoints: ttv_helix::ENDPOINTS,
             port: None,
+            extension_secret: DEFAULT_EXTENSION_SECRET.to_vec(),
         }
     }
 }

@@ -7,13 +7,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
-use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, TypeMeta};
+use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
 use crate::dataset::{Dataset, Entity};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
 use crate::select::select;
-use crate::shape::project;
+use crate::shape::project_item;
 use crate::state::{MockState, TokenInfo};
 
 /// A request as the handlers see it: already read in full.
@@ -112,8 +112,13 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
         apply_patch(state, &ask, source, body)?;
     }
-    let ResponseMeta::Data { item, paginated } = ep.response else {
-        return Ok(StatusCode::NO_CONTENT.into_response());
+    let (item, paginated, single) = match &ep.response {
+        ResponseMeta::Data { item, paginated, single } => (item, *paginated, *single),
+        ResponseMeta::NoContent => return Ok(StatusCode::NO_CONTENT.into_response()),
+        ResponseMeta::Text { content_type } => {
+            let data = state.data.read().unwrap_or_else(|e| e.into_inner());
+            return Ok(text_answer(&data, &ask, content_type));
+        }
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
     let mut out = match ep.mock.source {
@@ -128,7 +133,33 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     if !paginated {
         out.remove("pagination");
     }
+    if single {
+        // Twitch sends some answers as one object under `data`.
+        let first = out.get_mut("data").and_then(|d| d.as_array_mut()).and_then(|a| a.drain(..).next());
+        out.insert("data".into(), first.unwrap_or_else(|| json!({})));
+    }
     Ok((StatusCode::OK, Json(Value::Object(out))).into_response())
+}
+
+/// A text answer: an iCalendar feed of the named channel for `text/calendar`,
+/// plain text otherwise.
+fn text_answer(data: &Dataset, ask: &Ask, content_type: &str) -> Response {
+    let channel = ask.params.first("broadcaster_id").and_then(|id| data.channel(id));
+    let name = channel.and_then(|c| c.get("broadcaster_name")).and_then(Value::as_str).unwrap_or("ttv-mock");
+    let body = if content_type == "text/calendar" {
+        format!(
+            "BEGIN:VCALENDAR\r\nPRODID:-//ttv-mock//EN\r\nVERSION:2.0\r\nNAME:{name}\r\n\
+             BEGIN:VEVENT\r\nUID:ttv-mock-1\r\nDTSTART:20240101T180000Z\r\nDTEND:20240101T200000Z\r\n\
+             SUMMARY:{name} streams\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    } else {
+        format!("{name}\n")
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert("content-type", v);
+    }
+    response
 }
 
 /// A checked request: the endpoint, its parameters and body, and who asks.
@@ -149,13 +180,13 @@ impl Ask {
 }
 
 /// `data`, `pagination` (and `total` for follows) from a data-set collection.
-fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &TypeMeta) -> Result<Map<String, Value>, HelixError> {
+fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<Map<String, Value>, HelixError> {
     let items = data.collection(source).ok_or_else(|| unknown_source(source))?;
     let selected = ask.select(source, items)?;
     let page = page(ask.ep, selected.len(), &ask.params).map_err(bad_request)?;
     let start = page.range.start;
     let list: Vec<Value> =
-        selected[page.range].iter().enumerate().map(|(k, &i)| project(&items[i], item, start + k)).collect();
+        selected[page.range].iter().enumerate().map(|(k, &i)| project_item(&items[i], item, start + k)).collect();
     let mut out = Map::new();
     out.insert("data".into(), Value::Array(list));
     // Twitch reports how many follows matched in all, across pages.
@@ -218,9 +249,22 @@ fn bearer(value: &str) -> Option<&str> {
 /// Checks the token, its client, its kind and its scopes, in Twitch's order.
 fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<TokenInfo, HelixError> {
     let client_id = req.header("client-id").map(str::trim).filter(|c| !c.is_empty());
+    if ep.auth == AuthClass::NoToken {
+        return Ok(TokenInfo::anonymous(client_id.unwrap_or_default()));
+    }
     let Some(auth) = req.header("authorization") else {
         return Err(unauthorized("OAuth token is missing"));
     };
+    if ep.auth == AuthClass::Extension {
+        // Extension endpoints take a JWT signed with the extension secret, not an OAuth token.
+        let jwt = bearer(auth).ok_or_else(|| unauthorized("JWT token is missing"))?;
+        ttv_helix::auth::extension::verify_hs256(&state.config.extension_secret, jwt)
+            .ok_or_else(|| unauthorized("Invalid or expired JWT"))?;
+        if client_id != Some(state.config.client_id.as_str()) {
+            return Err(unauthorized("Client ID does not belong to the extension"));
+        }
+        return Ok(TokenInfo::anonymous(&state.config.client_id));
+    }
     let info = bearer(auth).and_then(|t| state.lookup(t)).ok_or_else(|| unauthorized("Invalid OAuth token"))?;
     if client_id != Some(info.client_id.as_str()) {
         return Err(unauthorized("Client ID and OAuth token do not match"));
@@ -263,7 +307,7 @@ fn unknown_source(source: &str) -> HelixError {
 /// Items for an endpoint without a data source. They start from what the
 /// request said (its parameters and body, and the channel it names) so that,
 /// say, a created poll echoes its title and choices.
-fn synthesize_items(data: &Dataset, ask: &Ask, item: &TypeMeta) -> Value {
+fn synthesize_items(data: &Dataset, ask: &Ask, item: &Shape) -> Value {
     let body = ask.body.as_ref();
     let mut base = Entity::new();
     let named = ["broadcaster_id", "user_id"].iter().find_map(|k| {
@@ -283,7 +327,7 @@ fn synthesize_items(data: &Dataset, ask: &Ask, item: &TypeMeta) -> Value {
     }
     // One thing created or changed; a couple of things listed.
     let count = if ask.ep.http_method == HttpMethod::Get { SYNTHETIC_ITEMS } else { 1 };
-    Value::Array((0..count).map(|n| project(&base, item, n)).collect())
+    Value::Array((0..count).map(|n| project_item(&base, item, n)).collect())
 }
 
 #[cfg(test)]
@@ -564,7 +608,11 @@ mod tests {
             let mut query = Vec::new();
             let mut body = Map::new();
             for p in ep.params.iter().filter(|p| wanted(p)) {
-                let value = sample(p.name, &p.shape);
+                let value = match p.range {
+                    // The smallest value the spec allows is always valid.
+                    Some((lo, _)) => json!(lo),
+                    None => sample(p.name, &p.shape),
+                };
                 let text = match &value {
                     Value::String(s) => s.clone(),
                     Value::Array(items) => items.first().map(|v| v.to_string()).unwrap_or_default(),
@@ -579,7 +627,15 @@ mod tests {
                     }
                 }
             }
-            let token = if ep.auth == AuthClass::App { &app } else { &user };
+            let jwt = ttv_helix::auth::extension::sign_hs256(
+                crate::config::DEFAULT_EXTENSION_SECRET,
+                &json!({"exp": u64::MAX / 2, "user_id": "10001", "role": "external"}),
+            );
+            let token = match ep.auth {
+                AuthClass::App => &app,
+                AuthClass::Extension => &jwt,
+                _ => &user,
+            };
             let body = if body.is_empty() { String::new() } else { Value::Object(body).to_string() };
             let target = format!("{path}?{}", query.join("&"));
             let r = helix(&mock, ep.http_method.as_str(), &target, token, &body);
@@ -590,9 +646,9 @@ mod tests {
                 r.status,
                 String::from_utf8_lossy(&r.body)
             );
-            if let ResponseMeta::Data { item, .. } = ep.response {
+            if let ResponseMeta::Data { item: Shape::Object(item), single, .. } = &ep.response {
                 let data = r.json()["data"].clone();
-                let first = data.get(0).cloned().unwrap_or(Value::Null);
+                let first = if *single { data } else { data.get(0).cloned().unwrap_or(Value::Null) };
                 for f in item.fields.iter().filter(|_| !first.is_null()) {
                     assert!(first.get(f.name).is_some(), "{}: field {} missing", ep.name, f.name);
                 }

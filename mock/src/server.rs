@@ -97,6 +97,11 @@ impl MockServer {
         &self.state.config.client_id
     }
 
+    /// The secret extension JWTs must be signed with (raw bytes).
+    pub fn extension_secret(&self) -> &[u8] {
+        &self.state.config.extension_secret
+    }
+
     pub fn client_secret(&self) -> &str {
         &self.state.config.client_secret
     }

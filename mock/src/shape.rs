@@ -19,6 +19,18 @@ pub fn project(entity: &Entity, ty: &TypeMeta, n: usize) -> Value {
     project_at(entity, ty, n, 0)
 }
 
+/// One element of `data`: an object of the item's type, or for a scalar item
+/// (Delete Videos answers with ids) the entity's `id` fitted to that shape.
+pub fn project_item(entity: &Entity, item: &Shape, n: usize) -> Value {
+    match item.inner() {
+        Shape::Object(ty) => project(entity, ty, n),
+        scalar => match entity.get("id") {
+            Some(v) => convert(v, scalar, "id", n, 0),
+            None => synthesize_at(scalar, "item", n, 0),
+        },
+    }
+}
+
 fn project_at(entity: &Entity, ty: &TypeMeta, n: usize, depth: usize) -> Value {
     let mut out = Map::new();
     for field in ty.fields {

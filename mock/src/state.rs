@@ -32,6 +32,11 @@ pub struct TokenUser {
 }
 
 impl TokenInfo {
+    /// The caller of an endpoint that takes no OAuth token (no user, no scopes).
+    pub fn anonymous(client_id: &str) -> TokenInfo {
+        TokenInfo { client_id: client_id.to_owned(), user: None, scopes: Vec::new(), expires_at: Instant::now() }
+    }
+
     pub fn is_user(&self) -> bool {
         self.user.is_some()
     }

@@ -130,7 +130,7 @@ pub const GET_USERS: EndpointMeta = EndpointMeta {
     scopes_optional: &["user:read:email"],
     params: &[ids("id"), ids("login")],
     max_total: Some((&["id", "login"], 100)),
-    response: ResponseMeta::Data { item: &USER, paginated: false },
+    response: ResponseMeta::Data { item: Shape::Object(&USER), paginated: false, single: false },
     mock: MockMeta {
         source: Some("users"),
         filters: &[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))],
@@ -142,7 +142,7 @@ pub const GET_STREAMS: EndpointMeta = EndpointMeta {
     name: "Get Streams",
     path: "/streams",
     params: &[ids("user_id"), ids("user_login"), ids("game_id"), FIRST, AFTER, BEFORE],
-    response: ResponseMeta::Data { item: &STREAM, paginated: true },
+    response: ResponseMeta::Data { item: Shape::Object(&STREAM), paginated: true, single: false },
     mock: MockMeta {
         source: Some("streams"),
         filters: &[
@@ -163,7 +163,7 @@ pub const SEARCH: EndpointMeta = EndpointMeta {
         FIRST,
         AFTER,
     ],
-    response: ResponseMeta::Data { item: &CHANNEL, paginated: true },
+    response: ResponseMeta::Data { item: Shape::Object(&CHANNEL), paginated: true, single: false },
     mock: MockMeta {
         source: Some("channels"),
         filters: &[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))],
@@ -182,7 +182,7 @@ pub const GET_FOLLOWED: EndpointMeta = EndpointMeta {
         FIRST,
         AFTER,
     ],
-    response: ResponseMeta::Data { item: &FOLLOWED, paginated: true },
+    response: ResponseMeta::Data { item: Shape::Object(&FOLLOWED), paginated: true, single: false },
     mock: MockMeta {
         source: Some("follows"),
         filters: &[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))],
@@ -222,7 +222,7 @@ pub const CREATE_POLL: EndpointMeta = EndpointMeta {
         },
         ParamMeta { location: Location::Body, ..query("duration", Shape::Integer) },
     ],
-    response: ResponseMeta::Data { item: &POLL, paginated: false },
+    response: ResponseMeta::Data { item: Shape::Object(&POLL), paginated: false, single: false },
     ..BASE
 };
 
@@ -230,7 +230,7 @@ pub const GET_CONDUITS: EndpointMeta = EndpointMeta {
     name: "Get Conduits",
     path: "/eventsub/conduits",
     auth: AuthClass::App,
-    response: ResponseMeta::Data { item: &CONDUIT, paginated: false },
+    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: false, single: false },
     ..BASE
 };
 
@@ -239,7 +239,7 @@ pub const GET_CLIPS: EndpointMeta = EndpointMeta {
     path: "/clips",
     params: &[ids("broadcaster_id"), ids("game_id"), ids("id"), FIRST, AFTER],
     one_of: &[&["broadcaster_id", "game_id", "id"]],
-    response: ResponseMeta::Data { item: &CLIP, paginated: true },
+    response: ResponseMeta::Data { item: Shape::Object(&CLIP), paginated: true, single: false },
     ..BASE
 };
 
@@ -255,14 +255,14 @@ pub const GET_THING: EndpointMeta = EndpointMeta {
     name: "Get Thing",
     path: "/things/{thing_id}",
     params: &[ParamMeta { location: Location::Path, required: true, ..query("thing_id", Shape::String) }],
-    response: ResponseMeta::Data { item: &THING, paginated: false },
+    response: ResponseMeta::Data { item: Shape::Object(&THING), paginated: false, single: false },
     ..BASE
 };
 
 pub const GET_THINGS_LATEST: EndpointMeta = EndpointMeta {
     name: "Get Latest Thing",
     path: "/things/latest",
-    response: ResponseMeta::Data { item: &CONDUIT, paginated: false },
+    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: false, single: false },
     ..BASE
 };
 
@@ -270,7 +270,7 @@ pub const SMALL_PAGES: EndpointMeta = EndpointMeta {
     name: "Small Pages",
     path: "/small",
     params: &[ParamMeta { range: Some((1, 10)), ..FIRST }, AFTER],
-    response: ResponseMeta::Data { item: &CONDUIT, paginated: true },
+    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: true, single: false },
     mock: MockMeta { source: Some("games"), filters: &[] },
     ..BASE
 };

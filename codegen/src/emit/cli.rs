@@ -15,6 +15,8 @@ pub fn verbs(model: &Model) -> String {
             Auth::User => quote!(call_user),
             Auth::App => quote!(call_app),
             Auth::Either => quote!(call_either),
+            Auth::Extension => quote!(call_extension),
+            Auth::None => quote!(call_public),
         };
         quote!(#verb => ctx.#call::<ttv_helix::requests::#request>(args).await,)
     });

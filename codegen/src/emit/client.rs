@@ -2,7 +2,7 @@
 //! builder setters, one method per endpoint on `Helix<T>`, and the meta table.
 
 use super::{doc, endpoint_doc, ident, param_doc, param_type, rust_type, type_ident};
-use crate::model::{Endpoint, Model, Param, TypeDef};
+use crate::model::{Endpoint, Model, Param, Response, TypeDef};
 use crate::typeexpr::{Prim, TypeExpr};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -103,12 +103,13 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
             pub #field: #ty,
         }
     });
-    let item = match &e.item {
-        Some(item) => {
-            let item = type_ident(item);
-            quote!(crate::types::#item)
+    let (item, output) = match &e.response {
+        Response::Data { item, .. } => {
+            let item = rust_type(item);
+            (item.clone(), quote!(crate::Response<#item>))
         }
-        None => quote!(crate::NoContent),
+        Response::NoContent => (quote!(crate::NoContent), quote!(crate::Response<crate::NoContent>)),
+        Response::Text { .. } => (quote!(String), quote!(String)),
     };
     let auth = super::auth_marker(e.auth);
     let index = proc_macro2::Literal::usize_unsuffixed(index);
@@ -125,6 +126,7 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
         #allow
         impl crate::Endpoint for #name {
             type Item = #item;
+            type Output = #output;
             type Auth = #auth;
             fn meta() -> &'static crate::meta::EndpointMeta {
                 &crate::ENDPOINTS[#index]
@@ -157,6 +159,17 @@ fn arg_convert(ty: &TypeExpr, v: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
+/// `field: value`, or just `field` when the value is the same-named argument.
+fn init(p: &Param) -> TokenStream {
+    let f = ident(&p.field);
+    let value = assign(p, &f);
+    if f == value.to_string() {
+        quote!(#f)
+    } else {
+        quote!(#f: #value)
+    }
+}
+
 fn assign(p: &Param, v: &proc_macro2::Ident) -> TokenStream {
     let convert = arg_convert(&p.ty, v);
     if p.required || p.ty.is_list() {
@@ -176,11 +189,7 @@ fn method(e: &Endpoint) -> TokenStream {
         let ty = arg_type(&p.ty);
         quote!(#a: #ty)
     });
-    let inits = required.iter().map(|p| {
-        let f = ident(&p.field);
-        let value = assign(p, &f);
-        quote!(#f: #value)
-    });
+    let inits = required.iter().map(|p| init(p));
     let rest = (required.len() < e.params.len()).then(|| quote!(..Default::default()));
     let mut doc = format!("**{}**: {}", e.name, endpoint_doc(e));
     if !required.is_empty() {

@@ -1,11 +1,12 @@
 //! The meta table: each endpoint's spec as static data (`ttv_helix::ENDPOINTS`),
 //! read by the runtime's checks, the CLI's verbs and the mock's routes.
 
-use crate::model::{Endpoint, Location, MockFilter, Model, TypeDef};
+use crate::model::{Endpoint, Location, MockFilter, Model, Response, TypeDef};
 use crate::spec::{Auth, Method};
 use crate::typeexpr::{Prim, TypeExpr};
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
+
 use quote::{format_ident, quote};
 
 fn type_static(name: &str) -> Ident {
@@ -88,6 +89,8 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         Auth::User => quote!(AuthClass::User),
         Auth::App => quote!(AuthClass::App),
         Auth::Either => quote!(AuthClass::Either),
+        Auth::Extension => quote!(AuthClass::Extension),
+        Auth::None => quote!(AuthClass::NoToken),
     };
     let (all, any, optional) = (strs(&e.scopes_all), strs(&e.scopes_any), strs(&e.scopes_optional));
     let params = e.params.iter().map(|p| {
@@ -127,13 +130,13 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         }
         None => quote!(None),
     };
-    let response = match &e.item {
-        Some(item) => {
-            let t = type_static(item);
-            let paginated = e.paginated;
-            quote!(ResponseMeta::Data { item: &crate::type_meta::#t, paginated: #paginated })
+    let response = match &e.response {
+        Response::Data { item, paginated, single } => {
+            let item = shape(item);
+            quote!(ResponseMeta::Data { item: #item, paginated: #paginated, single: #single })
         }
-        None => quote!(ResponseMeta::NoContent),
+        Response::NoContent => quote!(ResponseMeta::NoContent),
+        Response::Text { content_type } => quote!(ResponseMeta::Text { content_type: #content_type }),
     };
     let deprecated = e.deprecated;
     let source = match &e.mock_source {

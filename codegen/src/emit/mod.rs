@@ -70,6 +70,8 @@ pub fn auth_marker(auth: Auth) -> TokenStream {
         Auth::User => quote!(crate::User),
         Auth::App => quote!(crate::App),
         Auth::Either => quote!(crate::AppOrUser),
+        Auth::Extension => quote!(crate::Extension),
+        Auth::None => quote!(crate::NoToken),
     }
 }
 
@@ -78,6 +80,8 @@ pub fn auth_words(auth: Auth) -> &'static str {
         Auth::User => "user access token",
         Auth::App => "app access token",
         Auth::Either => "app or user access token",
+        Auth::Extension => "extension JWT",
+        Auth::None => "no token",
     }
 }
 
@@ -88,7 +92,7 @@ pub fn endpoint_doc(e: &Endpoint) -> String {
     if !scopes.is_empty() {
         doc.push_str(&format!(" · scopes: {scopes}"));
     }
-    if e.paginated {
+    if e.response.is_paginated() {
         doc.push_str(" · paginated");
     }
     doc.push_str(&format!("\n\n[Twitch reference: {}]({})", e.name, e.doc_url));

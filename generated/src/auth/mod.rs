@@ -1,6 +1,7 @@
 //! Getting, caching and checking access tokens.
 
 pub mod app_token;
+pub mod extension;
 pub mod file;
 pub mod validate;
 
