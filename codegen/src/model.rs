@@ -38,6 +38,8 @@ pub struct Endpoint {
     pub deprecated: bool,
     pub mock_source: Option<String>,
     pub mock_filters: Vec<(String, MockFilter)>,
+    /// `(field path, values with an app token, values with a user token)`.
+    pub token_values: Vec<(String, Vec<String>, Vec<String>)>,
     /// Aspects where the OpenAPI description is knowingly wrong, with the reason.
     pub reference_differs: Vec<(String, String)>,
 }

@@ -65,6 +65,10 @@ pub struct EndpointSpec {
     pub response: ResponseSpec,
     #[serde(default)]
     pub mock: Option<MockSpec>,
+    /// Values a field may take with each kind of token, e.g. EventSub's
+    /// `transport.method`: webhook and conduit with an app token, websocket with a user token.
+    #[serde(default)]
+    pub token_values: IndexMap<String, TokenValuesSpec>,
     /// Where we decided the OpenAPI description of Helix is wrong: aspect
     /// (`method`, `path`, `auth`, `scopes`, `required`) -> why. `coverage` accepts these.
     #[serde(default)]
@@ -80,6 +84,15 @@ pub struct ScopesSpec {
     pub any: Vec<String>,
     #[serde(default)]
     pub optional: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenValuesSpec {
+    #[serde(default)]
+    pub app: Vec<String>,
+    #[serde(default)]
+    pub user: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

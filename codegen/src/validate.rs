@@ -238,6 +238,19 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
     }
 
+    for (path, values) in &e.token_values {
+        let key = format!("token_values.{path}");
+        if e.auth != Auth::Either {
+            c.err(place, &key, "token-dependent values only make sense on an `either` endpoint");
+        }
+        let root = path.split('.').next().unwrap_or_default();
+        if !names.contains(root) {
+            c.err(place, &key, format!("`{root}` is not a declared parameter or body field"));
+        }
+        if values.app.is_empty() || values.user.is_empty() {
+            c.err(place, &key, "list the values allowed with `app` and with `user` tokens");
+        }
+    }
     for aspect in e.reference_differs.keys() {
         if !REFERENCE_ASPECTS.contains(&aspect.as_str()) {
             c.err(place, format!("reference_differs.{aspect}"), format!("not one of {}", REFERENCE_ASPECTS.join(", ")));
@@ -269,6 +282,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         deprecated: e.deprecated,
         mock_source,
         mock_filters,
+        token_values: e.token_values.iter().map(|(k, v)| (k.clone(), v.app.clone(), v.user.clone())).collect(),
         reference_differs: e.reference_differs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
     })
 }

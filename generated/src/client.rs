@@ -144,6 +144,17 @@ impl<T: TokenKind> Helix<T> {
     }
 }
 
+impl Tokens {
+    /// `"app"`, `"user"` or `"extension"`: the kind of token held.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Tokens::App(_) => "app",
+            Tokens::User { .. } => "user",
+            Tokens::Extension(_) => "extension",
+        }
+    }
+}
+
 impl Inner {
     pub async fn bearer(&self) -> Result<Secret, Error> {
         match &self.tokens {

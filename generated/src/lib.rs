@@ -35,6 +35,7 @@ mod request;
 mod response;
 mod secret;
 mod token;
+mod token_values;
 
 pub use auth::extension::ExtensionJwt;
 pub use auth::TokenInfo;

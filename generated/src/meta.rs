@@ -175,6 +175,16 @@ pub enum ResponseMeta {
     Text { content_type: &'static str },
 }
 
+/// Values a body or query field may take with each kind of token (EventSub:
+/// webhook and conduit transports with an app token, websocket with a user token).
+#[derive(Debug, PartialEq)]
+pub struct TokenValues {
+    /// Dotted path into the request, e.g. `transport.method`.
+    pub field: &'static str,
+    pub app: &'static [&'static str],
+    pub user: &'static [&'static str],
+}
+
 /// Everything the spec says about one endpoint.
 #[derive(Debug, PartialEq)]
 pub struct EndpointMeta {
@@ -204,6 +214,7 @@ pub struct EndpointMeta {
     pub response: ResponseMeta,
     pub deprecated: bool,
     pub mock: MockMeta,
+    pub token_values: &'static [TokenValues],
 }
 
 impl EndpointMeta {

@@ -124,6 +124,7 @@ impl Inner {
     /// Checks scopes, sends, re-mints an app token once after a 401, and turns
     /// Helix's error bodies into [`Error`]s. Returns the raw body.
     pub(crate) async fn execute(&self, meta: &'static EndpointMeta, prepared: Prepared) -> Result<Vec<u8>, Error> {
+        crate::token_values::check(meta, self.tokens.kind(), &prepared)?;
         if self.config.check_scopes {
             if let Some(missing) = self.scopes().and_then(|granted| meta.missing_scopes(granted)) {
                 return Err(Error::MissingScope { endpoint: meta.name, missing });

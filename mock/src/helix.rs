@@ -107,6 +107,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     }
     let body = parse_body(ep, &req.body).map_err(bad_request)?;
     validate(ep, &params, body.as_ref()).map_err(bad_request)?;
+    check_token_values(ep, token.is_user(), body.as_ref())?;
     let ask = Ask { ep, params, body, user_id: token.user.map(|u| u.id) };
 
     if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
@@ -278,6 +279,24 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
         return Err(unauthorized(&format!("Missing scope: {missing}")));
     }
     Ok(info)
+}
+
+/// Twitch refuses, e.g., a WebSocket EventSub transport with an app token.
+fn check_token_values(ep: &EndpointMeta, is_user: bool, body: Option<&Entity>) -> Result<(), HelixError> {
+    for rule in ep.token_values {
+        let mut parts = rule.field.split('.');
+        let root = parts.next().unwrap_or_default();
+        let mut value = body.and_then(|b| b.get(root));
+        for part in parts {
+            value = value.and_then(|v| v.get(part));
+        }
+        let Some(value) = value.and_then(Value::as_str) else { continue };
+        let allowed = if is_user { rule.user } else { rule.app };
+        if !allowed.contains(&value) {
+            return Err(bad_request(format!("{} `{value}` cannot be used with this kind of access token", rule.field)));
+        }
+    }
+    Ok(())
 }
 
 /// PATCH requests change the selected items in memory (Modify Channel

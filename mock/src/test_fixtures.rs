@@ -49,6 +49,7 @@ const BASE: EndpointMeta = EndpointMeta {
     response: ResponseMeta::NoContent,
     deprecated: false,
     mock: MockMeta { source: None, filters: &[] },
+    token_values: &[],
 };
 
 const fn f(name: &'static str, shape: Shape) -> FieldMeta {

@@ -138,6 +138,10 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         Response::NoContent => quote!(ResponseMeta::NoContent),
         Response::Text { content_type } => quote!(ResponseMeta::Text { content_type: #content_type }),
     };
+    let token_values = e.token_values.iter().map(|(field, app, user)| {
+        let (app, user) = (strs(app), strs(user));
+        quote!(TokenValues { field: #field, app: #app, user: #user })
+    });
     let deprecated = e.deprecated;
     let source = match &e.mock_source {
         Some(s) => quote!(Some(#s)),
@@ -172,6 +176,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
             response: #response,
             deprecated: #deprecated,
             mock: MockMeta { source: #source, filters: &[#(#filters),*] },
+            token_values: &[#(#token_values),*],
         }
     }
 }

@@ -1,0 +1,80 @@
+//! Values a field may take with each kind of token (from the spec's
+//! `token_values`): EventSub delivers to webhooks and conduits for app tokens
+//! and to WebSockets for user tokens, and Twitch refuses other pairings.
+
+use crate::input::Prepared;
+use crate::meta::EndpointMeta;
+use crate::Error;
+use serde_json::Value;
+
+/// Refuses, before sending, a value the token kind (`"app"`/`"user"`) may not use.
+pub fn check(meta: &'static EndpointMeta, kind: &str, prepared: &Prepared) -> Result<(), Error> {
+    for rule in meta.token_values {
+        let allowed = match kind {
+            "app" => rule.app,
+            "user" => rule.user,
+            _ => continue,
+        };
+        let Some(value) = lookup(prepared, rule.field) else { continue };
+        if !allowed.contains(&value.as_str()) {
+            let other = if kind == "app" { "a user" } else { "an app" };
+            return Err(Error::InvalidInput {
+                endpoint: meta.name,
+                message: format!(
+                    "`{}` = `{value}` needs {other} token; with {} token use one of: {}",
+                    rule.field,
+                    if kind == "app" { "an app" } else { "a user" },
+                    allowed.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The text at a dotted path in the body, or in the query for a plain name.
+fn lookup(prepared: &Prepared, path: &str) -> Option<String> {
+    let mut parts = path.split('.');
+    let root = parts.next()?;
+    let mut value = match prepared.body.as_ref().and_then(|b| b.get(root)) {
+        Some(v) => v,
+        None => return prepared.query.iter().find(|(k, _)| *k == root).map(|(_, v)| v.clone()),
+    };
+    for part in parts {
+        value = value.get(part)?;
+    }
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn eventsub() -> &'static EndpointMeta {
+        crate::meta::find("create-eventsub-subscription").expect("the spec has Create EventSub Subscription")
+    }
+
+    fn prepared(method: &str) -> Prepared {
+        Prepared {
+            path: "/eventsub/subscriptions".into(),
+            query: vec![],
+            body: Some(json!({"type": "channel.follow", "transport": {"method": method}})),
+        }
+    }
+
+    #[test]
+    fn transports_follow_the_token_kind() {
+        assert!(check(eventsub(), "app", &prepared("webhook")).is_ok());
+        assert!(check(eventsub(), "app", &prepared("conduit")).is_ok());
+        assert!(check(eventsub(), "user", &prepared("websocket")).is_ok());
+        let err = check(eventsub(), "app", &prepared("websocket")).unwrap_err().to_string();
+        assert!(err.contains("needs a user token"), "{err}");
+        let err = check(eventsub(), "user", &prepared("webhook")).unwrap_err().to_string();
+        assert!(err.contains("needs an app token"), "{err}");
+    }
+}
