@@ -1,5 +1,5 @@
 //! id.twitch.tv's OAuth endpoints: client-credentials tokens, validation and
-//! revocation. Parameters come form-encoded in the body or in the query
+//! revocation (the user login flows are in `oauth_flows`). Parameters come form-encoded in the body or in the query
 //! string, as Twitch accepts both. Errors use the OAuth service's own shape,
 //! `{"status": <code>, "message": ...}`, which differs from Helix's.
 
@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::form;
 use crate::helix::MockRequest;
+use crate::oauth_flows;
 use crate::state::MockState;
 
 /// Answers a request under `/oauth2`.
@@ -19,23 +20,29 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
         (Method::POST, "/token") => token(state, req),
         (Method::GET, "/validate") => validate(state, req),
         (Method::POST, "/revoke") => revoke(state, req),
-        (_, "/token" | "/validate" | "/revoke") => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
+        // The user login flows live in their own module.
+        (Method::POST, "/device") => oauth_flows::device(state, req),
+        (Method::GET, "/authorize") => oauth_flows::authorize(state, req),
+        (Method::GET, "/activate") => oauth_flows::activate(state, req),
+        (_, "/token" | "/validate" | "/revoke" | "/device" | "/authorize" | "/activate") => {
+            error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+        }
         _ => error(StatusCode::NOT_FOUND, "not found"),
     }
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "status": status.as_u16(), "message": message }))).into_response()
 }
 
 /// Form fields from the query string and the body; the body wins on conflict.
-fn fields(req: &MockRequest) -> Vec<(String, String)> {
+pub(crate) fn fields(req: &MockRequest) -> Vec<(String, String)> {
     let mut all = form::parse_pairs(&req.query);
     all.extend(form::parse_pairs(&String::from_utf8_lossy(&req.body)));
     all
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields.iter().rev().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str())
 }
 
@@ -49,6 +56,9 @@ fn token(state: &MockState, req: &MockRequest) -> Response {
     }
     match field(&f, "grant_type") {
         Some("client_credentials") => {}
+        Some(grant @ (oauth_flows::DEVICE_GRANT | "authorization_code" | "refresh_token")) => {
+            return oauth_flows::token_grant(state, req, grant)
+        }
         Some(_) => return error(StatusCode::BAD_REQUEST, "unsupported grant type"),
         None => return error(StatusCode::BAD_REQUEST, "missing grant type"),
     }
@@ -105,6 +115,7 @@ fn revoke(state: &MockState, req: &MockRequest) -> Response {
     if !state.revoke(token) {
         return error(StatusCode::BAD_REQUEST, "Invalid token");
     }
+    state.flows.revoke_access(token);
     StatusCode::OK.into_response()
 }
 

@@ -1,0 +1,415 @@
+//! `ttv auth ...`: log in (device code flow, or the browser with a local
+//! redirect listener), show and check the stored tokens, log out, and print a
+//! token when asked explicitly.
+//!
+//! User tokens are stored per profile (`--profile NAME`, default `default`) in
+//! the state folder (`TTV_STATE_DIR`, else e.g. `~/.local/state/ttv`), one
+//! file per profile, 0600 in a 0700 folder, written atomically. The library
+//! refreshes them (ttv_helix::auth::user_tokens); this file is the command line.
+
+use crate::exit;
+use crate::run::{CliError, Ctx, Outcome};
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use ttv_helix::auth::redirect::random_state;
+use ttv_helix::auth::{FileStore, OAuthClient, RedirectListener, StoredUserToken, TokenStore};
+use ttv_helix::Error;
+
+/// Matches a redirect URL people register in the Twitch console.
+const DEFAULT_PORT: u16 = 3000;
+/// How long the browser flow waits for the redirect.
+const BROWSER_WAIT: Duration = Duration::from_secs(600);
+
+pub fn command() -> Command {
+    Command::new("auth")
+        .about("Log in to Twitch and manage tokens: login, status, validate, logout, token")
+        .long_about(
+            "Log in to Twitch and manage tokens. `login` gets a user token (device code flow by default, \
+             which works for Public clients; --browser for the authorization code flow) and stores it under \
+             --profile (default `default`) in the state folder (TTV_STATE_DIR), mode 0600. Verbs that need a \
+             user token use the stored profile when TWITCH_USER_TOKEN is not set, refreshing it as needed.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("login")
+                .about("Log in as a Twitch user and store the token under --profile")
+                .arg(
+                    Arg::new("scopes")
+                        .long("scopes")
+                        .visible_alias("scope")
+                        .value_name("SCOPES")
+                        .action(ArgAction::Append)
+                        .help("Scopes to ask for, space- or comma-separated, e.g. \"user:read:follows chat:read\""),
+                )
+                .arg(Arg::new("browser").long("browser").action(ArgAction::SetTrue).help(
+                    "Use the authorization code flow: open Twitch in a browser, which redirects to a listener \
+                         on 127.0.0.1 (needs the client secret)",
+                ))
+                .arg(
+                    Arg::new("port")
+                        .long("port")
+                        .value_name("PORT")
+                        .value_parser(clap::value_parser!(u16).range(1..))
+                        .help("--browser: the port to listen on [default: the redirect URL's, or 3000]"),
+                )
+                .arg(
+                    Arg::new("redirect-uri")
+                        .long("redirect-uri")
+                        .value_name("URL")
+                        .help("--browser: the redirect URL registered for the app [default: http://localhost:PORT]"),
+                )
+                .arg(
+                    Arg::new("open")
+                        .long("open")
+                        .action(ArgAction::SetTrue)
+                        .help("Open the login page in the default browser (xdg-open / open)"),
+                ),
+        )
+        .subcommand(
+            Command::new("status")
+                .about("Show the app token and each stored profile: who, which scopes, expiry (no token printed)"),
+        )
+        .subcommand(
+            Command::new("validate")
+                .about("Validate the user token (of --profile, or TWITCH_USER_TOKEN) with Twitch, or --app")
+                .arg(Arg::new("app").long("app").action(ArgAction::SetTrue).help("Validate the app token instead")),
+        )
+        .subcommand(Command::new("logout").about("Revoke the profile's token with Twitch, then delete it"))
+        .subcommand(
+            Command::new("token")
+                .about("Print an access token on stdout (only with --user or --app)")
+                .arg(
+                    Arg::new("user")
+                        .long("user")
+                        .action(ArgAction::SetTrue)
+                        .help("The user token (refreshed if needed)"),
+                )
+                .arg(Arg::new("app").long("app").action(ArgAction::SetTrue).help("The app token (minted if needed)"))
+                .group(ArgGroup::new("which").args(["user", "app"]).multiple(false)),
+        )
+}
+
+pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
+    match matches.subcommand() {
+        Some(("login", m)) => login(ctx, m).await,
+        Some(("status", _)) => status(ctx).await,
+        Some(("validate", m)) => validate(ctx, m).await,
+        Some(("logout", _)) => logout(ctx).await,
+        Some(("token", m)) => token(ctx, m).await,
+        _ => Err(CliError::Usage("say what to do: ttv auth login|status|validate|logout|token".into())),
+    }
+}
+
+/// The token store of this run; none with `--mock` (its tokens die with it).
+pub fn store(ctx: &Ctx) -> Result<Arc<FileStore>, CliError> {
+    ctx.store.clone().ok_or_else(|| {
+        if ctx.is_mock() {
+            CliError::Config("--mock keeps no tokens: the embedded mock's tokens die with it".into())
+        } else {
+            CliError::Config("no folder to keep tokens in: set TTV_STATE_DIR".into())
+        }
+    })
+}
+
+/// Whether the current profile has a stored token file (readable or not).
+fn profile_exists(ctx: &Ctx) -> bool {
+    ctx.store.as_ref().and_then(|s| s.path(&ctx.profile).ok()).is_some_and(|p| p.exists())
+}
+
+/// Whether `either` verbs should use the stored profile: it exists and was
+/// logged in with these settings (an unreadable one counts, so its error shows;
+/// one from another client id or OAuth server, e.g. a mock, does not).
+pub fn has_profile(ctx: &Ctx) -> bool {
+    let Some(store) = &ctx.store else { return false };
+    if !profile_exists(ctx) {
+        return false;
+    }
+    match store.load(&ctx.profile) {
+        Ok(Some(t)) => t.client_id == ctx.config().client_id && t.oauth2_url == ctx.config().oauth2_url,
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
+
+/// The Helix client of the stored profile, or an error saying how to get a user token.
+pub async fn stored_user(ctx: &Ctx) -> Result<ttv_helix::Helix<ttv_helix::User>, CliError> {
+    if !profile_exists(ctx) {
+        return Err(CliError::Config(format!(
+            "this needs a user access token: log in with `ttv auth login --scopes \"...\"` (profile `{}`), or set \
+             TWITCH_USER_TOKEN (or user_token in the config file) to a token issued to your client id with the \
+             scopes the verb lists in --help",
+            ctx.profile
+        )));
+    }
+    let store: Arc<dyn TokenStore> = store(ctx)?;
+    Ok(ttv_helix::Helix::user_from_store(ctx.config().clone(), store, &ctx.profile).await?)
+}
+
+fn scopes(matches: &ArgMatches) -> Vec<String> {
+    let mut scopes: Vec<String> = matches
+        .get_many::<String>("scopes")
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s.split(|c: char| c.is_whitespace() || c == ',').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|s| !s.is_empty())
+        .collect();
+    scopes.dedup();
+    scopes
+}
+
+async fn login(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
+    if ctx.is_mock() {
+        return Err(CliError::Config(
+            "nothing to log in to with --mock: its tokens die with it (it has a user token already)".into(),
+        ));
+    }
+    let store = store(ctx)?;
+    // Checked before anything is sent: the name becomes a file name.
+    store.path(&ctx.profile)?;
+    let scopes = scopes(matches);
+    let oauth = OAuthClient::new(ctx.config().clone())?;
+    let open = matches.get_flag("open");
+    let token = if matches.get_flag("browser") {
+        browser_login(&oauth, matches, &scopes, open).await?
+    } else {
+        device_login(&oauth, &scopes, open).await?
+    };
+    let replaced = save(&store, &ctx.profile, &token).await?;
+    if let Some(old) = replaced.filter(|old| {
+        old.access_token != token.access_token && old.client_id == token.client_id && old.oauth2_url == token.oauth2_url
+    }) {
+        // The previous login of this profile is not needed any more.
+        if let Err(e) = oauth.revoke(&old.access_token).await {
+            tracing::debug!(error = %e, "could not revoke the profile's previous token");
+        }
+    }
+    eprintln!(
+        "ttv: logged in as {} (profile `{}`); the token is in {}",
+        token.login.as_deref().unwrap_or("?"),
+        ctx.profile,
+        store.path(&ctx.profile)?.display()
+    );
+    if ctx.has_env_user_token() {
+        eprintln!("ttv: note: TWITCH_USER_TOKEN (or user_token in the config file) is set and wins over this login");
+    }
+    Ok(Outcome::Report(profile_report(&ctx.profile, Some(&store), &token), exit::OK))
+}
+
+async fn device_login(oauth: &OAuthClient, scopes: &[String], open: bool) -> Result<StoredUserToken, CliError> {
+    let device = oauth.start_device_flow(scopes).await?;
+    eprintln!(
+        "ttv: to log in, open {} and enter the code {} (within {} minutes).",
+        device.verification_uri,
+        device.user_code,
+        device.expires_in.as_secs().div_ceil(60)
+    );
+    if open {
+        open_browser(&device.verification_uri);
+    }
+    eprintln!("ttv: waiting for the login to be approved on Twitch...");
+    Ok(oauth.finish_device_flow(&device).await?)
+}
+
+async fn browser_login(
+    oauth: &OAuthClient,
+    matches: &ArgMatches,
+    scopes: &[String],
+    open: bool,
+) -> Result<StoredUserToken, CliError> {
+    if oauth.config().client_secret.is_none() {
+        return Err(CliError::Config(ttv_helix::auth::login::PUBLIC_CLIENT_HINT.into()));
+    }
+    let port = matches.get_one::<u16>("port").copied();
+    let redirect_uri = match matches.get_one::<String>("redirect-uri") {
+        Some(uri) => uri.clone(),
+        None => format!("http://localhost:{}", port.unwrap_or(DEFAULT_PORT)),
+    };
+    let listener = RedirectListener::bind(&redirect_uri, port.unwrap_or(0)).await?;
+    let state = random_state();
+    let url = oauth.authorize_url(&redirect_uri, scopes, &state);
+    eprintln!(
+        "ttv: open this page to log in; Twitch sends the browser back to {redirect_uri} (listening on \
+         127.0.0.1:{}):",
+        listener.port()
+    );
+    eprintln!("{url}");
+    if open {
+        open_browser(&url);
+    }
+    let code = tokio::time::timeout(BROWSER_WAIT, listener.wait_for_code(&state)).await.map_err(|_| {
+        Error::Timeout { endpoint: "Browser login (waiting for the redirect)".into(), seconds: BROWSER_WAIT.as_secs() }
+    })??;
+    Ok(oauth.exchange_code(&code, &redirect_uri).await?)
+}
+
+/// Saves under the store's lock, so no refresh in another process interleaves;
+/// returns the token it replaced.
+async fn save(
+    store: &Arc<FileStore>,
+    profile: &str,
+    token: &StoredUserToken,
+) -> Result<Option<StoredUserToken>, CliError> {
+    let (store, profile, token) = (store.clone(), profile.to_owned(), token.clone());
+    tokio::task::spawn_blocking(move || {
+        let _lock = store.lock(&profile)?;
+        let old = store.load(&profile).ok().flatten();
+        store.save(&profile, &token)?;
+        Ok::<_, Error>(old)
+    })
+    .await
+    .map_err(|e| CliError::Config(format!("saving the token failed: {e}")))?
+    .map_err(CliError::from)
+}
+
+/// Tries the platform's opener; never fails (the URL is printed anyway).
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let spawned = if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    } else {
+        std::process::Command::new(opener)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+    };
+    if let Err(e) = spawned {
+        eprintln!("ttv: could not open a browser ({e}); open the page yourself");
+    }
+}
+
+/// What `status` and `login` say about a stored token; never the token.
+fn profile_report(profile: &str, store: Option<&FileStore>, token: &StoredUserToken) -> Value {
+    json!({
+        "profile": profile,
+        "login": token.login,
+        "user_id": token.user_id,
+        "scopes": token.scopes,
+        "expires_in": token.expires_in(),
+        "expired": token.is_expired(),
+        "refreshable": token.refresh_token.is_some(),
+        "client_id": token.client_id,
+        "file": store.and_then(|s| s.path(profile).ok()).map(|p| p.display().to_string()),
+    })
+}
+
+async fn status(ctx: &Ctx) -> Result<Outcome, CliError> {
+    let config = ctx.config();
+    let app = ctx.app().await?;
+    let mut report = json!({
+        "client_id": config.client_id,
+        "oauth2_url": config.oauth2_url,
+        "app": {
+            "client_secret_set": config.client_secret.is_some(),
+            "cached": app.cached_token_expires_in().is_some(),
+            "expires_in": app.cached_token_expires_in(),
+        },
+        "user_token_from_environment": ctx.has_env_user_token(),
+        "profile": ctx.profile,
+    });
+    let mut profiles = Vec::new();
+    if let Some(store) = &ctx.store {
+        let mut names = store.profiles()?;
+        if !names.contains(&ctx.profile) && profile_exists(ctx) {
+            names.push(ctx.profile.clone());
+        }
+        for name in names {
+            profiles.push(match store.load(&name) {
+                Ok(Some(token)) => {
+                    let mut v = profile_report(&name, Some(store), &token);
+                    if token.client_id != config.client_id || token.oauth2_url != config.oauth2_url {
+                        v["note"] = json!(format!(
+                            "logged in with another client id or OAuth server ({}); not usable with these settings",
+                            token.oauth2_url
+                        ));
+                    }
+                    v
+                }
+                Ok(None) => continue,
+                Err(e) => json!({
+                    "profile": name,
+                    "status": "corrupt",
+                    "problem": e.to_string(),
+                    "file": store.path(&name).ok().map(|p| p.display().to_string()),
+                }),
+            });
+        }
+        report["state_dir"] = json!(store.dir().display().to_string());
+    }
+    report["profiles"] = Value::Array(profiles);
+    Ok(Outcome::Report(report, exit::OK))
+}
+
+async fn validate(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
+    let use_app = matches.get_flag("app") || !(ctx.has_env_user_token() || profile_exists(ctx));
+    let (info, which) = if use_app {
+        (ctx.app().await?.validate().await?, "app")
+    } else {
+        (ctx.user().await?.validate().await?, "user")
+    };
+    let mut value = serde_json::to_value(info).map_err(|e| CliError::Usage(e.to_string()))?;
+    value["token"] = json!(which);
+    if which == "user" && !ctx.has_env_user_token() {
+        value["profile"] = json!(ctx.profile);
+    }
+    Ok(Outcome::Report(value, exit::OK))
+}
+
+async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
+    let store = store(ctx)?;
+    let profile = ctx.profile.clone();
+    let lock_store = store.clone();
+    let lock_profile = profile.clone();
+    let _lock = tokio::task::spawn_blocking(move || lock_store.lock(&lock_profile))
+        .await
+        .map_err(|e| CliError::Config(format!("waiting for the token lock failed: {e}")))??;
+    let mut revoked = false;
+    match store.load(&profile) {
+        Ok(None) => {
+            eprintln!("ttv: profile `{profile}` is not logged in");
+            return Ok(Outcome::Report(json!({"profile": profile, "revoked": false, "deleted": false}), exit::OK));
+        }
+        Ok(Some(token)) => {
+            // Revoke at the server and for the client that issued it.
+            let mut config = ctx.config().clone();
+            config.client_id.clone_from(&token.client_id);
+            config.oauth2_url.clone_from(&token.oauth2_url);
+            OAuthClient::new(config)?.revoke(&token.access_token).await.map_err(|e| {
+                CliError::Api(match e {
+                    Error::Network { endpoint, message } => Error::Network {
+                        endpoint,
+                        message: format!(
+                            "{message}; the token was not revoked, so it is kept: try again (or delete {})",
+                            store.path(&profile).map(|p| p.display().to_string()).unwrap_or_default()
+                        ),
+                    },
+                    other => other,
+                })
+            })?;
+            revoked = true;
+        }
+        Err(e) => eprintln!("ttv: {e}; deleting it without revoking"),
+    }
+    let deleted = store.delete(&profile)?;
+    eprintln!("ttv: logged out of profile `{profile}`");
+    Ok(Outcome::Report(json!({"profile": profile, "revoked": revoked, "deleted": deleted}), exit::OK))
+}
+
+async fn token(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
+    let token = if matches.get_flag("user") {
+        ctx.user().await?.access_token().await?
+    } else if matches.get_flag("app") {
+        ctx.app().await?.access_token().await?
+    } else {
+        return Err(CliError::Usage(
+            "say which token to print: `ttv auth token --user` or `ttv auth token --app` (it is printed on stdout; \
+             keep it secret)"
+                .into(),
+        ));
+    };
+    Ok(Outcome::Text(format!("{}\n", token.expose())))
+}

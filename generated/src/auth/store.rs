@@ -1,0 +1,383 @@
+//! Where user tokens live between runs.
+//!
+//! [`TokenStore`] is the interface: load, save and delete a token by profile
+//! name, plus a lock that keeps two processes from refreshing the same token at
+//! once. [`FileStore`] is the default: one file per profile in the user's state
+//! folder, mode 0600 in a 0700 folder, written atomically. [`MemoryStore`]
+//! keeps tokens in memory, for tests and for applications that persist them
+//! themselves (implement the trait to keep them in a database or a keyring).
+
+use super::file::{create_private_dir, write_private};
+use crate::secret::Secret;
+use crate::Error;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A user access token with what is needed to refresh it and to say whose it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredUserToken {
+    /// The application the token was issued to.
+    pub client_id: String,
+    /// The OAuth server that issued it (a mock's tokens never go to Twitch).
+    pub oauth2_url: String,
+    pub access_token: Secret,
+    /// Absent for tokens that cannot be refreshed (e.g. implicit grant).
+    #[serde(default)]
+    pub refresh_token: Option<Secret>,
+    /// Unix seconds when the access token expires; 0 when unknown or never.
+    #[serde(default)]
+    pub expires_at: u64,
+    /// Unix seconds when the access token was issued.
+    #[serde(default)]
+    pub obtained_at: u64,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+impl StoredUserToken {
+    /// Seconds the access token has left (0 when expired; `None` when unknown).
+    pub fn expires_in(&self) -> Option<u64> {
+        (self.expires_at != 0).then(|| self.expires_at.saturating_sub(super::now()))
+    }
+
+    /// Whether it is worth refreshing now: less than five minutes left (or a
+    /// quarter of the token's life, for short-lived tokens).
+    pub fn needs_refresh(&self) -> bool {
+        if self.expires_at == 0 {
+            return false;
+        }
+        let lifetime = self.expires_at.saturating_sub(self.obtained_at);
+        let margin = if self.obtained_at == 0 {
+            super::app_token::REFRESH_MARGIN_SECS
+        } else {
+            (lifetime / 4).min(super::app_token::REFRESH_MARGIN_SECS)
+        };
+        super::now() + margin >= self.expires_at
+    }
+
+    /// Whether the access token is past its expiry.
+    pub fn is_expired(&self) -> bool {
+        self.expires_at != 0 && super::now() >= self.expires_at
+    }
+}
+
+/// Held while a profile's token is being refreshed or replaced; dropping it
+/// lets the next process or task in.
+#[must_use = "the lock is released when this is dropped"]
+pub struct StoreLock(#[allow(dead_code)] Option<Box<dyn Send + Sync>>);
+
+impl StoreLock {
+    /// A lock that guards nothing across processes (the in-process lock still applies).
+    pub fn none() -> StoreLock {
+        StoreLock(None)
+    }
+
+    /// Wraps whatever releases the lock when dropped (a locked file, a guard).
+    pub fn new(guard: impl Send + Sync + 'static) -> StoreLock {
+        StoreLock(Some(Box::new(guard)))
+    }
+}
+
+impl std::fmt::Debug for StoreLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("StoreLock")
+    }
+}
+
+/// Where user tokens are kept, by profile name. Calls are blocking and short;
+/// the client runs [`lock`](TokenStore::lock) on a blocking thread.
+pub trait TokenStore: Send + Sync + 'static {
+    /// The profile's token; `Ok(None)` when there is none, an error when it
+    /// cannot be read (say what to do: usually log in again).
+    fn load(&self, profile: &str) -> Result<Option<StoredUserToken>, Error>;
+
+    /// Replaces the profile's token; must be durable when it returns, since a
+    /// refreshed token is saved before it is used.
+    fn save(&self, profile: &str, token: &StoredUserToken) -> Result<(), Error>;
+
+    /// Forgets the profile's token; returns whether there was one.
+    fn delete(&self, profile: &str) -> Result<bool, Error>;
+
+    /// The profiles that have a token (possibly unreadable), sorted.
+    fn profiles(&self) -> Result<Vec<String>, Error> {
+        Ok(Vec::new())
+    }
+
+    /// Waits until no one else (in any process) is changing this profile's
+    /// token. The default guards nothing across processes.
+    fn lock(&self, profile: &str) -> Result<StoreLock, Error> {
+        let _ = profile;
+        Ok(StoreLock::none())
+    }
+
+    /// Where the profile's token is kept, for messages (`None` if not a file).
+    fn location(&self, profile: &str) -> Option<PathBuf> {
+        let _ = profile;
+        None
+    }
+}
+
+/// The default profile name.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// Profile names become file names: letters, digits, `-`, `_` and `.`, not leading.
+pub fn check_profile_name(profile: &str) -> Result<(), Error> {
+    let ok = !profile.is_empty()
+        && profile.len() <= 64
+        && !profile.starts_with('.')
+        && profile.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "`{profile}` is not a usable profile name: use up to 64 letters, digits, `-`, `_` or `.`"
+        )))
+    }
+}
+
+/// Tokens in files: `user-<profile>.json` in one folder (0700), each file 0600
+/// and written atomically, with `user-<profile>.lock` beside it for refreshes.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    pub fn new(dir: impl Into<PathBuf>) -> FileStore {
+        FileStore { dir: dir.into() }
+    }
+
+    /// `TTV_STATE_DIR` when set, else [`FileStore::default_dir`].
+    pub fn from_env() -> Option<FileStore> {
+        let dir = std::env::var_os("TTV_STATE_DIR").filter(|d| !d.is_empty()).map(PathBuf::from);
+        dir.or_else(FileStore::default_dir).map(FileStore::new)
+    }
+
+    /// The user's state folder for ttv (`~/.local/state/ttv` on Linux), or the
+    /// local data folder where the platform has no state folder.
+    pub fn default_dir() -> Option<PathBuf> {
+        let dirs = directories::ProjectDirs::from("", "", "ttv")?;
+        Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The profile's token file.
+    pub fn path(&self, profile: &str) -> Result<PathBuf, Error> {
+        check_profile_name(profile)?;
+        Ok(self.dir.join(format!("user-{profile}.json")))
+    }
+
+    fn lock_path(&self, profile: &str) -> Result<PathBuf, Error> {
+        check_profile_name(profile)?;
+        Ok(self.dir.join(format!("user-{profile}.lock")))
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::Config(format!("cannot {what} {}: {e}", path.display()))
+}
+
+impl TokenStore for FileStore {
+    fn load(&self, profile: &str) -> Result<Option<StoredUserToken>, Error> {
+        let path = self.path(profile)?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error("read the token file", &path, e)),
+        };
+        // serde's own message may quote a value (a token); say only where it broke.
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Data => "unexpected content",
+                _ => "not valid JSON",
+            };
+            Error::Config(format!(
+                "the token file {} of profile `{profile}` is corrupt ({what} at line {} column {}); log in \
+                 again: ttv auth login --profile {profile}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })
+    }
+
+    fn save(&self, profile: &str, token: &StoredUserToken) -> Result<(), Error> {
+        let path = self.path(profile)?;
+        let bytes = serde_json::to_vec_pretty(token).expect("a token serializes");
+        write_private(&path, &bytes).map_err(|e| io_error("save the token to", &path, e))
+    }
+
+    fn delete(&self, profile: &str) -> Result<bool, Error> {
+        let path = self.path(profile)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_error("delete", &path, e)),
+        }
+    }
+
+    fn profiles(&self) -> Result<Vec<String>, Error> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error("list", &self.dir, e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter_map(|n| n.strip_prefix("user-").and_then(|n| n.strip_suffix(".json")).map(str::to_owned))
+            .filter(|n| check_profile_name(n).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn lock(&self, profile: &str) -> Result<StoreLock, Error> {
+        let path = self.lock_path(profile)?;
+        create_private_dir(&self.dir).map_err(|e| io_error("create the token folder", &self.dir, e))?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(&path).map_err(|e| io_error("open the lock file", &path, e))?;
+        // flock(2) / LockFileEx: released when the file is closed, also if the process dies.
+        fs4::FileExt::lock(&file).map_err(|e| io_error("lock", &path, e))?;
+        Ok(StoreLock::new(file))
+    }
+
+    fn location(&self, profile: &str) -> Option<PathBuf> {
+        self.path(profile).ok()
+    }
+}
+
+/// Tokens in memory only: for tests, and for applications that persist them
+/// some other way (read them back with [`TokenStore::load`]).
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    tokens: Mutex<BTreeMap<String, StoredUserToken>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn load(&self, profile: &str) -> Result<Option<StoredUserToken>, Error> {
+        Ok(self.tokens.lock().unwrap_or_else(|e| e.into_inner()).get(profile).cloned())
+    }
+
+    fn save(&self, profile: &str, token: &StoredUserToken) -> Result<(), Error> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(profile.to_owned(), token.clone());
+        Ok(())
+    }
+
+    fn delete(&self, profile: &str) -> Result<bool, Error> {
+        Ok(self.tokens.lock().unwrap_or_else(|e| e.into_inner()).remove(profile).is_some())
+    }
+
+    fn profiles(&self) -> Result<Vec<String>, Error> {
+        Ok(self.tokens.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(access: &str) -> StoredUserToken {
+        StoredUserToken {
+            client_id: "cid".into(),
+            oauth2_url: "http://127.0.0.1:1/oauth2".into(),
+            access_token: Secret::new(access),
+            refresh_token: Some(Secret::new("refresh-secret-1")),
+            expires_at: super::super::now() + 3600,
+            obtained_at: super::super::now(),
+            scopes: vec!["chat:read".into()],
+            login: Some("ninja".into()),
+            user_id: Some("10001".into()),
+        }
+    }
+
+    #[test]
+    fn file_store_round_trips_privately() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path().join("state"));
+        assert_eq!(store.load("default").unwrap(), None);
+        store.save("default", &token("access-secret-1")).unwrap();
+        store.save("work", &token("access-secret-2")).unwrap();
+        assert_eq!(store.load("default").unwrap(), Some(token("access-secret-1")));
+        assert_eq!(store.profiles().unwrap(), ["default", "work"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&store.path("default").unwrap()), 0o600);
+            assert_eq!(mode(store.dir()), 0o700);
+        }
+        assert!(store.delete("work").unwrap());
+        assert!(!store.delete("work").unwrap());
+        assert_eq!(store.profiles().unwrap(), ["default"]);
+    }
+
+    #[test]
+    fn corrupt_files_say_to_log_in_again_without_showing_their_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        std::fs::write(store.path("default").unwrap(), b"{\"access_token\": 7, \"client_id\": \"leaky-secret\"}")
+            .unwrap();
+        // A field of the wrong type: serde would quote the value.
+        std::fs::write(store.path("other").unwrap(), b"{\"client_id\": \"c\", \"oauth2_url\": \"u\", \"access_token\": \"leaky-secret\", \"expires_at\": \"leaky-secret\"}").unwrap();
+        let err = store.load("other").unwrap_err().to_string();
+        assert!(err.contains("corrupt") && !err.contains("leaky-secret"), "{err}");
+        let err = store.load("default").unwrap_err().to_string();
+        assert!(err.contains("corrupt") && err.contains("log in again"), "{err}");
+        assert!(!err.contains("leaky-secret"), "{err}");
+    }
+
+    #[test]
+    fn bad_profile_names_are_refused() {
+        let store = FileStore::new("/nonexistent");
+        for bad in ["", "../x", "a/b", ".hidden", "x y"] {
+            assert!(store.path(bad).is_err(), "{bad:?}");
+        }
+        assert!(store.path("work.2-b_c").is_ok());
+    }
+
+    #[test]
+    fn the_file_lock_excludes_a_second_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(FileStore::new(dir.path()));
+        let first = store.lock("default").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s = store.clone();
+        let waiter = std::thread::spawn(move || {
+            let _second = s.lock("default").unwrap();
+            tx.send(()).unwrap();
+        });
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(200)).is_err(), "the second lock waits");
+        drop(first);
+        rx.recv_timeout(std::time::Duration::from_secs(5)).expect("then it gets the lock");
+        waiter.join().unwrap();
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let t = token("access-secret-9");
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("access-secret-9") && !shown.contains("refresh-secret-1"), "{shown}");
+    }
+}

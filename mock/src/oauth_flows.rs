@@ -1,0 +1,559 @@
+//! The user login flows of id.twitch.tv: the device code flow
+//! (`POST /oauth2/device`, then the `device_code` grant), the authorization
+//! code flow (`GET /oauth2/authorize` redirecting back with a code, then the
+//! `authorization_code` grant) and the `refresh_token` grant with rotation: a
+//! refresh token works once, and the answer carries its successor.
+//!
+//! The mock has no login page: device codes are approved for the configured
+//! login after a few polls (or by `MockServer::approve_device`), and
+//! `/authorize` approves at once (or refuses, after `deny_next_authorize`).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rand::Rng;
+use serde_json::json;
+
+use crate::helix::MockRequest;
+use crate::oauth::{error, field, fields};
+use crate::state::{random_token, MockState, TokenUser};
+
+/// The grant type of the device code flow.
+pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// How long an authorization code can be exchanged.
+const CODE_LIFETIME: Duration = Duration::from_secs(600);
+/// RFC 8628: each `slow_down` adds this to the polling interval.
+const SLOW_DOWN_STEP: u64 = 5;
+
+struct Device {
+    user_code: String,
+    scopes: Vec<String>,
+    expires_at: Instant,
+    /// Seconds the client must wait between polls (grows with `slow_down`).
+    interval: u64,
+    last_poll: Option<Instant>,
+    /// Polls answered `authorization_pending` so far.
+    pending_answers: u32,
+    /// Polls answered `slow_down` because of `device_slow_downs`.
+    configured_slow_downs: u32,
+    approved: Option<TokenUser>,
+}
+
+struct AuthCode {
+    user: TokenUser,
+    scopes: Vec<String>,
+    redirect_uri: String,
+    expires_at: Instant,
+}
+
+/// What a refresh token stands for.
+struct Grant {
+    user: TokenUser,
+    scopes: Vec<String>,
+    /// The access token issued with it; revoking that one ends the grant too.
+    access_token: String,
+}
+
+/// Login-flow state of one mock server.
+#[derive(Default)]
+pub struct Flows {
+    devices: Mutex<HashMap<String, Device>>,
+    codes: Mutex<HashMap<String, AuthCode>>,
+    grants: Mutex<HashMap<String, Grant>>,
+    /// `slow_down` answers owed to the next polls (`MockServer::slow_down_next`).
+    slow_downs: AtomicU32,
+    deny_next: AtomicBool,
+    /// Replaces `config.login` as the approving user.
+    login: Mutex<Option<String>>,
+    /// Every secret the mock handed out: tokens, refresh tokens, device and
+    /// authorization codes. Tests check none of them is ever printed.
+    issued: Mutex<Vec<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Flows {
+    pub fn remember(&self, secret: &str) {
+        lock(&self.issued).push(secret.to_string());
+    }
+
+    pub fn issued(&self) -> Vec<String> {
+        lock(&self.issued).clone()
+    }
+
+    pub fn slow_down_next(&self) {
+        self.slow_downs.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn deny_next_authorize(&self) {
+        self.deny_next.store(true, Ordering::SeqCst);
+    }
+
+    pub fn set_login(&self, login: &str) {
+        *lock(&self.login) = Some(login.to_string());
+    }
+
+    /// Approves the device code showing `user_code` for `user`; false if unknown or expired.
+    pub fn approve(&self, user_code: &str, user: TokenUser) -> bool {
+        let mut devices = lock(&self.devices);
+        let wanted = normalize_user_code(user_code);
+        match devices.values_mut().find(|d| d.user_code == wanted && d.expires_at > Instant::now()) {
+            Some(device) => {
+                device.approved = Some(user);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn refresh_token_valid(&self, refresh_token: &str) -> bool {
+        lock(&self.grants).contains_key(refresh_token)
+    }
+
+    /// Ends the grant an access token came with (its refresh token stops working).
+    pub fn revoke_access(&self, access_token: &str) {
+        lock(&self.grants).retain(|_, g| g.access_token != access_token);
+    }
+}
+
+fn approving_login(state: &MockState) -> String {
+    lock(&state.flows.login).clone().unwrap_or_else(|| state.config.login.clone())
+}
+
+/// `ABCD-EFGH` and `abcdefgh` name the same code.
+fn normalize_user_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+fn random_user_code() -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    (0..8).map(|_| LETTERS[rng.random_range(0..LETTERS.len())] as char).collect()
+}
+
+fn split_scopes(scopes: Option<&str>) -> Vec<String> {
+    scopes.unwrap_or_default().split_whitespace().map(str::to_string).collect()
+}
+
+/// `POST /oauth2/device`: starts a device code flow.
+pub fn device(state: &MockState, req: &MockRequest) -> Response {
+    let f = fields(req);
+    match field(&f, "client_id") {
+        None => return error(StatusCode::BAD_REQUEST, "missing client id"),
+        Some(id) if id != state.config.client_id => return error(StatusCode::BAD_REQUEST, "invalid client"),
+        Some(_) => {}
+    }
+    let device_code = random_token();
+    state.flows.remember(&device_code);
+    let user_code = random_user_code();
+    let lifetime = state.config.device_code_lifetime;
+    let interval = state.config.device_interval;
+    lock(&state.flows.devices).insert(
+        device_code.clone(),
+        Device {
+            user_code: user_code.clone(),
+            scopes: split_scopes(field(&f, "scopes").or(field(&f, "scope"))),
+            expires_at: Instant::now() + lifetime,
+            interval,
+            last_poll: None,
+            pending_answers: 0,
+            configured_slow_downs: 0,
+            approved: None,
+        },
+    );
+    let host = req.header("host").unwrap_or("127.0.0.1");
+    Json(json!({
+        "device_code": device_code,
+        "expires_in": lifetime.as_secs(),
+        "interval": interval,
+        "user_code": user_code,
+        "verification_uri": format!("http://{host}/oauth2/activate?public=true&device-code={user_code}"),
+    }))
+    .into_response()
+}
+
+/// `GET /oauth2/activate?device-code=...`: what the user's browser does on
+/// Twitch, here without a login page: approves the code for the configured login.
+pub fn activate(state: &MockState, req: &MockRequest) -> Response {
+    let f = fields(req);
+    let Some(code) = field(&f, "device-code") else {
+        return error(StatusCode::BAD_REQUEST, "missing device-code");
+    };
+    let Some(user) = state.user(&approving_login(state)) else {
+        return error(StatusCode::BAD_REQUEST, "the mock's login user does not exist");
+    };
+    if !state.flows.approve(code, user) {
+        return error(StatusCode::BAD_REQUEST, "invalid device code");
+    }
+    (StatusCode::OK, "Device approved; go back to your application.").into_response()
+}
+
+/// `GET /oauth2/authorize`: approves at once and redirects to `redirect_uri`
+/// with a code and the caller's `state`, or with `error` after `deny_next_authorize`.
+pub fn authorize(state: &MockState, req: &MockRequest) -> Response {
+    let f = fields(req);
+    match field(&f, "client_id") {
+        None => return error(StatusCode::BAD_REQUEST, "missing client id"),
+        Some(id) if id != state.config.client_id => return error(StatusCode::BAD_REQUEST, "invalid client"),
+        Some(_) => {}
+    }
+    let Some(redirect_uri) = field(&f, "redirect_uri") else {
+        return error(StatusCode::BAD_REQUEST, "missing redirect_uri");
+    };
+    if field(&f, "response_type") != Some("code") {
+        return error(StatusCode::BAD_REQUEST, "unsupported response_type");
+    }
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if state.flows.deny_next.swap(false, Ordering::SeqCst) {
+        params.push(("error", "access_denied".into()));
+        params.push(("error_description", "The user denied you access".into()));
+    } else {
+        let Some(user) = state.user(&approving_login(state)) else {
+            return error(StatusCode::BAD_REQUEST, "the mock's login user does not exist");
+        };
+        let scope = field(&f, "scope").unwrap_or_default().to_string();
+        let code = random_token();
+        state.flows.remember(&code);
+        lock(&state.flows.codes).insert(
+            code.clone(),
+            AuthCode {
+                user,
+                scopes: split_scopes(Some(&scope)),
+                redirect_uri: redirect_uri.to_string(),
+                expires_at: Instant::now() + CODE_LIFETIME,
+            },
+        );
+        params.push(("code", code));
+        params.push(("scope", scope));
+    }
+    if let Some(s) = field(&f, "state") {
+        params.push(("state", s.to_string()));
+    }
+    let query = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+    let separator = if redirect_uri.contains('?') { '&' } else { '?' };
+    let location = format!("{redirect_uri}{separator}{query}");
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// `POST /oauth2/token` for the user grants; `grant_type` was read by the caller.
+pub fn token_grant(state: &MockState, req: &MockRequest, grant_type: &str) -> Response {
+    let f = fields(req);
+    match grant_type {
+        DEVICE_GRANT => device_grant(state, &f),
+        "authorization_code" => code_grant(state, &f),
+        "refresh_token" => refresh_grant(state, &f),
+        _ => error(StatusCode::BAD_REQUEST, "unsupported grant type"),
+    }
+}
+
+fn device_grant(state: &MockState, f: &[(String, String)]) -> Response {
+    let Some(device_code) = field(f, "device_code") else {
+        return error(StatusCode::BAD_REQUEST, "missing device_code");
+    };
+    let mut devices = lock(&state.flows.devices);
+    let Some(device) = devices.get_mut(device_code) else {
+        return error(StatusCode::BAD_REQUEST, "invalid device code");
+    };
+    let now = Instant::now();
+    if device.expires_at <= now {
+        devices.remove(device_code);
+        return error(StatusCode::BAD_REQUEST, "invalid device code");
+    }
+    // Polling faster than asked earns a slow_down, as it does on Twitch (with
+    // some slack for timers); so do the configured and on-demand ones.
+    let too_fast =
+        device.last_poll.is_some_and(|last| now.duration_since(last) < Duration::from_millis(device.interval * 800));
+    device.last_poll = Some(now);
+    let configured = device.configured_slow_downs < state.config.device_slow_downs;
+    let on_demand = !too_fast
+        && !configured
+        && state.flows.slow_downs.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+    if too_fast || configured || on_demand {
+        if configured && !too_fast {
+            device.configured_slow_downs += 1;
+        }
+        device.interval += SLOW_DOWN_STEP;
+        return error(StatusCode::BAD_REQUEST, "slow_down");
+    }
+    if device.approved.is_none() {
+        if device.pending_answers < state.config.device_polls_before_approval {
+            device.pending_answers += 1;
+            return error(StatusCode::BAD_REQUEST, "authorization_pending");
+        }
+        match state.user(&approving_login(state)) {
+            Some(user) => device.approved = Some(user),
+            None => return error(StatusCode::BAD_REQUEST, "the mock's login user does not exist"),
+        }
+    }
+    let Some(device) = devices.remove(device_code) else {
+        return error(StatusCode::BAD_REQUEST, "invalid device code");
+    };
+    drop(devices);
+    let user = device.approved.expect("approved above");
+    issue(state, user, device.scopes)
+}
+
+fn code_grant(state: &MockState, f: &[(String, String)]) -> Response {
+    if field(f, "client_secret") != Some(state.config.client_secret.as_str()) {
+        return error(StatusCode::FORBIDDEN, "invalid client secret");
+    }
+    let Some(code) = field(f, "code") else {
+        return error(StatusCode::BAD_REQUEST, "missing code");
+    };
+    // A code works once, whatever the outcome.
+    let Some(grant) = lock(&state.flows.codes).remove(code) else {
+        return error(StatusCode::BAD_REQUEST, "Invalid authorization code");
+    };
+    if grant.expires_at <= Instant::now() {
+        return error(StatusCode::BAD_REQUEST, "Invalid authorization code");
+    }
+    if field(f, "redirect_uri") != Some(grant.redirect_uri.as_str()) {
+        return error(StatusCode::BAD_REQUEST, "Parameter redirect_uri does not match registered URI");
+    }
+    issue(state, grant.user, grant.scopes)
+}
+
+fn refresh_grant(state: &MockState, f: &[(String, String)]) -> Response {
+    // Public clients refresh without a secret; a wrong one is still refused.
+    if let Some(secret) = field(f, "client_secret") {
+        if secret != state.config.client_secret {
+            return error(StatusCode::FORBIDDEN, "invalid client secret");
+        }
+    }
+    let Some(refresh_token) = field(f, "refresh_token") else {
+        return error(StatusCode::BAD_REQUEST, "missing refresh token");
+    };
+    // Rotation: the old refresh token is spent now.
+    let Some(grant) = lock(&state.flows.grants).remove(refresh_token) else {
+        return error(StatusCode::BAD_REQUEST, "Invalid refresh token");
+    };
+    state.count_refresh();
+    issue(state, grant.user, grant.scopes)
+}
+
+/// A new access token and refresh token for `user`.
+pub fn issue_tokens(state: &MockState, user: TokenUser, scopes: Vec<String>) -> (String, String) {
+    let access_token = state.mint(Some(user.clone()), scopes.clone());
+    let refresh_token = random_token();
+    state.flows.remember(&refresh_token);
+    lock(&state.flows.grants).insert(refresh_token.clone(), Grant { user, scopes, access_token: access_token.clone() });
+    (access_token, refresh_token)
+}
+
+fn issue(state: &MockState, user: TokenUser, scopes: Vec<String>) -> Response {
+    let (access_token, refresh_token) = issue_tokens(state, user, scopes.clone());
+    Json(json!({
+        "access_token": access_token,
+        "refresh_token": refresh_token,
+        "expires_in": state.token_lifetime().as_secs(),
+        "scope": scopes,
+        "token_type": "bearer",
+    }))
+    .into_response()
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::form::parse_pairs;
+    use crate::test_http::{send, Reply};
+    use crate::{MockConfig, MockServer};
+
+    const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+
+    fn server(config: MockConfig) -> MockServer {
+        MockServer::start_background(MockConfig { users: 20, games: 2, endpoints: &[], ..config }).expect("start mock")
+    }
+
+    fn post(mock: &MockServer, path: &str, body: &str) -> Reply {
+        send(mock.addr(), "POST", path, &[FORM], body.as_bytes())
+    }
+
+    fn validate(mock: &MockServer, token: &str) -> Value {
+        let auth = format!("OAuth {token}");
+        send(mock.addr(), "GET", "/oauth2/validate", &[("Authorization", &auth)], b"").json()
+    }
+
+    fn start_device(mock: &MockServer) -> Value {
+        let r =
+            post(mock, "/oauth2/device", &format!("client_id={}&scopes=chat:read+user:read:follows", mock.client_id()));
+        assert_eq!(r.status, 200);
+        r.json()
+    }
+
+    fn poll(mock: &MockServer, device_code: &str) -> Reply {
+        post(
+            mock,
+            "/oauth2/token",
+            &format!(
+                "client_id={}&scopes=chat:read&device_code={device_code}&grant_type=urn:ietf:params:oauth:grant-type:device_code",
+                mock.client_id()
+            ),
+        )
+    }
+
+    #[test]
+    fn device_codes_are_approved_after_the_configured_polls() {
+        let mock = server(MockConfig { device_interval: 0, ..MockConfig::default() });
+        let d = start_device(&mock);
+        assert_eq!(d["interval"], json!(0));
+        let device_code = d["device_code"].as_str().unwrap();
+        assert_eq!(d["user_code"].as_str().unwrap().len(), 8);
+        for _ in 0..2 {
+            let r = poll(&mock, device_code);
+            assert_eq!((r.status, r.json()["message"].clone()), (400, json!("authorization_pending")));
+        }
+        let r = poll(&mock, device_code);
+        assert_eq!(r.status, 200);
+        let v = r.json();
+        assert_eq!(v["scope"], json!(["chat:read", "user:read:follows"]));
+        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("ninja"));
+        // Redeemed: the code is gone.
+        assert_eq!(poll(&mock, device_code).json()["message"], json!("invalid device code"));
+        assert!(mock.issued_secrets().iter().any(|s| s == device_code));
+    }
+
+    #[test]
+    fn slow_down_on_demand_and_when_polling_too_fast() {
+        let mock = server(MockConfig { device_interval: 0, device_polls_before_approval: 0, ..MockConfig::default() });
+        let d = start_device(&mock);
+        mock.slow_down_next();
+        let r = poll(&mock, d["device_code"].as_str().unwrap());
+        assert_eq!(r.json()["message"], json!("slow_down"));
+        // The interval is 5 s now: polling again at once is too fast.
+        let r = poll(&mock, d["device_code"].as_str().unwrap());
+        assert_eq!(r.json()["message"], json!("slow_down"));
+    }
+
+    #[test]
+    fn explicit_approval_picks_the_user_and_expiry_ends_the_code() {
+        let mock =
+            server(MockConfig { device_interval: 0, device_polls_before_approval: u32::MAX, ..MockConfig::default() });
+        let d = start_device(&mock);
+        assert!(mock.approve_device(d["user_code"].as_str().unwrap(), "pokimane"));
+        let v = poll(&mock, d["device_code"].as_str().unwrap()).json();
+        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("pokimane"));
+
+        let mock = server(MockConfig {
+            device_interval: 0,
+            device_code_lifetime: std::time::Duration::ZERO,
+            ..MockConfig::default()
+        });
+        let d = start_device(&mock);
+        let r = poll(&mock, d["device_code"].as_str().unwrap());
+        assert_eq!((r.status, r.json()["message"].clone()), (400, json!("invalid device code")));
+    }
+
+    fn authorize(mock: &MockServer, state: &str) -> Vec<(String, String)> {
+        let target = format!(
+            "/oauth2/authorize?client_id={}&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&response_type=code&scope=chat%3Aread&state={state}",
+            mock.client_id()
+        );
+        let r = send(mock.addr(), "GET", &target, &[], b"");
+        assert_eq!(r.status, 302);
+        let location = r.header("location").expect("location").to_string();
+        let query = location.strip_prefix("http://localhost:3000/cb?").expect("redirects to redirect_uri");
+        parse_pairs(query)
+    }
+
+    fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn authorization_codes_redirect_with_state_and_work_once() {
+        let mock = server(MockConfig::default());
+        let q = authorize(&mock, "xyz");
+        assert_eq!(get(&q, "state"), Some("xyz"));
+        assert_eq!(get(&q, "scope"), Some("chat:read"));
+        let code = get(&q, "code").unwrap();
+        let exchange = |secret: &str, redirect: &str| {
+            post(
+                &mock,
+                "/oauth2/token",
+                &format!(
+                    "client_id={}&client_secret={secret}&code={code}&grant_type=authorization_code&redirect_uri={redirect}",
+                    mock.client_id()
+                ),
+            )
+        };
+        assert_eq!(exchange("wrong", "http://localhost:3000/cb").status, 403);
+        let r = exchange(mock.client_secret(), "http://localhost:3000/cb");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["scope"], json!(["chat:read"]));
+        assert_eq!(
+            exchange(mock.client_secret(), "http://localhost:3000/cb").json()["message"],
+            json!("Invalid authorization code")
+        );
+
+        let code = get(&authorize(&mock, "s"), "code").unwrap().to_string();
+        let r = post(
+            &mock,
+            "/oauth2/token",
+            &format!(
+                "client_id={}&client_secret={}&code={code}&grant_type=authorization_code&redirect_uri=http://elsewhere",
+                mock.client_id(),
+                mock.client_secret()
+            ),
+        );
+        assert_eq!(r.status, 400);
+
+        mock.deny_next_authorize();
+        let q = authorize(&mock, "s2");
+        assert_eq!(get(&q, "error"), Some("access_denied"));
+        assert_eq!(get(&q, "state"), Some("s2"));
+        assert!(get(&q, "code").is_none());
+    }
+
+    #[test]
+    fn refresh_tokens_rotate_and_die_with_their_access_token() {
+        let mock = server(MockConfig::default());
+        let (access, refresh) = mock.issue_user_tokens("ninja", &["chat:read"]);
+        let body = |r: &str| format!("client_id={}&grant_type=refresh_token&refresh_token={r}", mock.client_id());
+        let r = post(&mock, "/oauth2/token", &body(&refresh));
+        assert_eq!(r.status, 200);
+        let v = r.json();
+        let next = v["refresh_token"].as_str().unwrap().to_string();
+        assert_ne!(next, refresh);
+        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("ninja"));
+        let again = post(&mock, "/oauth2/token", &body(&refresh));
+        assert_eq!((again.status, again.json()["message"].clone()), (400, json!("Invalid refresh token")));
+        assert_eq!(mock.stats().refreshes, 1);
+        assert!(mock.is_token_valid(&access), "the old access token lives until it expires");
+
+        let new_access = v["access_token"].as_str().unwrap();
+        let revoke = format!("client_id={}&token={new_access}", mock.client_id());
+        assert_eq!(post(&mock, "/oauth2/revoke", &revoke).status, 200);
+        assert!(!mock.is_token_valid(new_access));
+        assert!(!mock.is_refresh_token_valid(&next));
+    }
+
+    #[test]
+    fn token_lifetimes_change_at_run_time() {
+        let mock = server(MockConfig::default());
+        mock.set_token_lifetime(std::time::Duration::from_secs(7));
+        let (access, _) = mock.issue_user_tokens("ninja", &[]);
+        let left = validate(&mock, &access)["expires_in"].as_u64().unwrap();
+        assert!(left <= 7, "{left}");
+    }
+}
