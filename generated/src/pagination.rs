@@ -1,0 +1,172 @@
+//! Following cursors. One call ([`Call::send`]) returns one page and its
+//! cursor ([`Response::cursor`]); [`Call::pages`] and [`Call::items`] are lazy
+//! streams that ask for the next page only when the previous one has been
+//! consumed, so memory holds one page whatever the item count, and stopping
+//! early (`.take(n)`) sends no further request.
+//!
+//! ```no_run
+//! # async fn demo(helix: ttv_helix::Helix<ttv_helix::App>) -> Result<(), ttv_helix::Error> {
+//! use futures::TryStreamExt;
+//! let mut streams = std::pin::pin!(helix.get_streams().first(100).items());
+//! while let Some(stream) = streams.try_next().await? {
+//!     println!("{} {}", stream.user_login, stream.viewer_count);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! A stream ends when an answer has no cursor, an empty page, or the cursor
+//! it was sent with (Twitch sometimes sends a cursor with the last, empty
+//! page). Each page goes through the same transport as any call: rate limit,
+//! retries, timeouts. An error ends the stream after it is yielded.
+
+use crate::client::{Helix, Inner};
+use crate::input::{prepare, Prepared};
+use crate::meta::EndpointMeta;
+use crate::request::{json_answer, Call, Decode, Endpoint};
+use crate::response::Response;
+use crate::token::{Permits, TokenKind};
+use crate::Error;
+use futures::stream::{self, Stream, TryStreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Request types of endpoints that page with cursors; the generator marks them.
+/// Only they have [`Call::pages`] and [`Call::items`].
+pub trait Paginated: Endpoint {}
+
+/// Reads one page: the page, its cursor, and whether it held no item.
+type Parse<P> = fn(&EndpointMeta, &[u8]) -> Result<(P, Option<String>, bool), Error>;
+
+enum Next {
+    First,
+    After(String),
+    Failed(Error),
+    Done,
+}
+
+struct Pager<P> {
+    inner: Arc<Inner>,
+    meta: &'static EndpointMeta,
+    prepared: Prepared,
+    next: Next,
+    parse: Parse<P>,
+}
+
+impl<P: Send + 'static> Pager<P> {
+    fn stream(self) -> impl Stream<Item = Result<P, Error>> + Send + 'static {
+        stream::unfold(self, |mut pager| async move {
+            let sent_with = match std::mem::replace(&mut pager.next, Next::Done) {
+                Next::Done => return None,
+                Next::Failed(e) => return Some((Err(e), pager)),
+                Next::First => None,
+                Next::After(cursor) => {
+                    pager.prepared.query.retain(|(k, _)| *k != "after" && *k != "before");
+                    pager.prepared.query.push(("after", cursor.clone()));
+                    Some(cursor)
+                }
+            };
+            let page = pager.inner.execute(pager.meta, &pager.prepared).await.and_then(|body| {
+                let (page, cursor, empty) = (pager.parse)(pager.meta, &body)?;
+                Ok((page, cursor.filter(|c| !c.is_empty() && !empty && Some(c) != sent_with.as_ref())))
+            });
+            match page {
+                Ok((page, cursor)) => {
+                    if let Some(cursor) = cursor {
+                        pager.next = Next::After(cursor);
+                    }
+                    Some((Ok(page), pager))
+                }
+                Err(e) => Some((Err(e), pager)),
+            }
+        })
+    }
+}
+
+fn pager<T: TokenKind, E: Endpoint, P: Send + 'static>(
+    client: &Helix<T>,
+    request: &E,
+    parse: Parse<P>,
+) -> impl Stream<Item = Result<P, Error>> + Send + 'static {
+    let meta = E::meta();
+    let (prepared, next) = match prepare(meta, request) {
+        Ok(p) => (p, Next::First),
+        Err(e) => (Prepared { path: String::new(), query: Vec::new(), body: None }, Next::Failed(e)),
+    };
+    Pager { inner: client.inner.clone(), meta, prepared, next, parse }.stream()
+}
+
+fn parse_typed<I: DeserializeOwned + Send + 'static>(
+    meta: &EndpointMeta,
+    body: &[u8],
+) -> Result<(Response<I>, Option<String>, bool), Error> {
+    let page = Response::<I>::decode(meta, body)?;
+    let cursor = page.cursor().map(str::to_owned);
+    let empty = page.data.is_empty();
+    Ok((page, cursor, empty))
+}
+
+fn parse_json(meta: &EndpointMeta, body: &[u8]) -> Result<(Value, Option<String>, bool), Error> {
+    let page = json_answer(meta, body)?;
+    let cursor = match page.get("pagination") {
+        Some(Value::String(c)) => Some(c.clone()),
+        Some(p) => p.get("cursor").and_then(Value::as_str).map(str::to_owned),
+        None => None,
+    };
+    let empty = match page.get("data") {
+        Some(Value::Array(items)) => items.is_empty(),
+        Some(Value::Null) | None => true,
+        Some(_) => false,
+    };
+    Ok((page, cursor, empty))
+}
+
+impl<T: TokenKind> Helix<T> {
+    /// The pages of a paginated request, following cursors lazily. Starts at
+    /// the request's own `after` cursor when it has one.
+    pub fn pages<E: Paginated>(
+        &self,
+        request: &E,
+    ) -> impl Stream<Item = Result<Response<E::Item>, Error>> + Send + 'static
+    where
+        T: Permits<E::Auth>,
+    {
+        pager(self, request, parse_typed::<E::Item>)
+    }
+
+    /// The items of every page, one by one.
+    pub fn items<E: Paginated>(&self, request: &E) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    where
+        T: Permits<E::Auth>,
+    {
+        self.pages(request).map_ok(|page| stream::iter(page.data.into_iter().map(Ok))).try_flatten()
+    }
+
+    /// The answers of any request as JSON, following cursors when the
+    /// endpoint is paginated (one answer when it is not). For generic callers
+    /// such as the CLI that do not know the endpoint's type.
+    pub fn json_pages<E: Endpoint>(&self, request: &E) -> impl Stream<Item = Result<Value, Error>> + Send + 'static
+    where
+        T: Permits<E::Auth>,
+    {
+        pager(self, request, parse_json)
+    }
+}
+
+impl<T: TokenKind, E: Paginated> Call<'_, T, E> {
+    /// Every page, following cursors lazily (see [`Helix::pages`]).
+    pub fn pages(self) -> impl Stream<Item = Result<Response<E::Item>, Error>> + Send + 'static
+    where
+        T: Permits<E::Auth>,
+    {
+        self.client.pages(&self.request)
+    }
+
+    /// Every item of every page, lazily; `.take(n)` caps it (see [`Helix::items`]).
+    pub fn items(self) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    where
+        T: Permits<E::Auth>,
+    {
+        self.client.items(&self.request)
+    }
+}
