@@ -7,6 +7,28 @@ use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
 pub const ABOUT: &str = "The Twitch Helix API from the shell: one verb per endpoint, JSON on stdout";
 
 pub fn command() -> Command {
+    command_with(|_| true)
+}
+
+/// The command line for these arguments: only the verbs they name (building
+/// all 144 verbs with their flags takes a few milliseconds, more than a whole
+/// call against a local server), or every verb when they name none (`--help`,
+/// a typo, which then gets suggestions).
+pub fn command_for(args: &[std::ffi::OsString]) -> Command {
+    let named: Vec<&'static EndpointMeta> = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .filter(|a| !a.starts_with('-'))
+        .filter_map(ttv_helix::meta::find)
+        .collect();
+    if named.is_empty() {
+        return command();
+    }
+    command_with(|meta| named.iter().any(|n| std::ptr::eq(*n, meta)))
+}
+
+fn command_with(keep: impl Fn(&EndpointMeta) -> bool) -> Command {
     let mut cmd = Command::new("ttv")
         .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
@@ -19,7 +41,7 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args());
-    for meta in ttv_helix::ENDPOINTS {
+    for meta in ttv_helix::ENDPOINTS.iter().filter(|m| keep(m)) {
         cmd = cmd.subcommand(verb(meta));
     }
     for builtin in crate::builtins::commands() {
@@ -54,6 +76,12 @@ fn global_args() -> Vec<Arg> {
                 .global(true)
                 .value_name("URL")
                 .help("OAuth2 base URL [env: TWITCH_OAUTH2_URL]"),
+            Arg::new("profile")
+                .long("profile")
+                .global(true)
+                .value_name("NAME")
+                .env("TTV_PROFILE")
+                .help("The stored user login to use (`ttv auth login --profile NAME`) [default: default]"),
             Arg::new("token")
                 .long("token")
                 .global(true)
@@ -78,6 +106,12 @@ fn global_args() -> Vec<Arg> {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .help("Give up on a request after this many seconds [default: 30]"),
+            Arg::new("retries")
+                .long("retries")
+                .global(true)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(0..=20))
+                .help("Retries of a failed request: 429 always, 5xx, timeouts and dropped connections when safe to repeat [default: 3]"),
             Arg::new("verbose")
                 .long("verbose")
                 .short('v')
@@ -115,7 +149,7 @@ fn verb(meta: &'static EndpointMeta) -> Command {
         .alias(meta.method_name);
     let has_body = meta.params.iter().any(|p| p.location == Location::Body);
     for p in meta.params {
-        cmd = cmd.arg(param_arg(p, has_body));
+        cmd = cmd.arg(param_arg(p, has_body, ttv_helix::batch::splittable(meta)));
     }
     if has_body {
         cmd = cmd.arg(
@@ -125,17 +159,37 @@ fn verb(meta: &'static EndpointMeta) -> Command {
                 .help("The JSON body: @file.json, - for stdin, or inline JSON; field flags override it"),
         );
     }
+    if meta.is_paginated() {
+        cmd = cmd.args(paging_args());
+    }
     cmd
 }
 
-fn param_arg(p: &'static ParamMeta, has_body: bool) -> Arg {
+/// `--all` and `--max-items` (paging.rs), on paginated verbs only.
+fn paging_args() -> [Arg; 2] {
+    [
+        Arg::new("all").long("all").action(ArgAction::SetTrue).help(
+            "Follow cursors to the last page; items are written as they arrive (see -o ndjson), progress on \
+             stderr when it is a terminal",
+        ),
+        Arg::new("max-items")
+            .long("max-items")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help("Follow cursors until N items were written"),
+    ]
+}
+
+fn param_arg(p: &'static ParamMeta, has_body: bool, splittable: bool) -> Arg {
     let flag = flag_name(p.name);
-    let mut arg = Arg::new(p.name).long(flag.clone()).help(param_help(p));
+    let mut arg = Arg::new(p.name).long(flag.clone()).help(param_help(p, splittable));
     if flag != p.name {
         arg = arg.alias(p.name);
     }
     let inner = p.shape.inner();
     arg = match inner {
+        // JSON items hold commas: one item (or a JSON array of items) per flag.
+        Shape::List(Shape::Object(_) | Shape::Json) => arg.action(ArgAction::Append).value_name("JSON"),
         Shape::List(_) => arg.action(ArgAction::Append).value_delimiter(',').value_name("VALUE,..."),
         Shape::Boolean => arg
             .num_args(0..=1)
@@ -169,10 +223,12 @@ fn value_name(param: &str) -> String {
     param.to_uppercase()
 }
 
-fn param_help(p: &ParamMeta) -> String {
+fn param_help(p: &ParamMeta, splittable: bool) -> String {
     let mut help = if p.summary.is_empty() { p.name.replace('_', " ") } else { p.summary.to_owned() };
     let mut notes = Vec::new();
-    if let Some(max) = p.max {
+    if let (Some(max), true) = (p.max, splittable && p.shape.is_list()) {
+        notes.push(format!("any number, sent {max} a request; comma-separated, repeated or @FILE"));
+    } else if let Some(max) = p.max {
         notes.push(format!("up to {max}, comma-separated or repeated"));
     } else if p.shape.is_list() {
         notes.push("comma-separated or repeated".into());
@@ -196,6 +252,19 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         command().debug_assert();
+    }
+
+    #[test]
+    fn a_command_line_naming_a_verb_builds_only_that_verb() {
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let cmd = command_for(&args(&["ttv", "-o", "ndjson", "getUsers", "--login", "ninja"]));
+        assert!(cmd.find_subcommand("get-users").is_some());
+        assert!(cmd.find_subcommand("get-streams").is_none());
+        assert!(cmd.find_subcommand("validate").is_some(), "built-in verbs are always there");
+        let m = cmd.try_get_matches_from(args(&["ttv", "-o", "ndjson", "getUsers", "--login", "ninja"])).unwrap();
+        assert_eq!(m.subcommand_name(), Some("get-users"));
+        let all = command_for(&args(&["ttv", "--help"]));
+        assert!(all.find_subcommand("get-streams").is_some());
     }
 
     #[test]

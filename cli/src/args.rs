@@ -44,8 +44,17 @@ impl Args<'_> {
             let raw: Vec<String> = raw.map(|s| s.to_string_lossy().into_owned()).collect();
             let value = match p.shape.inner() {
                 Shape::List(item) => {
+                    let raw = if matches!(item, Shape::String) { from_files(p.name, raw)? } else { raw };
                     let items = raw.iter().filter(|s| !s.trim().is_empty()).map(|s| scalar(p.name, item, s.trim()));
-                    Value::Array(items.collect::<Result<_, _>>()?)
+                    let mut values = Vec::new();
+                    for value in items {
+                        match (item, value?) {
+                            // `--shards '[{...},{...}]'` gives the whole list at once.
+                            (Shape::Object(_), Value::Array(many)) => values.extend(many),
+                            (_, one) => values.push(one),
+                        }
+                    }
+                    Value::Array(values)
                 }
                 shape => scalar(p.name, shape, raw.last().map(String::as_str).unwrap_or("true"))?,
             };
@@ -73,6 +82,23 @@ impl Args<'_> {
         };
         serde_json::from_str(&text).map(Some).map_err(|e| CliError::Usage(format!("--body is not valid JSON: {e}")))
     }
+}
+
+/// `--login @logins.txt`: a list's values read from a file, one a line (or
+/// comma-separated), so that 10,000 logins need not fit on a command line.
+fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
+    let mut out = Vec::with_capacity(raw.len());
+    for value in raw {
+        match value.trim().strip_prefix('@') {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::app::flag_name(name))))?;
+                out.extend(text.split(['\n', ',']).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
+            }
+            None => out.push(value),
+        }
+    }
+    Ok(out)
 }
 
 /// One flag value as the JSON the request type expects.

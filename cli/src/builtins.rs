@@ -1,4 +1,4 @@
-//! Verbs that are not one endpoint: `validate` and `is-live`.
+//! Verbs that are not one endpoint: `validate`, `is-live` and `auth` (in auth.rs).
 
 use crate::args::Args;
 use crate::exit;
@@ -16,6 +16,7 @@ pub fn commands() -> Vec<Command> {
             "Validate the token in use (GET /oauth2/validate): the user token when one is set, else the \
                  app token. Prints client_id, login, user_id, scopes and expires_in; never the token.",
         )];
+    commands.push(crate::auth::command());
     if ttv_helix::meta::find(STREAMS_VERB).is_some() {
         commands.push(
             Command::new("is-live")
@@ -35,6 +36,7 @@ pub async fn run(ctx: &Ctx, verb: &str, matches: &ArgMatches) -> Option<Result<O
     match verb {
         "validate" => Some(validate(ctx).await),
         "is-live" => Some(is_live(ctx, matches).await),
+        "auth" => Some(crate::auth::run(ctx, matches).await),
         _ => None,
     }
 }
@@ -57,7 +59,9 @@ async fn is_live(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let sub = streams.subcommand_matches(STREAMS_VERB).expect("the verb was just parsed");
     let answer = match crate::verbs::dispatch(ctx, meta.verb, &Args { meta, matches: sub }).await? {
         Outcome::Answer(answer) => answer,
-        Outcome::Report(..) => unreachable!("endpoint verbs answer with Helix data"),
+        Outcome::Report(..) | Outcome::Text(_) | Outcome::Streamed => {
+            unreachable!("endpoint verbs answer with Helix data")
+        }
     };
     let stream = answer.pointer("/data/0").cloned();
     let live = stream.is_some();

@@ -16,5 +16,7 @@ pub const HELIX: u8 = 5;
 pub const NETWORK: u8 = 6;
 /// The answer did not have the documented shape.
 pub const DECODE: u8 = 7;
+/// Twitch kept answering 429 Too Many Requests after every retry.
+pub const RATE_LIMITED: u8 = 8;
 /// A bug or an environment problem in ttv itself.
 pub const INTERNAL: u8 = 70;

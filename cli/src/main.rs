@@ -3,10 +3,12 @@
 
 mod app;
 mod args;
+mod auth;
 mod builtins;
 mod credentials;
 mod exit;
 mod output;
+mod paging;
 mod run;
 mod verbs {
     include!(concat!(env!("OUT_DIR"), "/verbs.rs"));
@@ -15,7 +17,8 @@ mod verbs {
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = app::command().get_matches();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = app::command_for(&args).get_matches_from(args);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

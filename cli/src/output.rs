@@ -24,14 +24,15 @@ impl Format {
 
 /// Prints a Helix answer. A closed stdout (`| head`) is not an error.
 pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
-    let out = std::io::stdout();
-    let mut out = out.lock();
+    // Buffered: stdout alone writes each line with its own system call.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let data = answer.get("data").unwrap_or(answer);
     let result = match (format, answer) {
         // Text answers (iCalendar) are printed as sent, whatever the format.
         (_, Value::String(text)) => write!(out, "{text}"),
         _ => print_json(&mut out, answer, data, format),
-    };
+    }
+    .and_then(|()| out.flush());
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
@@ -40,8 +41,12 @@ pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
 
 fn print_json(out: &mut impl Write, answer: &Value, data: &Value, format: Format) -> std::io::Result<()> {
     match format {
-        Format::Raw => writeln!(out, "{}", pretty(answer)),
-        Format::Json => writeln!(out, "{}", pretty(data)),
+        Format::Raw => {
+            serde_json::to_writer_pretty(&mut *out, answer).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, data).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+        }
         Format::Ndjson => match data {
             Value::Array(items) => items.iter().try_for_each(|i| writeln!(out, "{i}")),
             other => writeln!(out, "{other}"),

@@ -39,6 +39,7 @@ impl CliError {
                 E::Helix { .. } => exit::HELIX,
                 E::Timeout { .. } | E::Network { .. } => exit::NETWORK,
                 E::Decode { .. } => exit::DECODE,
+                E::RateLimited { .. } => exit::RATE_LIMITED,
             },
         }
     }
@@ -50,6 +51,10 @@ pub enum Outcome {
     Answer(Value),
     /// Something to print as JSON, then exit with this code.
     Report(Value, u8),
+    /// Text printed on stdout as is (`ttv auth token`), exit 0.
+    Text(String),
+    /// Pages already written as they came (`--all`, `--max-items`; paging.rs).
+    Streamed,
 }
 
 /// Which token `either` endpoints use.
@@ -66,6 +71,11 @@ pub struct Ctx {
     app: OnceCell<Helix<App>>,
     user: OnceCell<Helix<User>>,
     extension: OnceCell<Helix<Extension>>,
+    /// The stored user-token profile (`--profile`) and where profiles are kept (auth.rs).
+    pub profile: String,
+    pub store: Option<std::sync::Arc<ttv_helix::FileStore>>,
+    /// `--all` / `--max-items`: follow cursors (paging.rs).
+    pub paging: Option<crate::paging::Paging>,
     /// Keeps the embedded mock alive for the run.
     _mock: Option<ttv_mock::MockServer>,
 }
@@ -75,15 +85,30 @@ impl Ctx {
         self.app.get_or_try_init(|| async { Ok(Helix::app(self.creds.config.clone())?) }).await
     }
 
+    /// The user token: TWITCH_USER_TOKEN (or the config file's) when set, else
+    /// the stored `--profile` (which refreshes itself; see auth.rs).
     pub async fn user(&self) -> Result<&Helix<User>, CliError> {
-        let token = self.creds.user_token.clone().ok_or_else(|| {
-            CliError::Config(
-                "this needs a user access token: set TWITCH_USER_TOKEN (or user_token in the config file) to a \
-                 token issued to your client id with the scopes the verb lists in --help"
-                    .into(),
-            )
-        })?;
-        self.user.get_or_try_init(|| async { Ok(Helix::user(self.creds.config.clone(), token).await?) }).await
+        self.user
+            .get_or_try_init(|| async {
+                match self.creds.user_token.clone() {
+                    Some(token) => Ok(Helix::user(self.creds.config.clone(), token).await?),
+                    None => crate::auth::stored_user(self).await,
+                }
+            })
+            .await
+    }
+
+    pub fn config(&self) -> &ttv_helix::Config {
+        &self.creds.config
+    }
+
+    /// Whether a user token came from the environment or the config file.
+    pub fn has_env_user_token(&self) -> bool {
+        self.creds.user_token.is_some()
+    }
+
+    pub fn is_mock(&self) -> bool {
+        self._mock.is_some()
     }
 
     pub async fn extension(&self) -> Result<&Helix<Extension>, CliError> {
@@ -106,7 +131,7 @@ impl Ctx {
         match self.choice {
             TokenChoice::User => true,
             TokenChoice::App => false,
-            TokenChoice::Auto => self.creds.user_token.is_some(),
+            TokenChoice::Auto => self.creds.user_token.is_some() || crate::auth::has_profile(self),
         }
     }
 
@@ -115,7 +140,7 @@ impl Ctx {
         User: Permits<E::Auth>,
     {
         let request: E = args.request()?;
-        Ok(Outcome::Answer(self.user().await?.send_json(&request).await?))
+        self.answer(self.user().await?, &request).await
     }
 
     pub async fn call_app<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
@@ -123,7 +148,7 @@ impl Ctx {
         App: Permits<E::Auth>,
     {
         let request: E = args.request()?;
-        Ok(Outcome::Answer(self.app().await?.send_json(&request).await?))
+        self.answer(self.app().await?, &request).await
     }
 
     pub async fn call_extension<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
@@ -131,13 +156,13 @@ impl Ctx {
         Extension: Permits<E::Auth>,
     {
         let request: E = args.request()?;
-        Ok(Outcome::Answer(self.extension().await?.send_json(&request).await?))
+        self.answer(self.extension().await?, &request).await
     }
 
     /// Endpoints that take no token go out on the app client, which then never mints one.
     pub async fn call_public<E: Endpoint<Auth = NoToken>>(&self, args: &Args<'_>) -> Result<Outcome, CliError> {
         let request: E = args.request()?;
-        Ok(Outcome::Answer(self.app().await?.send_json(&request).await?))
+        self.answer(self.app().await?, &request).await
     }
 
     pub async fn call_either<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
@@ -170,8 +195,24 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     if let Some(secs) = matches.get_one::<u64>("timeout") {
         creds.config.timeout = std::time::Duration::from_secs(*secs);
     }
-    let ctx =
-        Ctx { creds, choice, app: OnceCell::new(), user: OnceCell::new(), extension: OnceCell::new(), _mock: mock };
+    if let Some(retries) = matches.get_one::<u32>("retries") {
+        creds.config.max_retries = *retries;
+    }
+    let profile =
+        matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::auth::DEFAULT_PROFILE.into());
+    // The embedded mock's tokens die with it: no store then.
+    let store = if mock.is_some() { None } else { ttv_helix::FileStore::from_env().map(std::sync::Arc::new) };
+    let ctx = Ctx {
+        creds,
+        choice,
+        app: OnceCell::new(),
+        user: OnceCell::new(),
+        extension: OnceCell::new(),
+        profile,
+        store,
+        paging: crate::paging::Paging::from_matches(sub, format),
+        _mock: mock,
+    };
 
     let outcome = match crate::builtins::run(&ctx, verb, sub).await {
         Some(result) => result?,
@@ -190,6 +231,13 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
                     eprintln!("ttv: more results: repeat with --after {cursor}");
                 }
             }
+            Ok(exit::OK)
+        }
+        Outcome::Streamed => Ok(exit::OK),
+        Outcome::Text(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(CliError::Output)?;
             Ok(exit::OK)
         }
         Outcome::Report(value, code) => {
@@ -233,6 +281,7 @@ fn init_logging(verbosity: u8) {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .try_init();
 }

@@ -2,7 +2,8 @@
 
 use crate::auth::app_token::AppTokens;
 use crate::auth::extension::ExtensionJwt;
-use crate::auth::validate::validate;
+use crate::auth::store::TokenStore;
+use crate::auth::user_tokens::{UserTokenSource, UserTokens};
 use crate::auth::TokenInfo;
 use crate::config::Config;
 use crate::response::RateLimit;
@@ -10,7 +11,7 @@ use crate::secret::Secret;
 use crate::token::{App, Extension, TokenKind, User};
 use crate::Error;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A Helix client holding an app token (`Helix<App>`) or a user token (`Helix<User>`).
 ///
@@ -42,12 +43,14 @@ pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub config: Config,
     pub tokens: Tokens,
-    pub rate_limit: Mutex<Option<RateLimit>>,
+    /// The rate-limit buckets of this client's tokens (transport/ratelimit.rs).
+    pub limiter: crate::transport::ratelimit::RateLimiter,
 }
 
 pub(crate) enum Tokens {
     App(AppTokens),
-    User { token: Secret, info: TokenInfo },
+    /// Validated at start and hourly; refreshes itself when it can (auth/user_tokens.rs).
+    User(Box<UserTokens>),
     Extension(ExtensionJwt),
 }
 
@@ -59,6 +62,15 @@ impl Helix<App> {
         let config = config.normalized();
         let tokens = Tokens::App(AppTokens::new(&config));
         Helix::with_tokens(config, tokens)
+    }
+
+    /// Seconds left on the cached app token, if one is cached (reads the cache
+    /// file; mints nothing).
+    pub fn cached_token_expires_in(&self) -> Option<u64> {
+        match &self.inner.tokens {
+            Tokens::App(t) => t.cached_expires_in(&self.inner.config),
+            Tokens::User { .. } | Tokens::Extension(_) => None,
+        }
     }
 
     /// Where the app token is cached between runs, if anywhere.
@@ -80,34 +92,36 @@ impl Helix<Extension> {
 
 impl Helix<User> {
     /// A client for a user access token. The token is validated now, as Twitch
-    /// asks, to learn its user and scopes.
+    /// asks, to learn its user and scopes, and again hourly while in use. It
+    /// cannot be refreshed: use [`Helix::user_with`] and a refresh token for that.
     pub async fn user(config: Config, token: Secret) -> Result<Helix<User>, Error> {
+        Helix::user_with(config, UserTokenSource::supplied(token)).await
+    }
+
+    /// A client for the token stored under `profile` (e.g. by `ttv auth login`
+    /// in a [`FileStore`](crate::auth::FileStore)). It refreshes itself and
+    /// saves each rotated token back before using it.
+    pub async fn user_from_store(
+        config: Config,
+        store: Arc<dyn TokenStore>,
+        profile: &str,
+    ) -> Result<Helix<User>, Error> {
+        Helix::user_with(config, UserTokenSource::stored(store, profile)).await
+    }
+
+    /// A client for any [`UserTokenSource`]: validated now (refreshed first if
+    /// it has expired and can be), refreshed near expiry and after a 401.
+    pub async fn user_with(config: Config, source: UserTokenSource) -> Result<Helix<User>, Error> {
         let config = config.normalized();
         let http = crate::http::client(&config)?;
-        let info = validate(&http, &config.oauth2_url, &token).await.map_err(|e| match e {
-            Error::Unauthorized { status, message, .. } => Error::Unauthorized {
-                endpoint: "User token".into(),
-                status,
-                message: format!("{message}; get a new user token (TWITCH_USER_TOKEN)"),
-            },
-            other => other,
-        })?;
-        if info.user_id.is_none() {
-            return Err(Error::Config("TWITCH_USER_TOKEN holds an app access token, not a user access token".into()));
-        }
-        if info.client_id != config.client_id {
-            return Err(Error::Config(format!(
-                "the user token was issued to client id {}, but TWITCH_CLIENT_ID is {}; use the same application",
-                info.client_id, config.client_id
-            )));
-        }
-        Ok(Helix::build(http, config, Tokens::User { token, info }))
+        let tokens = UserTokens::start(&http, &config, source).await?;
+        Ok(Helix::build(http, config, Tokens::User(Box::new(tokens))))
     }
 
     /// The user, scopes and lifetime Twitch reported when the client was built.
     pub fn token_info(&self) -> &TokenInfo {
         match &self.inner.tokens {
-            Tokens::User { info, .. } => info,
+            Tokens::User(user) => &user.info,
             Tokens::App(_) | Tokens::Extension(_) => unreachable!("Helix<User> is only built with a user token"),
         }
     }
@@ -125,7 +139,7 @@ impl<T: TokenKind> Helix<T> {
     }
 
     fn build(http: reqwest::Client, config: Config, tokens: Tokens) -> Helix<T> {
-        Helix { inner: Arc::new(Inner { http, config, tokens, rate_limit: Mutex::new(None) }), _kind: PhantomData }
+        Helix { inner: Arc::new(Inner { http, config, tokens, limiter: Default::default() }), _kind: PhantomData }
     }
 
     pub fn config(&self) -> &Config {
@@ -135,12 +149,18 @@ impl<T: TokenKind> Helix<T> {
     /// Asks Twitch about the token in use (`GET /oauth2/validate`).
     pub async fn validate(&self) -> Result<TokenInfo, Error> {
         let token = self.inner.bearer().await?;
-        validate(&self.inner.http, &self.inner.config.oauth2_url, &token).await
+        crate::auth::validate::validate(&self.inner.http, &self.inner.config.oauth2_url, &token).await
+    }
+
+    /// The token the next request would send (minted or refreshed first if
+    /// needed). Only for handing it to something else: it is a secret.
+    pub async fn access_token(&self) -> Result<Secret, Error> {
+        self.inner.bearer().await
     }
 
     /// The last rate-limit figures Helix sent, if any request was made.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.limiter.last()
     }
 }
 
@@ -159,7 +179,7 @@ impl Inner {
     pub async fn bearer(&self) -> Result<Secret, Error> {
         match &self.tokens {
             Tokens::App(app) => app.get(&self.http, &self.config).await,
-            Tokens::User { token, .. } => Ok(token.clone()),
+            Tokens::User(user) => user.get(&self.http, &self.config).await,
             Tokens::Extension(jwt) => Ok(jwt.token()),
         }
     }
@@ -168,7 +188,7 @@ impl Inner {
     pub fn scopes(&self) -> Option<&[String]> {
         match &self.tokens {
             Tokens::App(_) | Tokens::Extension(_) => None,
-            Tokens::User { info, .. } => Some(&info.scopes),
+            Tokens::User(user) => Some(&user.info.scopes),
         }
     }
 }

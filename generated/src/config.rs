@@ -23,6 +23,17 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Check the token's scopes before sending (on by default; scope tables drift).
     pub check_scopes: bool,
+    /// How often a failed request is tried again: 5xx, dropped connections and
+    /// timeouts on idempotent requests, and 429 on any request.
+    pub max_retries: u32,
+    /// The first backoff between retries; it doubles each time (with jitter)
+    /// up to [`Config::retry_max_delay`]. A 429 waits for `Ratelimit-Reset` instead.
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    /// How many requests of one split batch (e.g. 10,000 logins, 100 a request)
+    /// are in flight at once. Helix speaks HTTP/2, so they share one connection;
+    /// the rate-limit bucket, not this bound, keeps a batch within Twitch's limits.
+    pub batch_concurrency: usize,
 }
 
 impl Config {
@@ -36,6 +47,10 @@ impl Config {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             check_scopes: true,
+            max_retries: 3,
+            retry_base_delay: Duration::from_millis(250),
+            retry_max_delay: Duration::from_secs(8),
+            batch_concurrency: 64,
         }
     }
 

@@ -39,6 +39,20 @@ pub enum Error {
     /// The request could not be sent or the connection broke.
     #[error("{endpoint}: network error: {message}")]
     Network { endpoint: String, message: String },
+
+    /// Twitch kept answering 429 Too Many Requests after every retry allowed
+    /// ([`crate::Config::max_retries`]). `reset` is when Twitch said the bucket
+    /// refills (Unix seconds), when it said.
+    #[error("{endpoint}: rate limited by Twitch (429) after {retries} retries{}; wait and try again", reset_hint(*reset))]
+    RateLimited { endpoint: String, retries: u32, reset: Option<u64> },
+}
+
+fn reset_hint(reset: Option<u64>) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    match reset {
+        Some(reset) if reset > now => format!(" (the bucket refills in {} s)", reset - now),
+        _ => String::new(),
+    }
 }
 
 impl Error {

@@ -15,12 +15,22 @@ pub struct Prepared {
 }
 
 pub fn prepare(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> Result<Prepared, Error> {
-    let invalid = |message: String| Error::InvalidInput { endpoint: meta.name, message };
-    let value = serde_json::to_value(request).map_err(|e| invalid(format!("cannot encode the request: {e}")))?;
-    let fields = match value {
+    prepare_fields(meta, fields(meta, request)?)
+}
+
+/// The request as a JSON object keyed by API names (absent values left out).
+pub fn fields(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> Result<Map<String, Value>, Error> {
+    let value = serde_json::to_value(request)
+        .map_err(|e| Error::InvalidInput { endpoint: meta.name, message: format!("cannot encode the request: {e}") })?;
+    Ok(match value {
         Value::Object(map) => map,
         _ => Map::new(),
-    };
+    })
+}
+
+/// [`prepare`] for a request already turned into [`fields`].
+pub fn prepare_fields(meta: &'static EndpointMeta, fields: Map<String, Value>) -> Result<Prepared, Error> {
+    let invalid = |message: String| Error::InvalidInput { endpoint: meta.name, message };
     check(meta, &fields).map_err(invalid)?;
 
     let mut path = meta.path.to_owned();
@@ -72,6 +82,9 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
                 return Err(format!("`{}` must be between {lo} and {hi}, got {v}", p.name));
             }
         }
+        if is_login_param(p.name) {
+            check_logins(p.name, fields.get(p.name))?;
+        }
     }
     for group in meta.one_of {
         let given: Vec<&str> = group.iter().copied().filter(|g| count(fields, g) > 0).collect();
@@ -97,6 +110,35 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
     Ok(())
 }
 
+/// Parameters that hold Twitch login names: `login`, `user_login`,
+/// `broadcaster_login`, and any other name ending in `_login`.
+pub fn is_login_param(name: &str) -> bool {
+    name == "login" || name.ends_with("_login")
+}
+
+/// Whether `s` can be a Twitch login name: 1 to 25 ASCII letters, digits or underscores.
+pub fn is_valid_login(s: &str) -> bool {
+    (1..=25).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn check_logins(name: &str, value: Option<&Value>) -> Result<(), String> {
+    let values: Vec<&Value> = match value {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v) => vec![v],
+    };
+    for v in values {
+        let text = scalar(v);
+        if !text.is_empty() && !is_valid_login(&text) {
+            let shown: String = text.chars().take(40).collect();
+            return Err(format!(
+                "`{name}` {shown:?} is not a Twitch login name (1 to 25 letters, digits or underscores)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn names(group: &[&str]) -> String {
     group.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
 }
@@ -115,4 +157,33 @@ fn percent_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn get_users() -> &'static EndpointMeta {
+        crate::meta::find("get-users").expect("the spec has Get Users")
+    }
+
+    fn fields_of(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn login_names_are_checked_before_sending() {
+        assert!(is_valid_login("ninja") && is_valid_login("User_0042") && is_valid_login("a"));
+        assert!(!is_valid_login("") && !is_valid_login("no spaces") && !is_valid_login("émile"));
+        assert!(!is_valid_login(&"x".repeat(26)));
+        assert!(is_login_param("login") && is_login_param("user_login") && is_login_param("broadcaster_login"));
+        assert!(!is_login_param("user_id") && !is_login_param("logins_total"));
+        let err = prepare_fields(get_users(), fields_of(json!({"login": ["ninja", "bad name"]}))).unwrap_err();
+        assert!(err.to_string().contains("\"bad name\" is not a Twitch login name"), "{err}");
+        assert!(prepare_fields(get_users(), fields_of(json!({"login": ["ninja", "user_0042"]}))).is_ok());
+    }
 }

@@ -25,23 +25,27 @@
 //! ```
 
 pub mod auth;
+pub mod batch;
 mod client;
 pub mod config;
 pub mod error;
 mod http;
 pub mod input;
 pub mod meta;
+pub mod pagination;
 mod request;
 mod response;
 mod secret;
 mod token;
 mod token_values;
+mod transport;
 
 pub use auth::extension::ExtensionJwt;
-pub use auth::TokenInfo;
+pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Helix;
 pub use config::Config;
 pub use error::{Error, Result};
+pub use pagination::Paginated;
 pub use request::{Call, Decode, Endpoint};
 pub use response::{NoContent, Pagination, RateLimit, Response};
 pub use secret::Secret;

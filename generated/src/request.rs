@@ -1,10 +1,10 @@
 //! Sending one request: the generic path every generated method goes through.
 
 use crate::client::{Helix, Inner, Tokens};
-use crate::input::{prepare, Prepared};
+use crate::input::Prepared;
 use crate::meta::AuthClass;
-use crate::meta::{EndpointMeta, HttpMethod, ResponseMeta};
-use crate::response::{RateLimit, Response};
+use crate::meta::{EndpointMeta, ResponseMeta};
+use crate::response::Response;
 use crate::token::{AuthClassMarker, Permits, TokenKind};
 use crate::Error;
 use serde::de::DeserializeOwned;
@@ -25,6 +25,9 @@ pub trait Endpoint: Serialize + DeserializeOwned + Clone + Send + Sync + 'static
 /// Turns an answer's body into an endpoint's output type.
 pub trait Decode: Sized + Send + 'static {
     fn decode(meta: &EndpointMeta, body: &[u8]) -> Result<Self, Error>;
+    /// Joins the answers of a request that was split into several (see
+    /// [`crate::batch`]), in order.
+    fn merge(parts: Vec<Self>) -> Self;
 }
 
 impl<T: DeserializeOwned + Send + 'static> Decode for Response<T> {
@@ -32,13 +35,54 @@ impl<T: DeserializeOwned + Send + 'static> Decode for Response<T> {
         if matches!(meta.response, ResponseMeta::NoContent) || body.is_empty() {
             return Ok(Response { data: Vec::new(), pagination: None, total: None, extra: Default::default() });
         }
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-            endpoint: meta.name.into(),
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
+        // The fast path; the JSON path of an error is worked out only when there is one.
+        serde_json::from_slice(body).map_err(|plain| {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let (path, message) = match serde_path_to_error::deserialize::<_, Self>(&mut de) {
+                Err(e) => item_error::<T>(body).unwrap_or_else(|| (e.path().to_string(), e.inner().to_string())),
+                Ok(_) => (".".into(), plain.to_string()),
+            };
+            Error::Decode { endpoint: meta.name.into(), path, message }
         })
     }
+
+    fn merge(parts: Vec<Self>) -> Self {
+        let mut parts = parts.into_iter();
+        let Some(mut first) = parts.next() else {
+            return Response { data: Vec::new(), pagination: None, total: None, extra: Default::default() };
+        };
+        for part in parts {
+            first.data.extend(part.data);
+        }
+        first.pagination = None;
+        first
+    }
+}
+
+/// `data` items are decoded one by one (it may be one object or a list), which
+/// hides where inside an item decoding failed; this finds the item and the
+/// path within it, e.g. `data[3].id`.
+fn item_error<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let items = match value.get("data")? {
+        serde_json::Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Some(i), v)).collect(),
+        other => vec![(None, other)],
+    };
+    for (i, item) in items {
+        if let Err(e) = serde_path_to_error::deserialize::<_, T>(item) {
+            let inner = e.path().to_string();
+            let mut path = match i {
+                Some(i) => format!("data[{i}]"),
+                None => "data".to_owned(),
+            };
+            if inner != "." {
+                path.push('.');
+                path.push_str(&inner);
+            }
+            return Some((path, e.inner().to_string()));
+        }
+    }
+    None
 }
 
 /// Text answers (`text/calendar`) come back as they were sent.
@@ -50,12 +94,16 @@ impl Decode for String {
             message: "the text answer is not UTF-8".into(),
         })
     }
+
+    fn merge(parts: Vec<Self>) -> Self {
+        parts.concat()
+    }
 }
 
 /// A request being built: set optional parameters, then [`send`](Call::send).
 #[must_use = "a call does nothing until it is sent"]
 pub struct Call<'a, T: TokenKind, E> {
-    client: &'a Helix<T>,
+    pub(crate) client: &'a Helix<T>,
     /// The request as it stands; generated setters fill it in.
     pub request: E,
 }
@@ -94,8 +142,11 @@ impl<T: TokenKind> Helix<T> {
         T: Permits<E::Auth>,
     {
         let meta = E::meta();
-        let body = self.inner.execute(meta, prepare(meta, request)?).await?;
-        E::Output::decode(meta, &body)
+        let mut parts = self.inner.execute_request(meta, request, E::Output::decode).await?;
+        if parts.len() == 1 {
+            return Ok(parts.remove(0));
+        }
+        Ok(E::Output::merge(parts))
     }
 
     /// Like [`send`](Helix::send) but returns the JSON answer as sent (`null` for
@@ -105,26 +156,37 @@ impl<T: TokenKind> Helix<T> {
         T: Permits<E::Auth>,
     {
         let meta = E::meta();
-        let body = self.inner.execute(meta, prepare(meta, request)?).await?;
-        if body.is_empty() {
-            return Ok(serde_json::Value::Null);
+        let mut parts = self.inner.execute_request(meta, request, json_answer).await?;
+        if parts.len() == 1 {
+            return Ok(parts.remove(0));
         }
-        if let ResponseMeta::Text { .. } = meta.response {
-            return String::decode(meta, &body).map(serde_json::Value::String);
-        }
-        serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            endpoint: meta.name.into(),
-            path: ".".into(),
-            message: e.to_string(),
-        })
+        Ok(crate::batch::merge_json(parts))
     }
 }
 
+/// One answer as JSON: `null` for 204, a string for a text answer.
+pub(crate) fn json_answer(meta: &EndpointMeta, body: &[u8]) -> Result<serde_json::Value, Error> {
+    if body.is_empty() {
+        return Ok(serde_json::Value::Null);
+    }
+    if let ResponseMeta::Text { .. } = meta.response {
+        return String::decode(meta, body).map(serde_json::Value::String);
+    }
+    serde_json::from_slice(body).map_err(|plain| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let path = match serde_path_to_error::deserialize::<_, serde_json::Value>(&mut de) {
+            Err(e) => e.path().to_string(),
+            Ok(_) => ".".into(),
+        };
+        Error::Decode { endpoint: meta.name.into(), path, message: plain.to_string() }
+    })
+}
+
 impl Inner {
-    /// Checks scopes, sends, re-mints an app token once after a 401, and turns
+    /// Checks scopes, sends, re-mints an app token (or refreshes a user token) once after a 401, and turns
     /// Helix's error bodies into [`Error`]s. Returns the raw body.
-    pub(crate) async fn execute(&self, meta: &'static EndpointMeta, prepared: Prepared) -> Result<Vec<u8>, Error> {
-        crate::token_values::check(meta, self.tokens.kind(), &prepared)?;
+    pub(crate) async fn execute(&self, meta: &'static EndpointMeta, prepared: &Prepared) -> Result<Vec<u8>, Error> {
+        crate::token_values::check(meta, self.tokens.kind(), prepared)?;
         if self.config.check_scopes {
             if let Some(missing) = self.scopes().and_then(|granted| meta.missing_scopes(granted)) {
                 return Err(Error::MissingScope { endpoint: meta.name, missing });
@@ -134,13 +196,22 @@ impl Inner {
         loop {
             // Endpoints that take no token get none: nothing secret leaves for nothing.
             let token = if meta.auth == AuthClass::NoToken { None } else { Some(self.bearer().await?) };
-            let (status, body) = self.send_once(meta, &prepared, token.as_ref().map(|t| t.expose())).await?;
+            let (status, body) = self.transport(meta, prepared, token.as_ref().map(|t| t.expose())).await?;
             if status == 401 && !retried_token {
                 if let (Tokens::App(app), Some(token)) = (&self.tokens, &token) {
                     // The cached token may have been revoked or expired early.
                     app.invalidate(token).await;
                     retried_token = true;
                     continue;
+                }
+                // User tokens (auth/user_tokens.rs): if Twitch refused an expired or
+                // revoked token, refresh it (one refresh in flight) and retry once.
+                // A 401 for a missing scope does not refresh: the token still validates.
+                if let (Tokens::User(user), Some(token)) = (&self.tokens, &token) {
+                    if user.on_unauthorized(&self.http, &self.config, token).await? {
+                        retried_token = true;
+                        continue;
+                    }
                 }
             }
             if (200..300).contains(&status) {
@@ -149,53 +220,11 @@ impl Inner {
             return Err(helix_error(meta, status, &body));
         }
     }
+}
 
-    async fn send_once(
-        &self,
-        meta: &EndpointMeta,
-        prepared: &Prepared,
-        token: Option<&str>,
-    ) -> Result<(u16, Vec<u8>), Error> {
-        let url = format!("{}{}", self.config.helix_url, prepared.path);
-        let method = match meta.http_method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Put => reqwest::Method::PUT,
-            HttpMethod::Patch => reqwest::Method::PATCH,
-            HttpMethod::Delete => reqwest::Method::DELETE,
-        };
-        let mut req =
-            self.http.request(method, &url).query(&prepared.query).header("Client-Id", &self.config.client_id);
-        if let Some(token) = token {
-            req = req.header("Authorization", format!("Bearer {token}"));
-        }
-        if let Some(body) = &prepared.body {
-            req = req.json(body);
-        }
-        let started = std::time::Instant::now();
-        let resp = req.send().await.map_err(|e| Error::from_reqwest(meta.name, self.config.timeout, e))?;
-        let status = resp.status().as_u16();
-        self.record_rate_limit(resp.headers());
-        let body = resp.bytes().await.map_err(|e| Error::from_reqwest(meta.name, self.config.timeout, e))?;
-        tracing::debug!(
-            method = meta.http_method.as_str(),
-            path = %prepared.path,
-            status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "helix request"
-        );
-        Ok((status, body.to_vec()))
-    }
-
-    fn record_rate_limit(&self, headers: &reqwest::header::HeaderMap) {
-        let num = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-        if let (Some(limit), Some(remaining), Some(reset)) =
-            (num("ratelimit-limit"), num("ratelimit-remaining"), num("ratelimit-reset"))
-        {
-            let figures = RateLimit { limit: limit as u32, remaining: remaining as u32, reset };
-            *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(figures);
-        }
-    }
+/// How errors name an endpoint: `Get Users (GET /users)`.
+pub(crate) fn endpoint_label(meta: &EndpointMeta) -> String {
+    format!("{} ({} {})", meta.name, meta.http_method.as_str(), meta.path)
 }
 
 /// Helix errors look like `{"error": "Unauthorized", "status": 401, "message": "..."}`.
@@ -206,7 +235,9 @@ fn helix_error(meta: &EndpointMeta, status: u16, body: &[u8]) -> Error {
     if message.is_empty() {
         message = String::from_utf8_lossy(body).chars().take(200).collect();
     }
-    let endpoint = format!("{} ({} {})", meta.name, meta.http_method.as_str(), meta.path);
+    // One line, whatever the body held.
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let endpoint = endpoint_label(meta);
     if status == 401 {
         return Error::Unauthorized { endpoint, status, message };
     }

@@ -31,18 +31,32 @@ where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        Many(Vec<serde_json::Value>),
-        One(serde_json::Value),
+    // A visitor rather than an untagged enum: items decode straight from the
+    // input (no intermediate `Value`), and errors keep their path (`data[3].id`).
+    struct Items<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::de::DeserializeOwned> serde::de::Visitor<'de> for Items<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of items or one item")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|item| vec![item])
+        }
+        fn visit_unit<E>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
     }
-    let items = match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::Many(items)) => items,
-        Some(OneOrMany::One(item)) => vec![item],
-    };
-    items.into_iter().map(|v| T::deserialize(v).map_err(serde::de::Error::custom)).collect()
+    d.deserialize_any(Items(std::marker::PhantomData))
 }
 
 /// Most endpoints send `{"cursor": "..."}`; a few send the cursor string itself.

@@ -33,6 +33,24 @@ pub struct MockConfig {
     pub port: Option<u16>,
     /// Secret that extension JWTs must be signed with (HS256).
     pub extension_secret: Vec<u8>,
+    /// Points in each token's rate-limit bucket (Twitch: 800); every Helix
+    /// request takes one, and an empty bucket answers 429.
+    pub bucket_size: u32,
+    /// How often the bucket refills (Twitch: a minute); tests use a second.
+    pub bucket_window: Duration,
+    /// The user who approves device codes and authorize requests (the mock
+    /// has no login page); change it at run time with `MockServer::set_login`.
+    pub login: String,
+    /// Device flow: polls answered `authorization_pending` before the device
+    /// is approved for `login` (`u32::MAX`: only `MockServer::approve_device`).
+    pub device_polls_before_approval: u32,
+    /// Device flow: the polling interval the mock asks for, in seconds
+    /// (Twitch says 5; 1 keeps tests quick).
+    pub device_interval: u64,
+    /// Device flow: how long a device code can be approved and redeemed.
+    pub device_code_lifetime: Duration,
+    /// Device flow: the first polls of each device code answered `slow_down`.
+    pub device_slow_downs: u32,
 }
 
 impl Default for MockConfig {
@@ -48,6 +66,13 @@ impl Default for MockConfig {
             endpoints: ttv_helix::ENDPOINTS,
             port: None,
             extension_secret: DEFAULT_EXTENSION_SECRET.to_vec(),
+            bucket_size: crate::state::RATE_LIMIT,
+            bucket_window: Duration::from_secs(60),
+            login: "ninja".to_string(),
+            device_polls_before_approval: 2,
+            device_interval: 1,
+            device_code_lifetime: Duration::from_secs(1800),
+            device_slow_downs: 0,
         }
     }
 }

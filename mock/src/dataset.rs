@@ -60,6 +60,8 @@ pub struct Dataset {
     pub streams: Vec<Entity>,
     pub games: Vec<Entity>,
     pub follows: Vec<Entity>,
+    /// Lookup tables for `eq` filters, built on first use (index.rs).
+    pub index: crate::index::IndexCache,
 }
 
 impl Dataset {
@@ -68,7 +70,7 @@ impl Dataset {
         let users: Vec<Entity> = (0..config.users).map(user).collect();
         let channels = users.iter().enumerate().map(|(i, u)| channel(i, u, &games, config.live_every)).collect();
         let follows = follows(&users, config.follows_per_user);
-        let mut data = Dataset { users, channels, streams: Vec::new(), games, follows };
+        let mut data = Dataset { users, channels, streams: Vec::new(), games, follows, index: Default::default() };
         data.refresh_streams();
         data
     }
@@ -101,6 +103,7 @@ impl Dataset {
     /// Applies a PATCH body to items of a collection (by index). Only fields the
     /// item already has are changed, so a request cannot invent new ones.
     pub fn patch(&mut self, source: &str, indices: &[usize], body: &Entity) {
+        self.index.clear();
         let is_channels = source == "channels";
         let games = self.games.clone();
         let items = match source {

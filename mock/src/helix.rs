@@ -12,7 +12,7 @@ use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMet
 use crate::dataset::{Dataset, Entity};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
-use crate::select::select;
+use crate::select::select_indexed;
 use crate::shape::project_item;
 use crate::state::{MockState, TokenInfo};
 
@@ -45,11 +45,25 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
         None => format!("client:{}", req.header("client-id").unwrap_or_default()),
     };
     let limit = state.take_rate_limit(&bucket);
+    if !limit.granted {
+        return too_many_requests(limit.limit, limit.reset);
+    }
     let mut response = answer(state, req).unwrap_or_else(IntoResponse::into_response);
+    rate_limit_headers(&mut response, limit.limit, limit.remaining, limit.reset);
+    response
+}
+
+fn rate_limit_headers(response: &mut Response, limit: u32, remaining: u32, reset: u64) {
     let headers = response.headers_mut();
-    headers.insert("ratelimit-limit", HeaderValue::from(limit.limit));
-    headers.insert("ratelimit-remaining", HeaderValue::from(limit.remaining));
-    headers.insert("ratelimit-reset", HeaderValue::from(limit.reset));
+    headers.insert("ratelimit-limit", HeaderValue::from(limit));
+    headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
+    headers.insert("ratelimit-reset", HeaderValue::from(reset));
+}
+
+/// Twitch's 429: the error body and an empty bucket that refills at `reset` (Unix seconds).
+pub fn too_many_requests(limit: u32, reset: u64) -> Response {
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+    rate_limit_headers(&mut response, limit, 0, reset);
     response
 }
 
@@ -173,17 +187,17 @@ struct Ask {
 }
 
 impl Ask {
-    fn select(&self, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
+    fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
-        select(self.ep, source, items, &self.params, body, user_id).map_err(bad_request)
+        select_indexed(Some(&data.index), self.ep, source, items, &self.params, body, user_id).map_err(bad_request)
     }
 }
 
 /// `data`, `pagination` (and `total` for follows) from a data-set collection.
 fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<Map<String, Value>, HelixError> {
     let items = data.collection(source).ok_or_else(|| unknown_source(source))?;
-    let selected = ask.select(source, items)?;
+    let selected = ask.select(data, source, items)?;
     let page = page(ask.ep, selected.len(), &ask.params).map_err(bad_request)?;
     let start = page.range.start;
     let list: Vec<Value> =
@@ -275,7 +289,9 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
         (AuthClass::App, true) => return Err(unauthorized("This endpoint requires an app access token")),
         _ => {}
     }
-    if let Some(missing) = ep.missing_scopes(&info.scopes) {
+    // Scopes are a user's grant; app tokens carry none, and Twitch checks an
+    // app token's user authorizations (e.g. chat bots) elsewhere.
+    if let Some(missing) = info.is_user().then(|| ep.missing_scopes(&info.scopes)).flatten() {
         return Err(unauthorized(&format!("Missing scope: {missing}")));
     }
     Ok(info)
@@ -308,7 +324,7 @@ fn apply_patch(state: &MockState, ask: &Ask, source: &str, body: &Entity) -> Res
     }
     let mut data = state.data.write().unwrap_or_else(|e| e.into_inner());
     let items = data.collection(source).ok_or_else(|| unknown_source(source))?;
-    let selected = ask.select(source, items)?;
+    let selected = ask.select(&data, source, items)?;
     // Only declared body fields change the items; the query chose which.
     let changes: Entity = body
         .iter()
@@ -655,6 +671,17 @@ mod tests {
                 AuthClass::Extension => &jwt,
                 _ => &user,
             };
+            // Fields whose values depend on the token kind get one the user token may use.
+            for rule in ep.token_values {
+                let mut path = rule.field.split('.');
+                let mut slot = path.next().and_then(|root| body.get_mut(root));
+                for part in path {
+                    slot = slot.and_then(|v| v.get_mut(part));
+                }
+                if let (Some(slot), Some(value)) = (slot, rule.user.first()) {
+                    *slot = json!(value);
+                }
+            }
             let body = if body.is_empty() { String::new() } else { Value::Object(body).to_string() };
             let target = format!("{path}?{}", query.join("&"));
             let r = helix(&mock, ep.http_method.as_str(), &target, token, &body);

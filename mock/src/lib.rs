@@ -13,10 +13,14 @@
 //! ```
 
 mod config;
+mod conn;
 mod dataset;
+mod faults;
 mod form;
 mod helix;
+mod index;
 mod oauth;
+mod oauth_flows;
 mod page;
 mod params;
 mod select;
@@ -31,5 +35,6 @@ mod test_http;
 
 pub use config::{MockConfig, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use faults::{Fault, FaultKind, Faults};
 pub use server::MockServer;
 pub use state::{MockStats, RATE_LIMIT};

@@ -24,6 +24,19 @@ struct Args {
     /// Every Nth channel is live.
     #[arg(long, default_value_t = 3)]
     live_every: usize,
+    /// How many channels each user follows.
+    #[arg(long, default_value_t = 20)]
+    follows_per_user: usize,
+    /// Points in each token's rate-limit bucket (Twitch: 800).
+    #[arg(long, default_value_t = ttv_mock::RATE_LIMIT)]
+    bucket_size: u32,
+    /// How often the bucket refills, in milliseconds (Twitch: a minute).
+    #[arg(long, default_value_t = 60_000)]
+    bucket_window_ms: u64,
+    /// Answer every Helix request this many milliseconds late, like a server
+    /// across a network (0: at once).
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
     /// Client id the mock accepts.
     #[arg(long, default_value = ttv_mock::DEFAULT_CLIENT_ID)]
     client_id: String,
@@ -40,6 +53,9 @@ async fn main() -> ExitCode {
         users: args.users,
         games: args.games,
         live_every: args.live_every,
+        follows_per_user: args.follows_per_user,
+        bucket_size: args.bucket_size,
+        bucket_window: std::time::Duration::from_millis(args.bucket_window_ms.max(1)),
         client_id: args.client_id,
         client_secret: args.client_secret,
         ..MockConfig::default()
@@ -51,6 +67,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if args.latency_ms > 0 {
+        let delay = ttv_mock::FaultKind::Delay(std::time::Duration::from_millis(args.latency_ms));
+        server.faults().push(ttv_mock::Fault::new(delay).always());
+    }
     print_banner(&server, args.users > 0);
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("ttv-mock: cannot wait for Ctrl-C: {e}");

@@ -9,11 +9,13 @@
 //! `user_id` + `user_login`). Parameters without a filter do not select.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde_json::Value;
 use ttv_helix::meta::{EndpointMeta, MockFilter};
 
 use crate::dataset::{str_field, Entity};
+use crate::index::IndexCache;
 use crate::params::Params;
 
 /// One filter with the values the request gave for it.
@@ -26,7 +28,22 @@ struct Active<'a> {
 ///
 /// `token_user_id` answers Get Users with neither ids nor logins, which Twitch
 /// documents as "the user of the token".
+#[cfg(test)]
 pub fn select(
+    ep: &EndpointMeta,
+    source: &str,
+    items: &[Entity],
+    params: &Params,
+    body: Option<&Entity>,
+    token_user_id: Option<&str>,
+) -> Result<Vec<usize>, String> {
+    select_indexed(None, ep, source, items, params, body, token_user_id)
+}
+
+/// [`select`], with the items of the first group of `eq` filters looked up in
+/// `index` rather than found by comparing every item.
+pub fn select_indexed(
+    index: Option<&IndexCache>,
     ep: &EndpointMeta,
     source: &str,
     items: &[Entity],
@@ -39,16 +56,34 @@ pub fn select(
         let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
         return Ok(items.iter().position(|u| str_field(u, "id") == Some(id)).into_iter().collect());
     }
-    let selected: Vec<usize> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| groups.iter().all(|g| g.iter().any(|a| matches(item, a.filter, &a.values))))
-        .map(|(i, _)| i)
-        .collect();
+    if groups.is_empty() {
+        return Ok((0..items.len()).collect());
+    }
+    let keep = |i: &usize| groups.iter().all(|g| g.iter().any(|a| matches(&items[*i], a.filter, &a.values)));
+    let selected: Vec<usize> = match index.and_then(|index| candidates(index, source, items, &groups[0])) {
+        Some(candidates) => candidates.into_iter().filter(keep).collect(),
+        None => (0..items.len()).filter(keep).collect(),
+    };
     Ok(match groups.first() {
         Some(first) => in_request_order(selected, items, first),
         None => selected,
     })
+}
+
+/// The items the `eq` filters of `group` can match, in data order; `None`
+/// when the group has another kind of filter.
+fn candidates(index: &IndexCache, source: &str, items: &[Entity], group: &[Active]) -> Option<Vec<usize>> {
+    let mut found = Vec::new();
+    for a in group {
+        let MockFilter::Eq(field) = a.filter else { return None };
+        let index = index.get(source, field, items);
+        for v in &a.values {
+            found.extend(index.get(&v.to_ascii_lowercase()).into_iter().flatten());
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    Some(found)
 }
 
 /// Groups of filters that were given values, grouped as the module doc says.
@@ -153,9 +188,21 @@ fn in_request_order(selected: Vec<usize>, items: &[Entity], group: &[Active]) ->
     if group.iter().any(|a| !matches!(a.filter, MockFilter::Eq(_))) {
         return selected;
     }
-    let asked: Vec<&str> = group.iter().flat_map(|a| a.values.iter().copied()).collect();
+    // Where each value was first asked for (values compare ignoring ASCII case).
+    let mut first_asked: HashMap<String, usize> = HashMap::new();
+    for (position, v) in group.iter().flat_map(|a| a.values.iter()).enumerate() {
+        first_asked.entry(v.to_ascii_lowercase()).or_insert(position);
+    }
     let rank = |i: usize| -> usize {
-        asked.iter().position(|v| group.iter().any(|a| matches(&items[i], a.filter, &[v]))).unwrap_or(usize::MAX)
+        group
+            .iter()
+            .filter_map(|a| match a.filter {
+                MockFilter::Eq(field) => text(items[i].get(field)),
+                _ => None,
+            })
+            .filter_map(|have| first_asked.get(&have.to_ascii_lowercase()).copied())
+            .min()
+            .unwrap_or(usize::MAX)
     };
     let mut ranked: Vec<(usize, usize)> = selected.iter().map(|&i| (rank(i), i)).collect();
     let mut ranks: Vec<usize> = ranked.iter().map(|(r, _)| *r).collect();
@@ -258,5 +305,24 @@ mod tests {
         assert_eq!(identity_prefix("title"), None);
         assert_eq!(identity_prefix("igdb_id"), Some("igdb_"));
         assert_eq!(identity_prefix("paid"), None);
+    }
+
+    #[test]
+    fn an_index_finds_the_same_items_in_the_same_order() {
+        let d = data();
+        let index = IndexCache::default();
+        for (ep, source, items, query) in [
+            (&GET_USERS, "users", &d.users, "login=shroud&id=10001&login=XQC&login=nobody"),
+            (&GET_USERS, "users", &d.users, "id=10005&id=10002"),
+            (&GET_STREAMS, "streams", &d.streams, "user_id=10001&user_login=user0015"),
+            (&GET_FOLLOWED, "follows", &d.follows, "user_id=10001&broadcaster_id=10003"),
+            (&SEARCH, "channels", &d.channels, "query=user00&live_only=true"),
+            (&GET_STREAMS, "streams", &d.streams, ""),
+        ] {
+            let p = Params::from_query(query);
+            let plain = select(ep, source, items, &p, None, None).unwrap();
+            let indexed = select_indexed(Some(&index), ep, source, items, &p, None, None).unwrap();
+            assert_eq!(plain, indexed, "{query}");
+        }
     }
 }

@@ -38,13 +38,9 @@ impl MockServer {
         let state = Arc::new(MockState::new(config));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
-        tokio::spawn(async move {
-            let stop = async {
-                let _ = rx.await;
-            };
-            // An accept error ends the server; there is no one to report it to.
-            let _ = axum::serve(listener, app).with_graceful_shutdown(stop).await;
-        });
+        tokio::spawn(crate::conn::serve(listener, app, async {
+            let _ = rx.await;
+        }));
         Ok(MockServer { addr, state, shutdown: Some(tx), thread: None })
     }
 
@@ -63,10 +59,10 @@ impl MockServer {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = rx => {}
-                }
+                crate::conn::serve(listener, app, async {
+                    let _ = rx.await;
+                })
+                .await;
             });
             // Dropping the runtime here also ends connections still open,
             // so dropping the server never waits on a client.
@@ -137,6 +133,65 @@ impl MockServer {
     pub fn stats(&self) -> MockStats {
         self.state.stats()
     }
+
+    /// The fault queue: push [`crate::Fault`]s to make requests fail.
+    pub fn faults(&self) -> &crate::faults::Faults {
+        &self.state.faults
+    }
+
+    // --- User login flows (see oauth_flows.rs) ---
+
+    /// A user token and its refresh token, as a finished login would give.
+    ///
+    /// # Panics
+    /// If no user has this login.
+    pub fn issue_user_tokens(&self, login: &str, scopes: &[&str]) -> (String, String) {
+        let Some(user) = self.state.user(login) else { panic!("ttv-mock has no user with login {login:?}") };
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        crate::oauth_flows::issue_tokens(&self.state, user, scopes)
+    }
+
+    /// Approves the device code showing `user_code` for the user `login`;
+    /// false when the code is unknown or expired, or the user does not exist.
+    pub fn approve_device(&self, user_code: &str, login: &str) -> bool {
+        self.state.user(login).is_some_and(|user| self.state.flows.approve(user_code, user))
+    }
+
+    /// The next device-code poll is answered `slow_down`.
+    pub fn slow_down_next(&self) {
+        self.state.flows.slow_down_next();
+    }
+
+    /// The next `/oauth2/authorize` redirects with `error=access_denied`.
+    pub fn deny_next_authorize(&self) {
+        self.state.flows.deny_next_authorize();
+    }
+
+    /// The user who approves device codes and authorize requests from now on.
+    pub fn set_login(&self, login: &str) {
+        self.state.flows.set_login(login);
+    }
+
+    /// How long tokens minted from now on stay valid.
+    pub fn set_token_lifetime(&self, lifetime: std::time::Duration) {
+        self.state.set_token_lifetime(lifetime);
+    }
+
+    /// Whether an access token would be accepted now.
+    pub fn is_token_valid(&self, token: &str) -> bool {
+        self.state.lookup(token).is_some()
+    }
+
+    /// Whether a refresh token would be accepted now (each works once).
+    pub fn is_refresh_token_valid(&self, refresh_token: &str) -> bool {
+        self.state.flows.refresh_token_valid(refresh_token)
+    }
+
+    /// Every secret this server handed out so far (access and refresh tokens,
+    /// device and authorization codes), for tests that check none is printed.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.state.flows.issued()
+    }
 }
 
 impl Drop for MockServer {
@@ -164,6 +219,7 @@ fn router(state: Arc<MockState>) -> Router {
 /// Every request lands here; routing is by table lookup, not per endpoint.
 async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    let hangup = parts.extensions.get::<crate::conn::Hangup>().cloned();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => return helix::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
@@ -175,9 +231,13 @@ async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Resp
         headers: parts.headers,
         body,
     };
-    // Fault injection (429s, 5xx, delays, broken bodies) goes here, before
+    // Fault injection (429s, 5xx, delays, broken bodies, hang-ups), before
     // any handler runs, so every endpoint can be made to fail the same way.
-    handle(&state, &req)
+    let fault = state.faults.take(&req.path);
+    if let Some(answer) = crate::faults::before(fault.as_ref(), state.config.bucket_size, hangup.as_ref()).await {
+        return answer;
+    }
+    crate::faults::after(fault.as_ref(), handle(&state, &req)).await
 }
 
 fn handle(state: &MockState, req: &MockRequest) -> Response {

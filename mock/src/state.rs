@@ -50,12 +50,16 @@ impl TokenInfo {
 /// Counters a test can read through [`crate::MockServer::stats`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MockStats {
+    /// Helix requests refused with 429 because the token's points bucket was empty.
+    pub rate_limited: u64,
     /// App tokens minted through `POST /oauth2/token` (client credentials).
     pub app_tokens_minted: u64,
     /// Calls to `GET /oauth2/validate`, valid or not.
     pub validate_calls: u64,
     /// Requests under `/helix`, whatever their outcome.
     pub helix_requests: u64,
+    /// User tokens refreshed through the `refresh_token` grant.
+    pub refreshes: u64,
 }
 
 /// Rate-limit headers for one response.
@@ -65,11 +69,14 @@ pub struct RateLimit {
     pub remaining: u32,
     /// Unix seconds at which the bucket is full again.
     pub reset: u64,
+    /// Whether the request got its point; `false`: the bucket was empty (429).
+    pub granted: bool,
 }
 
 #[derive(Debug, Default)]
 struct Bucket {
-    minute: u64,
+    /// Which window (of `config.bucket_window`) the count is for.
+    window: u64,
     used: u32,
 }
 
@@ -78,6 +85,8 @@ struct Counters {
     app_tokens_minted: AtomicU64,
     validate_calls: AtomicU64,
     helix_requests: AtomicU64,
+    rate_limited: AtomicU64,
+    refreshes: AtomicU64,
 }
 
 pub struct MockState {
@@ -86,6 +95,12 @@ pub struct MockState {
     tokens: Mutex<HashMap<String, TokenInfo>>,
     buckets: Mutex<HashMap<String, Bucket>>,
     counters: Counters,
+    /// Faults tests injected ([`crate::MockServer::faults`]).
+    pub faults: crate::faults::Faults,
+    /// Device codes, authorization codes and refresh tokens (user login flows).
+    pub flows: crate::oauth_flows::Flows,
+    /// Replaces `config.token_lifetime` when a test changes it at run time.
+    token_lifetime: Mutex<Option<std::time::Duration>>,
 }
 
 /// A panic in one request must not take the whole mock down with poisoned locks.
@@ -102,6 +117,9 @@ impl MockState {
             tokens: Mutex::new(HashMap::new()),
             buckets: Mutex::new(HashMap::new()),
             counters: Counters::default(),
+            faults: crate::faults::Faults::default(),
+            flows: crate::oauth_flows::Flows::default(),
+            token_lifetime: Mutex::new(None),
         }
     }
 
@@ -112,20 +130,34 @@ impl MockState {
             client_id: self.config.client_id.clone(),
             user,
             scopes,
-            expires_at: Instant::now() + self.config.token_lifetime,
+            expires_at: Instant::now() + self.token_lifetime(),
         };
         lock(&self.tokens).insert(token.clone(), info);
+        self.flows.remember(&token);
         token
     }
 
     /// A user token for a login of the data set; `None` if there is no such user.
     pub fn mint_user(&self, login: &str, scopes: Vec<String>) -> Option<String> {
-        let user = {
-            let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
-            let u = data.user_by_login(login)?;
-            TokenUser { id: u.get("id")?.as_str()?.to_string(), login: u.get("login")?.as_str()?.to_string() }
-        };
+        let user = self.user(login)?;
         Some(self.mint(Some(user), scopes))
+    }
+
+    /// The user of the data set with this login.
+    pub fn user(&self, login: &str) -> Option<TokenUser> {
+        let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
+        let u = data.user_by_login(login)?;
+        Some(TokenUser { id: u.get("id")?.as_str()?.to_string(), login: u.get("login")?.as_str()?.to_string() })
+    }
+
+    /// How long tokens minted now stay valid.
+    pub fn token_lifetime(&self) -> std::time::Duration {
+        lock(&self.token_lifetime).unwrap_or(self.config.token_lifetime)
+    }
+
+    /// Changes the lifetime of tokens minted from now on.
+    pub fn set_token_lifetime(&self, lifetime: std::time::Duration) {
+        *lock(&self.token_lifetime) = Some(lifetime);
     }
 
     /// The token's details while it is valid; `None` when unknown, revoked or expired.
@@ -147,17 +179,29 @@ impl MockState {
         }
     }
 
-    /// Counts one request against `key`'s bucket, refilled every wall-clock minute.
+    /// Takes one point from `key`'s bucket: `config.bucket_size` points per
+    /// `config.bucket_window`, windows aligned on the Unix epoch (so the
+    /// default 800 per 60 s refills on the minute). When the bucket is empty
+    /// the point is not granted and the request is to be answered 429.
     pub fn take_rate_limit(&self, key: &str) -> RateLimit {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let minute = now / 60;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+        let size = self.config.bucket_size;
+        let window_ms = (self.config.bucket_window.as_millis() as u64).max(1);
+        let window = now / window_ms;
+        // Whole seconds, rounded up, as Twitch's header carries.
+        let reset = ((window + 1) * window_ms).div_ceil(1000);
         let mut buckets = lock(&self.buckets);
         let bucket = buckets.entry(key.to_string()).or_default();
-        if bucket.minute != minute {
-            *bucket = Bucket { minute, used: 0 };
+        if bucket.window != window {
+            *bucket = Bucket { window, used: 0 };
         }
-        bucket.used = bucket.used.saturating_add(1);
-        RateLimit { limit: RATE_LIMIT, remaining: RATE_LIMIT.saturating_sub(bucket.used), reset: (minute + 1) * 60 }
+        let granted = bucket.used < size;
+        if granted {
+            bucket.used += 1;
+        } else {
+            self.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
+        RateLimit { limit: size, remaining: size.saturating_sub(bucket.used), reset, granted }
     }
 
     pub fn count_app_token(&self) {
@@ -172,17 +216,23 @@ impl MockState {
         self.counters.helix_requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn count_refresh(&self) {
+        self.counters.refreshes.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn stats(&self) -> MockStats {
         MockStats {
             app_tokens_minted: self.counters.app_tokens_minted.load(Ordering::Relaxed),
             validate_calls: self.counters.validate_calls.load(Ordering::Relaxed),
             helix_requests: self.counters.helix_requests.load(Ordering::Relaxed),
+            rate_limited: self.counters.rate_limited.load(Ordering::Relaxed),
+            refreshes: self.counters.refreshes.load(Ordering::Relaxed),
         }
     }
 }
 
 /// 30 lowercase alphanumerics, like a real Twitch token.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     rand::rng().sample_iter(&Alphanumeric).take(30).map(|b| char::from(b).to_ascii_lowercase()).collect()
 }
 
@@ -245,5 +295,28 @@ mod tests {
         assert!(second.remaining == RATE_LIMIT - 2 || second.reset > first.reset);
         assert_eq!(other.remaining, RATE_LIMIT - 1);
         assert!(first.reset % 60 == 0);
+    }
+
+    #[test]
+    fn an_empty_bucket_refuses_until_the_next_window() {
+        let s = MockState::new(MockConfig {
+            users: 1,
+            bucket_size: 3,
+            bucket_window: Duration::from_millis(400),
+            endpoints: &[],
+            ..MockConfig::default()
+        });
+        // Start at the beginning of a window so the four takes share it.
+        while SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() % 400 > 100 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let takes: Vec<RateLimit> = (0..4).map(|_| s.take_rate_limit("k")).collect();
+        assert_eq!(
+            takes.iter().map(|t| (t.remaining, t.granted)).collect::<Vec<_>>(),
+            [(2, true), (1, true), (0, true), (0, false)]
+        );
+        assert_eq!(s.stats().rate_limited, 1);
+        std::thread::sleep(Duration::from_millis(450));
+        assert!(s.take_rate_limit("k").granted);
     }
 }

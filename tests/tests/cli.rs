@@ -175,10 +175,15 @@ fn input_twitch_would_refuse_is_refused_before_sending() {
     let out = run(ttv(&mock, dir.path()).args(["topGames", "--first=500"]));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("500"), "{}", out.stderr);
+    // Over-long lists are split where that keeps the meaning (getUsers), and
+    // refused where it would not (a paginated verb).
     let many: Vec<String> = (0..101).map(|i| format!("user{i}")).collect();
-    let out = run(ttv(&mock, dir.path()).args(["getUsers", &format!("--login={}", many.join(","))]));
+    let out = run(ttv(&mock, dir.path()).args(["get-streams", &format!("--user-login={}", many.join(","))]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("at most 100"), "{}", out.stderr);
+    let out = run(ttv(&mock, dir.path()).args(["getUsers", "--login=ninja,no/such/login"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a Twitch login name"), "{}", out.stderr);
     assert_eq!(mock.stats().helix_requests, 0);
 }
 

@@ -115,6 +115,13 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
     let allow = allow_deprecated(e);
+    // Only paginated endpoints get `Call::pages` and `Call::items`.
+    let paginated = e.response.is_paginated().then(|| {
+        quote! {
+            #allow
+            impl crate::Paginated for #name {}
+        }
+    });
     quote! {
         #request_doc
         #deprecated
@@ -132,6 +139,8 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
                 &crate::ENDPOINTS[#index]
             }
         }
+
+        #paginated
     }
 }
 

@@ -80,6 +80,12 @@ impl AppTokens {
         self.cache_file.as_ref()
     }
 
+    /// Seconds the cached token has left, if one is cached for this client and server.
+    pub fn cached_expires_in(&self, config: &Config) -> Option<u64> {
+        let t = self.read_cache().filter(|t| t.client_id == config.client_id && t.oauth2_url == config.oauth2_url)?;
+        Some(t.expires_at.saturating_sub(now()))
+    }
+
     fn read_cache(&self) -> Option<CachedToken> {
         let path = self.cache_file.as_ref()?;
         let bytes = std::fs::read(path).ok()?;

@@ -3,8 +3,16 @@
 pub mod app_token;
 pub mod extension;
 pub mod file;
+pub mod login;
+pub mod redirect;
+pub mod store;
+pub mod user_tokens;
 pub mod validate;
 
+pub use login::{DeviceAuthorization, DevicePoll, OAuthClient};
+pub use redirect::RedirectListener;
+pub use store::{FileStore, MemoryStore, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
+pub use user_tokens::UserTokenSource;
 pub use validate::TokenInfo;
 
 use std::time::{SystemTime, UNIX_EPOCH};
