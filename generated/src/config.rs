@@ -50,7 +50,7 @@ impl Config {
             max_retries: 3,
             retry_base_delay: Duration::from_millis(250),
             retry_max_delay: Duration::from_secs(8),
-            batch_concurrency: 64,
+            batch_concurrency: 100,
         }
     }
 
