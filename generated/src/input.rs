@@ -45,7 +45,7 @@ pub fn prepare_fields(meta: &'static EndpointMeta, fields: Map<String, Value>) -
                 other => query.push((p.name, scalar(other))),
             },
             Location::Path => {
-                path = path.replace(&format!("{{{}}}", p.name), &percent_encode(&scalar(v)));
+                path = path.replace(&format!("{{{}}}", p.name), &crate::urlencoded::encode(&scalar(v)));
             }
             Location::Body => {
                 body.insert(p.name.to_owned(), v.clone());
@@ -148,15 +148,6 @@ fn scalar(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

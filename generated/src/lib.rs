@@ -39,6 +39,7 @@ mod secret;
 mod token;
 mod token_values;
 mod transport;
+pub mod urlencoded;
 
 pub use auth::extension::ExtensionJwt;
 pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};

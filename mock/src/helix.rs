@@ -246,7 +246,7 @@ fn match_path(template: &str, segments: &[&str]) -> Option<Vec<(String, String)>
     let mut captures = Vec::new();
     for (part, seg) in parts.iter().zip(segments) {
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            Some(name) => captures.push((name.to_string(), crate::form::decode(seg))),
+            Some(name) => captures.push((name.to_string(), ttv_helix::urlencoded::decode(seg))),
             None if part == seg => {}
             None => return None,
         }

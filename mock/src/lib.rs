@@ -16,7 +16,6 @@ mod config;
 mod conn;
 mod dataset;
 mod faults;
-mod form;
 mod helix;
 mod index;
 mod oauth;

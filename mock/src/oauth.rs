@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::form;
 use crate::helix::MockRequest;
 use crate::oauth_flows;
 use crate::state::MockState;
+use ttv_helix::urlencoded as form;
 
 /// Answers a request under `/oauth2`.
 pub fn respond(state: &MockState, req: &MockRequest) -> Response {

@@ -375,9 +375,9 @@ fn encode(value: &str) -> String {
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::form::parse_pairs;
     use crate::test_http::{send, Reply};
     use crate::{MockConfig, MockServer};
+    use ttv_helix::urlencoded::parse_pairs;
 
     const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
 
 use crate::dataset::Entity;
-use crate::form;
+use ttv_helix::urlencoded as form;
 
 /// Query and path parameters, each name with all its values in order.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -141,7 +141,7 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
         ("client_secret", secret.expose()),
         ("grant_type", "client_credentials"),
     ];
-    let body = form.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect::<Vec<_>>().join("&");
+    let body = crate::urlencoded::form(&form);
     let resp = http
         .post(&url)
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -171,19 +171,6 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
     })
 }
 
-/// `application/x-www-form-urlencoded` value encoding.
-pub(crate) fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,10 +183,5 @@ mod tests {
         b.oauth2_url = "https://id.twitch.tv/oauth2".into();
         assert_ne!(cache_file_name(&a), cache_file_name(&b));
         assert!(cache_file_name(&a).starts_with("app-token-abc123-"));
-    }
-
-    #[test]
-    fn form_encoding_escapes_reserved_bytes() {
-        assert_eq!(form_encode("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
     }
 }

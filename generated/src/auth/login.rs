@@ -6,7 +6,6 @@
 //! Every request sends its secrets in a form body, never in a URL, so no log
 //! line (ours or the HTTP stack's) can show them.
 
-use super::app_token::form_encode;
 use super::store::StoredUserToken;
 use super::validate::validate;
 use super::{now, oauth_error_message, TokenInfo};
@@ -105,10 +104,6 @@ fn default_device_lifetime() -> u64 {
     1800
 }
 
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect::<Vec<_>>().join("&")
-}
-
 /// POSTs a form to `{oauth2_url}{path}`; returns the status and the body.
 async fn post_form(
     http: &reqwest::Client,
@@ -120,7 +115,7 @@ async fn post_form(
     let resp = http
         .post(format!("{}{path}", config.oauth2_url))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form_body(fields))
+        .body(crate::urlencoded::form(fields))
         .send()
         .await
         .map_err(|e| Error::from_reqwest(what, config.timeout, e))?;
@@ -289,7 +284,7 @@ impl OAuthClient {
     /// The page to send the user to for the authorization code flow.
     pub fn authorize_url(&self, redirect_uri: &str, scopes: &[String], state: &str) -> String {
         let scope = scopes.join(" ");
-        let query = form_body(&[
+        let query = crate::urlencoded::form(&[
             ("client_id", &self.config.client_id),
             ("redirect_uri", redirect_uri),
             ("response_type", "code"),
@@ -394,7 +389,7 @@ mod tests {
         assert_eq!(
             url,
             "http://127.0.0.1:9/oauth2/authorize?client_id=cid&redirect_uri=http%3A%2F%2Flocalhost%3A3000\
-             &response_type=code&scope=chat%3Aread+user%3Aread%3Afollows&state=st"
+             &response_type=code&scope=chat%3Aread%20user%3Aread%3Afollows&state=st"
         );
     }
 }

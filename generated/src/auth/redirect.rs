@@ -92,7 +92,7 @@ impl RedirectListener {
             respond(&mut stream, "404 Not Found", "Not the login redirect.").await;
             return None;
         }
-        let pairs = parse_query(query);
+        let pairs = crate::urlencoded::parse_pairs(query);
         let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         if get("state").as_deref() != Some(state) {
             tracing::warn!("the login listener got a redirect with a state it did not issue; ignored");
@@ -192,36 +192,6 @@ fn html_escape(text: &str) -> String {
 }
 
 /// `a=1&b=x+y%21` → pairs, percent- and plus-decoded.
-fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() => {
-                let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-                out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,15 +210,15 @@ mod tests {
     #[test]
     fn queries_decode() {
         assert_eq!(
-            parse_query("code=a%2Fb&error_description=The+user+denied&x"),
+            crate::urlencoded::parse_pairs("code=a%2Fb&error_description=The+user+denied&x"),
             vec![
                 ("code".into(), "a/b".into()),
                 ("error_description".into(), "The user denied".into()),
                 ("x".into(), "".into())
             ]
         );
-        assert_eq!(decode("100%"), "100%");
-        assert_eq!(decode("%4"), "%4");
-        assert_eq!(decode("%41"), "A");
+        assert_eq!(crate::urlencoded::decode("100%"), "100%");
+        assert_eq!(crate::urlencoded::decode("%4"), "%4");
+        assert_eq!(crate::urlencoded::decode("%41"), "A");
     }
 }

@@ -1,6 +1,25 @@
-//! `application/x-www-form-urlencoded` decoding, for query strings and the
-//! OAuth form bodies. Hand-written because axum's `form` feature is off and
-//! repeated keys (`id=1&id=2`) must keep every value in order.
+//! `application/x-www-form-urlencoded` and percent-encoding, shared by the
+//! client (form bodies, path parameters, the login redirect) and the mock
+//! (query strings, OAuth forms). Repeated keys (`id=1&id=2`) keep every value
+//! in order, which generic form parsers often do not.
+
+/// Percent-encodes everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+/// Fit for a form value, a query value and a path segment alike.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `k=v&k2=v2` with every value encoded, for a form body.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
 
 /// Splits `a=1&b=2&a=3` into decoded pairs, keeping order and repeats.
 pub fn parse_pairs(input: &str) -> Vec<(String, String)> {
@@ -61,6 +80,16 @@ mod tests {
                 ("flag".into(), "".into()),
                 ("x".into(), "a b".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        assert_eq!(encode("a b&c=d/é~"), "a%20b%26c%3Dd%2F%C3%A9~");
+        assert_eq!(decode(&encode("a b&c=d/é~+")), "a b&c=d/é~+");
+        assert_eq!(
+            form(&[("grant_type", "client_credentials"), ("x", "a b")]),
+            "grant_type=client_credentials&x=a%20b"
         );
     }
 
