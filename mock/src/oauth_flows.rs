@@ -236,7 +236,8 @@ pub fn authorize(state: &MockState, req: &MockRequest) -> Response {
     if let Some(s) = field(&f, "state") {
         params.push(("state", s.to_string()));
     }
-    let query = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+    let query =
+        params.iter().map(|(k, v)| format!("{k}={}", ttv_helix::urlencoded::encode(v))).collect::<Vec<_>>().join("&");
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
     let location = format!("{redirect_uri}{separator}{query}");
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
@@ -357,18 +358,6 @@ fn issue(state: &MockState, user: TokenUser, scopes: Vec<String>) -> Response {
         "token_type": "bearer",
     }))
     .into_response()
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
