@@ -88,3 +88,46 @@ pub struct RateLimit {
     /// Unix seconds when the bucket refills.
     pub reset: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Item {
+        id: String,
+    }
+
+    fn decode(json: &str) -> Result<Response<Item>, String> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| format!("{} at {}", e.inner(), e.path()))
+    }
+
+    #[test]
+    fn data_may_be_one_object_a_list_or_null() {
+        assert_eq!(decode(r#"{"data": {"id": "1"}}"#).unwrap().data, vec![Item { id: "1".into() }]);
+        assert_eq!(decode(r#"{"data": [{"id": "1"}, {"id": "2"}]}"#).unwrap().data.len(), 2);
+        assert!(decode(r#"{"data": null}"#).unwrap().data.is_empty());
+        assert!(decode(r#"{}"#).unwrap().data.is_empty());
+    }
+
+    #[test]
+    fn cursors_come_as_an_object_or_a_bare_string() {
+        assert_eq!(decode(r#"{"data": [], "pagination": {"cursor": "abc"}}"#).unwrap().cursor(), Some("abc"));
+        assert_eq!(decode(r#"{"data": [], "pagination": "xyz"}"#).unwrap().cursor(), Some("xyz"));
+        assert_eq!(decode(r#"{"data": [], "pagination": {}}"#).unwrap().cursor(), None);
+    }
+
+    #[test]
+    fn decode_errors_name_the_item_and_field() {
+        let err = decode(r#"{"data": [{"id": "1"}, {"id": 2}]}"#).unwrap_err();
+        assert!(err.ends_with("at data[1].id"), "{err}");
+    }
+
+    #[test]
+    fn unknown_top_level_fields_are_kept() {
+        let r = decode(r#"{"data": [], "total": 7, "template": "t"}"#).unwrap();
+        assert_eq!(r.total, Some(7));
+        assert_eq!(r.extra.get("template").and_then(|v| v.as_str()), Some("t"));
+    }
+}

@@ -150,7 +150,7 @@ impl Creds {
         }
     }
 
-    /// `app`, `user`, `extension` or `none`, as in [`KNOWN_FAILURES`].
+    /// `app`, `user`, `extension` or `none`, for `--token` and messages.
     fn label(self) -> &'static str {
         match self {
             Creds::App | Creds::Forced(Token::App) => "app",
@@ -169,24 +169,6 @@ fn good_creds(auth: AuthClass) -> Vec<Creds> {
         AuthClass::Either => vec![Creds::Forced(Token::App), Creds::Forced(Token::User)],
         AuthClass::Extension => vec![Creds::Extension],
         AuthClass::NoToken => vec![Creds::ClientIdOnly],
-    }
-}
-
-/// Runs that fail today because of bugs outside this crate: (verb, token
-/// label or `*`, what its error says). A listed run that starts working, or
-/// fails some other way, fails the test, so the list shrinks as fixes land.
-const KNOWN_FAILURES: &[(&str, &str, &str)] = &[];
-
-/// Applies [`KNOWN_FAILURES`] to one run's result.
-fn unless_known(verb: &str, label: &str, result: Result<(), String>) -> Result<(), String> {
-    let known = KNOWN_FAILURES.iter().find(|(v, l, _)| *v == verb && (*l == "*" || *l == label));
-    match (result, known) {
-        (Ok(()), Some(_)) => Err(format!("{verb} ({label}) works now: remove it from KNOWN_FAILURES")),
-        (Err(e), Some((_, _, says))) if !e.contains(says) => {
-            Err(format!("{verb} ({label}) is in KNOWN_FAILURES for `{says}` but failed otherwise: {e}"))
-        }
-        (Err(_), Some(_)) | (Ok(()), None) => Ok(()),
-        (Err(e), None) => Err(e),
     }
 }
 
@@ -289,15 +271,11 @@ fn every_verb_works_with_the_token_its_endpoint_takes() {
         || (),
         |&(meta, creds), dir, _| {
             let out = run(&mut command(&mock, dir, &user_token, meta, creds));
-            unless_known(meta.verb, creds.label(), check_run(meta, creds, &out))
+            check_run(meta, creds, &out)
         },
     );
-    let known = cases
-        .iter()
-        .filter(|(m, c)| KNOWN_FAILURES.iter().any(|(v, l, _)| *v == m.verb && (*l == "*" || *l == c.label())))
-        .count();
     println!(
-        "{} runs of {} verbs in {:.1?} on {THREADS} threads; {known} known failures, {} other failures",
+        "{} runs of {} verbs in {:.1?} on {THREADS} threads; {} failures",
         cases.len(),
         ttv_helix::ENDPOINTS.len(),
         started.elapsed(),
@@ -367,8 +345,7 @@ fn the_wrong_token_class_is_refused_before_any_request() {
             } else {
                 Err(format!("{} with {what}: {}\n  stderr: {}", meta.verb, problems.join("; "), out.stderr.trim()))
             };
-            // A verb that cannot be run at all fails before the credentials are looked at.
-            unless_known(meta.verb, "*", result)
+            result
         },
     );
     println!("{} refusals checked in {:.1?} on {THREADS} threads", cases.len(), started.elapsed());
