@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::response::RateLimit;
 use crate::secret::Secret;
 use crate::token::{App, Extension, TokenKind, User};
+use crate::transport::ratelimit::RateLimiter;
 use crate::Error;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -44,7 +45,7 @@ pub(crate) struct Inner {
     pub config: Config,
     pub tokens: Tokens,
     /// The rate-limit buckets of this client's tokens (transport/ratelimit.rs).
-    pub limiter: crate::transport::ratelimit::RateLimiter,
+    pub limiter: RateLimiter,
 }
 
 pub(crate) enum Tokens {
@@ -139,7 +140,8 @@ impl<T: TokenKind> Helix<T> {
     }
 
     fn build(http: reqwest::Client, config: Config, tokens: Tokens) -> Helix<T> {
-        Helix { inner: Arc::new(Inner { http, config, tokens, limiter: Default::default() }), _kind: PhantomData }
+        let limiter = RateLimiter::new(config.assumed_bucket);
+        Helix { inner: Arc::new(Inner { http, config, tokens, limiter }), _kind: PhantomData }
     }
 
     pub fn config(&self) -> &Config {

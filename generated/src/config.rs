@@ -7,6 +7,8 @@ use std::time::Duration;
 
 pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
 pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
+/// Points per minute in a Helix token's bucket, as Twitch documents it.
+pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
 
 /// Settings shared by every client. Build it with [`Config::from_env`] or by hand.
 #[derive(Debug, Clone)]
@@ -34,6 +36,15 @@ pub struct Config {
     /// are in flight at once. Helix speaks HTTP/2, so they share one connection;
     /// the rate-limit bucket, not this bound, keeps a batch within Twitch's limits.
     pub batch_concurrency: usize,
+    /// Points a token's rate-limit bucket is taken to hold before Twitch's
+    /// first answer says (its `Ratelimit-*` headers). The default is the
+    /// 800 a minute Twitch documents, so a batch goes out in one round trip.
+    /// When another program shares the token and has drained the bucket, some
+    /// of that first burst meets 429s, which wait for the reset and are sent
+    /// again (no 429 reaches the caller unless [`Config::max_retries`] runs
+    /// out). Set it to 1 to send one request first and learn the figures: a
+    /// round trip slower, but no request ever meets a 429 from our own burst.
+    pub assumed_bucket: u32,
 }
 
 impl Config {
@@ -51,6 +62,7 @@ impl Config {
             retry_base_delay: Duration::from_millis(250),
             retry_max_delay: Duration::from_secs(8),
             batch_concurrency: 100,
+            assumed_bucket: TWITCH_DEFAULT_BUCKET,
         }
     }
 

@@ -44,7 +44,7 @@ pub mod urlencoded;
 pub use auth::extension::ExtensionJwt;
 pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Helix;
-pub use config::Config;
+pub use config::{Config, TWITCH_DEFAULT_BUCKET};
 pub use error::{Error, Result};
 pub use pagination::Paginated;
 pub use request::{Call, Decode, Endpoint};

@@ -8,6 +8,13 @@
 //! the bucket is empty, until its reset. So a batch of concurrent requests
 //! never fires more requests than the bucket holds, and a 429 is the exception
 //! (another process sharing the token), not the way the limit is found.
+//!
+//! Before the first answer on a token, the bucket is assumed to hold
+//! [`Config::assumed_bucket`](crate::Config::assumed_bucket) points: Twitch's
+//! documented 800 by default, so a batch goes out in one round trip instead of
+//! waiting for a probe request. If the real bucket is smaller or already
+//! drained, the 429s that follow carry the true figures; the limiter holds the
+//! retries until the reset, and from then on every request stays within them.
 
 use crate::response::RateLimit;
 use std::collections::HashMap;
@@ -54,10 +61,10 @@ enum Decision {
 }
 
 impl Bucket {
-    fn decide(&mut self, now: Duration) -> Decision {
+    /// `assumed`: the points taken to be left while no answer has said (at least 1).
+    fn decide(&mut self, now: Duration, assumed: u32) -> Decision {
         let Some(figures) = &mut self.figures else {
-            // Nothing known yet: one request at a time until the first answer says.
-            return if self.in_flight == 0 { Decision::Send } else { Decision::WaitForAnswer };
+            return if self.in_flight < assumed.max(1) { Decision::Send } else { Decision::WaitForAnswer };
         };
         if now.as_secs() >= figures.reset && figures.remaining < figures.limit {
             // The reset has passed: Twitch has refilled the bucket.
@@ -88,6 +95,8 @@ impl Bucket {
 /// The buckets of one client (all its clones share them).
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
+    /// Points a bucket is taken to hold until an answer gives its figures.
+    assumed: u32,
     buckets: Mutex<HashMap<BucketKey, Bucket>>,
     /// Woken whenever a reservation ends.
     answered: Notify,
@@ -96,6 +105,10 @@ pub(crate) struct RateLimiter {
 }
 
 impl RateLimiter {
+    pub fn new(assumed: u32) -> RateLimiter {
+        RateLimiter { assumed, ..RateLimiter::default() }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<BucketKey, Bucket>> {
         self.buckets.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -111,7 +124,7 @@ impl RateLimiter {
             let decision = {
                 let mut buckets = self.lock();
                 let bucket = buckets.entry(key).or_default();
-                let decision = bucket.decide(unix_now());
+                let decision = bucket.decide(unix_now(), self.assumed);
                 if decision == Decision::Send {
                     bucket.in_flight += 1;
                 }
@@ -200,29 +213,38 @@ mod tests {
     }
 
     #[test]
-    fn unknown_buckets_send_one_request_at_a_time() {
+    fn unknown_buckets_are_assumed_to_hold_the_configured_points() {
+        let now = Duration::from_secs(100);
         let mut b = Bucket::default();
-        assert_eq!(b.decide(Duration::from_secs(100)), Decision::Send);
+        assert_eq!(b.decide(now, 1), Decision::Send);
         b.in_flight = 1;
-        assert_eq!(b.decide(Duration::from_secs(100)), Decision::WaitForAnswer);
+        assert_eq!(b.decide(now, 1), Decision::WaitForAnswer, "1: one probe request at a time");
+        assert_eq!(b.decide(now, 0), Decision::WaitForAnswer, "0 counts as 1");
+        assert_eq!(b.decide(now, 800), Decision::Send);
+        b.in_flight = 800;
+        assert_eq!(b.decide(now, 800), Decision::WaitForAnswer);
+        // Once an answer has said, its figures rule, not the assumption.
+        b.update(rl(5, 0, 120));
+        b.in_flight = 0;
+        assert_eq!(b.decide(now, 800), Decision::WaitForReset(Duration::from_millis(20_100)));
     }
 
     #[test]
     fn points_in_flight_are_reserved() {
         let mut b = Bucket { figures: Some(rl(10, 3, 200)), in_flight: 2 };
-        assert_eq!(b.decide(Duration::from_secs(100)), Decision::Send);
+        assert_eq!(b.decide(Duration::from_secs(100), 1), Decision::Send);
         b.in_flight = 3;
-        assert_eq!(b.decide(Duration::from_secs(100)), Decision::WaitForAnswer);
+        assert_eq!(b.decide(Duration::from_secs(100), 1), Decision::WaitForAnswer);
     }
 
     #[test]
     fn an_empty_bucket_waits_for_its_reset_then_refills() {
         let mut b = Bucket { figures: Some(rl(10, 0, 200)), in_flight: 0 };
-        assert_eq!(b.decide(Duration::from_millis(199_500)), Decision::WaitForReset(Duration::from_millis(600)));
-        assert_eq!(b.decide(Duration::from_secs(200)), Decision::Send);
+        assert_eq!(b.decide(Duration::from_millis(199_500), 1), Decision::WaitForReset(Duration::from_millis(600)));
+        assert_eq!(b.decide(Duration::from_secs(200), 1), Decision::Send);
         assert_eq!(b.figures.map(|f| f.remaining), Some(10));
         let mut far = Bucket { figures: Some(rl(10, 0, 100_000)), in_flight: 0 };
-        assert_eq!(far.decide(Duration::from_secs(100)), Decision::WaitForReset(MAX_RESET_WAIT));
+        assert_eq!(far.decide(Duration::from_secs(100), 1), Decision::WaitForReset(MAX_RESET_WAIT));
     }
 
     #[test]
@@ -246,7 +268,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_tasks_share_the_bucket() {
-        let limiter = std::sync::Arc::new(RateLimiter::default());
+        let limiter = std::sync::Arc::new(RateLimiter::new(1));
         limiter.release(7, Some(rl(5, 2, u64::MAX)));
         let a = limiter.acquire(7, "t").await;
         let b = limiter.acquire(7, "t").await;
