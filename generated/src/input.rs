@@ -5,12 +5,14 @@
 use crate::meta::{EndpointMeta, Location};
 use crate::Error;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    /// Query pairs in order; keys are the spec's names (or a raw request's own).
+    pub query: Vec<(Cow<'static, str>, String)>,
     pub body: Option<Value>,
 }
 
@@ -40,9 +42,9 @@ pub fn prepare_fields(meta: &'static EndpointMeta, fields: Map<String, Value>) -
         let Some(v) = fields.get(p.name) else { continue };
         match p.location {
             Location::Query => match v {
-                Value::Array(items) => query.extend(items.iter().map(|i| (p.name, scalar(i)))),
+                Value::Array(items) => query.extend(items.iter().map(|i| (p.name.into(), scalar(i)))),
                 Value::Null => {}
-                other => query.push((p.name, scalar(other))),
+                other => query.push((p.name.into(), scalar(other))),
             },
             Location::Path => {
                 path = path.replace(&format!("{{{}}}", p.name), &crate::urlencoded::encode(&scalar(v)));

@@ -25,6 +25,13 @@ impl HttpMethod {
         }
     }
 
+    /// `GET`, `get`, ... as a method; `None` for anything else.
+    pub fn parse(name: &str) -> Option<HttpMethod> {
+        [HttpMethod::Get, HttpMethod::Post, HttpMethod::Put, HttpMethod::Patch, HttpMethod::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// Safe to send twice: the transport only retries these on 5xx or a dropped connection.
     pub fn is_idempotent(self) -> bool {
         matches!(self, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)

@@ -61,8 +61,8 @@ impl<P: Send + 'static> Pager<P> {
                 Next::Failed(e) => return Some((Err(e), pager)),
                 Next::First => None,
                 Next::After(cursor) => {
-                    pager.prepared.query.retain(|(k, _)| *k != "after" && *k != "before");
-                    pager.prepared.query.push(("after", cursor.clone()));
+                    pager.prepared.query.retain(|(k, _)| k != "after" && k != "before");
+                    pager.prepared.query.push(("after".into(), cursor.clone()));
                     Some(cursor)
                 }
             };

@@ -2,7 +2,7 @@
 
 use crate::client::{Helix, Inner, Tokens};
 use crate::input::Prepared;
-use crate::meta::AuthClass;
+use crate::meta::{AuthClass, HttpMethod};
 use crate::meta::{EndpointMeta, ResponseMeta};
 use crate::response::Response;
 use crate::token::{AuthClassMarker, Permits, TokenKind};
@@ -192,11 +192,22 @@ impl Inner {
                 return Err(Error::MissingScope { endpoint: meta.name, missing });
             }
         }
+        // Endpoints that take no token get none: nothing secret leaves for nothing.
+        self.authorized(&Target::of(meta), meta.auth != AuthClass::NoToken, prepared).await
+    }
+
+    /// Sends with the client's token (when `with_token`), renewing it once
+    /// after a 401 that says it expired, and turns an error status into an [`Error`].
+    pub(crate) async fn authorized(
+        &self,
+        target: &Target<'_>,
+        with_token: bool,
+        prepared: &Prepared,
+    ) -> Result<Vec<u8>, Error> {
         let mut retried_token = false;
         loop {
-            // Endpoints that take no token get none: nothing secret leaves for nothing.
-            let token = if meta.auth == AuthClass::NoToken { None } else { Some(self.bearer().await?) };
-            let (status, body) = self.transport(meta, prepared, token.as_ref().map(|t| t.expose())).await?;
+            let token = if with_token { Some(self.bearer().await?) } else { None };
+            let (status, body) = self.transport(target, prepared, token.as_ref().map(|t| t.expose())).await?;
             if status == 401 && !retried_token {
                 if let (Tokens::App(app), Some(token)) = (&self.tokens, &token) {
                     // The cached token may have been revoked or expired early.
@@ -217,27 +228,61 @@ impl Inner {
             if (200..300).contains(&status) {
                 return Ok(body);
             }
-            return Err(helix_error(meta, status, &body));
+            return Err(helix_error(target, status, &body));
         }
     }
 }
 
-/// How errors name an endpoint: `Get Users (GET /users)`.
-pub(crate) fn endpoint_label(meta: &EndpointMeta) -> String {
-    format!("{} ({} {})", meta.name, meta.http_method.as_str(), meta.path)
+/// What the transport and error messages know of the endpoint a request is for.
+pub(crate) struct Target<'a> {
+    /// The reference's name ("Get Users"); empty for a raw request.
+    pub name: &'a str,
+    pub method: HttpMethod,
+    /// The spec's path (`/users`), or the raw request's.
+    pub path: &'a str,
+}
+
+impl Target<'_> {
+    pub fn of(meta: &EndpointMeta) -> Target<'_> {
+        Target { name: meta.name, method: meta.http_method, path: meta.path }
+    }
+
+    /// How errors name the endpoint: `Get Users (GET /users)`, or `GET /users` for a raw request.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            format!("{} {}", self.method.as_str(), self.path)
+        } else {
+            format!("{} ({} {})", self.name, self.method.as_str(), self.path)
+        }
+    }
+
+    /// The name alone, for log lines and transport errors.
+    pub fn short(&self) -> std::borrow::Cow<'_, str> {
+        if self.name.is_empty() {
+            self.label().into()
+        } else {
+            self.name.into()
+        }
+    }
 }
 
 /// Helix errors look like `{"error": "Unauthorized", "status": 401, "message": "..."}`.
-fn helix_error(meta: &EndpointMeta, status: u16, body: &[u8]) -> Error {
+fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_owned();
     let mut message = text("message");
     if message.is_empty() {
-        message = String::from_utf8_lossy(body).chars().take(200).collect();
+        message = if !v.is_object() {
+            String::from_utf8_lossy(body).chars().take(200).collect()
+        } else if target.name.is_empty() && status == 404 {
+            "Helix has no such path (see https://dev.twitch.tv/docs/api/reference)".into()
+        } else {
+            "Twitch sent no message".into()
+        };
     }
     // One line, whatever the body held.
     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    let endpoint = endpoint_label(meta);
+    let endpoint = target.label();
     if status == 401 {
         return Error::Unauthorized { endpoint, status, message };
     }

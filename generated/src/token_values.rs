@@ -38,7 +38,7 @@ fn lookup(prepared: &Prepared, path: &str) -> Option<String> {
     let root = parts.next()?;
     let mut value = match prepared.body.as_ref().and_then(|b| b.get(root)) {
         Some(v) => v,
-        None => return prepared.query.iter().find(|(k, _)| *k == root).map(|(_, v)| v.clone()),
+        None => return prepared.query.iter().find(|(k, _)| k == root).map(|(_, v)| v.clone()),
     };
     for part in parts {
         value = value.get(part)?;

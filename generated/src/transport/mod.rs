@@ -9,7 +9,8 @@ pub(crate) mod retry;
 
 use crate::client::Inner;
 use crate::input::Prepared;
-use crate::meta::{EndpointMeta, HttpMethod};
+use crate::meta::HttpMethod;
+use crate::request::Target;
 use crate::response::RateLimit;
 use crate::Error;
 use retry::Reason;
@@ -30,27 +31,27 @@ impl Inner {
     /// [`Error::RateLimited`].
     pub(crate) async fn transport(
         &self,
-        meta: &'static EndpointMeta,
+        target: &Target<'_>,
         prepared: &Prepared,
         token: Option<&str>,
     ) -> Result<(u16, Vec<u8>), Error> {
         let key = ratelimit::bucket_key(token);
-        let idempotent = meta.http_method.is_idempotent();
+        let idempotent = target.method.is_idempotent();
         let max = self.config.max_retries;
         let mut retries = 0u32;
         loop {
-            let permit = self.limiter.acquire(key, meta.name).await;
-            let (reason, limiter_waits) = match self.exchange(meta, prepared, token, retries + 1).await {
+            let permit = self.limiter.acquire(key, &target.short()).await;
+            let (reason, limiter_waits) = match self.exchange(target, prepared, token, retries + 1).await {
                 Ok(answer) => {
                     permit.answered(answer.figures);
                     let Some(reason) = retry::retry_status(answer.status, idempotent) else {
                         return Ok((answer.status, answer.body));
                     };
                     if retries >= max {
-                        tracing::debug!(method = meta.http_method.as_str(), path = %prepared.path, %reason, retries, "helix giving up");
+                        tracing::debug!(method = target.method.as_str(), path = %prepared.path, %reason, retries, "helix giving up");
                         if answer.status == 429 {
                             return Err(Error::RateLimited {
-                                endpoint: crate::request::endpoint_label(meta),
+                                endpoint: target.label(),
                                 retries,
                                 reset: answer.figures.map(|f| f.reset),
                             });
@@ -72,7 +73,7 @@ impl Inner {
             };
             retries += 1;
             let wait = if limiter_waits { Duration::ZERO } else { retry::backoff(&self.config, retries) };
-            log_retry(meta, prepared, &reason, retries, max, wait, limiter_waits);
+            log_retry(target, prepared, &reason, retries, max, wait, limiter_waits);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
@@ -82,13 +83,13 @@ impl Inner {
     /// One HTTP exchange, logged.
     async fn exchange(
         &self,
-        meta: &EndpointMeta,
+        target: &Target<'_>,
         prepared: &Prepared,
         token: Option<&str>,
         attempt: u32,
     ) -> Result<Answer, Error> {
         let url = format!("{}{}", self.config.helix_url, prepared.path);
-        let method = match meta.http_method {
+        let method = match target.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Put => reqwest::Method::PUT,
@@ -104,20 +105,20 @@ impl Inner {
             req = req.json(body);
         }
         tracing::debug!(
-            method = meta.http_method.as_str(),
+            method = target.method.as_str(),
             target = %redacted_target(prepared),
             authorization = if token.is_some() { "Bearer [redacted]" } else { "none" },
             attempt,
             "helix send"
         );
         let started = Instant::now();
-        let resp = req.send().await.map_err(|e| self.transport_error(meta, prepared, started, e))?;
+        let resp = req.send().await.map_err(|e| self.transport_error(target, prepared, started, e))?;
         let status = resp.status().as_u16();
         let figures = ratelimit::figures(resp.headers());
-        let body = resp.bytes().await.map_err(|e| self.transport_error(meta, prepared, started, e))?;
+        let body = resp.bytes().await.map_err(|e| self.transport_error(target, prepared, started, e))?;
         let now = ratelimit::unix_now().as_secs();
         tracing::debug!(
-            method = meta.http_method.as_str(),
+            method = target.method.as_str(),
             path = %prepared.path,
             status,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -128,10 +129,10 @@ impl Inner {
         Ok(Answer { status, figures, body: body.to_vec() })
     }
 
-    fn transport_error(&self, meta: &EndpointMeta, prepared: &Prepared, started: Instant, e: reqwest::Error) -> Error {
-        let error = Error::from_reqwest(meta.name, self.config.timeout, e);
+    fn transport_error(&self, target: &Target<'_>, prepared: &Prepared, started: Instant, e: reqwest::Error) -> Error {
+        let error = Error::from_reqwest(&target.short(), self.config.timeout, e);
         tracing::debug!(
-            method = meta.http_method.as_str(),
+            method = target.method.as_str(),
             path = %prepared.path,
             elapsed_ms = started.elapsed().as_millis() as u64,
             error = %error,
@@ -142,7 +143,7 @@ impl Inner {
 }
 
 fn log_retry(
-    meta: &EndpointMeta,
+    target: &Target<'_>,
     prepared: &Prepared,
     reason: &Reason,
     retry: u32,
@@ -151,7 +152,7 @@ fn log_retry(
     limiter_waits: bool,
 ) {
     tracing::debug!(
-        method = meta.http_method.as_str(),
+        method = target.method.as_str(),
         path = %prepared.path,
         %reason,
         retry,
@@ -190,7 +191,11 @@ mod tests {
     fn logged_targets_hide_secret_looking_values() {
         let p = Prepared {
             path: "/users".into(),
-            query: vec![("login", "ninja".into()), ("refresh_token", "abc".into()), ("code", "xyz".into())],
+            query: vec![
+                ("login".into(), "ninja".into()),
+                ("refresh_token".into(), "abc".into()),
+                ("code".into(), "xyz".into()),
+            ],
             body: None,
         };
         assert_eq!(redacted_target(&p), "/users?login=ninja&refresh_token=[redacted]&code=[redacted]");
