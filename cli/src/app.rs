@@ -23,7 +23,9 @@ pub fn command_for(args: &[std::ffi::OsString]) -> Command {
         .filter_map(ttv_helix::meta::find)
         .collect();
     if named.is_empty() {
-        return command();
+        // `ttv api ...`, `ttv validate`: built-in verbs that need no endpoint verb beside them.
+        let builtin = args.iter().skip(1).filter_map(|a| a.to_str()).any(crate::builtins::stands_alone);
+        return if builtin { command_with(|_| false) } else { command() };
     }
     command_with(|meta| named.iter().any(|n| std::ptr::eq(*n, meta)))
 }

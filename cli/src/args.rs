@@ -69,19 +69,24 @@ impl Args<'_> {
             return Ok(None);
         }
         let Some(spec) = self.matches.get_one::<String>("body") else { return Ok(None) };
-        let text = if spec == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
-            s
-        } else if let Some(path) = spec.strip_prefix('@') {
-            std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?
-        } else {
-            spec.clone()
-        };
-        serde_json::from_str(&text).map(Some).map_err(|e| CliError::Usage(format!("--body is not valid JSON: {e}")))
+        read_body(spec).map(Some)
     }
+}
+
+/// `--body @file.json`, `--body -` (stdin) or inline JSON, parsed.
+pub fn read_body(spec: &str) -> Result<Value, CliError> {
+    let text = if spec == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
+        s
+    } else if let Some(path) = spec.strip_prefix('@') {
+        std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?
+    } else {
+        spec.to_owned()
+    };
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("--body is not valid JSON: {e}")))
 }
 
 /// `--login @logins.txt`: a list's values read from a file, one a line (or

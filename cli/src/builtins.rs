@@ -1,4 +1,5 @@
-//! Verbs that are not one endpoint: `validate`, `is-live` and `auth` (in auth.rs).
+//! Verbs that are not one endpoint: `validate`, `is-live`, `auth` (auth.rs),
+//! `api` (api.rs) and `completions` (completions.rs).
 
 use crate::args::Args;
 use crate::exit;
@@ -17,6 +18,8 @@ pub fn commands() -> Vec<Command> {
                  app token. Prints client_id, login, user_id, scopes and expires_in; never the token.",
         )];
     commands.push(crate::auth::command());
+    commands.push(crate::api::command());
+    commands.push(crate::completions::command());
     if ttv_helix::meta::find(STREAMS_VERB).is_some() {
         commands.push(
             Command::new("is-live")
@@ -31,12 +34,19 @@ pub fn commands() -> Vec<Command> {
     commands
 }
 
+/// Built-in verbs whose command line needs no endpoint verb built beside them
+/// (`completions` does need them all; `is-live` builds its own).
+pub fn stands_alone(name: &str) -> bool {
+    matches!(name, "api" | "validate" | "auth")
+}
+
 /// Runs a built-in verb, or returns `None` when `verb` is not one.
 pub async fn run(ctx: &Ctx, verb: &str, matches: &ArgMatches) -> Option<Result<Outcome, CliError>> {
     match verb {
         "validate" => Some(validate(ctx).await),
         "is-live" => Some(is_live(ctx, matches).await),
         "auth" => Some(crate::auth::run(ctx, matches).await),
+        "api" => Some(crate::api::run(ctx, matches).await),
         _ => None,
     }
 }

@@ -1,10 +1,12 @@
 //! `ttv`: the Twitch Helix API from the shell. One verb per endpoint, generated
 //! from endpoints.yaml; JSON on stdout, messages on stderr.
 
+mod api;
 mod app;
 mod args;
 mod auth;
 mod builtins;
+mod completions;
 mod credentials;
 mod exit;
 mod output;
@@ -19,6 +21,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let matches = app::command_for(&args).get_matches_from(args);
+    if let Some(("completions", sub)) = matches.subcommand() {
+        return match completions::print(sub) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ttv: cannot write the completion script: {e}");
+                ExitCode::from(exit::INTERNAL)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

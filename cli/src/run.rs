@@ -241,7 +241,8 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
             Ok(exit::OK)
         }
         Outcome::Report(value, code) => {
-            output::print_answer(&value, if format == Format::Table { Format::Table } else { Format::Raw })
+            // A report is the whole value: `-o json` shows all of it, not only a `data` field.
+            output::print_answer(&value, if format == Format::Json { Format::Raw } else { format })
                 .map_err(CliError::Output)?;
             Ok(code)
         }

@@ -1,0 +1,117 @@
+//! `ttv api [METHOD] PATH`: the escape hatch for what the spec does not have
+//! yet. Any method and path under the Helix URL, sent with the user token when
+//! one is set (or as `--token` says), through the library's transport: rate
+//! limits, retries, token renewal and Helix's errors as for every verb.
+//!
+//! It prints the whole answer (`data` and `pagination`) by default, since no
+//! spec says which part matters; `-o ndjson` and `-o table` print `data`.
+
+use crate::exit;
+use crate::run::{CliError, Ctx, Outcome};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use ttv_helix::meta::HttpMethod;
+use ttv_helix::RawRequest;
+
+pub fn command() -> Command {
+    Command::new("api")
+        .about("Send any Helix request (an escape hatch for endpoints the spec does not have yet)")
+        .long_about(
+            "Send any request to a path under the Helix URL and print the whole answer.\n\n\
+             METHOD defaults to GET, or POST with --body. The path may carry a query (quote it in the shell): \
+             `ttv api '/users?login=ninja&login=pokimane'` is `ttv api /users -q login=ninja -q login=pokimane`. \
+             The user token is used when one is set, else the app token; --token app|user forces one. There is no \
+             scope check and no input check: Twitch's answer, errors included, is the check. The token is only \
+             ever sent to the configured Helix URL: full URLs are refused.",
+        )
+        .arg(
+            Arg::new("request")
+                .num_args(1..=2)
+                .required(true)
+                .value_names(["METHOD", "PATH"])
+                .help("GET, POST, PUT, PATCH or DELETE (default GET), then the path, e.g. /users or /chat/color"),
+        )
+        .arg(
+            Arg::new("query")
+                .short('q')
+                .long("query")
+                .action(ArgAction::Append)
+                .value_name("KEY=VALUE")
+                .help("A query pair, sent as given (repeat a key for a list)"),
+        )
+        .arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("@FILE|-|JSON")
+                .help("The JSON body: @file.json, - for stdin, or inline JSON"),
+        )
+}
+
+pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
+    let request = request(matches)?;
+    let answer = if ctx.prefers_user() {
+        ctx.user().await?.send_raw(&request).await?
+    } else {
+        ctx.app().await?.send_raw(&request).await?
+    };
+    Ok(Outcome::Report(answer, exit::OK))
+}
+
+/// The request the flags describe.
+fn request(matches: &ArgMatches) -> Result<RawRequest, CliError> {
+    let parts: Vec<&String> = matches.get_many::<String>("request").into_iter().flatten().collect();
+    let body = matches.get_one::<String>("body").map(|b| crate::args::read_body(b)).transpose()?;
+    let (method, target) = match parts.as_slice() {
+        [method, target] => {
+            let method = HttpMethod::parse(method).ok_or_else(|| {
+                CliError::Usage(format!("`{method}` is not a method: use GET, POST, PUT, PATCH or DELETE"))
+            })?;
+            (method, target.as_str())
+        }
+        [target] if body.is_some() => (HttpMethod::Post, target.as_str()),
+        [target] => (HttpMethod::Get, target.as_str()),
+        _ => return Err(CliError::Usage("give a path, e.g. `ttv api /users -q login=ninja`".into())),
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut request = RawRequest::new(method, path);
+    request.query = ttv_helix::urlencoded::parse_pairs(query);
+    for pair in matches.get_many::<String>("query").into_iter().flatten() {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| CliError::Usage(format!("--query {pair}: write it as KEY=VALUE, e.g. -q login=ninja")))?;
+        request.query.push((key.to_owned(), value.to_owned()));
+    }
+    request.body = body;
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RawRequest, CliError> {
+        let m = command().try_get_matches_from(std::iter::once("api").chain(args.iter().copied())).unwrap();
+        request(&m)
+    }
+
+    #[test]
+    fn method_path_query_and_body() {
+        let r = parse(&["/users?login=ninja&login=a%20b", "-q", "id=1"]).unwrap();
+        assert_eq!(r.method, HttpMethod::Get);
+        assert_eq!(r.path, "/users");
+        let q: Vec<(&str, &str)> = r.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(q, [("login", "ninja"), ("login", "a b"), ("id", "1")]);
+        let r = parse(&["patch", "channels", "-q", "broadcaster_id=1", "--body", r#"{"title":"x"}"#]).unwrap();
+        assert_eq!((r.method, r.path.as_str()), (HttpMethod::Patch, "channels"));
+        assert_eq!(r.body, Some(serde_json::json!({"title": "x"})));
+        let r = parse(&["/chat/announcements", "--body", "{}"]).unwrap();
+        assert_eq!(r.method, HttpMethod::Post, "a body without a method is a POST");
+    }
+
+    #[test]
+    fn bad_input_says_what_to_write() {
+        let err = |args: &[&str]| parse(args).expect_err("refused").to_string();
+        assert!(err(&["FETCH", "/users"]).contains("use GET, POST, PUT, PATCH or DELETE"));
+        assert!(err(&["/users", "-q", "login"]).contains("KEY=VALUE"));
+        assert!(err(&["/users", "--body", "{"]).contains("not valid JSON"));
+    }
+}

@@ -1,0 +1,109 @@
+//! `ttv api` (any Helix request) and `ttv completions` against the mock over
+//! real HTTP: the escape hatch goes through the same token, retry and error
+//! handling as the generated verbs, and never sends the token elsewhere.
+
+use ttv_mock::{Fault, FaultKind};
+use ttv_tests::{mock, run, ttv};
+
+#[test]
+fn api_prints_the_whole_answer_of_any_path() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(ttv(&mock, dir.path()).args(["api", "/users", "-q", "login=ninja", "-q", "login=pokimane"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let answer = out.json();
+    let logins: Vec<&str> = answer["data"].as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert_eq!(logins, ["ninja", "pokimane"]);
+    // The query may ride on the path; the envelope (pagination) is kept.
+    let page = run(ttv(&mock, dir.path()).args(["api", "GET", "/streams?first=2"]));
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    let page = page.json();
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+    assert!(page["pagination"]["cursor"].is_string(), "{page}");
+    // -o ndjson prints the data items, one a line.
+    let nd = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/users?login=ninja&login=pokimane"]));
+    assert_eq!(nd.stdout.lines().count(), 2, "{}", nd.stdout);
+}
+
+#[test]
+fn api_sends_bodies_with_the_user_token() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
+    let id = mock.user_id("ninja").unwrap();
+    let broadcaster = format!("broadcaster_id={id}");
+    let patch = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "api",
+        "PATCH",
+        "/channels",
+        "-q",
+        &broadcaster,
+        "--body",
+        r#"{"title": "set through ttv api"}"#,
+    ]));
+    assert_eq!(patch.code, 0, "{}", patch.stderr);
+    let channel = run(ttv(&mock, dir.path()).args(["get-channel-information", "--broadcaster-id", &id]));
+    assert_eq!(channel.json()[0]["title"], "set through ttv api");
+}
+
+#[test]
+fn api_errors_are_twitchs_with_the_usual_exit_codes() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = run(ttv(&mock, dir.path()).args(["api", "/no/such/endpoint"]));
+    assert_eq!(missing.code, 5, "{}", missing.stderr);
+    assert!(missing.stderr.contains("GET /no/such/endpoint: 404 Not Found"), "{}", missing.stderr);
+    // A user-only endpoint with the app token: Twitch's 401, exit 4.
+    let refused = run(ttv(&mock, dir.path()).args(["api", "/streams/followed", "-q", "user_id=10001"]));
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    let bad_method = run(ttv(&mock, dir.path()).args(["api", "FETCH", "/users"]));
+    assert_eq!(bad_method.code, 2, "{}", bad_method.stderr);
+    assert!(bad_method.stderr.contains("GET, POST, PUT, PATCH or DELETE"), "{}", bad_method.stderr);
+}
+
+#[test]
+fn api_never_sends_the_token_outside_the_helix_url() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let before = mock.stats().helix_requests;
+    for path in ["http://127.0.0.1:9/helix/users", "/../oauth2/revoke"] {
+        let out = run(ttv(&mock, dir.path()).args(["api", path]));
+        assert_eq!(out.code, 2, "{path}: {}", out.stderr);
+        assert!(out.stderr.contains("give a path under the Helix URL"), "{}", out.stderr);
+    }
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+}
+
+#[test]
+fn api_requests_are_retried_and_logged_without_the_token() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    // Mint the app token first so the log below is the request's alone.
+    assert_eq!(run(ttv(&mock, dir.path()).args(["api", "/games/top"])).code, 0);
+    mock.faults().push(Fault::new(FaultKind::Status(503)).on("/helix/users").times(1));
+    let before = mock.stats().helix_requests;
+    let out = run(ttv(&mock, dir.path()).args(["-v", "api", "/users", "-q", "login=ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.faults().injected(), 1, "one 503");
+    assert_eq!(mock.stats().helix_requests - before, 1, "then the retry was answered");
+    assert!(out.stderr.contains("helix retry"), "{}", out.stderr);
+    assert!(out.stderr.contains("Bearer [redacted]"), "{}", out.stderr);
+    let cached = std::fs::read_dir(dir.path().join("cache")).unwrap().next().unwrap().unwrap().path();
+    let cached: serde_json::Value = serde_json::from_slice(&std::fs::read(cached).unwrap()).unwrap();
+    let token = cached["access_token"].as_str().expect("a cached token");
+    assert!(!out.stderr.contains(token), "the token leaked into the log");
+}
+
+#[test]
+fn completions_need_no_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(ttv_tests::ttv_bin())
+        .env_clear()
+        .env("HOME", dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .expect("ttv runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("get-users") && script.contains("api"), "a bash script for every verb");
+}
