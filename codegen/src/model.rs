@@ -88,6 +88,7 @@ pub enum MockFilter {
     Eq(String),
     Contains(String),
     Flag(String),
+    FollowedBy(String),
 }
 
 #[derive(Debug, Clone)]

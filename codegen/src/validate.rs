@@ -225,11 +225,12 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
                 Some(("eq", f)) => MockFilter::Eq(f.trim().into()),
                 Some(("contains", f)) => MockFilter::Contains(f.trim().into()),
                 Some(("flag", f)) => MockFilter::Flag(f.trim().into()),
+                Some(("followed_by", f)) => MockFilter::FollowedBy(f.trim().into()),
                 _ => {
                     c.err(
                         place,
                         format!("mock.filters.{pname}"),
-                        format!("`{rule}` is not `eq FIELD`, `contains FIELD` or `flag FIELD`"),
+                        format!("`{rule}` is not `eq FIELD`, `contains FIELD`, `flag FIELD` or `followed_by FIELD`"),
                     );
                     continue;
                 }

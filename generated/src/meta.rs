@@ -156,6 +156,9 @@ pub enum MockFilter {
     Contains(&'static str),
     /// When the parameter is `true`, the item's field must be `true`.
     Flag(&'static str),
+    /// The parameter names a user; the item's field must be a channel that
+    /// user follows (Get Followed Streams: `user_id: followed_by user_id`).
+    FollowedBy(&'static str),
 }
 
 /// How the mock server answers an endpoint.

@@ -190,7 +190,8 @@ impl Ask {
     fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
-        select_indexed(Some(&data.index), self.ep, source, items, &self.params, body, user_id).map_err(bad_request)
+        select_indexed(Some(&data.index), self.ep, source, items, &self.params, body, user_id, &data.follows)
+            .map_err(bad_request)
     }
 }
 

@@ -7,6 +7,9 @@
 //! parameters share a `max_total` limit (Get Users' `id` + `login`), and `eq`
 //! filters on `<x>id` / `<x>login` / `<x>name` of the same prefix (Get Streams'
 //! `user_id` + `user_login`). Parameters without a filter do not select.
+//!
+//! A `followed_by` filter is turned into an `eq` filter first: the users the
+//! parameter names become the ids of the channels they follow.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -21,7 +24,7 @@ use crate::params::Params;
 /// One filter with the values the request gave for it.
 struct Active<'a> {
     filter: MockFilter,
-    values: Vec<&'a str>,
+    values: Vec<Cow<'a, str>>,
 }
 
 /// Indices of the selected items, in answer order.
@@ -37,11 +40,13 @@ pub fn select(
     body: Option<&Entity>,
     token_user_id: Option<&str>,
 ) -> Result<Vec<usize>, String> {
-    select_indexed(None, ep, source, items, params, body, token_user_id)
+    select_indexed(None, ep, source, items, params, body, token_user_id, &[])
 }
 
 /// [`select`], with the items of the first group of `eq` filters looked up in
-/// `index` rather than found by comparing every item.
+/// `index` rather than found by comparing every item, and `follows` (the
+/// data set's) for `followed_by` filters.
+#[allow(clippy::too_many_arguments)]
 pub fn select_indexed(
     index: Option<&IndexCache>,
     ep: &EndpointMeta,
@@ -50,8 +55,9 @@ pub fn select_indexed(
     params: &Params,
     body: Option<&Entity>,
     token_user_id: Option<&str>,
+    follows: &[Entity],
 ) -> Result<Vec<usize>, String> {
-    let groups = active_groups(ep, params, body);
+    let groups = active_groups(ep, params, body, follows);
     if groups.is_empty() && source == "users" && !ep.mock.filters.is_empty() {
         let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
         return Ok(items.iter().position(|u| str_field(u, "id") == Some(id)).into_iter().collect());
@@ -87,7 +93,12 @@ fn candidates(index: &IndexCache, source: &str, items: &[Entity], group: &[Activ
 }
 
 /// Groups of filters that were given values, grouped as the module doc says.
-fn active_groups<'a>(ep: &EndpointMeta, params: &'a Params, body: Option<&'a Entity>) -> Vec<Vec<Active<'a>>> {
+fn active_groups<'a>(
+    ep: &EndpointMeta,
+    params: &'a Params,
+    body: Option<&'a Entity>,
+    follows: &[Entity],
+) -> Vec<Vec<Active<'a>>> {
     let filters = ep.mock.filters;
     // Union-find over filter positions; the lists are a handful long.
     let mut group_of: Vec<usize> = (0..filters.len()).collect();
@@ -109,7 +120,12 @@ fn active_groups<'a>(ep: &EndpointMeta, params: &'a Params, body: Option<&'a Ent
         if !active {
             continue;
         }
-        let a = Active { filter: *filter, values };
+        let a = match *filter {
+            MockFilter::FollowedBy(field) => {
+                Active { filter: MockFilter::Eq(field), values: followed_channels(follows, &values) }
+            }
+            other => Active { filter: other, values: values.into_iter().map(Cow::Borrowed).collect() },
+        };
         match groups.iter_mut().find(|(g, _)| *g == group_of[i]) {
             Some((_, list)) => list.push(a),
             None => groups.push((group_of[i], vec![a])),
@@ -155,14 +171,24 @@ fn values_of<'a>(param: &str, params: &'a Params, body: Option<&'a Entity>) -> V
     }
 }
 
+/// The ids of the channels any of `users` follows, in follow order.
+fn followed_channels<'a>(follows: &[Entity], users: &[&str]) -> Vec<Cow<'a, str>> {
+    follows
+        .iter()
+        .filter(|f| str_field(f, "user_id").is_some_and(|u| users.contains(&u)))
+        .filter_map(|f| str_field(f, "broadcaster_id").map(|b| Cow::Owned(b.to_owned())))
+        .collect()
+}
+
 /// Whether an item passes one filter given these values (any of them).
-fn matches(item: &Entity, filter: MockFilter, values: &[&str]) -> bool {
+fn matches(item: &Entity, filter: MockFilter, values: &[Cow<str>]) -> bool {
     match filter {
-        MockFilter::Eq(field) => {
+        // `followed_by` values are already the followed channels' ids.
+        MockFilter::Eq(field) | MockFilter::FollowedBy(field) => {
             let Some(have) = text(item.get(field)) else {
                 return false;
             };
-            values.iter().any(|v| have.eq_ignore_ascii_case(v))
+            values.iter().any(|v| have.eq_ignore_ascii_case(v.as_ref()))
         }
         MockFilter::Contains(field) => {
             let have = text(item.get(field)).unwrap_or_default().to_lowercase();
@@ -219,7 +245,7 @@ mod tests {
     use super::*;
     use crate::config::MockConfig;
     use crate::dataset::Dataset;
-    use crate::test_fixtures::{GET_FOLLOWED, GET_STREAMS, GET_USERS, SEARCH};
+    use crate::test_fixtures::{GET_FOLLOWED, GET_FOLLOWED_STREAMS, GET_STREAMS, GET_USERS, SEARCH};
 
     fn data() -> Dataset {
         Dataset::build(&MockConfig {
@@ -250,6 +276,31 @@ mod tests {
         let idx = select(&GET_USERS, "users", &d.users, &Params::default(), None, Some("10002")).unwrap();
         assert_eq!(logins(&d.users, &idx, "login"), ["pokimane"]);
         assert!(select(&GET_USERS, "users", &d.users, &Params::default(), None, None).is_err());
+    }
+
+    #[test]
+    fn followed_by_keeps_the_streams_of_followed_channels_only() {
+        let d = data();
+        let follows = |user: &str| -> Vec<String> {
+            let p = Params::from_query(&format!("user_id={user}"));
+            let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
+            logins(&d.follows, &idx, "broadcaster_id")
+        };
+        let followed_streams = |user: &str| -> Vec<String> {
+            let p = Params::from_query(&format!("user_id={user}"));
+            let idx = select_indexed(None, &GET_FOLLOWED_STREAMS, "streams", &d.streams, &p, None, None, &d.follows);
+            logins(&d.streams, &idx.unwrap(), "user_id")
+        };
+        let user = str_field(&d.users[0], "id").unwrap().to_owned();
+        let followed = follows(&user);
+        let streams = followed_streams(&user);
+        assert!(!streams.is_empty() && streams.len() < d.streams.len(), "{streams:?}");
+        assert!(streams.iter().all(|s| followed.contains(s)), "only followed channels: {streams:?} vs {followed:?}");
+        let live_followed =
+            d.streams.iter().filter(|s| followed.iter().any(|f| Some(f.as_str()) == str_field(s, "user_id")));
+        assert_eq!(streams.len(), live_followed.count(), "every live followed channel");
+        // A user who follows no one sees no streams (not all of them).
+        assert!(followed_streams("999999").is_empty());
     }
 
     #[test]
@@ -321,7 +372,7 @@ mod tests {
         ] {
             let p = Params::from_query(query);
             let plain = select(ep, source, items, &p, None, None).unwrap();
-            let indexed = select_indexed(Some(&index), ep, source, items, &p, None, None).unwrap();
+            let indexed = select_indexed(Some(&index), ep, source, items, &p, None, None, &d.follows).unwrap();
             assert_eq!(plain, indexed, "{query}");
         }
     }

@@ -155,6 +155,16 @@ pub const GET_STREAMS: EndpointMeta = EndpointMeta {
     ..BASE
 };
 
+pub const GET_FOLLOWED_STREAMS: EndpointMeta = EndpointMeta {
+    name: "Get Followed Streams",
+    path: "/streams/followed",
+    auth: AuthClass::User,
+    params: &[ParamMeta { required: true, ..query("user_id", Shape::String) }, FIRST, AFTER],
+    response: ResponseMeta::Data { item: Shape::Object(&STREAM), paginated: true, single: false },
+    mock: MockMeta { source: Some("streams"), filters: &[("user_id", MockFilter::FollowedBy("user_id"))] },
+    ..BASE
+};
+
 pub const SEARCH: EndpointMeta = EndpointMeta {
     name: "Search Channels",
     path: "/search/channels",

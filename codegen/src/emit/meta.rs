@@ -152,6 +152,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
             MockFilter::Eq(x) => quote!(MockFilter::Eq(#x)),
             MockFilter::Contains(x) => quote!(MockFilter::Contains(#x)),
             MockFilter::Flag(x) => quote!(MockFilter::Flag(#x)),
+            MockFilter::FollowedBy(x) => quote!(MockFilter::FollowedBy(#x)),
         };
         quote!((#p, #f))
     });
