@@ -77,7 +77,14 @@ pub fn command() -> Command {
                 .about("Validate the user token (of --profile, or TWITCH_USER_TOKEN) with Twitch, or --app")
                 .arg(Arg::new("app").long("app").action(ArgAction::SetTrue).help("Validate the app token instead")),
         )
-        .subcommand(Command::new("logout").about("Revoke the profile's token with Twitch, then delete it"))
+        .subcommand(
+            Command::new("logout").about("Revoke the profile's token with Twitch, then delete it").arg(
+                Arg::new("app")
+                    .long("app")
+                    .action(ArgAction::SetTrue)
+                    .help("Revoke and delete the cached app token instead (the next call mints a new one)"),
+            ),
+        )
         .subcommand(
             Command::new("token")
                 .about("Print an access token on stdout (only with --user or --app)")
@@ -97,6 +104,7 @@ pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
         Some(("login", m)) => login(ctx, m).await,
         Some(("status", _)) => status(ctx).await,
         Some(("validate", m)) => validate(ctx, m).await,
+        Some(("logout", sub)) if sub.get_flag("app") => logout_app(ctx).await,
         Some(("logout", _)) => logout(ctx).await,
         Some(("token", m)) => token(ctx, m).await,
         _ => Err(CliError::Usage("say what to do: ttv auth login|status|validate|logout|token".into())),
@@ -397,6 +405,17 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
     let deleted = store.delete(&profile)?;
     eprintln!("ttv: logged out of profile `{profile}`");
     Ok(Outcome::Report(json!({"profile": profile, "revoked": revoked, "deleted": deleted}), exit::OK))
+}
+
+/// `ttv auth logout --app`: the cached app token, revoked and deleted.
+async fn logout_app(ctx: &Ctx) -> Result<Outcome, CliError> {
+    let app = ctx.app().await?;
+    let file = app.token_cache_file().map(|p| p.display().to_string());
+    let revoked = app.revoke_app_token().await?;
+    if !revoked {
+        eprintln!("ttv: no app token is cached for this client id");
+    }
+    Ok(Outcome::Report(json!({"app": true, "revoked": revoked, "deleted": revoked, "file": file}), exit::OK))
 }
 
 async fn token(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {

@@ -65,6 +65,20 @@ impl Helix<App> {
         Helix::with_tokens(config, tokens)
     }
 
+    /// Revokes the app token this client holds or has cached (`POST
+    /// /oauth2/revoke`), then deletes the cache file; mints nothing. Returns
+    /// whether there was a token. When Twitch cannot be reached the token is
+    /// kept, so that it can still be revoked later.
+    pub async fn revoke_app_token(&self) -> Result<bool, Error> {
+        let Tokens::App(tokens) = &self.inner.tokens else { return Ok(false) };
+        let Some(token) = tokens.held(&self.inner.config).await else { return Ok(false) };
+        crate::auth::OAuthClient::new(self.inner.config.clone())?.revoke(&token).await?;
+        tokens.forget().await.map_err(|e| {
+            Error::Config(format!("the app token was revoked, but its cache file could not be deleted: {e}"))
+        })?;
+        Ok(true)
+    }
+
     /// Seconds left on the cached app token, if one is cached (reads the cache
     /// file; mints nothing).
     pub fn cached_token_expires_in(&self) -> Option<u64> {

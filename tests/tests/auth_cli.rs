@@ -629,3 +629,32 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
             .unwrap();
     assert!(value["refresh_token"].is_string());
 }
+
+#[test]
+fn logout_app_revokes_the_cached_app_token_and_deletes_it() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(tv(&mock, dir.path()).args(["auth", "token", "--app"]));
+    assert_ok(&out);
+    let app_token = out.stdout.trim().to_owned();
+    assert!(mock.is_token_valid(&app_token));
+    let cache_files = || std::fs::read_dir(dir.path().join("cache")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(cache_files(), 1);
+
+    let out = run(tv(&mock, dir.path()).args(["auth", "logout", "--app"]));
+    assert_ok(&out);
+    assert_eq!(out.json()["revoked"], true);
+    assert!(!mock.is_token_valid(&app_token), "revoked at Twitch");
+    assert_eq!(cache_files(), 0, "and the cache file deleted");
+    assert!(!out.stdout.contains(&app_token) && !out.stderr.contains(&app_token));
+
+    // Nothing cached: nothing to do, and nothing minted to revoke.
+    let minted = mock.stats().app_tokens_minted;
+    let out = run(tv(&mock, dir.path()).args(["auth", "logout", "--app"]));
+    assert_ok(&out);
+    assert_eq!(out.json()["revoked"], false);
+    assert_eq!(mock.stats().app_tokens_minted, minted);
+    // The next call mints a new token.
+    assert_ok(&run(tv(&mock, dir.path()).args(["get-top-games", "--first", "1"])));
+    assert_eq!(mock.stats().app_tokens_minted, minted + 1);
+}

@@ -75,6 +75,26 @@ impl AppTokens {
         }
     }
 
+    /// The token held or cached for this client and OAuth server, whatever
+    /// time it has left; mints nothing.
+    pub async fn held(&self, config: &Config) -> Option<Secret> {
+        let current = self.current.lock().await;
+        let mine = |t: &CachedToken| t.client_id == config.client_id && t.oauth2_url == config.oauth2_url;
+        current.as_ref().filter(|t| mine(t)).cloned().or_else(|| self.read_cache().filter(mine)).map(|t| t.access_token)
+    }
+
+    /// Forgets the token and deletes the cache file; the next `get` mints anew.
+    /// Returns whether a file was deleted.
+    pub async fn forget(&self) -> std::io::Result<bool> {
+        *self.current.lock().await = None;
+        match self.cache_file.as_ref().map(std::fs::remove_file) {
+            Some(Ok(())) => Ok(true),
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Some(Err(e)) => Err(e),
+            None => Ok(false),
+        }
+    }
+
     /// Where the token is cached, if anywhere.
     pub fn cache_file(&self) -> Option<&PathBuf> {
         self.cache_file.as_ref()
