@@ -31,28 +31,35 @@ pub struct Credentials {
     pub extension: Option<ExtensionJwt>,
 }
 
+/// The config file's values, the environment's over them (`Config::with_env`
+/// knows those names), and the flags over both.
 pub fn resolve(matches: &ArgMatches) -> Result<Credentials, CliError> {
     let file = load_file(matches)?;
-    let pick = |flag: &str, env: &str, from_file: Option<String>| -> Option<String> {
-        matches.get_one::<String>(flag).cloned().or_else(|| env_var(env)).or(from_file)
-    };
-    let client_id = pick("client-id", "TWITCH_CLIENT_ID", file.client_id).ok_or_else(|| {
-        CliError::Config(
+    let mut config = Config::new(file.client_id.unwrap_or_default());
+    config.client_secret = file.client_secret;
+    if let Some(url) = file.helix_url {
+        config.helix_url = url;
+    }
+    if let Some(url) = file.oauth2_url {
+        config.oauth2_url = url;
+    }
+    let mut config = config.with_env();
+    let flag = |name: &str| matches.get_one::<String>(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if let Some(id) = flag("client-id") {
+        config.client_id = id;
+    }
+    if let Some(url) = flag("helix-url") {
+        config.helix_url = url;
+    }
+    if let Some(url) = flag("oauth2-url") {
+        config.oauth2_url = url;
+    }
+    if config.client_id.is_empty() {
+        return Err(CliError::Config(
             "no client id: set TWITCH_CLIENT_ID (and TWITCH_CLIENT_SECRET for app tokens) to your application's \
              credentials from https://dev.twitch.tv/console/apps, put them in the config file, or try `ttv --mock ...`"
                 .into(),
-        )
-    })?;
-    let mut config = Config::new(client_id);
-    config.client_secret = env_var("TWITCH_CLIENT_SECRET").map(Secret::new).or(file.client_secret);
-    if let Some(url) = pick("helix-url", "TWITCH_HELIX_URL", file.helix_url) {
-        config.helix_url = url;
-    }
-    if let Some(url) = pick("oauth2-url", "TWITCH_OAUTH2_URL", file.oauth2_url) {
-        config.oauth2_url = url;
-    }
-    if let Some(dir) = env_var("TTV_CACHE_DIR") {
-        config.cache_dir = Some(dir.into());
+        ));
     }
     let user_token = env_var("TWITCH_USER_TOKEN").map(Secret::new).or(file.user_token);
     Ok(Credentials { config: config.normalized(), user_token, extension: extension_jwt()? })

@@ -69,25 +69,37 @@ impl Config {
     /// Reads `TWITCH_CLIENT_ID`, `TWITCH_CLIENT_SECRET`, `TWITCH_HELIX_URL`,
     /// `TWITCH_OAUTH2_URL` and `TTV_CACHE_DIR`.
     pub fn from_env() -> Result<Config, Error> {
-        let client_id = env("TWITCH_CLIENT_ID").ok_or_else(|| {
-            Error::Config(
+        let config = Config::new("").with_env();
+        if config.client_id.is_empty() {
+            return Err(Error::Config(
                 "no client id: set TWITCH_CLIENT_ID to your application's Client ID \
                  (register one at https://dev.twitch.tv/console/apps)"
                     .into(),
-            )
-        })?;
-        let mut config = Config::new(client_id);
-        config.client_secret = env("TWITCH_CLIENT_SECRET").map(Secret::new);
+            ));
+        }
+        Ok(config)
+    }
+
+    /// These settings with what the environment sets laid over them (see
+    /// [`Config::from_env`] for the names); unset or empty variables change
+    /// nothing. For layering: a file's values, then this, then flags.
+    pub fn with_env(mut self) -> Config {
+        if let Some(id) = env("TWITCH_CLIENT_ID") {
+            self.client_id = id;
+        }
+        if let Some(secret) = env("TWITCH_CLIENT_SECRET") {
+            self.client_secret = Some(Secret::new(secret));
+        }
         if let Some(url) = env("TWITCH_HELIX_URL") {
-            config.helix_url = url;
+            self.helix_url = url;
         }
         if let Some(url) = env("TWITCH_OAUTH2_URL") {
-            config.oauth2_url = url;
+            self.oauth2_url = url;
         }
         if let Some(dir) = env("TTV_CACHE_DIR") {
-            config.cache_dir = Some(dir.into());
+            self.cache_dir = Some(dir.into());
         }
-        Ok(config.normalized())
+        self.normalized()
     }
 
     /// Trims trailing slashes so paths join cleanly.

@@ -307,3 +307,73 @@ fn secrets_never_appear_in_output_even_when_verbose() {
     let cached: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(cache).unwrap()).unwrap();
     assert!(!printed.contains(cached["access_token"].as_str().unwrap()));
 }
+
+/// Flags over the environment over the config file, for every setting.
+#[test]
+fn settings_layer_flags_over_environment_over_the_config_file() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ttv.toml");
+    let write = |text: String, mode: u32| {
+        std::fs::write(&file, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    let unreachable = "http://127.0.0.1:9/helix";
+    // Everything from the file alone.
+    write(
+        format!(
+            "client_id = {:?}\nclient_secret = {:?}\nhelix_url = {:?}\noauth2_url = {:?}\n",
+            mock.client_id(),
+            mock.client_secret(),
+            mock.helix_url(),
+            mock.oauth2_url()
+        ),
+        0o600,
+    );
+    let bare = |cmd: &mut std::process::Command| {
+        for var in ["TWITCH_CLIENT_ID", "TWITCH_CLIENT_SECRET", "TWITCH_HELIX_URL", "TWITCH_OAUTH2_URL"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("TTV_CONFIG", &file);
+    };
+    let mut cmd = ttv(&mock, dir.path());
+    bare(&mut cmd);
+    let out = run(cmd.args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("readable by other users"), "{}", out.stderr);
+
+    // The environment wins over the file, and a flag over the environment.
+    write(
+        format!(
+            "client_id = {:?}\nclient_secret = {:?}\nhelix_url = {unreachable:?}\n",
+            mock.client_id(),
+            mock.client_secret()
+        ),
+        0o644,
+    );
+    let mut cmd = ttv(&mock, dir.path());
+    cmd.env("TTV_CONFIG", &file);
+    let out = run(cmd.args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "environment over file: {}", out.stderr);
+    assert!(out.stderr.contains("readable by other users"), "a readable secret is pointed out: {}", out.stderr);
+    let mut cmd = ttv(&mock, dir.path());
+    cmd.env("TTV_CONFIG", &file).env("TWITCH_HELIX_URL", unreachable);
+    let out = run(cmd.args(["--helix-url", &mock.helix_url(), "get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "flag over environment: {}", out.stderr);
+    let mut cmd = ttv(&mock, dir.path());
+    cmd.env("TTV_CONFIG", &file).env("TWITCH_HELIX_URL", unreachable);
+    let out = run(cmd.args(["--retries", "0", "--timeout", "2", "get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 6, "the environment's URL was used: {}", out.stderr);
+
+    // A key the file does not know is an error that names the file.
+    write("client_idd = \"x\"\n".into(), 0o600);
+    let mut cmd = ttv(&mock, dir.path());
+    bare(&mut cmd);
+    let out = run(cmd.args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("ttv.toml") && out.stderr.contains("client_idd"), "{}", out.stderr);
+}
