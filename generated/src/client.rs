@@ -184,9 +184,9 @@ impl Tokens {
     /// `"app"`, `"user"` or `"extension"`: the kind of token held.
     pub fn kind(&self) -> &'static str {
         match self {
-            Tokens::App(_) => "app",
-            Tokens::User { .. } => "user",
-            Tokens::Extension(_) => "extension",
+            Tokens::App(_) => App::NAME,
+            Tokens::User { .. } => User::NAME,
+            Tokens::Extension(_) => Extension::NAME,
         }
     }
 }
