@@ -208,7 +208,8 @@ fn param_arg(p: &'static ParamMeta, has_body: bool, splittable: bool) -> Arg {
         Shape::Json => arg.value_name("JSON"),
         _ => arg.value_name(value_name(p.name)),
     };
-    if p.required {
+    // A parameter that must name the token's user defaults to it (args.rs).
+    if p.required && !p.token_user {
         arg = if p.location == Location::Body && has_body {
             arg.required_unless_present("body")
         } else {
@@ -240,6 +241,12 @@ fn param_help(p: &ParamMeta, splittable: bool) -> String {
     }
     if p.location == Location::Body {
         notes.push("body".into());
+    }
+    if p.token_user && !p.summary.contains("token's user") {
+        notes.push("must be the token's user".into());
+    }
+    if p.token_user && p.required {
+        notes.push("default: the token's user".into());
     }
     if !notes.is_empty() {
         help.push_str(&format!(" [{}]", notes.join("; ")));

@@ -15,9 +15,24 @@ pub struct Args<'a> {
 }
 
 impl Args<'_> {
-    /// The request as the library's type for the endpoint.
-    pub fn request<E: ttv_helix::Endpoint>(&self) -> Result<E, CliError> {
-        let fields = self.fields()?;
+    /// The request as the library's type for the endpoint. `token_user` is the
+    /// id of the user token's user when the request goes out with one: required
+    /// parameters that must name that user (`token_user` in the spec) default to it.
+    pub fn request<E: ttv_helix::Endpoint>(&self, token_user: Option<&str>) -> Result<E, CliError> {
+        let mut fields = self.fields()?;
+        for p in self.meta.params.iter().filter(|p| p.token_user && p.required) {
+            if fields.contains_key(p.name) {
+                continue;
+            }
+            let Some(id) = token_user else {
+                return Err(CliError::Usage(format!(
+                    "{}: --{} is required (with a user token it defaults to the token's user)",
+                    self.meta.verb,
+                    crate::app::flag_name(p.name)
+                )));
+            };
+            fields.insert(p.name.to_owned(), Value::String(id.to_owned()));
+        }
         serde_json::from_value(Value::Object(fields)).map_err(|e| CliError::Usage(format!("{}: {e}", self.meta.verb)))
     }
 

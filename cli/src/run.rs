@@ -139,15 +139,16 @@ impl Ctx {
     where
         User: Permits<E::Auth>,
     {
-        let request: E = args.request()?;
-        self.answer(self.user().await?, &request).await
+        let user = self.user().await?;
+        let request: E = args.request(user.token_info().user_id.as_deref())?;
+        self.answer(user, &request).await
     }
 
     pub async fn call_app<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
     where
         App: Permits<E::Auth>,
     {
-        let request: E = args.request()?;
+        let request: E = args.request(None)?;
         self.answer(self.app().await?, &request).await
     }
 
@@ -155,13 +156,13 @@ impl Ctx {
     where
         Extension: Permits<E::Auth>,
     {
-        let request: E = args.request()?;
+        let request: E = args.request(None)?;
         self.answer(self.extension().await?, &request).await
     }
 
     /// Endpoints that take no token go out on the app client, which then never mints one.
     pub async fn call_public<E: Endpoint<Auth = NoToken>>(&self, args: &Args<'_>) -> Result<Outcome, CliError> {
-        let request: E = args.request()?;
+        let request: E = args.request(None)?;
         self.answer(self.app().await?, &request).await
     }
 

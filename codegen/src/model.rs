@@ -81,6 +81,8 @@ pub struct Param {
     pub range: Option<(i64, i64)>,
     pub summary: String,
     pub deprecated: bool,
+    /// Must be the id of the token's user, when the token is a user token.
+    pub token_user: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -161,6 +161,9 @@ pub struct FieldSpec {
     pub summary: Option<String>,
     #[serde(default)]
     pub deprecated: bool,
+    /// The id of the token's user (Twitch: "must match the user ID in the token").
+    #[serde(default)]
+    pub token_user: bool,
 }
 
 /// `name: type` or `name: {type: ..., ...}`; the long form keeps serde's exact error.

@@ -120,6 +120,17 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
         names.insert(name.as_str());
     }
+    for (section, name, p) in
+        e.params.iter().map(|(n, p)| ("params", n, p)).chain(e.body.iter().map(|(n, p)| ("body", n, p)))
+    {
+        if p.token_user && !matches!(e.auth, Auth::User | Auth::Either) {
+            c.err(
+                place,
+                format!("{section}.{name}.token_user"),
+                "only endpoints that take a user token have a token's user",
+            );
+        }
+    }
     for (name, p) in &e.body {
         if p.location.is_some() {
             c.err(place, format!("body.{name}.in"), "body fields travel in the body; drop `in`");
@@ -321,6 +332,9 @@ fn param(
     if location == Location::Path && !p.required {
         c.err(place, format!("{key}.required"), "path parameters are always required; add `required: true`");
     }
+    if p.token_user && ty.required() != &TypeExpr::Prim(Prim::String) {
+        c.err(place, format!("{key}.token_user"), "`token_user` marks a user id: the type must be `string`");
+    }
     Some(Param {
         name: name.to_owned(),
         field: rust_field(name),
@@ -331,6 +345,7 @@ fn param(
         range,
         summary: p.summary.clone().unwrap_or_default(),
         deprecated: p.deprecated,
+        token_user: p.token_user,
     })
 }
 

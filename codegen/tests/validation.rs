@@ -104,6 +104,15 @@ fn max_on_a_scalar_is_refused() {
 }
 
 #[test]
+fn token_user_marks_a_string_on_a_user_token_endpoint() {
+    let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, token_user: true}\n", ""));
+    assert!(err.contains("key `params.first.token_user`") && err.contains("must be `string`"), "{err}");
+    let err = error_of(&spec("    auth: app\n    body:\n      user_id: {type: string, token_user: true}\n", ""));
+    assert!(err.contains("key `body.user_id.token_user`") && err.contains("user token"), "{err}");
+    load_str(&spec("    auth: user\n    params:\n      user_id: {type: string, token_user: true}\n", "")).unwrap();
+}
+
+#[test]
 fn groups_must_name_declared_parameters() {
     let err = error_of(&spec("    auth: either\n    params:\n      id: string\n    one_of: [[id, login]]\n", ""));
     assert!(err.contains("key `one_of`: `login` is not a declared parameter"), "{err}");

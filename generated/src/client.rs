@@ -207,4 +207,12 @@ impl Inner {
             Tokens::User(user) => Some(&user.info.scopes),
         }
     }
+
+    /// The id of a user token's user; `None` for other tokens.
+    pub fn token_user_id(&self) -> Option<&str> {
+        match &self.tokens {
+            Tokens::App(_) | Tokens::Extension(_) => None,
+            Tokens::User(user) => user.info.user_id.as_deref(),
+        }
+    }
 }

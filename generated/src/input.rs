@@ -20,6 +20,28 @@ pub fn prepare(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> 
     prepare_fields(meta, fields(meta, request)?)
 }
 
+/// Parameters marked `token_user` must name the user of the user token the
+/// request goes out with; Twitch refuses anyone else with a 401 that reads
+/// like a token problem, so say it plainly before sending.
+pub fn check_token_user(meta: &'static EndpointMeta, user_id: &str, prepared: &Prepared) -> Result<(), Error> {
+    for p in meta.params.iter().filter(|p| p.token_user) {
+        let given = match p.location {
+            Location::Body => prepared.body.as_ref().and_then(|b| b.get(p.name)).and_then(Value::as_str),
+            _ => prepared.query.iter().find(|(k, _)| k == p.name).map(|(_, v)| v.as_str()),
+        };
+        if let Some(other) = given.filter(|v| *v != user_id) {
+            return Err(Error::InvalidInput {
+                endpoint: meta.name,
+                message: format!(
+                    "`{}` must be the id of the token's user ({user_id}), not {other}: Twitch refuses it for anyone else",
+                    p.name
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The request as a JSON object keyed by API names (absent values left out).
 pub fn fields(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> Result<Map<String, Value>, Error> {
     let value = serde_json::to_value(request)

@@ -145,6 +145,10 @@ pub struct ParamMeta {
     pub range: Option<(i64, i64)>,
     pub summary: &'static str,
     pub deprecated: bool,
+    /// Must be the id of the token's user when the token is a user token
+    /// (Twitch: "must match the user ID in the access token"). Checked before
+    /// sending; `ttv` fills it in when it is required and not given.
+    pub token_user: bool,
 }
 
 /// How the mock selects items for a query parameter.

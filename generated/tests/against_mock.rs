@@ -279,6 +279,38 @@ async fn a_missing_scope_is_caught_before_sending() {
 }
 
 #[tokio::test]
+async fn parameters_that_must_name_the_token_user_are_checked_before_sending() {
+    let mock = mock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+    let helix = Helix::user(config(&mock, tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
+    let someone_else = mock.user_id("pokimane").expect("in the data set");
+
+    let before = mock.stats().helix_requests;
+    let err = helix.get_followed_streams(someone_else.as_str()).send().await.expect_err("not the token's user");
+    match &err {
+        Error::InvalidInput { endpoint, message } => {
+            assert_eq!(*endpoint, "Get Followed Streams");
+            assert!(message.contains("`user_id` must be the id of the token's user"), "{message}");
+            assert!(message.contains(helix.user_id()) && message.contains(&someone_else), "{message}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+
+    // The mock refuses it as Twitch does, for a request that skips the check.
+    let raw = ttv_helix::RawRequest::new(ttv_helix::meta::HttpMethod::Get, "/streams/followed")
+        .query("user_id", someone_else.as_str());
+    match helix.send_raw(&raw).await.expect_err("Twitch refuses it") {
+        Error::Unauthorized { status: 401, message, .. } => {
+            assert!(message.contains("user_id must match the user ID"), "{message}")
+        }
+        other => panic!("expected Unauthorized, got {other:?}"),
+    }
+    helix.get_followed_streams(helix.user_id()).send().await.expect("the token's own user");
+}
+
+#[tokio::test]
 async fn invalid_input_is_refused_before_sending() {
     let mock = mock().await;
     let tmp = tempfile::tempdir().expect("tempdir");

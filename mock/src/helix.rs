@@ -122,7 +122,9 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     let body = parse_body(ep, &req.body).map_err(bad_request)?;
     validate(ep, &params, body.as_ref()).map_err(bad_request)?;
     check_token_values(ep, token.is_user(), body.as_ref())?;
-    let ask = Ask { ep, params, body, user_id: token.user.map(|u| u.id) };
+    let user_id = token.user.map(|u| u.id);
+    check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
+    let ask = Ask { ep, params, body, user_id };
 
     if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
         apply_patch(state, &ask, source, body)?;
@@ -299,6 +301,30 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
 }
 
 /// Twitch refuses, e.g., a WebSocket EventSub transport with an app token.
+/// Parameters marked `token_user` must name the user of a user token, as
+/// Twitch answers when they do not.
+fn check_token_user(
+    ep: &EndpointMeta,
+    user_id: Option<&str>,
+    params: &Params,
+    body: Option<&Entity>,
+) -> Result<(), HelixError> {
+    let Some(user_id) = user_id else { return Ok(()) };
+    for p in ep.params.iter().filter(|p| p.token_user) {
+        let given = match p.location {
+            Location::Body => body.and_then(|b| b.get(p.name)).and_then(Value::as_str).map(str::to_owned),
+            _ => params.first(p.name).map(str::to_owned),
+        };
+        if given.is_some_and(|v| v != user_id) {
+            return Err(HelixError::new(
+                StatusCode::UNAUTHORIZED,
+                format!("The ID in {} must match the user ID found in the request's OAuth token.", p.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_token_values(ep: &EndpointMeta, is_user: bool, body: Option<&Entity>) -> Result<(), HelixError> {
     for rule in ep.token_values {
         let mut parts = rule.field.split('.');

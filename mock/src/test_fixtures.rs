@@ -15,6 +15,7 @@ const PARAM: ParamMeta = ParamMeta {
     range: None,
     summary: "",
     deprecated: false,
+    token_user: false,
 };
 
 const fn query(name: &'static str, shape: Shape) -> ParamMeta {

@@ -377,3 +377,34 @@ fn settings_layer_flags_over_environment_over_the_config_file() {
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("ttv.toml") && out.stderr.contains("client_idd"), "{}", out.stderr);
 }
+
+/// Parameters that must name the token's user default to it, and another
+/// user's id is refused before sending.
+#[test]
+fn the_token_users_id_is_filled_in_and_checked() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args(["get-followed-streams"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let streams = out.json();
+    let streams = streams.as_array().unwrap();
+    assert!(!streams.is_empty());
+    let with_flag = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "get-followed-streams",
+        "--user-id",
+        &mock.user_id("ninja").unwrap(),
+    ]));
+    assert_eq!(with_flag.json(), out.json(), "the same as naming the token's user");
+
+    let before = mock.stats().helix_requests;
+    let other = mock.user_id("pokimane").unwrap();
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "get-followed-streams",
+        "--user-id",
+        &other,
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("must be the id of the token's user"), "{}", out.stderr);
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+}

@@ -112,9 +112,10 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         };
         let summary = &p.summary;
         let deprecated = p.deprecated;
+        let token_user = p.token_user;
         quote! {
             ParamMeta { name: #name, location: #location, shape: #sh, required: #required, max: #max,
-                        range: #range, summary: #summary, deprecated: #deprecated }
+                        range: #range, summary: #summary, deprecated: #deprecated, token_user: #token_user }
         }
     });
     let groups = |gs: &[Vec<String>]| {
