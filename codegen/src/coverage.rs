@@ -1,6 +1,7 @@
 //! Compares the spec with an OpenAPI description of Helix (such as the shared
 //! reference): which operations are missing, and where method, path, auth
-//! class, scopes or required parameters differ.
+//! class, scopes, required parameters or the parameters that must name the
+//! token's user differ.
 
 use crate::model::Model;
 use crate::spec::Auth;
@@ -64,6 +65,8 @@ struct Operation {
     auth: Auth,
     scopes: BTreeSet<String>,
     required: BTreeSet<String>,
+    /// Parameters and body fields whose text says they must be the token's user.
+    token_user: BTreeSet<String>,
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {
@@ -98,7 +101,21 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 .filter(|p| p.get("required").and_then(Value::as_bool) == Some(true))
                 .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
                 .collect();
-            ops.push(Operation { name, method: method.to_uppercase(), path: path.clone(), auth, scopes, required });
+            let description = op.get("description").and_then(Value::as_str).unwrap_or_default();
+            let token_user = described_fields(doc, op)
+                .filter(|(_, text)| says_token_user(text))
+                .map(|(name, _)| name.to_owned())
+                .chain(named_token_users(description))
+                .collect();
+            ops.push(Operation {
+                name,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                auth,
+                scopes,
+                required,
+                token_user,
+            });
         }
     }
     ops
@@ -137,6 +154,8 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
             .map(|p| p.name.clone())
             .collect();
         diff("required", join(&ours_req), join(&op.required));
+        let ours_user: BTreeSet<String> = e.params.iter().filter(|p| p.token_user).map(|p| p.name.clone()).collect();
+        diff("token_user", join(&ours_user), join(&op.token_user));
     }
     for e in &model.endpoints {
         if !matched.contains(&e.name) {
@@ -144,6 +163,49 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         }
     }
     report
+}
+
+/// Each query parameter and top-level body field of an operation, with its description.
+fn described_fields<'a>(doc: &'a Value, op: &'a Value) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let params = op.get("parameters").and_then(Value::as_array).into_iter().flatten().filter_map(|p| {
+        Some((p.get("name")?.as_str()?, p.get("description").and_then(Value::as_str).unwrap_or_default()))
+    });
+    let mut schema = op.pointer("/requestBody/content/application~1json/schema");
+    if let Some(name) = schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+        schema = doc.pointer(&format!("/components/schemas/{}", name.rsplit('/').next().unwrap_or_default()));
+    }
+    let fields = schema
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, field)| (name.as_str(), field.get("description").and_then(Value::as_str).unwrap_or_default()));
+    params.chain(fields)
+}
+
+/// The reference's ways of saying "this must be the token's user": "must
+/// match the user ID in the access token", "... the `user_id` in the auth
+/// token". Not when an editor's id is accepted too.
+fn says_token_user(description: &str) -> bool {
+    let text = description.to_lowercase().replace(['`', '\\'], "");
+    let Some(at) = text.find("must match the user") else { return false };
+    let tail: String = text[at..].chars().take(120).collect();
+    tail.contains("token") && !tail.contains("editor")
+}
+
+/// Names an operation's "Authorization" text gives as the token's user:
+/// "Query parameter `moderator_id` must match the `user_id` in the token".
+fn named_token_users(description: &str) -> Vec<String> {
+    let text = description.to_lowercase().replace('\\', "");
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices("parameter `") {
+        let rest = &text[at + "parameter `".len()..];
+        let Some((name, after)) = rest.split_once('`') else { continue };
+        if says_token_user(after.chars().take(120).collect::<String>().trim_start()) {
+            names.push(name.to_owned());
+        }
+    }
+    names
 }
 
 /// The OpenAPI file marks every operation with one security scheme, so the
@@ -184,5 +246,21 @@ fn join(set: &BTreeSet<String>) -> String {
         "(none)".into()
     } else {
         set.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_user_wording_is_recognised() {
+        assert!(says_token_user("The moderator. This ID must match the user ID in the user access token."));
+        assert!(says_token_user("Provided `broadcaster_id` must match the `user_id` in the auth token."));
+        assert!(!says_token_user("Must match the user ID in the token, or the token's user must be an editor."));
+        assert!(!says_token_user("The ID of the broadcaster whose list you want."));
+        let auth = "__Authorization:__\n* Query parameter `moderator_id` must match the `user_id` in the token\n\
+                    * Parameter `first` is optional";
+        assert_eq!(named_token_users(auth), ["moderator_id"]);
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The largest page any Helix endpoint documents (Get Chatters, Get Drops Entitlements: 1000).
 const FIRST_CEILING: i64 = 1000;
-const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required"];
+const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required", "token_user"];
 const MOCK_SOURCES: &[&str] = &["users", "channels", "streams", "games", "follows"];
 
 /// Parses YAML text and validates it.

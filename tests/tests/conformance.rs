@@ -275,3 +275,16 @@ fn the_comparison_catches_lost_fields_and_tolerates_normal_forms() {
     lost(&expected, Some(&serde_json::json!({"a": 2, "c": [], "e": 5})), "$", &mut out);
     assert_eq!(out, ["$.a: 1.0 became 2", "$.c: 1 items became 0", "$.e: \"y\" became 5"]);
 }
+
+/// `ttv-codegen coverage` against the reference finds every operation and no
+/// difference the spec has not recorded as a decision (`reference_differs`):
+/// method, path, token class, scopes, required parameters and the parameters
+/// that must name the token's user.
+#[test]
+fn the_spec_covers_the_reference_without_unexplained_differences() {
+    let Some(reference) = reference() else { return };
+    let model = ttv_codegen::load_file(&ttv_tests::workspace_root().join("endpoints.yaml")).expect("the spec loads");
+    let report = ttv_codegen::coverage::compare(&model, &reference);
+    assert_eq!(report.covered, report.total, "{report}");
+    assert!(report.is_complete(), "{report}");
+}
