@@ -5,6 +5,8 @@
 //!
 //! It prints the whole answer (`data` and `pagination`) by default, since no
 //! spec says which part matters; `-o ndjson` and `-o table` print `data`.
+//! `--all` / `--max-items` follow `pagination.cursor` and print the items of
+//! every page as they come, like any paginated verb.
 
 use crate::exit;
 use crate::run::{CliError, Ctx, Outcome};
@@ -44,10 +46,18 @@ pub fn command() -> Command {
                 .value_name("@FILE|-|JSON")
                 .help("The JSON body: @file.json, - for stdin, or inline JSON"),
         )
+        .args(crate::app::paging_args())
 }
 
 pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let request = request(matches)?;
+    if let Some(paging) = ctx.paging {
+        return if ctx.prefers_user() {
+            crate::paging::follow_pages(ctx.user().await?.raw_pages(&request), paging, "-q after=").await
+        } else {
+            crate::paging::follow_pages(ctx.app().await?.raw_pages(&request), paging, "-q after=").await
+        };
+    }
     let answer = if ctx.prefers_user() {
         ctx.user().await?.send_raw(&request).await?
     } else {

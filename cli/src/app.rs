@@ -167,8 +167,8 @@ fn verb(meta: &'static EndpointMeta) -> Command {
     cmd
 }
 
-/// `--all` and `--max-items` (paging.rs), on paginated verbs only.
-fn paging_args() -> [Arg; 2] {
+/// `--all` and `--max-items` (paging.rs), on paginated verbs and `ttv api`.
+pub fn paging_args() -> [Arg; 2] {
     [
         Arg::new("all").long("all").action(ArgAction::SetTrue).help(
             "Follow cursors to the last page; items are written as they arrive (see -o ndjson), progress on \

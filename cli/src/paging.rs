@@ -49,7 +49,16 @@ where
     E: Endpoint,
 {
     let request = with_page_size(request, E::meta(), paging.max_items)?;
-    let pages = client.json_pages(&request);
+    follow_pages(client.json_pages(&request), paging, "--after ").await
+}
+
+/// Writes the items of `pages` (whole answers) as they come, up to the limit.
+/// `resume_with` is what goes before a cursor to carry on (`--after `).
+pub async fn follow_pages(
+    pages: impl futures::Stream<Item = Result<Value, ttv_helix::Error>>,
+    paging: Paging,
+    resume_with: &str,
+) -> Result<Outcome, CliError> {
     futures::pin_mut!(pages);
     let mut sink = Sink::new(paging.format, std::io::BufWriter::new(std::io::stdout()));
     let mut progress = Progress::new();
@@ -93,7 +102,7 @@ where
     result?;
     if count >= limit {
         if let Some(cursor) = resume {
-            eprintln!("ttv: stopped after {count} items; more results: repeat with --after {cursor}");
+            eprintln!("ttv: stopped after {count} items; more results: repeat with {resume_with}{cursor}");
         }
     }
     Ok(Outcome::Streamed)

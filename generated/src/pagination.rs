@@ -108,6 +108,13 @@ fn parse_typed<I: DeserializeOwned + Send + 'static>(
 
 fn parse_json(meta: &EndpointMeta, body: &[u8]) -> Result<(Value, Option<String>, bool), Error> {
     let page = json_answer(meta, body)?;
+    let (cursor, empty) = json_page_facts(&page);
+    Ok((page, cursor, empty))
+}
+
+/// A JSON answer's cursor (an object's `cursor` or a bare string) and whether
+/// its `data` held no item.
+pub(crate) fn json_page_facts(page: &Value) -> (Option<String>, bool) {
     let cursor = match page.get("pagination") {
         Some(Value::String(c)) => Some(c.clone()),
         Some(p) => p.get("cursor").and_then(Value::as_str).map(str::to_owned),
@@ -118,7 +125,7 @@ fn parse_json(meta: &EndpointMeta, body: &[u8]) -> Result<(Value, Option<String>
         Some(Value::Null) | None => true,
         Some(_) => false,
     };
-    Ok((page, cursor, empty))
+    (cursor, empty)
 }
 
 impl<T: TokenKind> Helix<T> {

@@ -13,6 +13,7 @@ use crate::meta::HttpMethod;
 use crate::request::Target;
 use crate::token::TokenKind;
 use crate::Error;
+use futures::Stream;
 use serde_json::Value;
 
 /// Names raw requests in [`Error::InvalidInput`].
@@ -66,6 +67,30 @@ impl<T: TokenKind> Helix<T> {
         let target = Target { name: "", method: request.method, path: &path };
         let body = self.inner.authorized(&target, true, &prepared).await?;
         answer(&target, &body)
+    }
+
+    /// [`send_raw`](Helix::send_raw) page after page: each answer whole, then
+    /// the request again with `after` set to its `pagination.cursor`. Ends as
+    /// [`Call::pages`](crate::Call::pages) does: an answer without a cursor, an
+    /// empty page, the cursor it was sent with, or an error (yielded last).
+    /// Lazy: a page is fetched when the stream is polled.
+    pub fn raw_pages<'a>(&'a self, request: &RawRequest) -> impl Stream<Item = Result<Value, Error>> + 'a {
+        let first = Some(request.clone());
+        futures::stream::unfold(first, move |next| async move {
+            let mut request = next?;
+            let page = match self.send_raw(&request).await {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let (cursor, empty) = crate::pagination::json_page_facts(&page);
+            let sent_with = request.query.iter().find(|(k, _)| k == "after").map(|(_, v)| v.clone());
+            let next = cursor.filter(|c| !c.is_empty() && !empty && Some(c) != sent_with.as_ref()).map(|cursor| {
+                request.query.retain(|(k, _)| k != "after" && k != "before");
+                request.query.push(("after".into(), cursor));
+                request
+            });
+            Some((Ok(page), next))
+        })
     }
 }
 

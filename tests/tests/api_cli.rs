@@ -107,3 +107,19 @@ fn completions_need_no_credentials() {
     let script = String::from_utf8(out.stdout).unwrap();
     assert!(script.contains("get-users") && script.contains("api"), "a bash script for every verb");
 }
+
+#[test]
+fn api_follows_cursors_like_a_paginated_verb() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let raw = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/streams", "-q", "first=100", "--all"]));
+    assert_eq!(raw.code, 0, "{}", raw.stderr);
+    let verb = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "get-streams", "--all"]));
+    assert!(raw.stdout.lines().count() > 100, "more than one page");
+    assert_eq!(raw.stdout, verb.stdout, "the same items in the same order");
+    // A cap stops early and says how to go on.
+    let capped =
+        run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/streams", "-q", "first=5", "--max-items", "10"]));
+    assert_eq!(capped.stdout.lines().count(), 10);
+    assert!(capped.stderr.contains("repeat with -q after="), "{}", capped.stderr);
+}
