@@ -1,6 +1,6 @@
 //! What the spec says about each endpoint, as plain data.
 //!
-//! The generator writes one [`EndpointMeta`] per endpoint into [`ENDPOINTS`];
+//! The generator writes one [`EndpointMeta`] per endpoint into [`ENDPOINTS`](crate::ENDPOINTS);
 //! the runtime uses it to build and check requests, the CLI to build its verbs
 //! and help, and the mock server to route and enforce the same rules.
 

@@ -24,8 +24,24 @@ pub fn render(tokens: TokenStream) -> String {
 
 /// Doc attributes, one per line, so the output reads as `///` comments.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", markdown_text(l)) });
     quote!(#(#[doc = #lines])*)
+}
+
+/// Spec prose as Markdown text: `<` and `>` outside code spans are escaped,
+/// so "whisper-<user id>" reads as written instead of as an HTML tag.
+fn markdown_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' | '>' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A field or function identifier, escaping Rust keywords (`type` becomes `r#type`).
@@ -153,4 +169,16 @@ pub fn param_doc(p: &Param) -> String {
         doc.push_str(&format!(" ({})", notes.join(", ")));
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn angle_brackets_in_prose_are_escaped_but_not_in_code() {
+        assert_eq!(markdown_text("whisper-<user id>"), "whisper-\\<user id\\>");
+        assert_eq!(markdown_text("`Helix<User>` only"), "`Helix<User>` only");
+        assert_eq!(markdown_text("plain"), "plain");
+    }
 }
