@@ -68,7 +68,13 @@ impl Error {
             causes.push_str(&s.to_string());
             source = s.source();
         }
-        let message = format!("{}{causes}", e.without_url());
+        let mut message = format!("{}{causes}", e.without_url());
+        if message.contains("invalid peer certificate") {
+            message.push_str(
+                "; the server's certificate is not trusted (behind a proxy or with a local server that has its own \
+                 certificate authority, set SSL_CERT_FILE to that authority's PEM file)",
+            );
+        }
         Error::Network { endpoint: endpoint.to_owned(), message }
     }
 }

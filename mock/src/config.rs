@@ -51,6 +51,47 @@ pub struct MockConfig {
     pub device_code_lifetime: Duration,
     /// Device flow: the first polls of each device code answered `slow_down`.
     pub device_slow_downs: u32,
+    /// Serve HTTPS (HTTP/2 or HTTP/1.1 by ALPN, as Twitch does) with this
+    /// certificate instead of plain HTTP.
+    pub tls: Option<MockTls>,
+}
+
+/// A certificate chain and its private key, both PEM.
+#[derive(Clone)]
+pub struct MockTls {
+    pub cert_chain_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+}
+
+/// Keys stay out of `Debug` output, even test ones.
+impl std::fmt::Debug for MockTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockTls").field("cert_chain_pem", &self.cert_chain_pem.len()).finish_non_exhaustive()
+    }
+}
+
+impl MockTls {
+    /// The server side of TLS: this certificate, HTTP/2 or HTTP/1.1 by ALPN.
+    pub(crate) fn acceptor(&self) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("mock TLS {what}: {e}"))
+        };
+        let certs = CertificateDer::pem_slice_iter(&self.cert_chain_pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad("certificate", &e))?;
+        let key = PrivateKeyDer::from_pem_slice(&self.key_pem).map_err(|e| bad("key", &e))?;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| bad("versions", &e))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| bad("certificate", &e))?;
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+    }
 }
 
 impl Default for MockConfig {
@@ -73,6 +114,7 @@ impl Default for MockConfig {
             device_interval: 1,
             device_code_lifetime: Duration::from_secs(1800),
             device_slow_downs: 0,
+            tls: None,
         }
     }
 }

@@ -32,7 +32,7 @@ mod test_fixtures;
 #[cfg(test)]
 mod test_http;
 
-pub use config::{MockConfig, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
 pub use faults::{Fault, FaultKind, Faults};
 pub use server::MockServer;

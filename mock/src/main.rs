@@ -43,12 +43,30 @@ struct Args {
     /// Client secret the mock accepts.
     #[arg(long, default_value = ttv_mock::DEFAULT_CLIENT_SECRET)]
     client_secret: String,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Clients
+    /// trust it through SSL_CERT_FILE (its authority's PEM file).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match (std::fs::read(cert), std::fs::read(key)) {
+            (Ok(cert_chain_pem), Ok(key_pem)) => Some(ttv_mock::MockTls { cert_chain_pem, key_pem }),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("ttv-mock: cannot read the TLS certificate or key: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let config = MockConfig {
+        tls,
         port: Some(args.port),
         users: args.users,
         games: args.games,

@@ -35,10 +35,11 @@ impl MockServer {
         let port = config.port.unwrap_or(0);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
+        let tls = config.tls.as_ref().map(|t| t.acceptor()).transpose()?;
         let state = Arc::new(MockState::new(config));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
-        tokio::spawn(crate::conn::serve(listener, app, async {
+        tokio::spawn(crate::conn::serve(listener, app, tls, async {
             let _ = rx.await;
         }));
         Ok(MockServer { addr, state, shutdown: Some(tx), thread: None })
@@ -50,6 +51,7 @@ impl MockServer {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port.unwrap_or(0)))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let tls = config.tls.as_ref().map(|t| t.acceptor()).transpose()?;
         let state = Arc::new(MockState::new(config));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (tx, rx) = oneshot::channel::<()>();
@@ -59,7 +61,7 @@ impl MockServer {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };
-                crate::conn::serve(listener, app, async {
+                crate::conn::serve(listener, app, tls, async {
                     let _ = rx.await;
                 })
                 .await;
@@ -74,9 +76,10 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://` when serving TLS.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.state.config.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Where Helix lives: the value for `TWITCH_HELIX_URL`.
@@ -219,6 +222,9 @@ fn router(state: Arc<MockState>) -> Router {
 /// Every request lands here; routing is by table lookup, not per endpoint.
 async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    if parts.version == axum::http::Version::HTTP_2 {
+        state.count_http2();
+    }
     let hangup = parts.extensions.get::<crate::conn::Hangup>().cloned();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,

@@ -60,6 +60,8 @@ pub struct MockStats {
     pub helix_requests: u64,
     /// User tokens refreshed through the `refresh_token` grant.
     pub refreshes: u64,
+    /// Requests that came over HTTP/2 (only over TLS, as ALPN chose).
+    pub http2_requests: u64,
 }
 
 /// Rate-limit headers for one response.
@@ -87,6 +89,7 @@ struct Counters {
     helix_requests: AtomicU64,
     rate_limited: AtomicU64,
     refreshes: AtomicU64,
+    http2_requests: AtomicU64,
 }
 
 pub struct MockState {
@@ -216,6 +219,10 @@ impl MockState {
         self.counters.helix_requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn count_http2(&self) {
+        self.counters.http2_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn count_refresh(&self) {
         self.counters.refreshes.fetch_add(1, Ordering::Relaxed);
     }
@@ -227,6 +234,7 @@ impl MockState {
             helix_requests: self.counters.helix_requests.load(Ordering::Relaxed),
             rate_limited: self.counters.rate_limited.load(Ordering::Relaxed),
             refreshes: self.counters.refreshes.load(Ordering::Relaxed),
+            http2_requests: self.counters.http2_requests.load(Ordering::Relaxed),
         }
     }
 }
