@@ -107,8 +107,13 @@ fn checked_path(path: &str) -> Result<String, Error> {
     if path.contains(['?', '#']) {
         return Err(invalid("holds a query or fragment (pass query pairs separately)"));
     }
-    if path.split('/').any(|segment| segment == "..") {
-        return Err(invalid("climbs out of the Helix URL with `..`"));
+    // URL parsers treat `\` as `/` and `%2e%2e` as `..` in http paths.
+    if path.contains('\\') {
+        return Err(invalid("holds a backslash"));
+    }
+    let dots = |segment: &str| matches!(crate::urlencoded::decode(segment).as_str(), "." | "..");
+    if path.split('/').any(dots) {
+        return Err(invalid("climbs out of the Helix URL with `..` (or `.`)"));
     }
     if let Some(c) = path.chars().find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
         return Err(invalid(&format!("holds {c:?}, which a URL path cannot (percent-encode it)")));
@@ -143,8 +148,18 @@ mod tests {
         assert_eq!(checked_path("users").unwrap(), "/users");
         assert_eq!(checked_path(" //eventsub/subscriptions ").unwrap(), "/eventsub/subscriptions");
         assert_eq!(checked_path("/chat/emotes%2Fset").unwrap(), "/chat/emotes%2Fset");
-        for bad in ["https://evil.example/users", "/users?login=ninja", "/users#x", "/../oauth2/token", "/a b", "", "/"]
-        {
+        for bad in [
+            "https://evil.example/users",
+            "/users?login=ninja",
+            "/users#x",
+            "/../oauth2/token",
+            "/%2E%2e/oauth2/token",
+            "/x/./y",
+            "/x\\..\\oauth2",
+            "/a b",
+            "",
+            "/",
+        ] {
             let err = checked_path(bad).expect_err(bad).to_string();
             assert!(err.starts_with("Raw request: the path"), "{err}");
             assert!(err.contains("such as /users"), "{err}");
