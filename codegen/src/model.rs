@@ -33,6 +33,8 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     pub one_of: Vec<Vec<String>>,
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Like `at_least_one_of`, for requests sent with an app token only.
+    pub app_token_at_least_one_of: Vec<Vec<String>>,
     pub max_total: Option<(Vec<String>, u32)>,
     pub response: Response,
     pub deprecated: bool,

@@ -57,6 +57,10 @@ pub struct EndpointSpec {
     pub one_of: Vec<Vec<String>>,
     #[serde(default)]
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Groups of which an app token request must give one (a user token
+    /// stands for its own user instead).
+    #[serde(default)]
+    pub app_token_at_least_one_of: Vec<Vec<String>>,
     #[serde(default)]
     pub max_total: Option<MaxTotalSpec>,
     #[serde(default, deserialize_with = "field_map")]

@@ -166,7 +166,14 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
     }
 
-    for (key, groups) in [("one_of", &e.one_of), ("at_least_one_of", &e.at_least_one_of)] {
+    if !e.app_token_at_least_one_of.is_empty() && e.auth != Auth::Either {
+        c.err(place, "app_token_at_least_one_of", "only endpoints that take either token need it");
+    }
+    for (key, groups) in [
+        ("one_of", &e.one_of),
+        ("at_least_one_of", &e.at_least_one_of),
+        ("app_token_at_least_one_of", &e.app_token_at_least_one_of),
+    ] {
         for group in groups {
             if group.len() < 2 {
                 c.err(place, key, "a group names at least two parameters");
@@ -289,6 +296,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         params,
         one_of: e.one_of.clone(),
         at_least_one_of: e.at_least_one_of.clone(),
+        app_token_at_least_one_of: e.app_token_at_least_one_of.clone(),
         max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
         response,
         deprecated: e.deprecated,

@@ -113,6 +113,17 @@ fn token_user_marks_a_string_on_a_user_token_endpoint() {
 }
 
 #[test]
+fn app_token_groups_need_an_either_endpoint_and_declared_parameters() {
+    let err = error_of(&spec("    auth: user\n    params:\n      id: string\n      login: string\n    app_token_at_least_one_of: [[id, login]]\n", ""));
+    assert!(err.contains("key `app_token_at_least_one_of`") && err.contains("either token"), "{err}");
+    let err = error_of(&spec(
+        "    auth: either\n    params:\n      id: string\n    app_token_at_least_one_of: [[id, login]]\n",
+        "",
+    ));
+    assert!(err.contains("key `app_token_at_least_one_of`: `login` is not a declared parameter"), "{err}");
+}
+
+#[test]
 fn groups_must_name_declared_parameters() {
     let err = error_of(&spec("    auth: either\n    params:\n      id: string\n    one_of: [[id, login]]\n", ""));
     assert!(err.contains("key `one_of`: `login` is not a declared parameter"), "{err}");

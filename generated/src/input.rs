@@ -42,6 +42,27 @@ pub fn check_token_user(meta: &'static EndpointMeta, user_id: &str, prepared: &P
     Ok(())
 }
 
+/// With an app token there is no user for the request to stand for: groups
+/// in `app_token_at_least_one_of` need one of their parameters given.
+pub fn check_app_token_groups(meta: &'static EndpointMeta, prepared: &Prepared) -> Result<(), Error> {
+    let given = |name: &str| {
+        prepared.query.iter().any(|(k, _)| k == name)
+            || prepared.body.as_ref().is_some_and(|b| b.get(name).is_some_and(|v| !v.is_null()))
+    };
+    for group in meta.app_token_at_least_one_of {
+        if !group.iter().any(|name| given(name)) {
+            return Err(Error::InvalidInput {
+                endpoint: meta.name,
+                message: format!(
+                    "with an app token, give at least one of {} (a user token would stand for its own user)",
+                    names(group)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The request as a JSON object keyed by API names (absent values left out).
 pub fn fields(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> Result<Map<String, Value>, Error> {
     let value = serde_json::to_value(request)

@@ -223,6 +223,9 @@ pub struct EndpointMeta {
     pub params: &'static [ParamMeta],
     pub one_of: &'static [&'static [&'static str]],
     pub at_least_one_of: &'static [&'static [&'static str]],
+    /// Groups of which a request sent with an app token must give one (Get
+    /// Users: `id` or `login`; a user token stands for its own user).
+    pub app_token_at_least_one_of: &'static [&'static [&'static str]],
     /// A limit shared by several list parameters (Get Users: 100 ids and logins together).
     pub max_total: Option<(&'static [&'static str], u32)>,
     pub response: ResponseMeta,

@@ -187,8 +187,10 @@ impl Inner {
     /// Helix's error bodies into [`Error`]s. Returns the raw body.
     pub(crate) async fn execute(&self, meta: &'static EndpointMeta, prepared: &Prepared) -> Result<Vec<u8>, Error> {
         crate::token_values::check(meta, self.tokens.kind(), prepared)?;
-        if let Some(user_id) = self.token_user_id() {
-            crate::input::check_token_user(meta, user_id, prepared)?;
+        match self.token_user_id() {
+            Some(user_id) => crate::input::check_token_user(meta, user_id, prepared)?,
+            None if self.tokens.kind() == crate::App::NAME => crate::input::check_app_token_groups(meta, prepared)?,
+            None => {}
         }
         if self.config.check_scopes {
             if let Some(missing) = self.scopes().and_then(|granted| meta.missing_scopes(granted)) {

@@ -311,6 +311,33 @@ async fn parameters_that_must_name_the_token_user_are_checked_before_sending() {
 }
 
 #[tokio::test]
+async fn an_app_token_must_name_whom_get_users_is_about() {
+    let mock = mock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let app = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let before = mock.stats().helix_requests;
+    match app.get_users().send().await.expect_err("no id, no login, no user") {
+        Error::InvalidInput { endpoint, message } => {
+            assert_eq!(endpoint, "Get Users");
+            assert!(message.contains("with an app token, give at least one of `id`, `login`"), "{message}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+    // Twitch (the mock) refuses it too, for a request that skips the check.
+    let raw = ttv_helix::RawRequest::new(ttv_helix::meta::HttpMethod::Get, "/users");
+    match app.send_raw(&raw).await.expect_err("Twitch refuses it") {
+        Error::Helix { status: 400, message, .. } => assert!(message.contains("id or login"), "{message}"),
+        other => panic!("expected a 400, got {other:?}"),
+    }
+    // A user token stands for its own user.
+    let token = mock.issue_user_token("ninja", &[]);
+    let user = Helix::user(config(&mock, tmp.path()), Secret::new(token)).await.expect("valid token");
+    let me = user.get_users().send().await.expect("the token's user");
+    assert_eq!(me.data.first().map(|u| u.login.as_str()), Some("ninja"));
+}
+
+#[tokio::test]
 async fn invalid_input_is_refused_before_sending() {
     let mock = mock().await;
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -369,18 +396,19 @@ async fn answers_decode_into_typed_responses() {
     assert!(done.data.is_empty());
 
     // A 400 from Helix keeps the status, Twitch's message and the endpoint.
-    let err = app.get_users().send().await.expect_err("an app token must name users");
+    mock.faults().push(ttv_mock::Fault::new(ttv_mock::FaultKind::Status(400)).on("/helix/users").times(1));
+    let err = app.get_users().login(["ninja"]).send().await.expect_err("Helix answers 400");
     match &err {
         Error::Helix { endpoint, status, error, message } => {
             assert_eq!(*status, 400);
             assert_eq!(error, "Bad Request");
             assert!(endpoint.contains("Get Users"), "{endpoint}");
-            assert!(message.contains("id or login"), "{message}");
+            assert!(message.contains("injected a 400"), "{message}");
         }
         other => panic!("expected a Helix error, got {other:?}"),
     }
     let text = err.to_string();
-    assert!(text.contains("Get Users") && text.contains("400") && text.contains("id or login"), "{text}");
+    assert!(text.contains("Get Users (GET /users): 400 Bad Request: ttv-mock injected a 400"), "{text}");
 
     let app_token = cached_token(&cache_file(&app));
     let secrets = [mock.client_secret(), token.as_str(), app_token.as_str()];

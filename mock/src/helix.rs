@@ -124,6 +124,9 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     check_token_values(ep, token.is_user(), body.as_ref())?;
     let user_id = token.user.map(|u| u.id);
     check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
+    if user_id.is_none() {
+        check_app_token_groups(ep, &params, body.as_ref())?;
+    }
     let ask = Ask { ep, params, body, user_id };
 
     if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
@@ -301,6 +304,15 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
 }
 
 /// Twitch refuses, e.g., a WebSocket EventSub transport with an app token.
+/// With an app token, `app_token_at_least_one_of` groups need a member given.
+fn check_app_token_groups(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Result<(), HelixError> {
+    let given = |name: &str| params.has(name) || body.is_some_and(|b| b.get(name).is_some_and(|v| !v.is_null()));
+    match ep.app_token_at_least_one_of.iter().find(|group| !group.iter().any(|name| given(name))) {
+        Some(group) => Err(bad_request(format!("Must provide {} when using an app access token", group.join(" or ")))),
+        None => Ok(()),
+    }
+}
+
 /// Parameters marked `token_user` must name the user of a user token, as
 /// Twitch answers when they do not.
 fn check_token_user(

@@ -46,6 +46,7 @@ const BASE: EndpointMeta = EndpointMeta {
     params: &[],
     one_of: &[],
     at_least_one_of: &[],
+    app_token_at_least_one_of: &[],
     max_total: None,
     response: ResponseMeta::NoContent,
     deprecated: false,

@@ -96,11 +96,12 @@ fn flag_text(value: &Value) -> String {
 fn flags(meta: &EndpointMeta, token: Token) -> Vec<String> {
     let in_group = |p: &ParamMeta| meta.one_of.iter().chain(meta.at_least_one_of).any(|g| g.first() == Some(&p.name));
     let mut wanted: Vec<&ParamMeta> = meta.params.iter().filter(|p| p.required || in_group(p)).collect();
-    // Answers drawn from the mock's users are the token user's when no filter is
-    // given; an app token has no user, so (as on Twitch) it must name one.
-    let filtered = wanted.iter().any(|p| meta.mock.filters.iter().any(|(f, _)| *f == p.name));
-    if token == Token::App && meta.mock.source == Some("users") && !filtered {
-        wanted.extend(meta.mock.filters.first().and_then(|(name, _)| meta.param(name)));
+    // An app token has no user to stand for: it names one (`app_token_at_least_one_of`).
+    if token == Token::App {
+        let groups =
+            meta.app_token_at_least_one_of.iter().filter(|g| !g.iter().any(|n| wanted.iter().any(|p| p.name == *n)));
+        let firsts: Vec<&ParamMeta> = groups.filter_map(|g| g.first().and_then(|n| meta.param(n))).collect();
+        wanted.extend(firsts);
     }
     // Query, path and body parameters all take `--name=value`.
     wanted

@@ -124,6 +124,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     };
     let one_of = groups(&e.one_of);
     let at_least_one_of = groups(&e.at_least_one_of);
+    let app_token_at_least_one_of = groups(&e.app_token_at_least_one_of);
     let max_total = match &e.max_total {
         Some((names, max)) => {
             let names = strs(names);
@@ -174,6 +175,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
             params: &[#(#params),*],
             one_of: #one_of,
             at_least_one_of: #at_least_one_of,
+            app_token_at_least_one_of: #app_token_at_least_one_of,
             max_total: #max_total,
             response: #response,
             deprecated: #deprecated,
