@@ -1,5 +1,5 @@
 //! Verbs that are not one endpoint: `validate`, `is-live`, `auth` (auth.rs),
-//! `api` (api.rs) and `completions` (completions.rs).
+//! `api` (api.rs), `completions` (completions.rs) and `config` (config_file.rs).
 
 use crate::args::Args;
 use crate::exit;
@@ -20,6 +20,7 @@ pub fn commands() -> Vec<Command> {
     commands.push(crate::auth::command());
     commands.push(crate::api::command());
     commands.push(crate::completions::command());
+    commands.push(crate::config_file::command());
     if ttv_helix::meta::find(STREAMS_VERB).is_some() {
         commands.push(
             Command::new("is-live")
@@ -37,7 +38,7 @@ pub fn commands() -> Vec<Command> {
 /// Built-in verbs whose command line needs no endpoint verb built beside them
 /// (`completions` does need them all; `is-live` builds its own).
 pub fn stands_alone(name: &str) -> bool {
-    matches!(name, "api" | "validate" | "auth")
+    matches!(name, "api" | "validate" | "auth" | "config")
 }
 
 /// Runs a built-in verb, or returns `None` when `verb` is not one.

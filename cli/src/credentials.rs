@@ -86,8 +86,17 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
+/// The config file `--config` or `TTV_CONFIG` names, else the default one.
+pub fn config_path(matches: &ArgMatches) -> Option<PathBuf> {
+    explicit_config(matches).map(PathBuf::from).or_else(default_config_path)
+}
+
+fn explicit_config(matches: &ArgMatches) -> Option<String> {
+    matches.get_one::<String>("config").cloned().or_else(|| env_var("TTV_CONFIG"))
+}
+
 fn load_file(matches: &ArgMatches) -> Result<FileConfig, CliError> {
-    let explicit = matches.get_one::<String>("config").cloned().or_else(|| env_var("TTV_CONFIG"));
+    let explicit = explicit_config(matches);
     let path = match (&explicit, default_config_path()) {
         (Some(p), _) => PathBuf::from(p),
         (None, Some(p)) if p.exists() => p,

@@ -7,6 +7,7 @@ mod args;
 mod auth;
 mod builtins;
 mod completions;
+mod config_file;
 mod credentials;
 mod exit;
 mod output;
@@ -21,6 +22,18 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let matches = app::command_for(&args).get_matches_from(args);
+    if let Some(("config", sub)) = matches.subcommand() {
+        return match config_file::run(&matches, sub) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ttv: {e}");
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
     if let Some(("completions", sub)) = matches.subcommand() {
         return match completions::print(sub) {
             Ok(()) => ExitCode::SUCCESS,

@@ -408,3 +408,51 @@ fn the_token_users_id_is_filled_in_and_checked() {
     assert!(out.stderr.contains("must be the id of the token's user"), "{}", out.stderr);
     assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
 }
+
+/// `ttv config init` writes a private config file from a client id and a
+/// secret read on stdin, and `ttv` then works from that file alone.
+#[test]
+fn config_init_writes_a_private_file_that_ttv_then_uses() {
+    use std::io::Write;
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("private").join("ttv.toml");
+    let init = |force: bool| {
+        let mut cmd = ttv(&mock, dir.path());
+        cmd.env_remove("TWITCH_CLIENT_ID").env_remove("TWITCH_CLIENT_SECRET").env("TTV_CONFIG", &file);
+        cmd.args(["config", "init", "--client-id", mock.client_id(), "--client-secret-stdin"]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        writeln!(child.stdin.take().unwrap(), "{}", mock.client_secret()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = init(false);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"client_secret_set\": true") && !stdout.contains(mock.client_secret()), "{stdout}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(file.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+    // The file alone is enough (the mock's URLs still come from the environment).
+    let mut cmd = ttv(&mock, dir.path());
+    cmd.env_remove("TWITCH_CLIENT_ID").env_remove("TWITCH_CLIENT_SECRET").env("TTV_CONFIG", &file);
+    let out = run(cmd.args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // An existing file is kept unless --force.
+    let (code, _, stderr) = init(false);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("already exists; add --force"), "{stderr}");
+    assert_eq!(init(true).0, Some(0));
+}
