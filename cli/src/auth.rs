@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use ttv_helix::auth::redirect::random_state;
 use ttv_helix::auth::{FileStore, OAuthClient, RedirectListener, StoredUserToken, TokenStore};
+use ttv_helix::meta::EndpointMeta;
 use ttv_helix::Error;
 
 /// Matches a redirect URL people register in the Twitch console.
@@ -127,6 +128,13 @@ fn profile_exists(ctx: &Ctx) -> bool {
     ctx.store.as_ref().and_then(|s| s.path(&ctx.profile).ok()).is_some_and(|p| p.exists())
 }
 
+/// The scopes to log in with for an endpoint: all it requires, and the first
+/// of those it takes any one of.
+fn login_scopes(meta: &EndpointMeta) -> String {
+    let scopes: Vec<&str> = meta.scopes_all.iter().chain(meta.scopes_any.first()).copied().collect();
+    scopes.join(" ")
+}
+
 /// Whether `either` verbs should use the stored profile: it exists and was
 /// logged in with these settings (an unreadable one counts, so its error shows;
 /// one from another client id or OAuth server, e.g. a mock, does not).
@@ -142,14 +150,27 @@ pub fn has_profile(ctx: &Ctx) -> bool {
     }
 }
 
-/// The Helix client of the stored profile, or an error saying how to get a user token.
-pub async fn stored_user(ctx: &Ctx) -> Result<ttv_helix::Helix<ttv_helix::User>, CliError> {
+/// The Helix client of the stored profile, or an error saying how to get a
+/// user token; `for_endpoint` names the scopes to log in with.
+pub async fn stored_user(
+    ctx: &Ctx,
+    for_endpoint: Option<&EndpointMeta>,
+) -> Result<ttv_helix::Helix<ttv_helix::User>, CliError> {
     if !profile_exists(ctx) {
+        let login = match for_endpoint.map(login_scopes) {
+            Some(scopes) if scopes.is_empty() => "ttv auth login".to_owned(),
+            Some(scopes) => format!("ttv auth login --scopes \"{scopes}\""),
+            None => "ttv auth login --scopes \"...\"".to_owned(),
+        };
+        let profile = if ctx.profile == ttv_helix::auth::DEFAULT_PROFILE {
+            String::new()
+        } else {
+            format!(" --profile {}", ctx.profile)
+        };
         return Err(CliError::Config(format!(
-            "this needs a user access token: log in with `ttv auth login --scopes \"...\"` (profile `{}`), or set \
-             TWITCH_USER_TOKEN (or user_token in the config file) to a token issued to your client id with the \
-             scopes the verb lists in --help",
-            ctx.profile
+            "this needs a user access token: log in with `{login}{profile}`, or set TWITCH_USER_TOKEN (or \
+             user_token in the config file) to a token issued to your client id with the scopes the verb lists \
+             in --help"
         )));
     }
     let store: Arc<dyn TokenStore> = store(ctx)?;

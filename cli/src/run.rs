@@ -9,6 +9,7 @@ use clap::ArgMatches;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tokio::sync::OnceCell;
+use ttv_helix::meta::EndpointMeta;
 use ttv_helix::{App, Endpoint, Extension, ExtensionJwt, Helix, NoToken, Permits, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -88,11 +89,16 @@ impl Ctx {
     /// The user token: TWITCH_USER_TOKEN (or the config file's) when set, else
     /// the stored `--profile` (which refreshes itself; see auth.rs).
     pub async fn user(&self) -> Result<&Helix<User>, CliError> {
+        self.user_for(None).await
+    }
+
+    /// [`Ctx::user`] for a call to `meta`, whose scopes a missing login names.
+    async fn user_for(&self, meta: Option<&EndpointMeta>) -> Result<&Helix<User>, CliError> {
         self.user
             .get_or_try_init(|| async {
                 match self.creds.user_token.clone() {
                     Some(token) => Ok(Helix::user(self.creds.config.clone(), token).await?),
-                    None => crate::auth::stored_user(self).await,
+                    None => crate::auth::stored_user(self, meta).await,
                 }
             })
             .await
@@ -139,7 +145,7 @@ impl Ctx {
     where
         User: Permits<E::Auth>,
     {
-        let user = self.user().await?;
+        let user = self.user_for(Some(E::meta())).await?;
         let request: E = args.request(user.token_info().user_id.as_deref())?;
         self.answer(user, &request).await
     }

@@ -115,6 +115,8 @@ fn user_verbs_need_a_user_token_and_say_so() {
     let out = run(ttv(&mock, dir.path()).args(["get-followed-streams", "--user-id=10001"]));
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("TWITCH_USER_TOKEN"), "{}", out.stderr);
+    // The login command it suggests asks for the scopes this verb needs.
+    assert!(out.stderr.contains("`ttv auth login --scopes \"user:read:follows\"`"), "{}", out.stderr);
 }
 
 #[test]
