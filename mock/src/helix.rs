@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
-use crate::dataset::{Dataset, Entity};
+use crate::dataset::{str_field, Dataset, Entity};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
 use crate::select::select_indexed;
@@ -400,8 +400,32 @@ fn synthesize_items(data: &Dataset, ask: &Ask, item: &Shape) -> Value {
         base.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     // One thing created or changed; a couple of things listed.
-    let count = if ask.ep.http_method == HttpMethod::Get { SYNTHETIC_ITEMS } else { 1 };
-    Value::Array((0..count).map(|n| project_item(&base, item, n)).collect())
+    if ask.ep.http_method != HttpMethod::Get {
+        return Value::Array(vec![project_item(&base, item, 0)]);
+    }
+    // Listed things are about other users (editors, moderators, banned users)
+    // unless the request named the user: each gets one from the data set.
+    let named_user =
+        ask.params.first("user_id").or_else(|| body.and_then(|b| b.get("user_id")).and_then(Value::as_str));
+    let owner = base.get("broadcaster_id").or_else(|| base.get("id")).and_then(Value::as_str).map(str::to_owned);
+    let others = data.users.iter().filter(|u| owner.is_none() || str_field(u, "id") != owner.as_deref());
+    let mut others = others.cycle();
+    let items = (0..SYNTHETIC_ITEMS).map(|n| {
+        let mut entity = base.clone();
+        let user = match named_user {
+            Some(id) => data.user_by_id(id),
+            None => others.next(),
+        };
+        if let Some(other) = user {
+            for (to, from) in [("user_id", "id"), ("user_login", "login"), ("user_name", "display_name")] {
+                if let Some(v) = other.get(from) {
+                    entity.insert(to.into(), v.clone());
+                }
+            }
+        }
+        project_item(&entity, item, n)
+    });
+    Value::Array(items.collect())
 }
 
 #[cfg(test)]
@@ -538,6 +562,18 @@ mod tests {
         let me = mock.issue_user_token("xqc", &[]);
         assert_eq!(field(&get(&mock, "/users", &me).1, "login"), ["xqc"]);
         assert_eq!(get(&mock, "/users", &app).0, 400);
+    }
+
+    #[test]
+    fn listed_things_about_users_name_other_users_than_the_channel() {
+        let mock = MockServer::start_background(crate::MockConfig::default()).expect("mock");
+        let me = mock.issue_user_token("ninja", &["channel:read:editors"]);
+        let (status, body) = get(&mock, "/channels/editors?broadcaster_id=10001", &me);
+        assert_eq!(status, 200, "{body}");
+        let ids = field(&body, "user_id");
+        assert_eq!(ids.len(), 2);
+        assert!(!ids.contains(&"10001".to_owned()), "the broadcaster is not their own editor: {ids:?}");
+        assert_ne!(ids[0], ids[1], "{ids:?}");
     }
 
     #[test]
