@@ -230,6 +230,9 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
         }
     };
     match outcome {
+        // 204 No Content: nothing to print; the exit code says it worked.
+        Outcome::Answer(Value::Null) => Ok(exit::OK),
+        Outcome::Report(Value::Null, code) => Ok(code),
         Outcome::Answer(answer) => {
             output::print_answer(&answer, format).map_err(CliError::Output)?;
             if let Some(cursor) = answer.pointer("/pagination/cursor").and_then(Value::as_str).filter(|c| !c.is_empty())

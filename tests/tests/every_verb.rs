@@ -247,6 +247,8 @@ fn check_run(meta: &EndpointMeta, creds: Creds, out: &Run) -> Result<(), String>
             Err(format!("printed nothing: {}", describe(meta, creds, out)))
         }
         ResponseMeta::Text { .. } => Ok(()),
+        ResponseMeta::NoContent if out.stdout.is_empty() => Ok(()),
+        ResponseMeta::NoContent => Err(format!("printed something for 204 No Content: {}", describe(meta, creds, out))),
         _ => {
             serde_json::from_str::<Value>(&out.stdout)
                 .map_err(|e| format!("stdout is not JSON ({e}): {}", describe(meta, creds, out)))?;
