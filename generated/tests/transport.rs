@@ -246,8 +246,8 @@ async fn ten_thousand_logins_under_a_40_point_bucket(assumed_bucket: u32) -> ttv
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_logins_under_a_small_bucket() {
     // As shipped: the first burst assumes Twitch's 800 points, so 100 requests
-    // go at once; the 60 the bucket cannot hold meet a 429 and are sent again
-    // after the reset, once each, within the figures the 429s carried.
+    // go at once; those the bucket cannot hold meet a 429 and are sent again
+    // after the reset, within the figures the 429s carried.
     let stats = ten_thousand_logins_under_a_40_point_bucket(ttv_helix::TWITCH_DEFAULT_BUCKET).await;
     assert!(stats.rate_limited > 0, "the burst overdrew the small bucket: {stats:?}");
     assert!(stats.rate_limited <= 60, "only the first burst met 429s: {stats:?}");
