@@ -16,6 +16,38 @@ pub struct Prepared {
     pub body: Option<Value>,
 }
 
+impl Prepared {
+    /// The text at a dotted path in the body (`transport.method`), or in the
+    /// query for a plain name; `None` when absent or null.
+    pub fn value(&self, path: &str) -> Option<String> {
+        let mut parts = path.split('.');
+        let root = parts.next()?;
+        let mut value = match self.body.as_ref().and_then(|b| b.get(root)) {
+            Some(v) => v,
+            None => return self.query.iter().find(|(k, _)| k == root).map(|(_, v)| v.clone()),
+        };
+        for part in parts {
+            value = value.get(part)?;
+        }
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// The cursor this request asks to start after, if any.
+    pub fn after(&self) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == "after").map(|(_, v)| v.as_str())
+    }
+
+    /// Asks for the page after `cursor` (dropping any `before`).
+    pub fn set_after(&mut self, cursor: String) {
+        self.query.retain(|(k, _)| k != "after" && k != "before");
+        self.query.push(("after".into(), cursor));
+    }
+}
+
 pub fn prepare(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> Result<Prepared, Error> {
     prepare_fields(meta, fields(meta, request)?)
 }
@@ -25,11 +57,7 @@ pub fn prepare(meta: &'static EndpointMeta, request: &impl serde::Serialize) -> 
 /// like a token problem, so say it plainly before sending.
 pub fn check_token_user(meta: &'static EndpointMeta, user_id: &str, prepared: &Prepared) -> Result<(), Error> {
     for p in meta.params.iter().filter(|p| p.token_user) {
-        let given = match p.location {
-            Location::Body => prepared.body.as_ref().and_then(|b| b.get(p.name)).and_then(Value::as_str),
-            _ => prepared.query.iter().find(|(k, _)| k == p.name).map(|(_, v)| v.as_str()),
-        };
-        if let Some(other) = given.filter(|v| *v != user_id) {
+        if let Some(other) = prepared.value(p.name).filter(|v| v != user_id) {
             return Err(Error::InvalidInput {
                 endpoint: meta.name,
                 message: format!(
@@ -45,12 +73,8 @@ pub fn check_token_user(meta: &'static EndpointMeta, user_id: &str, prepared: &P
 /// With an app token there is no user for the request to stand for: groups
 /// in `app_token_at_least_one_of` need one of their parameters given.
 pub fn check_app_token_groups(meta: &'static EndpointMeta, prepared: &Prepared) -> Result<(), Error> {
-    let given = |name: &str| {
-        prepared.query.iter().any(|(k, _)| k == name)
-            || prepared.body.as_ref().is_some_and(|b| b.get(name).is_some_and(|v| !v.is_null()))
-    };
     for group in meta.app_token_at_least_one_of {
-        if !group.iter().any(|name| given(name)) {
+        if !group.iter().any(|name| prepared.value(name).is_some()) {
             return Err(Error::InvalidInput {
                 endpoint: meta.name,
                 message: format!(

@@ -61,14 +61,13 @@ impl<P: Send + 'static> Pager<P> {
                 Next::Failed(e) => return Some((Err(e), pager)),
                 Next::First => None,
                 Next::After(cursor) => {
-                    pager.prepared.query.retain(|(k, _)| k != "after" && k != "before");
-                    pager.prepared.query.push(("after".into(), cursor.clone()));
+                    pager.prepared.set_after(cursor.clone());
                     Some(cursor)
                 }
             };
             let page = pager.inner.execute(pager.meta, &pager.prepared).await.and_then(|body| {
                 let (page, cursor, empty) = (pager.parse)(pager.meta, &body)?;
-                Ok((page, cursor.filter(|c| !c.is_empty() && !empty && Some(c) != sent_with.as_ref())))
+                Ok((page, next_cursor(cursor, empty, sent_with.as_deref())))
             });
             match page {
                 Ok((page, cursor)) => {
@@ -81,6 +80,13 @@ impl<P: Send + 'static> Pager<P> {
             }
         })
     }
+}
+
+/// The cursor to go on with after a page: none when the answer has none, the
+/// page was empty, or it is the cursor the page was asked with (Twitch sends
+/// one with the last, empty page now and then).
+pub(crate) fn next_cursor(cursor: Option<String>, empty: bool, sent_with: Option<&str>) -> Option<String> {
+    cursor.filter(|c| !c.is_empty() && !empty && Some(c.as_str()) != sent_with)
 }
 
 fn pager<T: TokenKind, E: Endpoint, P: Send + 'static>(
@@ -175,5 +181,34 @@ impl<T: TokenKind, E: Paginated> Call<'_, T, E> {
         T: Permits<E::Auth>,
     {
         self.client.items(&self.request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_followed_only_by_a_new_cursor_after_items() {
+        let c = |s: &str| Some(s.to_owned());
+        assert_eq!(next_cursor(c("b"), false, Some("a")), c("b"));
+        assert_eq!(next_cursor(c("b"), false, None), c("b"));
+        assert_eq!(next_cursor(None, false, Some("a")), None, "no cursor: the end");
+        assert_eq!(next_cursor(c(""), false, None), None, "an empty cursor is none");
+        assert_eq!(next_cursor(c("b"), true, None), None, "an empty page ends it");
+        assert_eq!(next_cursor(c("a"), false, Some("a")), None, "the cursor it was asked with ends it");
+    }
+
+    #[test]
+    fn set_after_replaces_after_and_before() {
+        let mut p = Prepared {
+            path: "/streams".into(),
+            query: vec![("first".into(), "5".into()), ("before".into(), "x".into()), ("after".into(), "y".into())],
+            body: None,
+        };
+        p.set_after("z".into());
+        assert_eq!(p.after(), Some("z"));
+        let keys: Vec<&str> = p.query.iter().map(|(k, _)| k.as_ref()).collect();
+        assert_eq!(keys, ["first", "after"]);
     }
 }

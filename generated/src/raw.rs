@@ -58,14 +58,12 @@ impl<T: TokenKind> Helix<T> {
     /// is sent, when it is a full URL, holds `..`, a query (`?`; use
     /// [`RawRequest::query`]) or a fragment, so the token never goes elsewhere.
     pub async fn send_raw(&self, request: &RawRequest) -> Result<Value, Error> {
-        let path = checked_path(&request.path)?;
-        let prepared = Prepared {
-            path: path.clone(),
-            query: request.query.iter().map(|(k, v)| (k.clone().into(), v.clone())).collect(),
-            body: request.body.clone(),
-        };
-        let target = Target { name: "", method: request.method, path: &path };
-        let body = self.inner.authorized(&target, true, &prepared).await?;
+        self.send_prepared(request.method, &prepared(request)?).await
+    }
+
+    async fn send_prepared(&self, method: HttpMethod, prepared: &Prepared) -> Result<Value, Error> {
+        let target = Target { name: "", method, path: &prepared.path };
+        let body = self.inner.authorized(&target, true, prepared).await?;
         answer(&target, &body)
     }
 
@@ -75,23 +73,33 @@ impl<T: TokenKind> Helix<T> {
     /// empty page, the cursor it was sent with, or an error (yielded last).
     /// Lazy: a page is fetched when the stream is polled.
     pub fn raw_pages<'a>(&'a self, request: &RawRequest) -> impl Stream<Item = Result<Value, Error>> + 'a {
-        let first = Some(request.clone());
-        futures::stream::unfold(first, move |next| async move {
-            let mut request = next?;
-            let page = match self.send_raw(&request).await {
+        let method = request.method;
+        futures::stream::unfold(Some(prepared(request)), move |next| async move {
+            let mut prepared = match next? {
+                Ok(prepared) => prepared,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let page = match self.send_prepared(method, &prepared).await {
                 Ok(page) => page,
                 Err(e) => return Some((Err(e), None)),
             };
             let (cursor, empty) = crate::pagination::json_page_facts(&page);
-            let sent_with = request.query.iter().find(|(k, _)| k == "after").map(|(_, v)| v.clone());
-            let next = cursor.filter(|c| !c.is_empty() && !empty && Some(c) != sent_with.as_ref()).map(|cursor| {
-                request.query.retain(|(k, _)| k != "after" && k != "before");
-                request.query.push(("after".into(), cursor));
-                request
+            let next = crate::pagination::next_cursor(cursor, empty, prepared.after()).map(|cursor| {
+                prepared.set_after(cursor);
+                Ok(prepared)
             });
             Some((Ok(page), next))
         })
     }
+}
+
+/// The request as the transport sends it, its path checked.
+fn prepared(request: &RawRequest) -> Result<Prepared, Error> {
+    Ok(Prepared {
+        path: checked_path(&request.path)?,
+        query: request.query.iter().map(|(k, v)| (k.clone().into(), v.clone())).collect(),
+        body: request.body.clone(),
+    })
 }
 
 /// `path` with a leading `/`, or why it cannot be sent.

@@ -189,7 +189,7 @@ impl Inner {
         crate::token_values::check(meta, self.tokens.kind(), prepared)?;
         match self.token_user_id() {
             Some(user_id) => crate::input::check_token_user(meta, user_id, prepared)?,
-            None if self.tokens.kind() == crate::App::NAME => crate::input::check_app_token_groups(meta, prepared)?,
+            None if matches!(self.tokens, Tokens::App(_)) => crate::input::check_app_token_groups(meta, prepared)?,
             None => {}
         }
         if self.config.check_scopes {

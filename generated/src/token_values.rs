@@ -5,7 +5,6 @@
 use crate::input::Prepared;
 use crate::meta::EndpointMeta;
 use crate::Error;
-use serde_json::Value;
 
 /// Refuses, before sending, a value the token kind (`"app"`/`"user"`) may not use.
 pub fn check(meta: &'static EndpointMeta, kind: &str, prepared: &Prepared) -> Result<(), Error> {
@@ -15,7 +14,7 @@ pub fn check(meta: &'static EndpointMeta, kind: &str, prepared: &Prepared) -> Re
             "user" => rule.user,
             _ => continue,
         };
-        let Some(value) = lookup(prepared, rule.field) else { continue };
+        let Some(value) = prepared.value(rule.field) else { continue };
         if !allowed.contains(&value.as_str()) {
             let other = if kind == "app" { "a user" } else { "an app" };
             return Err(Error::InvalidInput {
@@ -30,24 +29,6 @@ pub fn check(meta: &'static EndpointMeta, kind: &str, prepared: &Prepared) -> Re
         }
     }
     Ok(())
-}
-
-/// The text at a dotted path in the body, or in the query for a plain name.
-fn lookup(prepared: &Prepared, path: &str) -> Option<String> {
-    let mut parts = path.split('.');
-    let root = parts.next()?;
-    let mut value = match prepared.body.as_ref().and_then(|b| b.get(root)) {
-        Some(v) => v,
-        None => return prepared.query.iter().find(|(k, _)| k == root).map(|(_, v)| v.clone()),
-    };
-    for part in parts {
-        value = value.get(part)?;
-    }
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
 }
 
 #[cfg(test)]
