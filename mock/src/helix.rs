@@ -12,7 +12,7 @@ use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMet
 use crate::dataset::{str_field, Dataset, Entity};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
-use crate::select::select_indexed;
+use crate::select::{select_indexed, Request};
 use crate::shape::project_item;
 use crate::state::{MockState, TokenInfo};
 
@@ -125,7 +125,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     let user_id = token.user.map(|u| u.id);
     check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
     if user_id.is_none() {
-        check_app_token_groups(ep, &params, body.as_ref())?;
+        crate::params::check_app_token_groups(ep, &params, body.as_ref()).map_err(bad_request)?;
     }
     let ask = Ask { ep, params, body, user_id };
 
@@ -195,8 +195,8 @@ impl Ask {
     fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
-        select_indexed(Some(&data.index), self.ep, source, items, &self.params, body, user_id, &data.follows)
-            .map_err(bad_request)
+        let request = Request { params: &self.params, body, token_user_id: user_id, follows: &data.follows };
+        select_indexed(Some(&data.index), self.ep, source, items, request).map_err(bad_request)
     }
 }
 
@@ -303,16 +303,6 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
     Ok(info)
 }
 
-/// Twitch refuses, e.g., a WebSocket EventSub transport with an app token.
-/// With an app token, `app_token_at_least_one_of` groups need a member given.
-fn check_app_token_groups(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Result<(), HelixError> {
-    let given = |name: &str| params.has(name) || body.is_some_and(|b| b.get(name).is_some_and(|v| !v.is_null()));
-    match ep.app_token_at_least_one_of.iter().find(|group| !group.iter().any(|name| given(name))) {
-        Some(group) => Err(bad_request(format!("Must provide {} when using an app access token", group.join(" or ")))),
-        None => Ok(()),
-    }
-}
-
 /// Parameters marked `token_user` must name the user of a user token, as
 /// Twitch answers when they do not.
 fn check_token_user(
@@ -323,11 +313,7 @@ fn check_token_user(
 ) -> Result<(), HelixError> {
     let Some(user_id) = user_id else { return Ok(()) };
     for p in ep.params.iter().filter(|p| p.token_user) {
-        let given = match p.location {
-            Location::Body => body.and_then(|b| b.get(p.name)).and_then(Value::as_str).map(str::to_owned),
-            _ => params.first(p.name).map(str::to_owned),
-        };
-        if given.is_some_and(|v| v != user_id) {
+        if crate::params::values_of(p.name, params, body).iter().any(|v| *v != user_id) {
             return Err(HelixError::new(
                 StatusCode::UNAUTHORIZED,
                 format!("The ID in {} must match the user ID found in the request's OAuth token.", p.name),
@@ -337,6 +323,7 @@ fn check_token_user(
     Ok(())
 }
 
+/// Twitch refuses, e.g., a WebSocket EventSub transport with an app token.
 fn check_token_values(ep: &EndpointMeta, is_user: bool, body: Option<&Entity>) -> Result<(), HelixError> {
     for rule in ep.token_values {
         let mut parts = rule.field.split('.');

@@ -65,6 +65,40 @@ pub fn parse_body(ep: &EndpointMeta, raw: &[u8]) -> Result<Option<Entity>, Strin
     }
 }
 
+/// How many values a parameter was given, in the query or else the body.
+fn given(params: &Params, body: Option<&Entity>, name: &str) -> usize {
+    if params.has(name) {
+        return params.all(name).len();
+    }
+    match body.and_then(|b| b.get(name)) {
+        None | Some(Value::Null) => 0,
+        Some(Value::Array(items)) => items.len().max(1),
+        Some(_) => 1,
+    }
+}
+
+/// With an app token there is no user to stand for: each group of
+/// `app_token_at_least_one_of` needs a member given.
+pub fn check_app_token_groups(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Result<(), String> {
+    match ep.app_token_at_least_one_of.iter().find(|group| group.iter().all(|n| given(params, body, n) == 0)) {
+        Some(group) => Err(format!("Must provide {} when using an app access token", group.join(" or "))),
+        None => Ok(()),
+    }
+}
+
+/// Non-empty values of a filter parameter, from the query or else the body.
+pub fn values_of<'a>(param: &str, params: &'a Params, body: Option<&'a Entity>) -> Vec<&'a str> {
+    let from_query: Vec<&str> = params.all(param).iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
+    if !from_query.is_empty() {
+        return from_query;
+    }
+    match body.and_then(|b| b.get(param)) {
+        Some(Value::String(s)) if !s.is_empty() => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Checks presence, types, ranges, list sizes and parameter groups.
 pub fn validate(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Result<(), String> {
     for p in ep.params {
@@ -73,16 +107,7 @@ pub fn validate(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Re
             Location::Body => check_body_field(p, body)?,
         }
     }
-    let given = |name: &str| -> usize {
-        if params.has(name) {
-            return params.all(name).len();
-        }
-        match body.and_then(|b| b.get(name)) {
-            None | Some(Value::Null) => 0,
-            Some(Value::Array(items)) => items.len().max(1),
-            Some(_) => 1,
-        }
-    };
+    let given = |name: &str| given(params, body, name);
     for group in ep.one_of {
         let present = group.iter().filter(|n| given(n) > 0).count();
         if present != 1 {
@@ -259,6 +284,14 @@ mod tests {
         let two = Params::from_query("broadcaster_id=1&game_id=2");
         assert!(validate(&GET_CLIPS, &two, None).is_err());
         assert_eq!(validate(&GET_CLIPS, &Params::from_query("game_id=2"), None), Ok(()));
+    }
+
+    #[test]
+    fn an_app_token_names_a_member_of_each_app_token_group() {
+        let err = check_app_token_groups(&GET_USERS, &Params::default(), None).unwrap_err();
+        assert_eq!(err, "Must provide id or login when using an app access token");
+        assert_eq!(check_app_token_groups(&GET_USERS, &Params::from_query("login=ninja"), None), Ok(()));
+        assert_eq!(check_app_token_groups(&GET_CLIPS, &Params::default(), None), Ok(()), "no such group");
     }
 
     #[test]

@@ -27,10 +27,19 @@ struct Active<'a> {
     values: Vec<Cow<'a, str>>,
 }
 
+/// What a request brings to the selection besides the endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub params: &'a Params,
+    pub body: Option<&'a Entity>,
+    /// The user of a user token: Get Users with neither ids nor logins answers
+    /// for it, as Twitch documents ("the user of the token").
+    pub token_user_id: Option<&'a str>,
+    /// The data set's follows, for `followed_by` filters.
+    pub follows: &'a [Entity],
+}
+
 /// Indices of the selected items, in answer order.
-///
-/// `token_user_id` answers Get Users with neither ids nor logins, which Twitch
-/// documents as "the user of the token".
 #[cfg(test)]
 pub fn select(
     ep: &EndpointMeta,
@@ -40,25 +49,23 @@ pub fn select(
     body: Option<&Entity>,
     token_user_id: Option<&str>,
 ) -> Result<Vec<usize>, String> {
-    select_indexed(None, ep, source, items, params, body, token_user_id, &[])
+    select_indexed(None, ep, source, items, Request { params, body, token_user_id, follows: &[] })
 }
 
 /// [`select`], with the items of the first group of `eq` filters looked up in
-/// `index` rather than found by comparing every item, and `follows` (the
-/// data set's) for `followed_by` filters.
-#[allow(clippy::too_many_arguments)]
+/// `index` rather than found by comparing every item.
 pub fn select_indexed(
     index: Option<&IndexCache>,
     ep: &EndpointMeta,
     source: &str,
     items: &[Entity],
-    params: &Params,
-    body: Option<&Entity>,
-    token_user_id: Option<&str>,
-    follows: &[Entity],
+    request: Request<'_>,
 ) -> Result<Vec<usize>, String> {
+    let Request { params, body, token_user_id, follows } = request;
     let groups = active_groups(ep, params, body, follows);
     if groups.is_empty() && source == "users" && !ep.mock.filters.is_empty() {
+        // Endpoints with `app_token_at_least_one_of` refuse an app token
+        // before this; without it, there is still no user to answer for.
         let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
         return Ok(items.iter().position(|u| str_field(u, "id") == Some(id)).into_iter().collect());
     }
@@ -112,7 +119,7 @@ fn active_groups<'a>(
     }
     let mut groups: Vec<(usize, Vec<Active>)> = Vec::new();
     for (i, (param, filter)) in filters.iter().enumerate() {
-        let values = values_of(param, params, body);
+        let values = crate::params::values_of(param, params, body);
         let active = match filter {
             MockFilter::Flag(_) => values.first().is_some_and(|v| v.eq_ignore_ascii_case("true")),
             _ => !values.is_empty(),
@@ -156,19 +163,6 @@ fn identity_prefix(field: &str) -> Option<&str> {
         .iter()
         .find_map(|suffix| field.strip_suffix(suffix))
         .filter(|p| p.is_empty() || p.ends_with('_'))
-}
-
-/// Non-empty values of a filter parameter, from the query or else the body.
-fn values_of<'a>(param: &str, params: &'a Params, body: Option<&'a Entity>) -> Vec<&'a str> {
-    let from_query: Vec<&str> = params.all(param).iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
-    if !from_query.is_empty() {
-        return from_query;
-    }
-    match body.and_then(|b| b.get(param)) {
-        Some(Value::String(s)) if !s.is_empty() => vec![s.as_str()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The ids of the channels any of `users` follows, in follow order.
@@ -288,7 +282,13 @@ mod tests {
         };
         let followed_streams = |user: &str| -> Vec<String> {
             let p = Params::from_query(&format!("user_id={user}"));
-            let idx = select_indexed(None, &GET_FOLLOWED_STREAMS, "streams", &d.streams, &p, None, None, &d.follows);
+            let idx = select_indexed(
+                None,
+                &GET_FOLLOWED_STREAMS,
+                "streams",
+                &d.streams,
+                Request { params: &p, body: None, token_user_id: None, follows: &d.follows },
+            );
             logins(&d.streams, &idx.unwrap(), "user_id")
         };
         let user = str_field(&d.users[0], "id").unwrap().to_owned();
@@ -372,7 +372,8 @@ mod tests {
         ] {
             let p = Params::from_query(query);
             let plain = select(ep, source, items, &p, None, None).unwrap();
-            let indexed = select_indexed(Some(&index), ep, source, items, &p, None, None, &d.follows).unwrap();
+            let request = Request { params: &p, body: None, token_user_id: None, follows: &d.follows };
+            let indexed = select_indexed(Some(&index), ep, source, items, request).unwrap();
             assert_eq!(plain, indexed, "{query}");
         }
     }

@@ -133,6 +133,7 @@ pub const GET_USERS: EndpointMeta = EndpointMeta {
     scopes_optional: &["user:read:email"],
     params: &[ids("id"), ids("login")],
     max_total: Some((&["id", "login"], 100)),
+    app_token_at_least_one_of: &[&["id", "login"]],
     response: ResponseMeta::Data { item: Shape::Object(&USER), paginated: false, single: false },
     mock: MockMeta {
         source: Some("users"),
