@@ -12,7 +12,7 @@ use crate::exit;
 use crate::run::{CliError, Ctx, Outcome};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use ttv_helix::meta::HttpMethod;
-use ttv_helix::RawRequest;
+use ttv_helix::{Helix, RawRequest, TokenKind};
 
 pub fn command() -> Command {
     Command::new("api")
@@ -51,19 +51,23 @@ pub fn command() -> Command {
 
 pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let request = request(matches)?;
-    if let Some(paging) = ctx.paging {
-        return if ctx.prefers_user() {
-            crate::paging::follow_pages(ctx.user().await?.raw_pages(&request), paging, "-q after=").await
-        } else {
-            crate::paging::follow_pages(ctx.app().await?.raw_pages(&request), paging, "-q after=").await
-        };
-    }
-    let answer = if ctx.prefers_user() {
-        ctx.user().await?.send_raw(&request).await?
+    if ctx.prefers_user() {
+        send(ctx.user().await?, &request, ctx.paging).await
     } else {
-        ctx.app().await?.send_raw(&request).await?
-    };
-    Ok(Outcome::Report(answer, exit::OK))
+        send(ctx.app().await?, &request, ctx.paging).await
+    }
+}
+
+/// One answer, or every page as it comes with `--all` / `--max-items`.
+async fn send<T: TokenKind>(
+    client: &Helix<T>,
+    request: &RawRequest,
+    paging: Option<crate::paging::Paging>,
+) -> Result<Outcome, CliError> {
+    match paging {
+        Some(paging) => crate::paging::follow_pages(client.raw_pages(request), paging, "-q after=").await,
+        None => Ok(Outcome::Report(client.send_raw(request).await?, exit::OK)),
+    }
 }
 
 /// The request the flags describe.

@@ -274,6 +274,10 @@ mod tests {
         assert_eq!(m.subcommand_name(), Some("get-users"));
         let all = command_for(&args(&["ttv", "--help"]));
         assert!(all.find_subcommand("get-streams").is_some());
+        // Built-in verbs that stand alone build no endpoint verb at all.
+        let api = command_for(&args(&["ttv", "api", "GET", "/users"]));
+        assert!(api.find_subcommand("api").is_some());
+        assert!(api.find_subcommand("get-users").is_none());
     }
 
     #[test]

@@ -457,4 +457,8 @@ fn config_init_writes_a_private_file_that_ttv_then_uses() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("already exists; add --force"), "{stderr}");
     assert_eq!(init(true).0, Some(0));
+    // `config path` names the file in use.
+    let mut cmd = ttv(&mock, dir.path());
+    let out = run(cmd.env("TTV_CONFIG", &file).args(["config", "path"]));
+    assert_eq!((out.code, out.stdout.trim()), (0, file.to_str().unwrap()));
 }
