@@ -26,6 +26,7 @@ mod select;
 mod server;
 mod shape;
 mod state;
+mod tls;
 
 #[cfg(test)]
 mod test_fixtures;

@@ -35,7 +35,7 @@ impl MockServer {
         let port = config.port.unwrap_or(0);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let tls = config.tls.as_ref().map(|t| t.acceptor()).transpose()?;
+        let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
         let state = Arc::new(MockState::new(config));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -51,7 +51,7 @@ impl MockServer {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port.unwrap_or(0)))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let tls = config.tls.as_ref().map(|t| t.acceptor()).transpose()?;
+        let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
         let state = Arc::new(MockState::new(config));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (tx, rx) = oneshot::channel::<()>();
