@@ -43,10 +43,24 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
         let place = format!("type \"{name}\"");
         if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
             c.err(&place, "", "type names are PascalCase letters and digits");
+        } else if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            c.err(&place, "", format!("`{name}` is reserved in Rust (or in the generated code); rename the type"));
         }
         let mut fields = Vec::new();
+        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
         for (fname, f) in &t.fields {
             let key = format!("fields.{fname}");
+            if !has_word_character(fname) {
+                c.err(&place, &key, "a field name needs at least one letter or digit");
+                continue;
+            }
+            if let Some(prev) = rust_names.insert(rust_field(fname), fname) {
+                c.err(
+                    &place,
+                    &key,
+                    format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
+                );
+            }
             if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() {
                 c.err(&place, &key, "response fields take only `type`, `summary` and `deprecated`");
             }
@@ -69,10 +83,20 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
     let mut endpoints = Vec::new();
     for e in &spec.endpoints {
         let place = format!("endpoint \"{}\"", e.name);
+        if let Err(why) = endpoint_name_problem(&e.name) {
+            // Every generated name (method, types, verb) derives from it: nothing more to check.
+            c.err(&place, "name", why);
+            continue;
+        }
         if let Some(prev) = seen_names.insert(method_name(&e.name), e.name.clone()) {
             c.err(&place, "name", format!("duplicate name (same method name as \"{prev}\")"));
         }
         let verb = e.name.to_lowercase().to_kebab_case();
+        for alias in &e.aliases {
+            if !is_verb(alias) {
+                c.err(&place, "aliases", format!("`{alias}` is not a verb: a letter, then letters, digits and `-`"));
+            }
+        }
         for v in std::iter::once(&verb).chain(&e.aliases) {
             if let Some(prev) = seen_verbs.insert(v.clone(), e.name.clone()) {
                 c.err(&place, "aliases", format!("verb `{v}` is already taken by \"{prev}\""));
@@ -81,6 +105,17 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
         if let Some(ep) = endpoint(&mut c, &place, e, verb, &type_names) {
             endpoints.push(ep);
         }
+    }
+    for cycle in unsized_cycles(&types) {
+        c.err(
+            &format!("type \"{}\"", cycle[0]),
+            "fields",
+            format!(
+                "contains itself without a list in between ({}); a value would be infinitely large: make one of \
+                 these fields a list",
+                cycle.join(" -> ")
+            ),
+        );
     }
     if c.errors.is_empty() {
         Ok(Model { endpoints, types })
@@ -144,6 +179,18 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
         if let Some(param) = param(c, place, "body", name, p, Location::Body, types) {
             params.push(param);
+        }
+    }
+
+    let mut rust_names: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in &params {
+        if let Some(prev) = rust_names.insert(&p.field, &p.name) {
+            let section = if p.location == Location::Body { "body" } else { "params" };
+            c.err(
+                place,
+                format!("{section}.{}", p.name),
+                format!("becomes the same Rust field as `{prev}`; the request type would have two fields of that name"),
+            );
         }
     }
 
@@ -317,6 +364,10 @@ fn param(
     types: &BTreeSet<&str>,
 ) -> Option<Param> {
     let key = format!("{section}.{name}");
+    if !has_word_character(name) {
+        c.err(place, key, "a parameter name needs at least one letter or digit");
+        return None;
+    }
     let ty = parse_type(c, place, &format!("{key}.type"), &p.ty, types)?;
     if p.max.is_some() && !ty.is_list() {
         c.err(place, format!("{key}.max"), "`max` counts list values; this parameter is not a list");
@@ -376,6 +427,70 @@ fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSe
     }
 }
 
+/// Rust keywords that cannot be raw identifiers, as the generated method or type names would be.
+const RESERVED_METHOD_NAMES: &[&str] = &["self", "super", "crate", "extern"];
+/// Type names that would not compile as generated structs.
+const RESERVED_TYPE_NAMES: &[&str] = &["Self", "Option", "Vec", "String", "Result"];
+
+/// Why an endpoint's reference name cannot name a method, a request type and a verb, if it cannot.
+fn endpoint_name_problem(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return Err("a name starts with a letter (it becomes a method, a type and a verb)".into());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == ' ')) {
+        return Err(format!("`{bad}` cannot be part of a name: use words of letters and digits separated by spaces"));
+    }
+    let method = method_name(name);
+    if RESERVED_METHOD_NAMES.contains(&method.as_str()) {
+        return Err(format!("`{method}` is reserved in Rust and cannot be a method name"));
+    }
+    Ok(())
+}
+
+fn is_verb(alias: &str) -> bool {
+    alias.starts_with(|c: char| c.is_ascii_alphabetic()) && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn has_word_character(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_alphanumeric())
+}
+
+/// Chains of types that hold each other directly (not through a list): such
+/// a struct has no finite size. Each cycle is named once, from its smallest type.
+fn unsized_cycles(types: &[TypeDef]) -> Vec<Vec<String>> {
+    fn direct(ty: &TypeExpr) -> Option<&str> {
+        match ty {
+            TypeExpr::Named(n) => Some(n),
+            TypeExpr::Optional(t) => direct(t),
+            TypeExpr::List(_) | TypeExpr::Prim(_) => None,
+        }
+    }
+    let edges: BTreeMap<&str, Vec<&str>> =
+        types.iter().map(|t| (t.name.as_str(), t.fields.iter().filter_map(|f| direct(&f.ty)).collect())).collect();
+    let mut cycles: BTreeSet<Vec<String>> = BTreeSet::new();
+    for start in edges.keys() {
+        // Depth-first from `start`, only through types greater than it, so each cycle is found once.
+        let mut stack: Vec<(Vec<&str>, usize)> = vec![(vec![start], 0)];
+        while let Some((path, next)) = stack.pop() {
+            let here = *path.last().unwrap_or(start);
+            let Some(targets) = edges.get(here) else { continue };
+            let Some(&to) = targets.get(next) else { continue };
+            stack.push((path.clone(), next + 1));
+            if to == *start {
+                let mut cycle: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+                cycle.push(start.to_string());
+                cycles.insert(cycle);
+            } else if to > *start && !path.contains(&to) {
+                let mut longer = path.clone();
+                longer.push(to);
+                stack.push((longer, 0));
+            }
+        }
+    }
+    cycles.into_iter().collect()
+}
+
 /// Reference names are words separated by spaces; lowercasing first keeps
 /// `iCalendar` and `EventSub` whole (`get_channel_icalendar`, `get-eventsub-subscriptions`).
 fn method_name(name: &str) -> String {
@@ -394,6 +509,9 @@ fn rust_field(api_name: &str) -> String {
         api_name.to_snake_case().chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{snake}")
+    } else if RESERVED_METHOD_NAMES.contains(&snake.as_str()) {
+        // `self` cannot even be a raw identifier; serde keeps the API's name.
+        format!("{snake}_")
     } else {
         snake
     }

@@ -149,3 +149,62 @@ fn every_problem_is_reported_at_once() {
     let err = error_of(&spec("    auth: app\n    scopes: [a:b]\n    response: {item: Nope}\n", ""));
     assert!(err.starts_with("2 problems in the spec"), "{err}");
 }
+
+#[test]
+fn names_that_cannot_become_identifiers_are_refused() {
+    for (name, why) in [
+        ("\"\"", "starts with a letter"),
+        ("\"123\"", "starts with a letter"),
+        ("\"!!!\"", "starts with a letter"),
+        ("\"Get-Things\"", "`-` cannot be part of a name"),
+        ("self", "`self` is reserved"),
+        ("Self", "`self` is reserved"),
+        ("crate", "`crate` is reserved"),
+        ("super", "`super` is reserved"),
+    ] {
+        let text = spec("    auth: either\n", "").replace("name: Get Things", &format!("name: {name}"));
+        let err = error_of(&text);
+        assert!(err.contains("key `name`") && err.contains(why), "{name}: {err}");
+    }
+    // Keywords that can be raw identifiers are fine, and so are digits after the first letter.
+    for name in ["type", "Get 1st Things"] {
+        let text = spec("    auth: either\n", "").replace("name: Get Things", &format!("name: {name}"));
+        load_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn aliases_must_be_verbs() {
+    let err = error_of(&spec("    auth: either\n    aliases: [\"get things\"]\n", ""));
+    assert!(err.contains("key `aliases`: `get things` is not a verb"), "{err}");
+}
+
+#[test]
+fn field_and_parameter_names_need_a_letter_or_digit_and_distinct_rust_names() {
+    let err = error_of(&spec("    auth: either\n    params:\n      \"!!\": string\n", ""));
+    assert!(err.contains("key `params.!!`: a parameter name needs at least one letter or digit"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      \"_\": string\n"));
+    assert!(err.contains("key `fields._`: a field name needs at least one letter or digit"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      ID: string\n"));
+    assert!(err.contains("type \"Thing\", key `fields.ID`: becomes the same Rust field as `id`"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      user_id: string\n      userId: string\n", ""));
+    assert!(err.contains("key `params.userId`: becomes the same Rust field as `user_id`"), "{err}");
+    // `self` as an API name is kept for serde and renamed in Rust.
+    load_str(&spec("    auth: either\n    params:\n      self: string\n", "      super: string\n")).unwrap();
+}
+
+#[test]
+fn types_that_contain_themselves_without_a_list_are_refused() {
+    let err = error_of(&spec("    auth: either\n", "      me: Thing?\n"));
+    assert!(
+        err.contains("type \"Thing\", key `fields`: contains itself without a list in between (Thing -> Thing)"),
+        "{err}"
+    );
+    let err = error_of(&spec("    auth: either\n", "      other: Other\n  Other:\n    fields:\n      back: Thing\n"));
+    assert!(err.contains("(Other -> Thing -> Other)"), "{err}");
+    assert_eq!(err.matches("contains itself").count(), 1, "one cycle, named once: {err}");
+    // Through a list, a type may hold itself (a tree).
+    load_str(&spec("    auth: either\n", "      children: \"[Thing]\"\n")).unwrap();
+    let err = error_of(&spec("    auth: either\n", "  Self:\n    fields:\n      a: string\n"));
+    assert!(err.contains("type \"Self\": `Self` is reserved"), "{err}");
+}
