@@ -54,6 +54,14 @@ pub struct MockConfig {
     /// Serve HTTPS (HTTP/2 or HTTP/1.1 by ALPN, as Twitch does) with this
     /// certificate instead of plain HTTP.
     pub tls: Option<MockTls>,
+    /// How long a connection may take to send a request's head (and, over
+    /// TLS, its handshake) before it is closed, so slow clients cannot hold
+    /// connections open forever.
+    pub header_timeout: Duration,
+    /// Open connections at most. At the cap, a new connection replaces the
+    /// idle one that has waited longest (one with a request in progress is
+    /// never closed), so one client opening thousands cannot lock others out.
+    pub max_connections: usize,
 }
 
 /// A certificate chain and its private key, both PEM.
@@ -91,6 +99,8 @@ impl Default for MockConfig {
             device_code_lifetime: Duration::from_secs(1800),
             device_slow_downs: 0,
             tls: None,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
         }
     }
 }

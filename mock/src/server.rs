@@ -36,10 +36,12 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let limits =
+            crate::conn::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
         let state = Arc::new(MockState::new(config));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
-        tokio::spawn(crate::conn::serve(listener, app, tls, async {
+        tokio::spawn(crate::conn::serve(listener, app, tls, limits, async {
             let _ = rx.await;
         }));
         Ok(MockServer { addr, state, shutdown: Some(tx), thread: None })
@@ -52,6 +54,8 @@ impl MockServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let limits =
+            crate::conn::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
         let state = Arc::new(MockState::new(config));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (tx, rx) = oneshot::channel::<()>();
@@ -61,7 +65,7 @@ impl MockServer {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };
-                crate::conn::serve(listener, app, tls, async {
+                crate::conn::serve(listener, app, tls, limits, async {
                     let _ = rx.await;
                 })
                 .await;
