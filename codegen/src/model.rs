@@ -111,6 +111,8 @@ pub struct Field {
     pub ty: TypeExpr,
     pub summary: String,
     pub deprecated: bool,
+    /// Other JSON names accepted when decoding (Twitch is not always consistent).
+    pub also: Vec<String>,
 }
 
 pub const DOC_BASE: &str = "https://dev.twitch.tv/docs/api/reference";

@@ -168,6 +168,9 @@ pub struct FieldSpec {
     /// The id of the token's user (Twitch: "must match the user ID in the token").
     #[serde(default)]
     pub token_user: bool,
+    /// Other spellings Twitch sends for a response field (`URL` for `url`).
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 /// `name: type` or `name: {type: ..., ...}`; the long form keeps serde's exact error.

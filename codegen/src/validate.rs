@@ -61,8 +61,13 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                     format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
                 );
             }
-            if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() {
-                c.err(&place, &key, "response fields take only `type`, `summary` and `deprecated`");
+            if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() || f.token_user {
+                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated` and `also`");
+            }
+            for other in &f.also {
+                if other == fname || t.fields.contains_key(other) {
+                    c.err(&place, format!("{key}.also"), format!("`{other}` is already the name of a field"));
+                }
             }
             let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
             // A deprecated field may vanish: it must decode as absent.
@@ -73,6 +78,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 ty,
                 summary: f.summary.clone().unwrap_or_default(),
                 deprecated: f.deprecated,
+                also: f.also.clone(),
             });
         }
         types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
@@ -369,6 +375,9 @@ fn param(
         return None;
     }
     let ty = parse_type(c, place, &format!("{key}.type"), &p.ty, types)?;
+    if !p.also.is_empty() {
+        c.err(place, format!("{key}.also"), "`also` names other spellings of response fields only");
+    }
     if p.max.is_some() && !ty.is_list() {
         c.err(place, format!("{key}.max"), "`max` counts list values; this parameter is not a list");
     }

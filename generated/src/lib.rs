@@ -32,6 +32,7 @@ pub mod error;
 mod http;
 pub mod input;
 pub mod meta;
+mod nulls;
 pub mod pagination;
 pub mod raw;
 mod request;

@@ -150,6 +150,9 @@ fn check(example: &Example) -> Result<(), String> {
     if let Some(Value::String(cursor)) = expected.get("pagination") {
         expected["pagination"] = serde_json::json!({ "cursor": cursor });
     }
+    if let (ResponseMeta::Data { item, .. }, Some(Value::Array(items))) = (&meta.response, expected.get_mut("data")) {
+        items.iter_mut().for_each(|v| respell(v, item));
+    }
     let mut diffs = Vec::new();
     lost(&expected, Some(&decoded), "$", &mut diffs);
     if diffs.is_empty() {
@@ -204,8 +207,36 @@ const EXAMPLE_SPELLINGS: &[(&str, &str)] = &[
     ("ExtensionComponentView", "zoom_pixels"),
     ("GuestStarSettings", "layout"),
     ("GuestStarGuest", "id"),
-    ("StreamMarker", "URL"),
 ];
+
+/// Other spellings the spec accepts for a field (its `also` key): (the
+/// spelling in the example, the field's name). Decoding keeps the field's name.
+const ACCEPTED_SPELLINGS: &[(&str, &str)] = &[("URL", "url")];
+
+/// `value`, decoded as `shape`, with accepted spellings replaced by the field
+/// names they decode to (only in types that have the field and not the spelling).
+fn respell(value: &mut Value, shape: &Shape) {
+    match (shape, value) {
+        (Shape::Optional(inner), v) => respell(v, inner),
+        (Shape::List(inner), Value::Array(items)) => items.iter_mut().for_each(|v| respell(v, inner)),
+        (Shape::Object(ty), Value::Object(map)) => {
+            let has = |n: &str| ty.fields.iter().any(|f| f.name == n);
+            for (spelling, name) in ACCEPTED_SPELLINGS {
+                if has(name) && !has(spelling) {
+                    if let Some(v) = map.remove(*spelling) {
+                        map.insert((*name).to_owned(), v);
+                    }
+                }
+            }
+            for f in ty.fields {
+                if let Some(v) = map.get_mut(f.name) {
+                    respell(v, &f.shape);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Paths of fields in `value` that `shape` does not name (they survive
 /// decoding only in the catch-all `extra` map, untyped).
@@ -222,6 +253,9 @@ fn unnamed(value: &Value, shape: &Shape, path: &str, out: &mut Vec<String>) {
                 match ty.fields.iter().find(|f| f.name == k) {
                     Some(f) => unnamed(v, &f.shape, &format!("{path}.{k}"), out),
                     None if EXAMPLE_SPELLINGS.contains(&(ty.name, k.as_str())) => {}
+                    None if ACCEPTED_SPELLINGS
+                        .iter()
+                        .any(|(s, n)| s == k && ty.fields.iter().any(|f| f.name == *n)) => {}
                     None => out.push(format!("{path}.{k} (not a field of {})", ty.name)),
                 }
             }

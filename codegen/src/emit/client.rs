@@ -52,7 +52,13 @@ fn type_def(t: &TypeDef) -> TokenStream {
             let n = &f.name;
             quote!(#[serde(rename = #n)])
         });
-        let skip = f.ty.is_optional().then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+        let also = f.also.iter().map(|a| quote!(#[serde(alias = #a)]));
+        // `null` decodes as absent: `None` for optional fields, the default otherwise.
+        let skip_or_null = if f.ty.is_optional() {
+            quote!(#[serde(skip_serializing_if = "Option::is_none")])
+        } else {
+            quote!(#[serde(deserialize_with = "crate::nulls::or_default")])
+        };
         let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
         if f.deprecated {
             text.push_str("\n\nDeprecated by Twitch; `None` once it is gone.");
@@ -61,7 +67,8 @@ fn type_def(t: &TypeDef) -> TokenStream {
         quote! {
             #doc
             #rename
-            #skip
+            #(#also)*
+            #skip_or_null
             pub #field: #ty,
         }
     });

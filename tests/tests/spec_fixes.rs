@@ -1,0 +1,34 @@
+//! Spec corrections seen through the CLI: what the reference got wrong must
+//! not make a verb unusable.
+
+use ttv_tests::{mock, run, ttv};
+
+/// The reference marks `unban_request_id` as "must be the token's user" (a
+/// copy-paste slip): the id of an unban request is sent as given.
+#[test]
+fn resolve_unban_requests_sends_the_request_id_as_given() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["moderator:manage:unban_requests"]);
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "resolve-unban-requests",
+        "--broadcaster-id",
+        "12345",
+        "--unban-request-id",
+        "92af127c-7326-4483-a52b-b0da0be61c01",
+        "--status",
+        "approved",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()[0]["status"], "approved");
+    // Without it the verb says the flag is missing; it never fills in the user's id.
+    let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "resolve-unban-requests",
+        "--broadcaster-id",
+        "12345",
+        "--status",
+        "approved",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--unban-request-id"), "{}", out.stderr);
+}
