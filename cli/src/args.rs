@@ -60,7 +60,12 @@ impl Args<'_> {
             let value = match p.shape.inner() {
                 Shape::List(item) => {
                     let raw = if matches!(item, Shape::String) { from_files(p.name, raw)? } else { raw };
-                    let items = raw.iter().filter(|s| !s.trim().is_empty()).map(|s| scalar(p.name, item, s.trim()));
+                    // Empty items stay, for the library to refuse (`--login ''`
+                    // is an unset variable, not "no login"); only `''` alone
+                    // on a body list is the empty list, as `[]` in --body is.
+                    let clears = p.location == Location::Body && raw.len() == 1 && raw[0].trim().is_empty();
+                    let raw = if clears { Vec::new() } else { raw };
+                    let items = raw.iter().map(|s| scalar(p.name, item, s.trim()));
                     let mut values = Vec::new();
                     for value in items {
                         match (item, value?) {

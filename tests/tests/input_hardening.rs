@@ -56,6 +56,28 @@ fn assert_no_secret(out: &Run, secrets: &[&str]) {
 }
 
 #[test]
+fn empty_values_are_refused_before_sending() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["user:read:email"]);
+    let before = mock.stats().helix_requests;
+    for args in [
+        &["is-live", "--login", ""][..],
+        &["get-users", "--login", ""],
+        &["get-users", "--login", "ninja,,pokimane"],
+        &["get-users", "--id", " "],
+        &["get-channel-information", "--broadcaster-id", ""],
+        &["get-streams", "--user-login", "ninja", "--after", ""],
+    ] {
+        let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args(args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("empty"), "{args:?}: {}", out.stderr);
+        assert_no_secret(&out, &[&token, mock.client_secret()]);
+    }
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+}
+
+#[test]
 fn api_refuses_encoded_traversal() {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
