@@ -102,7 +102,7 @@ fn load_file(matches: &ArgMatches) -> Result<FileConfig, CliError> {
         (None, Some(p)) if p.exists() => p,
         _ => return Ok(FileConfig::default()),
     };
-    let text = std::fs::read_to_string(&path)
+    let text = crate::args::read_file_capped(&path)
         .map_err(|e| CliError::Config(format!("cannot read the config file {}: {e}", path.display())))?;
     warn_if_readable_by_others(&path);
     toml::from_str(&text).map_err(|e| CliError::Config(format!("the config file {} is not valid: {e}", path.display())))

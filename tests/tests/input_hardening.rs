@@ -78,6 +78,74 @@ fn empty_values_are_refused_before_sending() {
 }
 
 #[test]
+fn endless_inputs_are_cut_off_with_a_clear_error() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
+    let id = mock.user_id("ninja").unwrap();
+    let limit = Duration::from_secs(60);
+    let body = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+        "modify-channel-information",
+        "--broadcaster-id",
+        &id,
+        "--body",
+        "@/dev/zero",
+    ]));
+    let logins = run(ttv(&mock, dir.path()).args(["get-users", "--login", "@/dev/zero"]));
+    let config = run(ttv(&mock, dir.path()).args(["--config", "/dev/zero", "get-users", "--login", "ninja"]));
+    let zero = || std::fs::File::open("/dev/zero").expect("/dev/zero opens");
+    let stdin = run_bounded(ttv(&mock, dir.path()).args(["api", "POST", "/x", "--body", "-"]).stdin(zero()), limit);
+    let secret = run_bounded(
+        ttv(&mock, dir.path()).args(["config", "init", "--client-id", "x", "--client-secret-stdin"]).stdin(zero()),
+        limit,
+    );
+    for (what, out, code) in [
+        ("--body @", &body, 2),
+        ("--login @", &logins, 2),
+        ("--config", &config, 3),
+        ("--body -", &stdin, 2),
+        ("secret", &secret, 2),
+    ] {
+        assert_eq!(out.code, code, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains("larger than 4 MiB"), "{what}: {}", out.stderr);
+        assert_no_secret(out, &[&token, mock.client_secret()]);
+    }
+}
+
+/// A server on 127.0.0.1 that answers every request with `status` and `body`.
+fn canned_server(status: &'static str, body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 1 << 20 {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes()));
+        }
+    });
+    format!("http://127.0.0.1:{port}/helix")
+}
+
+/// `ttv` against the mock's OAuth server and `helix_url` for Helix.
+fn ttv_at(mock: &MockServer, dir: &std::path::Path, helix_url: &str) -> Command {
+    let mut cmd = ttv(mock, dir);
+    cmd.env("TWITCH_HELIX_URL", helix_url);
+    cmd
+}
+
+#[test]
 fn api_refuses_encoded_traversal() {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
