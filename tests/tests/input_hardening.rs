@@ -56,6 +56,32 @@ fn assert_no_secret(out: &Run, secrets: &[&str]) {
 }
 
 #[test]
+fn config_syntax_errors_name_the_place_never_the_secret() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let cases: [(&str, &str); 5] = [
+        ("client_id = \"abc\"\nclient_secret = \"topsecretvalue\n", "line 2"),
+        ("client_secret = \"topsecretvalue\" trailing\n", "line 1"),
+        ("client_secret = topsecretvalue\n", "line 1"),
+        ("[auth]\nclient_secret = 'topsecretvalue' = \"x\"\n", "line 2"),
+        ("client_id = \"abc\"\n\"topsecretvalue\"\n", "line 2"),
+    ];
+    for (text, line) in cases {
+        std::fs::write(&config, text).unwrap();
+        let out = run(ttv(&mock, dir.path()).arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
+        assert_eq!(out.code, 3, "{text:?}: {}", out.stderr);
+        assert!(out.stderr.contains(&config.display().to_string()), "{}", out.stderr);
+        assert!(out.stderr.contains(line) && out.stderr.contains("column"), "{text:?}: {}", out.stderr);
+        assert_no_secret(&out, &["topsecret", mock.client_secret()]);
+    }
+    // The key is named when the line sets one of the config's keys.
+    std::fs::write(&config, "client_secret = \"topsecretvalue\n").unwrap();
+    let out = run(ttv(&mock, dir.path()).arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
+    assert!(out.stderr.contains("`client_secret`"), "{}", out.stderr);
+}
+
+#[test]
 fn empty_values_are_refused_before_sending() {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
