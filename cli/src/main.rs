@@ -29,7 +29,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("ttv: {e}");
+                eprintln!("ttv: {}", output::terminal_safe(&e.to_string()));
                 ExitCode::from(e.exit_code())
             }
         };
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run::main(&matches)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("ttv: {e}");
+            eprintln!("ttv: {}", output::terminal_safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

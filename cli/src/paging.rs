@@ -102,6 +102,7 @@ pub async fn follow_pages(
     result?;
     if count >= limit {
         if let Some(cursor) = resume {
+            let cursor = output::terminal_safe(&cursor);
             eprintln!("ttv: stopped after {count} items; more results: repeat with {resume_with}{cursor}");
         }
     }

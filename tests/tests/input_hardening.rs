@@ -172,6 +172,32 @@ fn ttv_at(mock: &MockServer, dir: &std::path::Path, helix_url: &str) -> Command 
 }
 
 #[test]
+fn servers_texts_cannot_drive_the_terminal() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J\rfake line\u{202e}{}", "A".repeat(5000));
+    let error = serde_json::json!({"error": "Bad Request", "status": 400, "message": hostile}).to_string();
+    let out = run(ttv_at(&mock, dir.path(), &canned_server("400 Bad Request", error)).args([
+        "get-users",
+        "--login",
+        "ninja",
+    ]));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(!out.stderr.chars().any(|c| c.is_control() && c != '\n'), "raw control characters: {:?}", out.stderr);
+    assert!(!out.stderr.contains('\u{202e}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{}", out.stderr);
+    assert!(out.stderr.contains("more characters cut"), "{}", out.stderr);
+    assert!(out.stderr.len() < 1000, "the message is cut: {} bytes", out.stderr.len());
+    // A cursor is server text too, quoted in the hint on stderr.
+    let page = serde_json::json!({"data": [], "pagination": {"cursor": "\u{1b}[31mred\u{7}"}}).to_string();
+    let out = run(ttv_at(&mock, dir.path(), &canned_server("200 OK", page)).args(["get-streams"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("--after \\u{1b}[31mred\\u{7}"), "{}", out.stderr);
+    assert!(!out.stderr.chars().any(|c| c.is_control() && c != '\n'), "raw control characters: {:?}", out.stderr);
+    assert_no_secret(&out, &[mock.client_secret()]);
+}
+
+#[test]
 fn api_refuses_encoded_traversal() {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
