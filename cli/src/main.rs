@@ -10,6 +10,7 @@ mod completions;
 mod config_file;
 mod credentials;
 mod exit;
+mod model_check;
 mod output;
 mod paging;
 mod run;

@@ -209,3 +209,24 @@ fn api_refuses_encoded_traversal() {
     }
     assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
 }
+
+#[test]
+fn answers_that_do_not_match_the_typed_model_fail_with_their_path() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    mock.faults().push(Fault::new(FaultKind::WrongType).on("/helix/users"));
+    let out = run(ttv(&mock, dir.path()).args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stderr.contains("does not decode at `data[0]."), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "nothing printed: {}", out.stdout);
+    // Followed pages are checked too: the second page is wrongly typed.
+    mock.faults().push(Fault::new(FaultKind::WrongType).on("/helix/streams").after(1));
+    let out = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "get-streams", "--first", "5", "--max-items", "20"]));
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stderr.contains("`data[0]."), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 5, "the first page was printed: {}", out.stdout);
+    // Without a fault, the answer prints as Twitch sent it.
+    let out = run(ttv(&mock, dir.path()).args(["-o", "raw", "get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["data"][0]["login"], "ninja");
+}
