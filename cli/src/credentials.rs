@@ -147,16 +147,18 @@ fn describe_toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
     let column = before[line_start..].chars().count() + 1;
     let key = match key_of(text[line_start..].lines().next().unwrap_or("")) {
         Some(key) => format!("at the key `{key}`"),
-        None => format!("not at one of its keys ({keys})"),
+        None => format!("on a line that sets no key (the keys are {keys})"),
     };
     format!("the config file {file} is not valid at line {line}, column {column}, {key}: {what}")
 }
 
-/// The known key a config line sets, if it sets one.
-fn key_of(line: &str) -> Option<&'static str> {
+/// The key a config line sets: what is left of its first `=`, when that is a
+/// plain key name. Only ever text left of `=`, so never the value.
+fn key_of(line: &str) -> Option<&str> {
     let (left, _) = line.split_once('=')?;
-    let left = left.trim().trim_matches(|c| c == '"' || c == '\'');
-    KEYS.into_iter().find(|k| *k == left)
+    let key = left.trim().trim_matches(|c| c == '"' || c == '\'');
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    (!key.is_empty() && key.len() <= 40 && key.chars().all(plain)).then_some(key)
 }
 
 /// A TOML or serde message with what it quotes from the file left out
@@ -206,11 +208,13 @@ mod tests {
         assert!(!unterminated.contains("topsecret"), "{unterminated}");
         let wrong_type = error_for("client_secret = 12345678\n");
         assert!(wrong_type.contains("line 1") && !wrong_type.contains("12345678"), "{wrong_type}");
-        let unknown = error_for("client_id = \"abc\"\nsecretish_name = \"hunter2value\"\n");
-        assert!(unknown.contains("line 2") && unknown.contains("not at one of its keys"), "{unknown}");
-        assert!(!unknown.contains("hunter2value") && !unknown.contains("secretish_name"), "{unknown}");
+        let unknown = error_for("client_id = \"abc\"\nclient_idd = \"hunter2value\"\n");
+        assert!(unknown.contains("line 2") && unknown.contains("at the key `client_idd`"), "{unknown}");
+        assert!(!unknown.contains("hunter2value"), "{unknown}");
         let no_equals = error_for("client_secret \"othersecret\"\n");
-        assert!(!no_equals.contains("othersecret"), "{no_equals}");
+        assert!(no_equals.contains("sets no key") && !no_equals.contains("othersecret"), "{no_equals}");
+        let no_key = error_for("client_id = \"abc\"\n\"othersecret\"\n");
+        assert!(no_key.contains("line 2") && !no_key.contains("othersecret"), "{no_key}");
     }
 
     #[test]

@@ -65,15 +65,13 @@ pub const MESSAGE_CAP: usize = 500;
 /// cursor, retitle the window or fake another line.
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MESSAGE_CAP + 64));
-    let mut shown = 0;
     let mut chars = text.chars();
-    for c in chars.by_ref() {
+    for (shown, c) in chars.by_ref().enumerate() {
         if shown == MESSAGE_CAP {
             let rest = 1 + chars.count();
             out.push_str(&format!("… ({rest} more characters cut)"));
             break;
         }
-        shown += 1;
         if c.is_control() || is_invisible_format(c) {
             out.extend(c.escape_unicode());
         } else {
