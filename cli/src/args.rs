@@ -8,6 +8,37 @@ use serde_json::{Map, Value};
 use std::io::Read;
 use ttv_helix::meta::{EndpointMeta, Location, Shape};
 
+/// The most ttv reads of any input: `--body`, `--login @file`, stdin, the
+/// config file. Helix bodies and lists are far smaller; `/dev/zero` is not.
+pub const INPUT_CAP: u64 = 4 * 1024 * 1024;
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("it is larger than {} MiB, the most ttv reads", INPUT_CAP / (1024 * 1024))]
+    TooLarge,
+    #[error("it is not UTF-8 text")]
+    NotText,
+}
+
+/// Up to [`INPUT_CAP`] bytes of `reader` as text; anything longer is refused
+/// rather than read to the end (which for an endless input never comes).
+pub fn read_capped(reader: impl Read) -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    reader.take(INPUT_CAP + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > INPUT_CAP {
+        return Err(ReadError::TooLarge);
+    }
+    String::from_utf8(bytes).map_err(|_| ReadError::NotText)
+}
+
+/// [`read_capped`] of the file at `path`.
+pub fn read_file_capped(path: impl AsRef<std::path::Path>) -> Result<String, ReadError> {
+    read_capped(std::fs::File::open(path)?)
+}
+
 /// A verb's parsed flags and the endpoint they belong to.
 pub struct Args<'a> {
     pub meta: &'static EndpointMeta,
@@ -60,7 +91,12 @@ impl Args<'_> {
             let value = match p.shape.inner() {
                 Shape::List(item) => {
                     let raw = if matches!(item, Shape::String) { from_files(p.name, raw)? } else { raw };
-                    let items = raw.iter().filter(|s| !s.trim().is_empty()).map(|s| scalar(p.name, item, s.trim()));
+                    // Empty items stay, for the library to refuse (`--login ''`
+                    // is an unset variable, not "no login"); only `''` alone
+                    // on a body list is the empty list, as `[]` in --body is.
+                    let clears = p.location == Location::Body && raw.len() == 1 && raw[0].trim().is_empty();
+                    let raw = if clears { Vec::new() } else { raw };
+                    let items = raw.iter().map(|s| scalar(p.name, item, s.trim()));
                     let mut values = Vec::new();
                     for value in items {
                         match (item, value?) {
@@ -91,13 +127,10 @@ impl Args<'_> {
 /// `--body @file.json`, `--body -` (stdin) or inline JSON, parsed.
 pub fn read_body(spec: &str) -> Result<Value, CliError> {
     let text = if spec == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?;
-        s
+        read_capped(std::io::stdin().lock())
+            .map_err(|e| CliError::Usage(format!("--body -: cannot read stdin: {e}")))?
     } else if let Some(path) = spec.strip_prefix('@') {
-        std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?
+        read_file_capped(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?
     } else {
         spec.to_owned()
     };
@@ -111,7 +144,7 @@ fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
     for value in raw {
         match value.trim().strip_prefix('@') {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
+                let text = read_file_capped(path)
                     .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::app::flag_name(name))))?;
                 out.extend(text.split(['\n', ',']).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
             }

@@ -5,7 +5,6 @@
 
 use crate::run::CliError;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use std::io::Read;
 
 pub fn command() -> Command {
     Command::new("config")
@@ -79,9 +78,7 @@ fn init(root: &ArgMatches, sub: &ArgMatches, path: &std::path::Path) -> Result<S
 
 /// The first non-empty line of standard input.
 fn read_secret() -> Result<String, CliError> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
+    let input = crate::args::read_capped(std::io::stdin().lock())
         .map_err(|e| CliError::Usage(format!("--client-secret-stdin: cannot read stdin: {e}")))?;
     input
         .lines()

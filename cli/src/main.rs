@@ -10,6 +10,7 @@ mod completions;
 mod config_file;
 mod credentials;
 mod exit;
+mod model_check;
 mod output;
 mod paging;
 mod run;
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("ttv: {e}");
+                eprintln!("ttv: {}", output::terminal_safe(&e.to_string()));
                 ExitCode::from(e.exit_code())
             }
         };
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run::main(&matches)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("ttv: {e}");
+            eprintln!("ttv: {}", output::terminal_safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -55,6 +55,37 @@ fn print_json(out: &mut impl Write, answer: &Value, data: &Value, format: Format
     }
 }
 
+/// The most of one message ttv prints on stderr; servers' texts can be any length.
+pub const MESSAGE_CAP: usize = 500;
+
+/// `text` made safe to print on a terminal: control characters (ESC, CR, BEL,
+/// newlines, ...) and invisible direction marks shown as escapes (`\u{1b}`)
+/// instead of acting, and the whole cut after [`MESSAGE_CAP`] characters.
+/// For stderr: servers' messages and cursors reach it, and must not move the
+/// cursor, retitle the window or fake another line.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CAP + 64));
+    let mut chars = text.chars();
+    for (shown, c) in chars.by_ref().enumerate() {
+        if shown == MESSAGE_CAP {
+            let rest = 1 + chars.count();
+            out.push_str(&format!("… ({rest} more characters cut)"));
+            break;
+        }
+        if c.is_control() || is_invisible_format(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Direction overrides and zero-width characters, which reorder or hide text.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
 pub fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
@@ -110,5 +141,16 @@ mod tests {
         let t = table(&json!([{"id": "1", "login": "ninja", "tags": ["a"]}, {"id": "22", "login": "x"}]));
         assert_eq!(t, "ID  LOGIN\n1   ninja\n22  x\n");
         assert_eq!(table(&json!([])), "(no results)\n");
+    }
+
+    #[test]
+    fn terminal_text_is_escaped_and_cut() {
+        assert_eq!(terminal_safe("plain: ok"), "plain: ok");
+        assert_eq!(terminal_safe("a\x1b[31mred\x07\r\nb"), "a\\u{1b}[31mred\\u{7}\\u{d}\\u{a}b");
+        assert_eq!(terminal_safe("x\u{202e}y"), "x\\u{202e}y");
+        let long = terminal_safe(&"é".repeat(MESSAGE_CAP + 20));
+        assert!(long.starts_with(&"é".repeat(MESSAGE_CAP)), "{long}");
+        assert!(long.ends_with("… (20 more characters cut)"), "{long}");
+        assert_eq!(terminal_safe(&"x".repeat(MESSAGE_CAP)), "x".repeat(MESSAGE_CAP));
     }
 }

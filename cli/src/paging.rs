@@ -38,7 +38,11 @@ impl Ctx {
     {
         match self.paging {
             Some(paging) if E::meta().is_paginated() => follow(client, request, paging).await,
-            _ => Ok(Outcome::Answer(client.send_json(request).await?)),
+            _ => {
+                let answer = client.send_json(request).await?;
+                crate::model_check::check::<E>(&answer)?;
+                Ok(Outcome::Answer(answer))
+            }
         }
     }
 }
@@ -49,7 +53,11 @@ where
     E: Endpoint,
 {
     let request = with_page_size(request, E::meta(), paging.max_items)?;
-    follow_pages(client.json_pages(&request), paging, "--after ").await
+    // Each page is checked against the typed model before any of it is written.
+    let pages = client
+        .json_pages(&request)
+        .map(|page| page.and_then(|page| crate::model_check::check::<E>(&page).map(|()| page)));
+    follow_pages(pages, paging, "--after ").await
 }
 
 /// Writes the items of `pages` (whole answers) as they come, up to the limit.
@@ -102,6 +110,7 @@ pub async fn follow_pages(
     result?;
     if count >= limit {
         if let Some(cursor) = resume {
+            let cursor = output::terminal_safe(&cursor);
             eprintln!("ttv: stopped after {count} items; more results: repeat with {resume_with}{cursor}");
         }
     }

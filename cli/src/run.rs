@@ -238,7 +238,7 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
             if let Some(cursor) = answer.pointer("/pagination/cursor").and_then(Value::as_str).filter(|c| !c.is_empty())
             {
                 if format != Format::Raw {
-                    eprintln!("ttv: more results: repeat with --after {cursor}");
+                    eprintln!("ttv: more results: repeat with --after {}", output::terminal_safe(cursor));
                 }
             }
             // The process ends next: freeing thousands of parsed items one by

@@ -2,7 +2,7 @@
 //! would refuse (a missing required value, `first` out of range, too many ids,
 //! a one-of group with none or several) before anything is sent.
 
-use crate::meta::{EndpointMeta, Location};
+use crate::meta::{EndpointMeta, Location, ParamMeta};
 use crate::Error;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -125,18 +125,20 @@ pub fn prepare_fields(meta: &'static EndpointMeta, fields: Map<String, Value>) -
     Ok(Prepared { path, query, body: has_body.then_some(Value::Object(body)) })
 }
 
-/// How many values a field holds: lists count their items, null and absent count zero.
+/// How many values a field holds: lists count their items, null and absent
+/// count zero. An empty string is a value (refused where it cannot be one,
+/// see [`check_not_blank`]): `""` clears an optional body field.
 fn count(fields: &Map<String, Value>, name: &str) -> usize {
     match fields.get(name) {
         None | Some(Value::Null) => 0,
         Some(Value::Array(a)) => a.len(),
-        Some(Value::String(s)) if s.is_empty() => 0,
         Some(_) => 1,
     }
 }
 
 fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String> {
     for p in meta.params {
+        check_not_blank(p, fields.get(p.name))?;
         let n = count(fields, p.name);
         if p.required && n == 0 {
             return Err(format!("`{}` is required", p.name));
@@ -177,6 +179,30 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// A value given empty is a mistake (an unset shell variable), not "none":
+/// Twitch takes `login=` as no login and answers for someone else. Refused:
+/// an empty required value, an empty query or path value, and an empty item
+/// of any list. Optional body strings may be empty (`""` clears a
+/// description or a game), and so may a whole list (`[]` clears tags).
+fn check_not_blank(p: &ParamMeta, value: Option<&Value>) -> Result<(), String> {
+    let blank = |v: &Value| v.as_str().is_some_and(|s| s.trim().is_empty());
+    match value {
+        Some(Value::Array(items)) => match items.iter().position(blank) {
+            Some(i) => Err(format!(
+                "`{}` has an empty value (item {} of {}); give values, or leave the parameter out",
+                p.name,
+                i + 1,
+                items.len()
+            )),
+            None => Ok(()),
+        },
+        Some(v) if blank(v) && (p.required || p.location != Location::Body) => {
+            Err(format!("`{}` is given empty; give a value, or leave the parameter out", p.name))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parameters that hold Twitch login names: `login`, `user_login`,
@@ -245,5 +271,22 @@ mod tests {
         let err = prepare_fields(get_users(), fields_of(json!({"login": ["ninja", "bad name"]}))).unwrap_err();
         assert!(err.to_string().contains("\"bad name\" is not a Twitch login name"), "{err}");
         assert!(prepare_fields(get_users(), fields_of(json!({"login": ["ninja", "user_0042"]}))).is_ok());
+    }
+
+    #[test]
+    fn empty_values_are_refused_not_taken_for_none() {
+        let err = |v: Value| prepare_fields(get_users(), fields_of(v)).expect_err("refused").to_string();
+        let one = err(json!({"login": [""]}));
+        assert!(one.contains("`login` has an empty value (item 1 of 1)"), "{one}");
+        assert!(err(json!({"login": ["a", "", "b"]})).contains("item 2 of 3"));
+        assert!(err(json!({"id": ["  "]})).contains("`id` has an empty value"));
+        let channel = crate::meta::find("modify-channel-information").expect("the spec has it");
+        let refused = prepare_fields(channel, fields_of(json!({"broadcaster_id": ""}))).unwrap_err().to_string();
+        assert!(refused.contains("`broadcaster_id` is given empty"), "{refused}");
+        // An optional body string may be empty: `""` clears the game.
+        assert!(prepare_fields(channel, fields_of(json!({"broadcaster_id": "1", "game_id": ""}))).is_ok());
+        let streams = crate::meta::find("get-streams").expect("the spec has Get Streams");
+        let query = prepare_fields(streams, fields_of(json!({"after": ""}))).unwrap_err().to_string();
+        assert!(query.contains("`after` is given empty"), "{query}");
     }
 }

@@ -55,7 +55,8 @@ impl<T: TokenKind> Helix<T> {
     /// as [`Error::Helix`] / [`Error::Unauthorized`] with Twitch's message.
     ///
     /// The path must stay under the Helix URL: it is refused, before anything
-    /// is sent, when it is a full URL, holds `..`, a query (`?`; use
+    /// is sent, when it is a full URL, holds `..`, a backslash, an encoded
+    /// slash, backslash, dot or percent sign (`%2f..%2f`), a query (`?`; use
     /// [`RawRequest::query`]) or a fragment, so the token never goes elsewhere.
     pub async fn send_raw(&self, request: &RawRequest) -> Result<Value, Error> {
         self.send_prepared(request.method, &prepared(request)?).await
@@ -119,6 +120,12 @@ fn checked_path(path: &str) -> Result<String, Error> {
     if path.contains('\\') {
         return Err(invalid("holds a backslash"));
     }
+    // Servers and proxies that decode once more turn `%2f..%2f` into `/../`;
+    // no Helix path needs an encoded slash, backslash, dot or percent sign.
+    let lower = path.to_ascii_lowercase();
+    if let Some(encoded) = ["%2f", "%5c", "%2e", "%25"].into_iter().find(|e| lower.contains(e)) {
+        return Err(invalid(&format!("holds {encoded:?}, an encoded `/`, `\\`, `.` or `%`, which could climb out")));
+    }
     let dots = |segment: &str| matches!(crate::urlencoded::decode(segment).as_str(), "." | "..");
     if path.split('/').any(dots) {
         return Err(invalid("climbs out of the Helix URL with `..` (or `.`)"));
@@ -155,13 +162,18 @@ mod tests {
         assert_eq!(checked_path("/users").unwrap(), "/users");
         assert_eq!(checked_path("users").unwrap(), "/users");
         assert_eq!(checked_path(" //eventsub/subscriptions ").unwrap(), "/eventsub/subscriptions");
-        assert_eq!(checked_path("/chat/emotes%2Fset").unwrap(), "/chat/emotes%2Fset");
+        assert_eq!(checked_path("/chat/emotes%20set").unwrap(), "/chat/emotes%20set");
         for bad in [
             "https://evil.example/users",
             "/users?login=ninja",
             "/users#x",
             "/../oauth2/token",
             "/%2E%2e/oauth2/token",
+            "/users%2f..%2foauth2%2ftoken",
+            "/users%2F%2E%2E%2Foauth2",
+            "/x%5c..%5coauth2",
+            "/x%252e%252e/oauth2",
+            "/x/.%2e/y",
             "/x/./y",
             "/x\\..\\oauth2",
             "/a b",
