@@ -3,6 +3,7 @@
 pub mod app_token;
 pub mod extension;
 pub mod file;
+pub mod interrupt;
 pub mod login;
 pub mod redirect;
 pub mod store;

@@ -7,7 +7,7 @@
 //! keeps tokens in memory, for tests and for applications that persist them
 //! themselves (implement the trait to keep them in a database or a keyring).
 
-use super::file::{create_private_dir, write_private};
+use super::file::{self, check_private_dir, create_private_dir, write_private, Leftover};
 use crate::secret::Secret;
 use crate::Error;
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,7 @@ impl StoredUserToken {
         } else {
             (lifetime / 4).min(super::app_token::REFRESH_MARGIN_SECS)
         };
-        super::now() + margin >= self.expires_at
+        super::now().saturating_add(margin) >= self.expires_at
     }
 
     /// Whether the access token is past its expiry.
@@ -182,6 +182,75 @@ impl FileStore {
     }
 }
 
+impl FileStore {
+    /// Checks, before a login starts at Twitch, that its token can be saved:
+    /// the folder exists (or is created) privately and a file can be created in it.
+    pub fn check_writable(&self) -> Result<(), Error> {
+        let probe = self.dir.join(".write-check");
+        write_private(&probe, b"").map_err(|e| io_error("save tokens in", &self.dir, e))?;
+        let _ = std::fs::remove_file(&probe);
+        Ok(())
+    }
+
+    /// [`recover_leftovers`](FileStore::recover_leftovers) when no one holds
+    /// the profile's lock (a holder recovers, or is writing, itself).
+    fn recover_if_unlocked(&self, profile: &str, path: &Path) {
+        let Ok(lock_path) = self.lock_path(profile) else { return };
+        if file::leftovers(path).is_empty() {
+            return;
+        }
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        }
+        let Ok(lock) = opts.open(&lock_path) else { return };
+        if fs4::FileExt::try_lock(&lock).is_ok() {
+            self.recover_leftovers(path);
+        }
+    }
+
+    /// What an interrupted save left beside the token file: a complete
+    /// temporary file holding a newer token of the same application and OAuth
+    /// server (a refresh killed before its rename) replaces the file; every
+    /// other one is deleted. Only with the profile's lock held.
+    fn recover_leftovers(&self, path: &Path) {
+        let current: Option<StoredUserToken> = std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let mut best: Option<(StoredUserToken, Leftover)> = None;
+        for leftover in file::leftovers(path) {
+            let token = serde_json::from_slice::<StoredUserToken>(&leftover.bytes).ok();
+            let Some(token) = token.filter(|t| replaces(t, current.as_ref())) else {
+                let _ = leftover.remove();
+                continue;
+            };
+            if best.as_ref().is_some_and(|(b, _)| !replaces(&token, Some(b))) {
+                let _ = leftover.remove();
+                continue;
+            }
+            if let Some((_, worse)) = best.replace((token, leftover)) {
+                let _ = worse.remove();
+            }
+        }
+        if let Some((_, leftover)) = best {
+            match leftover.adopt(path) {
+                Ok(()) => tracing::info!(file = %path.display(), "recovered the token an interrupted save left"),
+                Err(e) => tracing::warn!(file = %path.display(), error = %e, "cannot recover an interrupted save"),
+            }
+        }
+    }
+}
+
+/// Whether `candidate` is newer than `current` (issued later, or expiring later)
+/// and of the same application and OAuth server; anything beats no (or a corrupt) token.
+fn replaces(candidate: &StoredUserToken, current: Option<&StoredUserToken>) -> bool {
+    let Some(current) = current else { return true };
+    candidate.client_id == current.client_id
+        && candidate.oauth2_url == current.oauth2_url
+        && (candidate.obtained_at, candidate.expires_at) > (current.obtained_at, current.expires_at)
+}
+
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::Config(format!("cannot {what} {}: {e}", path.display()))
 }
@@ -189,6 +258,12 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
 impl TokenStore for FileStore {
     fn load(&self, profile: &str) -> Result<Option<StoredUserToken>, Error> {
         let path = self.path(profile)?;
+        match check_private_dir(&self.dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error("use the token folder", &self.dir, e)),
+            Ok(()) => {}
+        }
+        self.recover_if_unlocked(profile, &path);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -218,6 +293,10 @@ impl TokenStore for FileStore {
 
     fn delete(&self, profile: &str) -> Result<bool, Error> {
         let path = self.path(profile)?;
+        // A leftover of an interrupted save must not bring the login back.
+        for leftover in file::leftovers(&path) {
+            leftover.remove().map_err(|e| io_error("delete a temporary file in", &self.dir, e))?;
+        }
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -249,11 +328,12 @@ impl TokenStore for FileStore {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+            opts.mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
         }
         let file = opts.open(&path).map_err(|e| io_error("open the lock file", &path, e))?;
         // flock(2) / LockFileEx: released when the file is closed, also if the process dies.
         fs4::FileExt::lock(&file).map_err(|e| io_error("lock", &path, e))?;
+        self.recover_leftovers(&self.path(profile)?);
         Ok(StoreLock::new(file))
     }
 
