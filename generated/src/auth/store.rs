@@ -454,6 +454,81 @@ mod tests {
         waiter.join().unwrap();
     }
 
+    fn saved_at(access: &str, obtained_at: u64) -> StoredUserToken {
+        StoredUserToken { obtained_at, expires_at: obtained_at + 3600, ..token(access) }
+    }
+
+    /// Writes a temporary file as a save killed before its rename leaves it.
+    fn leave_temp(dir: &Path, name: &str, bytes: &[u8]) {
+        std::fs::write(dir.join(format!(".user-default.json.{name}.tmp")), bytes).unwrap();
+    }
+
+    fn temps(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn a_newer_complete_leftover_of_an_interrupted_save_is_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.save("default", &saved_at("access-old", 1_000)).unwrap();
+        drop(store.lock("default").unwrap());
+        let newer = serde_json::to_vec(&saved_at("access-rotated", 2_000)).unwrap();
+        leave_temp(dir.path(), "killedwriter", &newer);
+        leave_temp(dir.path(), "halfwritten", &newer[..newer.len() / 2]);
+        let older = serde_json::to_vec(&saved_at("access-older", 500)).unwrap();
+        leave_temp(dir.path(), "olderwriter", &older);
+        let foreign =
+            serde_json::to_vec(&StoredUserToken { client_id: "other".into(), ..saved_at("x", 9_000) }).unwrap();
+        leave_temp(dir.path(), "otherclient", &foreign);
+
+        let loaded = store.load("default").unwrap().unwrap();
+        assert_eq!(loaded.access_token.expose(), "access-rotated");
+        assert!(temps(dir.path()).is_empty(), "the others are cleaned: {:?}", temps(dir.path()));
+    }
+
+    #[test]
+    fn an_older_leftover_is_deleted_and_the_file_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.save("default", &saved_at("access-current", 2_000)).unwrap();
+        leave_temp(dir.path(), "stale", &serde_json::to_vec(&saved_at("access-stale", 1_000)).unwrap());
+        let lock = store.lock("default").unwrap();
+        assert!(temps(dir.path()).is_empty());
+        drop(lock);
+        assert_eq!(store.load("default").unwrap().unwrap().access_token.expose(), "access-current");
+    }
+
+    #[test]
+    fn logging_out_removes_leftovers_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.save("default", &saved_at("access-old", 1_000)).unwrap();
+        let _lock = store.lock("default").unwrap();
+        leave_temp(dir.path(), "killedwriter", &serde_json::to_vec(&saved_at("access-new", 2_000)).unwrap());
+        assert!(store.delete("default").unwrap());
+        assert_eq!(store.load("default").unwrap(), None, "no login comes back after logout");
+        assert!(temps(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_can_write_is_refused_when_reading_too() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path().join("state"));
+        store.save("default", &token("access-secret-1")).unwrap();
+        std::fs::set_permissions(store.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let message = store.load("default").unwrap_err().to_string();
+        assert!(message.contains("chmod 700"), "{message}");
+        assert!(store.check_writable().is_err());
+        assert_eq!(std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o7777, 0o777);
+    }
+
     #[test]
     fn debug_hides_tokens() {
         let t = token("access-secret-9");

@@ -417,3 +417,41 @@ fn rotated(old: &StoredUserToken, grant: TokenGrant, used_refresh: Secret) -> St
         ..old.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored() -> StoredUserToken {
+        StoredUserToken {
+            client_id: "cid".into(),
+            oauth2_url: "http://127.0.0.1:1/oauth2".into(),
+            access_token: Secret::new("old-access"),
+            refresh_token: Some(Secret::new("old-refresh")),
+            expires_at: 1,
+            obtained_at: 0,
+            scopes: Vec::new(),
+            login: None,
+            user_id: None,
+        }
+    }
+
+    #[test]
+    fn absurd_lifetimes_saturate_instead_of_wrapping_or_panicking() {
+        let grant = TokenGrant {
+            access_token: Secret::new("new-access"),
+            refresh_token: None,
+            expires_in: u64::MAX,
+            scopes: Vec::new(),
+        };
+        let token = rotated(&stored(), grant, Secret::new("old-refresh"));
+        assert_eq!(token.expires_at, u64::MAX);
+        assert!(!token.is_expired() && !token.needs_refresh());
+        assert!(token.expires_in().is_some_and(|left| left > 0));
+
+        let mut learned = stored();
+        learn(&mut learned, &TokenInfo { expires_in: u64::MAX, ..TokenInfo::default() });
+        assert_eq!(learned.expires_at, u64::MAX);
+        assert!(!learned.is_expired());
+    }
+}
