@@ -201,8 +201,8 @@ impl Leftover {
 }
 
 /// The temporary files that writes of `target` left behind, whose writers are
-/// gone (a file another process still has locked is skipped). Symlinks and
-/// other non-files are skipped too, never followed.
+/// gone (a file another process still has locked is skipped). Symlinks at
+/// such names are removed, never followed; other non-files are skipped.
 pub fn leftovers(target: &Path) -> Vec<Leftover> {
     let (Ok(dir), Some(file_name)) = (folder_of(target), target.file_name().and_then(|n| n.to_str())) else {
         return Vec::new();
@@ -221,6 +221,11 @@ pub fn leftovers(target: &Path) -> Vec<Leftover> {
 const MAX_LEFTOVER: u64 = 1024 * 1024;
 
 fn open_leftover(path: &Path) -> Option<Leftover> {
+    if std::fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
+        // Not ours (writes never make one): removing the link leaves its target alone.
+        let _ = std::fs::remove_file(path);
+        return None;
+    }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]

@@ -160,9 +160,10 @@ impl FileStore {
     }
 
     /// The user's state folder for ttv (`~/.local/state/ttv` on Linux), or the
-    /// local data folder where the platform has no state folder.
+    /// local data folder where the platform has no state folder; `None` without
+    /// an absolute home folder.
     pub fn default_dir() -> Option<PathBuf> {
-        let dirs = directories::ProjectDirs::from("", "", "ttv")?;
+        let dirs = super::folders::project_dirs()?;
         Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
     }
 
@@ -182,7 +183,31 @@ impl FileStore {
     }
 }
 
+/// What is still legible in a corrupt token file (see [`FileStore::salvage`]).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Salvaged {
+    pub client_id: Option<String>,
+    pub oauth2_url: Option<String>,
+    pub access_token: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+}
+
 impl FileStore {
+    /// The fields still legible in the profile's token file, even when it is
+    /// not valid JSON any more (cut short, say): logging out can then revoke
+    /// the token before deleting the file.
+    pub fn salvage(&self, profile: &str) -> Salvaged {
+        let Ok(path) = self.path(profile) else { return Salvaged::default() };
+        let Ok(bytes) = std::fs::read(&path) else { return Salvaged::default() };
+        let text = String::from_utf8_lossy(&bytes);
+        Salvaged {
+            client_id: string_field(&text, "client_id"),
+            oauth2_url: string_field(&text, "oauth2_url"),
+            access_token: string_field(&text, "access_token").map(Secret::new),
+            refresh_token: string_field(&text, "refresh_token").map(Secret::new),
+        }
+    }
+
     /// Checks, before a login starts at Twitch, that its token can be saved:
     /// the folder exists (or is created) privately and a file can be created in it.
     pub fn check_writable(&self) -> Result<(), Error> {
@@ -240,6 +265,17 @@ impl FileStore {
             }
         }
     }
+}
+
+/// The value of `"key": "value"` in `text`, when it is complete and plain
+/// (tokens, ids and URLs have no escapes).
+fn string_field(text: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let rest = &text[text.find(&quoted)? + quoted.len()..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let value = &rest[..rest.find('"')?];
+    let plain = value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c));
+    (plain && !value.is_empty()).then(|| value.to_owned())
 }
 
 /// Whether `candidate` is newer than `current` (issued later, or expiring later)
@@ -527,6 +563,24 @@ mod tests {
         assert!(message.contains("chmod 700"), "{message}");
         assert!(store.check_writable().is_err());
         assert_eq!(std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o7777, 0o777);
+    }
+
+    #[test]
+    fn a_corrupt_file_still_gives_up_its_tokens_for_revoking() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.save("default", &token("access-secret-1")).unwrap();
+        let path = store.path("default").unwrap();
+        let whole = std::fs::read_to_string(&path).unwrap();
+        let cut = &whole[..whole.find("expires_at").unwrap()];
+        std::fs::write(&path, cut).unwrap();
+        assert!(store.load("default").is_err(), "cut short, it is corrupt");
+        let salvaged = store.salvage("default");
+        assert_eq!(salvaged.access_token.as_ref().map(Secret::expose), Some("access-secret-1"));
+        assert_eq!(salvaged.refresh_token.as_ref().map(Secret::expose), Some("refresh-secret-1"));
+        assert_eq!(salvaged.client_id.as_deref(), Some("cid"));
+        std::fs::write(&path, "{\"access_token\": \"unterminated").unwrap();
+        assert_eq!(store.salvage("default"), Salvaged::default());
     }
 
     #[test]
