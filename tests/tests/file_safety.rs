@@ -186,3 +186,50 @@ fn logging_out_of_a_corrupt_token_file_revokes_what_it_can_read() {
     let printed = format!("{}{}", out.stdout, out.stderr);
     assert!(!printed.contains(&access) && !printed.contains(&refresh), "{printed}");
 }
+
+#[test]
+fn open_hands_the_browser_a_private_page_not_the_state() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    // A stand-in opener that records its arguments and the page they name.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let record = dir.path().join("opened");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{0}.args'\ncat \"$1\" > '{0}.page'\nstat -c %a \"$1\" > '{0}.mode'\n\
+         mv '{0}.args' '{0}.done'\n",
+        record.display()
+    );
+    std::fs::write(bin.join("xdg-open"), script).unwrap();
+    std::fs::set_permissions(bin.join("xdg-open"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = tv(&mock, dir.path())
+        .env("PATH", path)
+        .args(["auth", "login", "--browser", "--open", "--port", &port])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let done = PathBuf::from(format!("{}.done", record.display()));
+    for _ in 0..600 {
+        if done.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let args = std::fs::read_to_string(&done).expect("the opener ran");
+    let page = std::fs::read_to_string(format!("{}.page", record.display())).unwrap();
+    let mode = std::fs::read_to_string(format!("{}.mode", record.display())).unwrap();
+    let login_state =
+        page.split("state=").nth(1).and_then(|s| s.split(['&', '"']).next()).expect("the page has the state");
+    assert!(login_state.len() >= 16, "{page}");
+    let opened = PathBuf::from(args.trim());
+    assert_eq!(args.lines().count(), 1, "{args}");
+    assert!(opened.starts_with(state(dir.path())), "a file in the private state folder: {args}");
+    assert!(!args.contains(login_state) && !args.contains("authorize"), "no URL in the opener's arguments: {args}");
+    assert_eq!(mode.trim(), "600");
+    assert!(page.contains(&format!("{}/authorize?", mock.oauth2_url())), "{page}");
+}
