@@ -118,7 +118,8 @@ pub fn store(ctx: &Ctx) -> Result<Arc<FileStore>, CliError> {
         if ctx.is_mock() {
             CliError::Config("--mock keeps no tokens: the embedded mock's tokens die with it".into())
         } else {
-            CliError::Config("no folder to keep tokens in: set TTV_STATE_DIR".into())
+            let why = ttv_helix::auth::folders::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
+            CliError::Config(format!("no folder to keep tokens in{why}: set TTV_STATE_DIR to an absolute path"))
         }
     })
 }
@@ -196,13 +197,15 @@ async fn login(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
         ));
     }
     let store = store(ctx)?;
-    // Checked before anything is sent: the name becomes a file name.
+    // Checked before anything is sent: the name becomes a file name, and the
+    // token must be savable once the user has approved at Twitch.
     store.path(&ctx.profile)?;
+    store.check_writable()?;
     let scopes = scopes(matches);
     let oauth = OAuthClient::new(ctx.config().clone())?;
     let open = matches.get_flag("open");
     let token = if matches.get_flag("browser") {
-        browser_login(&oauth, matches, &scopes, open).await?
+        browser_login(&oauth, store.dir(), matches, &scopes, open).await?
     } else {
         device_login(&oauth, &scopes, open).await?
     };
@@ -244,6 +247,7 @@ async fn device_login(oauth: &OAuthClient, scopes: &[String], open: bool) -> Res
 
 async fn browser_login(
     oauth: &OAuthClient,
+    store_dir: &std::path::Path,
     matches: &ArgMatches,
     scopes: &[String],
     open: bool,
@@ -265,9 +269,9 @@ async fn browser_login(
         listener.port()
     );
     eprintln!("{url}");
-    if open {
-        open_browser(&url);
-    }
+    // The URL carries the state: the opener gets a private page that forwards
+    // to it, since its arguments are visible to every local user.
+    let _page = if open { open_browser_privately(store_dir, &url) } else { None };
     let code = tokio::time::timeout(BROWSER_WAIT, listener.wait_for_code(&state)).await.map_err(|_| {
         Error::Timeout { endpoint: "Browser login (waiting for the redirect)".into(), seconds: BROWSER_WAIT.as_secs() }
     })??;
@@ -291,6 +295,38 @@ async fn save(
     .await
     .map_err(|e| CliError::Config(format!("saving the token failed: {e}")))?
     .map_err(CliError::from)
+}
+
+/// A page in the private state folder that forwards to the login URL; deleted
+/// when dropped (after the login).
+struct LoginPage(std::path::PathBuf);
+
+impl Drop for LoginPage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Opens the login URL through a 0600 page in `dir`, so the opener's
+/// arguments hold only a file path; `None` (and a message) when it cannot.
+fn open_browser_privately(dir: &std::path::Path, url: &str) -> Option<LoginPage> {
+    let path = dir.join(format!("login-{}.html", random_state()));
+    let target = html_attribute(url);
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>ttv login</title></head>\
+         <body><p><a href=\"{target}\">Continue to Twitch to log in</a></p></body></html>\n"
+    );
+    if let Err(e) = ttv_helix::auth::file::write_private(&path, page.as_bytes()) {
+        eprintln!("ttv: could not open a browser ({e}); open the page yourself");
+        return None;
+    }
+    open_browser(&path.display().to_string());
+    Some(LoginPage(path))
+}
+
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Tries the platform's opener; never fails (the URL is printed anyway).
@@ -396,8 +432,7 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
     let _lock = tokio::task::spawn_blocking(move || lock_store.lock(&lock_profile))
         .await
         .map_err(|e| CliError::Config(format!("waiting for the token lock failed: {e}")))??;
-    let mut revoked = false;
-    match store.load(&profile) {
+    let revoked = match store.load(&profile) {
         Ok(None) => {
             eprintln!("ttv: profile `{profile}` is not logged in");
             return Ok(Outcome::Report(json!({"profile": profile, "revoked": false, "deleted": false}), exit::OK));
@@ -419,13 +454,48 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
                     other => other,
                 })
             })?;
-            revoked = true;
+            true
         }
-        Err(e) => eprintln!("ttv: {e}; deleting it without revoking"),
-    }
+        Err(e) => {
+            eprintln!("ttv: {e}");
+            revoke_salvaged(ctx, &store, &profile).await
+        }
+    };
     let deleted = store.delete(&profile)?;
     eprintln!("ttv: logged out of profile `{profile}`");
     Ok(Outcome::Report(json!({"profile": profile, "revoked": revoked, "deleted": deleted}), exit::OK))
+}
+
+/// Logging out of a corrupt token file: revokes the tokens still legible in
+/// it (with this run's client id and OAuth server), before it is deleted.
+async fn revoke_salvaged(ctx: &Ctx, store: &FileStore, profile: &str) -> bool {
+    let salvaged = store.salvage(profile);
+    if salvaged.oauth2_url.as_deref().is_some_and(|url| url != ctx.config().oauth2_url) {
+        eprintln!("ttv: it was logged in at another OAuth server; deleting it without revoking");
+        return false;
+    }
+    let Some(token) = salvaged.access_token.or(salvaged.refresh_token) else {
+        eprintln!("ttv: no token is legible in it; deleting it without revoking");
+        return false;
+    };
+    let mut config = ctx.config().clone();
+    if let Some(client_id) = salvaged.client_id {
+        config.client_id = client_id;
+    }
+    let result = match OAuthClient::new(config) {
+        Ok(oauth) => oauth.revoke(&token).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("ttv: revoked the token legible in it; deleting it");
+            true
+        }
+        Err(e) => {
+            eprintln!("ttv: could not revoke the token legible in it ({e}); deleting it anyway");
+            false
+        }
+    }
 }
 
 /// `ttv auth logout --app`: the cached app token, revoked and deleted.

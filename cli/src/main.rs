@@ -52,11 +52,48 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::INTERNAL);
         }
     };
-    match runtime.block_on(run::main(&matches)) {
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = run::main(&matches) => result,
+            code = interrupted() => Ok(code),
+        }
+    });
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("ttv: {}", output::terminal_safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Ctrl-C or SIGTERM: lets a token refresh under way save its answer (the old
+/// refresh token may be spent already), then exits 130 or 143 as shells expect.
+async fn interrupted() -> u8 {
+    let code = interrupt_signal().await;
+    let _stopped = ttv_helix::auth::interrupt::stop().await;
+    eprintln!("ttv: interrupted");
+    std::process::exit(i32::from(code))
+}
+
+#[cfg(unix)]
+async fn interrupt_signal() -> u8 {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
+        // No handler: the default action (exit at once) stays.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => 130,
+        _ = terminate.recv() => 143,
+    }
+}
+
+#[cfg(not(unix))]
+async fn interrupt_signal() -> u8 {
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => 130,
+        Err(_) => std::future::pending().await,
     }
 }

@@ -116,5 +116,5 @@ fn env(name: &str) -> Option<String> {
 
 /// `~/.cache/ttv` on Linux (XDG), the platform's cache folder elsewhere.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "ttv").map(|d| d.cache_dir().to_path_buf())
+    crate::auth::folders::project_dirs().map(|d| d.cache_dir().to_path_buf())
 }

@@ -194,6 +194,12 @@ impl MockServer {
         self.state.flows.refresh_token_valid(refresh_token)
     }
 
+    /// When the mock last spent a refresh token and issued its successor (tests
+    /// that interrupt refreshes tell a kill during the answer's flight by it).
+    pub fn last_refresh_answered(&self) -> Option<std::time::Instant> {
+        self.state.last_refresh()
+    }
+
     /// Every secret this server handed out so far (access and refresh tokens,
     /// device and authorization codes), for tests that check none is printed.
     pub fn issued_secrets(&self) -> Vec<String> {

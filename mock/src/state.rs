@@ -104,6 +104,8 @@ pub struct MockState {
     pub flows: crate::oauth_flows::Flows,
     /// Replaces `config.token_lifetime` when a test changes it at run time.
     token_lifetime: Mutex<Option<std::time::Duration>>,
+    /// When the last refresh token was spent (and its successor issued).
+    last_refresh: Mutex<Option<std::time::Instant>>,
 }
 
 /// A panic in one request must not take the whole mock down with poisoned locks.
@@ -123,6 +125,7 @@ impl MockState {
             faults: crate::faults::Faults::default(),
             flows: crate::oauth_flows::Flows::default(),
             token_lifetime: Mutex::new(None),
+            last_refresh: Mutex::new(None),
         }
     }
 
@@ -224,7 +227,13 @@ impl MockState {
     }
 
     pub fn count_refresh(&self) {
+        *lock(&self.last_refresh) = Some(std::time::Instant::now());
         self.counters.refreshes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// When the last refresh token was spent.
+    pub fn last_refresh(&self) -> Option<std::time::Instant> {
+        *lock(&self.last_refresh)
     }
 
     pub fn stats(&self) -> MockStats {

@@ -455,8 +455,9 @@ fn profiles_keep_several_accounts_apart() {
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("log in again"), "{}", out.stderr);
 
+    // A bad name is bad input, refused before anything (see file_safety.rs).
     let out = run(tv(&mock, dir.path()).args(["--profile", "../etc", "auth", "login"]));
-    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(out.code, 2, "{}", out.stderr);
     let out = run(tv(&mock, dir.path()).args(["--profile", "nobody", "get-followed-streams", "--user-id", "1"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("ttv auth login") && out.stderr.contains("TWITCH_USER_TOKEN"), "{}", out.stderr);

@@ -3,6 +3,8 @@
 pub mod app_token;
 pub mod extension;
 pub mod file;
+pub mod folders;
+pub mod interrupt;
 pub mod login;
 pub mod redirect;
 pub mod store;
@@ -11,7 +13,7 @@ pub mod validate;
 
 pub use login::{DeviceAuthorization, DevicePoll, OAuthClient};
 pub use redirect::RedirectListener;
-pub use store::{FileStore, MemoryStore, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
+pub use store::{FileStore, MemoryStore, Salvaged, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
 pub use user_tokens::UserTokenSource;
 pub use validate::TokenInfo;
 

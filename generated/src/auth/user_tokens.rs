@@ -11,6 +11,7 @@
 //!    then hand out the new access token (a crash in between never loses the
 //!    only valid refresh token).
 
+use super::interrupt;
 use super::login::{self, TokenGrant};
 use super::store::{StoreLock, StoredUserToken, TokenStore};
 use super::validate::validate;
@@ -276,6 +277,8 @@ impl UserTokens {
             return Err(self.cannot_refresh(if cur.token.is_expired() { "expired" } else { "was refused" }));
         };
         tracing::debug!("user token: refreshing");
+        // From here until the rotated pair is saved, Ctrl-C waits (see interrupt.rs).
+        let _critical = interrupt::critical().await;
         let grant = login::refresh(http, config, &refresh_token).await.map_err(|e| self.refresh_failed(e))?;
         let token = rotated(&cur.token, grant, refresh_token);
         // Persist the rotated pair before the new access token is used.
@@ -385,7 +388,7 @@ fn check_matches(token: &StoredUserToken, config: &Config, profile: &str) -> Res
 /// What a validation teaches about the token.
 fn learn(token: &mut StoredUserToken, info: &TokenInfo) {
     if info.expires_in > 0 {
-        token.expires_at = now() + info.expires_in;
+        token.expires_at = now().saturating_add(info.expires_in);
         if token.obtained_at == 0 {
             token.obtained_at = now();
         }
@@ -408,9 +411,47 @@ fn rotated(old: &StoredUserToken, grant: TokenGrant, used_refresh: Secret) -> St
     StoredUserToken {
         access_token: grant.access_token,
         refresh_token: Some(grant.refresh_token.unwrap_or(used_refresh)),
-        expires_at: if grant.expires_in > 0 { issued + grant.expires_in } else { 0 },
+        expires_at: if grant.expires_in > 0 { issued.saturating_add(grant.expires_in) } else { 0 },
         obtained_at: issued,
         scopes: if grant.scopes.is_empty() { old.scopes.clone() } else { grant.scopes },
         ..old.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored() -> StoredUserToken {
+        StoredUserToken {
+            client_id: "cid".into(),
+            oauth2_url: "http://127.0.0.1:1/oauth2".into(),
+            access_token: Secret::new("old-access"),
+            refresh_token: Some(Secret::new("old-refresh")),
+            expires_at: 1,
+            obtained_at: 0,
+            scopes: Vec::new(),
+            login: None,
+            user_id: None,
+        }
+    }
+
+    #[test]
+    fn absurd_lifetimes_saturate_instead_of_wrapping_or_panicking() {
+        let grant = TokenGrant {
+            access_token: Secret::new("new-access"),
+            refresh_token: None,
+            expires_in: u64::MAX,
+            scopes: Vec::new(),
+        };
+        let token = rotated(&stored(), grant, Secret::new("old-refresh"));
+        assert_eq!(token.expires_at, u64::MAX);
+        assert!(!token.is_expired() && !token.needs_refresh());
+        assert!(token.expires_in().is_some_and(|left| left > 0));
+
+        let mut learned = stored();
+        learn(&mut learned, &TokenInfo { expires_in: u64::MAX, ..TokenInfo::default() });
+        assert_eq!(learned.expires_at, u64::MAX);
+        assert!(!learned.is_expired());
     }
 }
