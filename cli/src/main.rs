@@ -13,6 +13,7 @@ mod exit;
 mod output;
 mod paging;
 mod run;
+mod waits;
 mod verbs {
     include!(concat!(env!("OUT_DIR"), "/verbs.rs"));
 }
