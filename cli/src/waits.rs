@@ -48,6 +48,9 @@ mod tests {
     fn pauses_are_described_in_whole_seconds() {
         let wait = |ms, reason| Wait { endpoint: "Get Users".into(), duration: Duration::from_millis(ms), reason };
         assert_eq!(describe(&wait(15_200, WaitReason::RateLimited)), "rate limited: waiting 16 s");
-        assert_eq!(describe(&wait(2_000, WaitReason::Retry("503 Service Unavailable".into()))), "503 Service Unavailable: retrying in 2 s");
+        assert_eq!(
+            describe(&wait(2_000, WaitReason::Retry("503 Service Unavailable".into()))),
+            "503 Service Unavailable: retrying in 2 s"
+        );
     }
 }

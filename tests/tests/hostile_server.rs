@@ -207,10 +207,12 @@ fn a_redirect_from_helix_sends_nothing_to_its_host() {
 fn limited(status: &str, remaining: &str, reset: &str) -> Reply {
     answer(
         status,
-        &[("Content-Type", "application/json"), ("Ratelimit-Limit", "800"), ("Ratelimit-Remaining", remaining), (
-            "Ratelimit-Reset",
-            reset,
-        )],
+        &[
+            ("Content-Type", "application/json"),
+            ("Ratelimit-Limit", "800"),
+            ("Ratelimit-Remaining", remaining),
+            ("Ratelimit-Reset", reset),
+        ],
         r#"{"data":[{"id":"1"}],"pagination":{"cursor":"next"}}"#,
     )
 }
@@ -220,7 +222,8 @@ fn a_far_future_reset_is_bounded_by_the_deadline_and_told_on_stderr() {
     let server = Hostile::start(with_token(|_| limited("200 OK", "0", "99999999999")));
     let home = home();
     let started = Instant::now();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["api", "/users", "--all", "--retries", "0", "--deadline", "3"]));
+    let out =
+        ttv_tests::run(ttv(&server, home.path()).args(["api", "/users", "--all", "--retries", "0", "--deadline", "3"]));
     assert_eq!(out.code, 8, "{}", out.stderr);
     assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     assert!(out.stderr.contains("rate limited: waiting"), "{}", out.stderr);
@@ -240,7 +243,15 @@ fn a_far_future_reset_is_bounded_by_the_deadline_and_told_on_stderr() {
 fn a_429_whose_reset_is_past_waits_a_backoff_before_each_resend() {
     let server = Hostile::start(with_token(|_| limited("429 Too Many Requests", "0", "1")));
     let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--retries", "20", "--deadline", "2"]));
+    let out = ttv_tests::run(ttv(&server, home.path()).args([
+        "get-users",
+        "--login",
+        "ninja",
+        "--retries",
+        "20",
+        "--deadline",
+        "2",
+    ]));
     assert_eq!(out.code, 8, "{}", out.stderr);
     // The old client resent 21 times at once; a backoff from 250 ms allows a handful in 2 s.
     let sent = server.count("/helix");
@@ -310,9 +321,15 @@ fn oauth_server_errors_are_retried_and_reported_as_twitch_failing() {
     let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("address").port();
     drop(closed);
-    let out = ttv_tests::run(ttv(&server, home.path())
-        .env("TWITCH_OAUTH2_URL", format!("http://127.0.0.1:{port}/oauth2"))
-        .args(["get-users", "--login", "ninja", "--retries", "1"]));
+    let out = ttv_tests::run(
+        ttv(&server, home.path()).env("TWITCH_OAUTH2_URL", format!("http://127.0.0.1:{port}/oauth2")).args([
+            "get-users",
+            "--login",
+            "ninja",
+            "--retries",
+            "1",
+        ]),
+    );
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("could not be reached or failed"), "{}", out.stderr);
     assert_no_secret(&out);
@@ -323,7 +340,11 @@ fn a_failing_validation_endpoint_is_not_a_refused_token() {
     for status in ["404 Not Found", "503 Service Unavailable"] {
         let server = Hostile::start(move |_| answer(status, &[], r#"{"status":0,"message":"nope"}"#));
         let home = home();
-        let out = ttv_tests::run(ttv(&server, home.path()).env("TWITCH_USER_TOKEN", USER_TOKEN).args(["validate", "--retries", "1"]));
+        let out = ttv_tests::run(ttv(&server, home.path()).env("TWITCH_USER_TOKEN", USER_TOKEN).args([
+            "validate",
+            "--retries",
+            "1",
+        ]));
         assert_eq!(out.code, 6, "{status}: {}", out.stderr);
         assert!(!out.stderr.contains("refused"), "{}", out.stderr);
         assert_no_secret(&out);
@@ -334,9 +355,13 @@ fn a_failing_validation_endpoint_is_not_a_refused_token() {
 fn a_silent_validation_endpoint_names_the_real_timeout() {
     let server = Hostile::start(|_| Reply::Silent);
     let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path())
-        .env("TWITCH_USER_TOKEN", USER_TOKEN)
-        .args(["validate", "--timeout", "1", "--retries", "0"]));
+    let out = ttv_tests::run(ttv(&server, home.path()).env("TWITCH_USER_TOKEN", USER_TOKEN).args([
+        "validate",
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+    ]));
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("within 1 s"), "{}", out.stderr);
     assert!(!out.stderr.contains("30 s"), "{}", out.stderr);
@@ -382,7 +407,13 @@ fn a_device_poll_interval_of_zero_polls_at_most_once_a_second() {
 fn control_characters_in_the_client_id_and_huge_queries_are_refused_as_input() {
     let server = Hostile::start(with_token(|_| json(r#"{"data":[]}"#)));
     let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--client-id", "abc\r\nX-Evil: 1"]));
+    let out = ttv_tests::run(ttv(&server, home.path()).args([
+        "get-users",
+        "--login",
+        "ninja",
+        "--client-id",
+        "abc\r\nX-Evil: 1",
+    ]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(server.requests().is_empty(), "sent: {:?}", server.requests());
     assert_no_secret(&out);

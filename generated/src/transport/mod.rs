@@ -126,8 +126,7 @@ impl Inner {
                             // The limiter holds the next attempt until a reset
                             // that lies ahead (at most one window away); a reset
                             // already past gets a backoff, never an instant resend.
-                            let reset_ahead =
-                                figures.remaining == 0 && figures.reset > ratelimit::unix_now().as_secs();
+                            let reset_ahead = figures.remaining == 0 && figures.reset > ratelimit::unix_now().as_secs();
                             let wait =
                                 if reset_ahead { Duration::ZERO } else { retry::backoff(&self.config, rate_limited) };
                             (reason, wait)
