@@ -4,10 +4,10 @@
 //! mode 0600, written atomically. A token is re-minted when it has less than
 //! five minutes left, after Helix answers 401, or when the file is unreadable.
 //!
-//! One mint per client id across processes: a process about to mint takes a
-//! file lock beside the cache file (`<cache file>.lock`, as the user-token
-//! refresh does) and reads the cache again under it, so processes started
-//! together use the token the first of them minted.
+//! One mint per client id across processes: a process about to mint locks
+//! the cache folder (as the user-token refresh locks a file) and reads the
+//! cache again under the lock, so processes started together use the token
+//! the first of them minted.
 
 use super::file::{create_private_dir, write_private};
 use super::{clamp_lifetime, now};
@@ -119,35 +119,26 @@ impl AppTokens {
         Some(t.expires_at.saturating_sub(now()))
     }
 
-    /// The file lock that makes minting one process at a time; `None` without
-    /// a cache file, or when the lock cannot be had (then each process mints,
-    /// as it would without a cache: not worth failing a call for).
+    /// The lock that makes minting one process at a time: the cache folder
+    /// itself (`flock` on its descriptor), so that no lock file lies beside
+    /// the cache. `None` without a cache folder, or when it cannot be locked
+    /// (some platforms cannot lock a folder): then each process mints, as it
+    /// would without a cache; not worth failing a call for.
     async fn lock_across_processes(&self) -> Option<std::fs::File> {
-        let mut path = self.cache_file.clone()?.into_os_string();
-        path.push(".lock");
-        let path = PathBuf::from(path);
-        let shown = path.clone();
+        let dir = self.cache_file.as_ref()?.parent()?.to_path_buf();
+        let shown = dir.clone();
         let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-            if let Some(dir) = path.parent() {
-                create_private_dir(dir)?;
-            }
-            let mut opts = std::fs::OpenOptions::new();
-            opts.read(true).write(true).create(true).truncate(false);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let file = opts.open(&path)?;
-            // flock(2) / LockFileEx: released when the file is closed, also if the process dies.
-            fs4::FileExt::lock(&file)?;
-            Ok(file)
+            create_private_dir(&dir)?;
+            let folder = std::fs::File::open(&dir)?;
+            // Released when the descriptor is closed, also if the process dies.
+            fs4::FileExt::lock(&folder)?;
+            Ok(folder)
         })
         .await;
         match locked {
-            Ok(Ok(file)) => Some(file),
+            Ok(Ok(folder)) => Some(folder),
             Ok(Err(e)) => {
-                tracing::warn!(file = %shown.display(), error = %e, "cannot lock the app token cache; minting anyway");
+                tracing::debug!(folder = %shown.display(), error = %e, "cannot lock the app token cache; minting anyway");
                 None
             }
             Err(_) => None,
