@@ -58,7 +58,7 @@ fn processes_draining_one_small_bucket_all_finish() {
         .map(|_| {
             let mut cmd = ttv_tests::ttv(&mock, home.path());
             // One retry: a 429 that names its reset must not use it up.
-            cmd.args(["get-users", "--login", &logins, "--retries", "1", "--deadline", "60"]);
+            cmd.args(["get-users", "--login", &logins, "--retries", "1"]);
             spawn(cmd)
         })
         .collect();
