@@ -108,12 +108,24 @@ fn global_args() -> Vec<Arg> {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .help("Give up on a request after this many seconds [default: 30]"),
+            Arg::new("deadline")
+                .long("deadline")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=86_400))
+                .help("Give up on a call after this many seconds, its rate-limit waits and retries included (exit 8) [default: 300]"),
+            Arg::new("max-answer-mb")
+                .long("max-answer-mb")
+                .global(true)
+                .value_name("MB")
+                .value_parser(clap::value_parser!(u64).range(1..=65_536))
+                .help("Refuse answers larger than this many MiB (exit 7) [default: 64]"),
             Arg::new("retries")
                 .long("retries")
                 .global(true)
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32).range(0..=20))
-                .help("Retries of a failed request: 429 always, 5xx, timeouts and dropped connections when safe to repeat [default: 3]"),
+                .help("Retries of a failed request: 5xx, timeouts and dropped connections when safe to repeat, 429s that name no reset; a 429 with a reset is waited out within --deadline [default: 3]"),
             Arg::new("verbose")
                 .long("verbose")
                 .short('v')

@@ -38,9 +38,9 @@ impl CliError {
                 E::InvalidInput { .. } => exit::USAGE,
                 E::MissingScope { .. } | E::Unauthorized { .. } | E::OAuth { .. } => exit::AUTH,
                 E::Helix { .. } => exit::HELIX,
-                E::Timeout { .. } | E::Network { .. } => exit::NETWORK,
-                E::Decode { .. } => exit::DECODE,
-                E::RateLimited { .. } => exit::RATE_LIMITED,
+                E::Timeout { .. } | E::Network { .. } | E::Redirect { .. } => exit::NETWORK,
+                E::Decode { .. } | E::AnswerTooLarge { .. } => exit::DECODE,
+                E::RateLimited { .. } | E::Deadline { .. } => exit::RATE_LIMITED,
             },
         }
     }
@@ -205,6 +205,7 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     if let Some(retries) = matches.get_one::<u32>("retries") {
         creds.config.max_retries = *retries;
     }
+    crate::waits::apply_flags(matches, &mut creds.config);
     let profile =
         matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::auth::DEFAULT_PROFILE.into());
     // Checked first: every message that suggests `--profile NAME` must suggest a usable one.

@@ -15,6 +15,14 @@
 //! parameters. Two unrelated lists that are both too long cannot be split
 //! without changing the meaning (every pair would be needed), so they are
 //! refused.
+//!
+//! A split request is all or nothing: when a part still fails, the call fails
+//! with that part's error and returns none of the parts that arrived, so a
+//! caller (and the CLI, which then prints nothing and exits non-zero) never
+//! takes a partial answer for the whole. Parts rarely fail for sharing the
+//! rate limit: a 429 that names its reset is waited out and sent again
+//! within [`Config::deadline`](crate::Config::deadline), without using the
+//! retry budget, so processes sharing a bucket finish later instead.
 
 use crate::client::Inner;
 use crate::input::{fields, prepare_fields};
@@ -133,7 +141,8 @@ pub(crate) type Parse<T> = fn(&EndpointMeta, &[u8]) -> Result<T, Error>;
 impl Inner {
     /// Sends a typed request: as it is, or split as [`split`] says. Every part
     /// is checked before any is sent. Each answer is parsed as it arrives
-    /// (while others are still on their way); returns them in input order.
+    /// (while others are still on their way); returns them in input order,
+    /// or the first error of any part (all or nothing; see the module docs).
     pub(crate) async fn execute_request<T: Send>(
         &self,
         meta: &'static EndpointMeta,

@@ -165,7 +165,7 @@ impl<T: TokenKind> Helix<T> {
     /// Asks Twitch about the token in use (`GET /oauth2/validate`).
     pub async fn validate(&self) -> Result<TokenInfo, Error> {
         let token = self.inner.bearer().await?;
-        crate::auth::validate::validate(&self.inner.http, &self.inner.config.oauth2_url, &token).await
+        crate::auth::validate::validate(&self.inner.http, &self.inner.config, &token).await
     }
 
     /// The token the next request would send (minted or refreshed first if

@@ -9,6 +9,10 @@ pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
 pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
 /// Points per minute in a Helix token's bucket, as Twitch documents it.
 pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
+/// The default of [`Config::deadline`]: five minutes for one call, waits and retries included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
+/// The default of [`Config::max_answer_bytes`]: 64 MiB (a Helix page is a few MB at most).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Settings shared by every client. Build it with [`Config::from_env`] or by hand.
 #[derive(Debug, Clone)]
@@ -45,6 +49,61 @@ pub struct Config {
     /// out). Set it to 1 to send one request first and learn the figures: a
     /// round trip slower, but no request ever meets a 429 from our own burst.
     pub assumed_bucket: u32,
+    /// The most time one call may take, all its rate-limit waits, retries and
+    /// token renewals included ([`DEFAULT_DEADLINE`], 300 s). Past it the call
+    /// fails with [`Error::Deadline`], which says how long it waited.
+    pub deadline: Duration,
+    /// The most bytes read of any answer, Helix or OAuth
+    /// ([`DEFAULT_MAX_ANSWER_BYTES`]); a longer one fails with
+    /// [`Error::AnswerTooLarge`] and is not read further.
+    pub max_answer_bytes: u64,
+    /// Told of every pause longer than a second before a request is sent
+    /// (an empty rate-limit bucket, a backoff), so that a program can say why
+    /// it seems to hang. `None`: pauses are only logged.
+    pub on_wait: Option<WaitHook>,
+}
+
+/// A pause the client is about to take before sending (see [`Config::on_wait`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// The endpoint the request is for (`Get Users`, or `GET /users` for a raw request).
+    pub endpoint: String,
+    /// How long the pause will be.
+    pub duration: Duration,
+    /// Why: the rate limit, or a retry after a failure.
+    pub reason: WaitReason,
+}
+
+/// Why the client pauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitReason {
+    /// The token's rate-limit bucket is empty (or Twitch answered 429).
+    RateLimited,
+    /// A failed request is retried after a backoff; the failure, e.g. `503 Service Unavailable`.
+    Retry(String),
+}
+
+/// A callback for [`Config::on_wait`]; cheap to clone.
+#[derive(Clone)]
+pub struct WaitHook(std::sync::Arc<dyn Fn(&Wait) + Send + Sync>);
+
+impl WaitHook {
+    pub fn new(hook: impl Fn(&Wait) + Send + Sync + 'static) -> WaitHook {
+        WaitHook(std::sync::Arc::new(hook))
+    }
+
+    /// Tells the hook of `wait` when it is longer than a second.
+    pub(crate) fn notify(hook: Option<&WaitHook>, wait: &Wait) {
+        if let Some(hook) = hook.filter(|_| wait.duration > Duration::from_secs(1)) {
+            (hook.0)(wait);
+        }
+    }
+}
+
+impl std::fmt::Debug for WaitHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitHook")
+    }
 }
 
 impl Config {
@@ -63,6 +122,9 @@ impl Config {
             retry_max_delay: Duration::from_secs(8),
             batch_concurrency: 100,
             assumed_bucket: TWITCH_DEFAULT_BUCKET,
+            deadline: DEFAULT_DEADLINE,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            on_wait: None,
         }
     }
 

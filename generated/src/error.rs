@@ -45,6 +45,30 @@ pub enum Error {
     /// refills (Unix seconds), when it said.
     #[error("{endpoint}: rate limited by Twitch (429) after {retries} retries{}; wait and try again", reset_hint(*reset))]
     RateLimited { endpoint: String, retries: u32, reset: Option<u64> },
+
+    /// The call's total deadline ([`crate::Config::deadline`]) passed while
+    /// it waited for the rate limit or retried; `waited` is how long it spent
+    /// waiting in all (seconds), `reason` what it was waiting for last.
+    #[error(
+        "{endpoint}: gave up after {deadline} s, the call's deadline, having waited {waited} s in all ({reason}); \
+         try again later or allow a longer deadline"
+    )]
+    Deadline { endpoint: String, deadline: u64, waited: u64, reason: String },
+
+    /// The server answered with a redirect, which is never followed: it
+    /// could carry the token or the client secret to another host.
+    #[error(
+        "{endpoint}: the server answered {status} redirecting to {host}; redirects are never followed (they could \
+         carry a token or secret elsewhere), so nothing more was sent. Check the Helix and OAuth URLs"
+    )]
+    Redirect { endpoint: String, status: u16, host: String },
+
+    /// The answer was longer than [`crate::Config::max_answer_bytes`]; reading stopped there.
+    #[error(
+        "{endpoint}: the answer is larger than the cap of {limit} bytes, so it was not read further; raise the \
+         answer size cap if such answers are expected"
+    )]
+    AnswerTooLarge { endpoint: String, limit: u64 },
 }
 
 fn reset_hint(reset: Option<u64>) -> String {
@@ -57,9 +81,17 @@ fn reset_hint(reset: Option<u64>) -> String {
 
 impl Error {
     /// Builds a transport error without leaking the URL's query or any header.
-    pub(crate) fn from_reqwest(endpoint: &str, timeout: std::time::Duration, e: reqwest::Error) -> Error {
+    /// `config` gives the bounds a timeout message names: the connect
+    /// timeout when connecting timed out, else the whole request's.
+    pub(crate) fn from_reqwest(endpoint: &str, config: &crate::Config, e: reqwest::Error) -> Error {
         if e.is_timeout() {
-            return Error::Timeout { endpoint: endpoint.to_owned(), seconds: timeout.as_secs() };
+            let bound = if e.is_connect() { config.connect_timeout } else { config.timeout };
+            return Error::Timeout { endpoint: endpoint.to_owned(), seconds: bound.as_secs().max(1) };
+        }
+        if e.is_builder() {
+            // A header value with a control character, say: nothing was sent,
+            // and sending again would fail the same way.
+            return Error::Config(format!("{endpoint}: the request could not be built: {}", e.without_url()));
         }
         let mut causes = String::new();
         let mut source = std::error::Error::source(&e);

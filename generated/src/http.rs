@@ -1,6 +1,11 @@
 //! The one HTTP client of a process: rustls (ring, no OpenSSL), connection
 //! reuse, and a connect and total timeout on every request.
 //!
+//! Redirects are never followed and no `Referer` is sent: a redirect would
+//! resend the token or a form with the client secret to whatever host the
+//! `Location` names. A 3xx becomes [`Error::Redirect`] in [`read_answer`],
+//! which also caps how much of an answer is read.
+//!
 //! The certificate verifier is the platform's (as reqwest would pick), but
 //! made on the first TLS handshake rather than when the client is built:
 //! loading the system's root certificates takes milliseconds, which a
@@ -15,6 +20,7 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::sync::{Arc, OnceLock};
 
 pub(crate) fn client(config: &Config) -> Result<reqwest::Client, Error> {
+    check_client_id(&config.client_id)?;
     let setup = |e: &dyn std::fmt::Display| Error::Config(format!("cannot set up HTTP: {e}"));
     // reqwest is built without a default crypto provider so that no C-heavy
     // aws-lc build is needed; ring is installed once per process.
@@ -32,11 +38,78 @@ pub(crate) fn client(config: &Config) -> Result<reqwest::Client, Error> {
         .user_agent(concat!("ttv/", env!("CARGO_PKG_VERSION")))
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
         .pool_idle_timeout(std::time::Duration::from_secs(60))
         .tcp_nodelay(true)
         .tls_backend_preconfigured(tls)
         .build()
         .map_err(|e| setup(&e))
+}
+
+/// The longest client id accepted; Twitch's are 30 characters.
+const MAX_CLIENT_ID_LEN: usize = 256;
+
+/// A client id goes into a header of every request: one with a line break or
+/// another control character (a pasted value) could not be sent, and is
+/// refused here rather than failing each request as a network error.
+fn check_client_id(id: &str) -> Result<(), Error> {
+    let invalid = |message: String| Error::InvalidInput { endpoint: "Client id", message };
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(invalid(format!("the client id holds the control character {c:?}; give the id alone")));
+    }
+    if id.len() > MAX_CLIENT_ID_LEN {
+        return Err(invalid(format!("the client id is {} bytes long; Twitch's are about 30", id.len())));
+    }
+    Ok(())
+}
+
+/// An answer read within the limits: its status, headers and body.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// Reads `resp` whole, refusing a redirect and stopping at
+/// [`Config::max_answer_bytes`]: a declared length over the cap is refused
+/// before reading, and a body is read chunk by chunk so that an endless one
+/// never takes more memory than the cap.
+pub(crate) async fn read_answer(endpoint: &str, config: &Config, mut resp: reqwest::Response) -> Result<Answer, Error> {
+    let status = resp.status().as_u16();
+    if (300..400).contains(&status) {
+        return Err(Error::Redirect { endpoint: endpoint.to_owned(), status, host: location_host(resp.headers()) });
+    }
+    let limit = config.max_answer_bytes;
+    let too_large = || Error::AnswerTooLarge { endpoint: endpoint.to_owned(), limit };
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0).min(limit).min(1 << 20) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(|e| Error::from_reqwest(endpoint, config, e))? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer { status, headers: std::mem::take(resp.headers_mut()), body })
+}
+
+/// The host a redirect points to, never the whole URL (its path or query
+/// may hold a code or token).
+fn location_host(headers: &reqwest::header::HeaderMap) -> String {
+    let Some(location) = headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()) else {
+        return "no Location".into();
+    };
+    match reqwest::Url::parse(location) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => "a URL without a host".into(),
+        },
+        // A relative Location stays on the same host.
+        Err(_) => "a path on the same host".into(),
+    }
 }
 
 /// The platform verifier, made when a server's certificate is first checked.
@@ -101,5 +174,24 @@ mod tests {
         assert!(!v.supported_verify_schemes().is_empty());
         assert!(v.verifier.get().is_none());
         client(&Config::new("x")).expect("client builds");
+    }
+
+    #[test]
+    fn client_ids_with_control_characters_are_refused_as_input() {
+        for id in ["abc\r\nX-Evil: 1", "abc\n", "a\u{7}b"] {
+            let err = client(&Config::new(id)).expect_err("refused");
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+        }
+        assert!(matches!(client(&Config::new("a".repeat(100_000))), Err(Error::InvalidInput { .. })));
+    }
+
+    #[test]
+    fn redirects_name_the_host_only() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(reqwest::header::LOCATION, "http://127.0.0.1:9/oauth2/token?code=secret".parse().unwrap());
+        assert_eq!(location_host(&h), "127.0.0.1:9");
+        h.insert(reqwest::header::LOCATION, "/elsewhere?token=x".parse().unwrap());
+        assert_eq!(location_host(&h), "a path on the same host");
+        assert_eq!(location_host(&reqwest::header::HeaderMap::new()), "no Location");
     }
 }

@@ -63,7 +63,7 @@ impl<T: TokenKind> Helix<T> {
     }
 
     async fn send_prepared(&self, method: HttpMethod, prepared: &Prepared) -> Result<Value, Error> {
-        let target = Target { name: "", method, path: &prepared.path };
+        let target = Target { name: "", method, path: &prepared.path, body_due: method == HttpMethod::Get };
         let body = self.inner.authorized(&target, true, prepared).await?;
         answer(&target, &body)
     }
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn answers_are_json_text_or_null() {
-        let t = Target { name: "", method: HttpMethod::Get, path: "/x" };
+        let t = Target { name: "", method: HttpMethod::Get, path: "/x", body_due: true };
         assert_eq!(answer(&t, b"").unwrap(), Value::Null);
         assert_eq!(answer(&t, br#"{"data":[]}"#).unwrap(), serde_json::json!({"data": []}));
         assert_eq!(answer(&t, b"BEGIN:VCALENDAR").unwrap(), Value::String("BEGIN:VCALENDAR".into()));

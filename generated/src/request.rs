@@ -231,6 +231,14 @@ impl Inner {
                 }
             }
             if (200..300).contains(&status) {
+                if target.body_due && status != 204 && body.iter().all(u8::is_ascii_whitespace) {
+                    // An empty 200 is not "no results": Twitch always sends JSON there.
+                    return Err(Error::Decode {
+                        endpoint: target.label(),
+                        path: ".".into(),
+                        message: format!("the answer ({status}) is empty where JSON was due"),
+                    });
+                }
                 return Ok(body);
             }
             return Err(helix_error(target, status, &body));
@@ -241,15 +249,19 @@ impl Inner {
 /// What the transport and error messages know of the endpoint a request is for.
 pub(crate) struct Target<'a> {
     /// The reference's name ("Get Users"); empty for a raw request.
-    pub name: &'a str,
+    pub name: &'static str,
     pub method: HttpMethod,
     /// The spec's path (`/users`), or the raw request's.
     pub path: &'a str,
+    /// Whether a 2xx answer other than 204 must carry a body (JSON or text):
+    /// endpoints that answer with data, and raw GETs.
+    pub body_due: bool,
 }
 
 impl Target<'_> {
     pub fn of(meta: &EndpointMeta) -> Target<'_> {
-        Target { name: meta.name, method: meta.http_method, path: meta.path }
+        let body_due = !matches!(meta.response, ResponseMeta::NoContent);
+        Target { name: meta.name, method: meta.http_method, path: meta.path, body_due }
     }
 
     /// How errors name the endpoint: `Get Users (GET /users)`, or `GET /users` for a raw request.

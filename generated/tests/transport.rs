@@ -112,19 +112,25 @@ async fn a_429_waits_for_the_reset_and_retries_even_a_post() {
 }
 
 #[tokio::test]
-async fn rate_limited_past_the_budget_is_its_own_error() {
+async fn a_429_with_a_reset_is_retried_past_the_budget_until_the_deadline() {
     let mock = mock().await;
     let mut config = config(&mock);
-    config.max_retries = 1;
+    config.max_retries = 0;
+    config.deadline = Duration::from_secs(3);
     let helix = Helix::app(config).expect("app client");
+    // The mock's reset is the next whole second: each retry waits for it.
     mock.faults().push(fault(FaultKind::TooManyRequests { reset_after: Duration::ZERO }).always());
+    let started = Instant::now();
     let err = helix.get_top_games().send().await.expect_err("always 429");
     match &err {
-        Error::RateLimited { retries: 1, reset: Some(_), endpoint } => assert!(endpoint.contains("Get Top Games")),
+        Error::Deadline { endpoint, deadline: 3, .. } => assert!(endpoint.contains("Get Top Games"), "{endpoint}"),
         other => panic!("{other:?}"),
     }
     assert!(err.to_string().contains("rate limited"), "{err}");
-    assert_eq!(mock.faults().injected(), 2);
+    // Retried past `max_retries = 0`, about once a reset, until the deadline.
+    let tries = mock.faults().injected();
+    assert!((2..=10).contains(&tries), "{tries} tries");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
 }
 
 #[tokio::test]

@@ -3,9 +3,14 @@
 //! The cache file lives in the cache folder, one per client id and OAuth server,
 //! mode 0600, written atomically. A token is re-minted when it has less than
 //! five minutes left, after Helix answers 401, or when the file is unreadable.
+//!
+//! One mint per client id across processes: a process about to mint locks
+//! the cache folder (as the user-token refresh locks a file) and reads the
+//! cache again under the lock, so processes started together use the token
+//! the first of them minted.
 
-use super::file::write_private;
-use super::now;
+use super::file::{create_private_dir, write_private};
+use super::{clamp_lifetime, now};
 use crate::config::Config;
 use crate::secret::Secret;
 use crate::Error;
@@ -57,6 +62,14 @@ impl AppTokens {
             *current = Some(t);
             return Ok(token);
         }
+        // Held until the new token is in the cache file (or this fails).
+        let _lock = self.lock_across_processes().await;
+        if let Some(t) = self.read_cache().filter(|t| t.fresh_for(config)) {
+            // Another process minted while this one waited for the lock.
+            let token = t.access_token.clone();
+            *current = Some(t);
+            return Ok(token);
+        }
         let minted = mint(http, config).await?;
         self.write_cache(&minted);
         let token = minted.access_token.clone();
@@ -104,6 +117,32 @@ impl AppTokens {
     pub fn cached_expires_in(&self, config: &Config) -> Option<u64> {
         let t = self.read_cache().filter(|t| t.client_id == config.client_id && t.oauth2_url == config.oauth2_url)?;
         Some(t.expires_at.saturating_sub(now()))
+    }
+
+    /// The lock that makes minting one process at a time: the cache folder
+    /// itself (`flock` on its descriptor), so that no lock file lies beside
+    /// the cache. `None` without a cache folder, or when it cannot be locked
+    /// (some platforms cannot lock a folder): then each process mints, as it
+    /// would without a cache; not worth failing a call for.
+    async fn lock_across_processes(&self) -> Option<std::fs::File> {
+        let dir = self.cache_file.as_ref()?.parent()?.to_path_buf();
+        let shown = dir.clone();
+        let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            create_private_dir(&dir)?;
+            let folder = std::fs::File::open(&dir)?;
+            // Released when the descriptor is closed, also if the process dies.
+            fs4::FileExt::lock(&folder)?;
+            Ok(folder)
+        })
+        .await;
+        match locked {
+            Ok(Ok(folder)) => Some(folder),
+            Ok(Err(e)) => {
+                tracing::debug!(folder = %shown.display(), error = %e, "cannot lock the app token cache; minting anyway");
+                None
+            }
+            Err(_) => None,
+        }
     }
 
     fn read_cache(&self) -> Option<CachedToken> {
@@ -162,15 +201,12 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
         ("grant_type", "client_credentials"),
     ];
     let body = crate::urlencoded::form(&form);
-    let resp = http
-        .post(&url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| Error::from_reqwest("App token", config.timeout, e))?;
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.map_err(|e| Error::from_reqwest("App token", config.timeout, e))?;
+    // 5xx and network failures are retried there and never reach the
+    // advice about the client id and secret below.
+    let (status, bytes) = super::oauth_send(config, "App token", || {
+        http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(body.clone())
+    })
+    .await?;
     if !(200..300).contains(&status) {
         return Err(Error::OAuth {
             what: "app token (client credentials)",
@@ -187,7 +223,7 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
         client_id: config.client_id.clone(),
         oauth2_url: config.oauth2_url.clone(),
         access_token: got.access_token,
-        expires_at: now() + got.expires_in,
+        expires_at: now().saturating_add(clamp_lifetime(got.expires_in)),
     })
 }
 

@@ -8,7 +8,7 @@
 
 use super::store::StoredUserToken;
 use super::validate::validate;
-use super::{now, oauth_error_message, TokenInfo};
+use super::{clamp_lifetime, now, oauth_error_message, TokenInfo};
 use crate::config::Config;
 use crate::secret::Secret;
 use crate::Error;
@@ -19,6 +19,12 @@ use std::time::{Duration, Instant};
 pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628: `slow_down` adds five seconds to the polling interval.
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+/// Device polls never come faster than this, whatever the server asks for.
+const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Nor slower: a larger interval would outlast the code.
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
+/// The longest device code lifetime believed (Twitch's is 30 minutes).
+const MAX_DEVICE_LIFETIME_SECS: u64 = 3600;
 
 /// Talks to Twitch's OAuth server (`Config::oauth2_url`) for user logins.
 #[derive(Debug, Clone)]
@@ -112,17 +118,12 @@ async fn post_form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> Result<(u16, Vec<u8>), Error> {
-    let resp = http
-        .post(format!("{}{path}", config.oauth2_url))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(crate::urlencoded::form(fields))
-        .send()
-        .await
-        .map_err(|e| Error::from_reqwest(what, config.timeout, e))?;
-    let status = resp.status().as_u16();
-    let body = resp.bytes().await.map_err(|e| Error::from_reqwest(what, config.timeout, e))?;
-    tracing::debug!(path, status, "oauth request");
-    Ok((status, body.to_vec()))
+    let url = format!("{}{path}", config.oauth2_url);
+    let form = crate::urlencoded::form(fields);
+    super::oauth_send(config, what, || {
+        http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(form.clone())
+    })
+    .await
 }
 
 /// A JSON answer that did not decode. serde's own message may quote a value
@@ -145,7 +146,7 @@ fn parse_grant(what: &str, body: &[u8]) -> Result<TokenGrant, Error> {
     Ok(TokenGrant {
         access_token: answer.access_token,
         refresh_token: answer.refresh_token,
-        expires_in: answer.expires_in,
+        expires_in: clamp_lifetime(answer.expires_in),
         scopes,
     })
 }
@@ -202,8 +203,8 @@ impl OAuthClient {
             device_code: answer.device_code,
             user_code: answer.user_code,
             verification_uri: answer.verification_uri,
-            interval: Duration::from_secs(answer.interval),
-            expires_in: Duration::from_secs(answer.expires_in),
+            interval: poll_interval(Duration::from_secs(answer.interval)),
+            expires_in: Duration::from_secs(answer.expires_in.min(MAX_DEVICE_LIFETIME_SECS)),
             scopes: scopes.to_vec(),
             issued: Instant::now(),
         })
@@ -251,8 +252,10 @@ impl OAuthClient {
     /// refused or expired: `authorization_pending` keeps polling, `slow_down`
     /// adds five seconds to the interval.
     pub async fn finish_device_flow(&self, device: &DeviceAuthorization) -> Result<StoredUserToken, Error> {
-        let deadline = device.issued + device.expires_in;
-        let mut interval = device.interval;
+        let lifetime = device.expires_in.min(Duration::from_secs(MAX_DEVICE_LIFETIME_SECS));
+        let deadline = device.issued + lifetime;
+        // The fields are public: clamp again whatever was set.
+        let mut interval = poll_interval(device.interval);
         let mut polls = 0u32;
         loop {
             // The last poll happens at the deadline, so the server says how it ended.
@@ -263,7 +266,7 @@ impl OAuthClient {
                 DevicePoll::Done(token) => return Ok(*token),
                 DevicePoll::Pending => tracing::debug!(polls, "device login: not approved yet"),
                 DevicePoll::SlowDown => {
-                    interval += SLOW_DOWN_STEP;
+                    interval = poll_interval(interval.saturating_add(SLOW_DOWN_STEP));
                     tracing::debug!(polls, interval_secs = interval.as_secs(), "device login: asked to slow down");
                 }
             }
@@ -333,7 +336,7 @@ impl OAuthClient {
 
     /// `GET /oauth2/validate`.
     pub async fn validate(&self, token: &Secret) -> Result<TokenInfo, Error> {
-        validate(&self.http, &self.config.oauth2_url, token).await
+        validate(&self.http, &self.config, token).await
     }
 
     /// A fresh grant becomes a stored token once Twitch says whose it is.
@@ -346,13 +349,18 @@ impl OAuthClient {
             oauth2_url: self.config.oauth2_url.clone(),
             access_token: grant.access_token,
             refresh_token: grant.refresh_token,
-            expires_at: if expires_in > 0 { issued + expires_in } else { 0 },
+            expires_at: if expires_in > 0 { issued.saturating_add(clamp_lifetime(expires_in)) } else { 0 },
             obtained_at: issued,
             scopes: if info.scopes.is_empty() { grant.scopes } else { info.scopes },
             login: info.login,
             user_id: info.user_id,
         })
     }
+}
+
+/// The interval between device polls, within [`MIN_POLL_INTERVAL`] and [`MAX_POLL_INTERVAL`].
+fn poll_interval(asked: Duration) -> Duration {
+    asked.clamp(MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)
 }
 
 /// Why the browser flow cannot work without a secret, and what works instead.
@@ -377,6 +385,15 @@ mod tests {
     fn a_broken_answer_does_not_quote_its_values() {
         let err = parse_grant("x", br#"{"access_token":"a","expires_in":"leaky-token"}"#).unwrap_err();
         assert!(!err.to_string().contains("leaky-token"), "{err}");
+    }
+
+    #[test]
+    fn absurd_lifetimes_and_intervals_are_clamped() {
+        let g = parse_grant("x", br#"{"access_token":"a","expires_in":18446744073709551615}"#).unwrap();
+        assert_eq!(g.expires_in, super::super::MAX_TOKEN_LIFETIME_SECS);
+        assert!(now().checked_add(g.expires_in).is_some());
+        assert_eq!(poll_interval(Duration::ZERO), MIN_POLL_INTERVAL);
+        assert_eq!(poll_interval(Duration::from_secs(u64::MAX)), MAX_POLL_INTERVAL);
     }
 
     #[test]

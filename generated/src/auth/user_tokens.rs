@@ -164,12 +164,12 @@ impl UserTokens {
         if cur.token.needs_refresh() && cur.token.refresh_token.is_some() {
             self.refresh(&mut cur, http, config, None).await?;
         }
-        let info = match validate(http, &config.oauth2_url, &cur.token.access_token).await {
+        let info = match validate(http, config, &cur.token.access_token).await {
             Ok(info) => info,
             Err(Error::Unauthorized { .. }) if cur.token.refresh_token.is_some() => {
                 let refused = cur.token.access_token.clone();
                 self.refresh(&mut cur, http, config, Some(&refused)).await?;
-                validate(http, &config.oauth2_url, &cur.token.access_token).await.map_err(|e| self.refused(e))?
+                validate(http, config, &cur.token.access_token).await.map_err(|e| self.refused(e))?
             }
             Err(e) => return Err(self.refused(e)),
         };
@@ -195,7 +195,7 @@ impl UserTokens {
             }
         }
         if cur.validated_at.elapsed() >= self.revalidate_every {
-            match validate(http, &config.oauth2_url, &cur.token.access_token).await {
+            match validate(http, config, &cur.token.access_token).await {
                 Ok(info) => learn(&mut cur.token, &info),
                 Err(Error::Unauthorized { .. }) if cur.token.refresh_token.is_some() => {
                     let refused = cur.token.access_token.clone();
@@ -224,7 +224,7 @@ impl UserTokens {
             }
             return Ok(false);
         }
-        match validate(http, &config.oauth2_url, used).await {
+        match validate(http, config, used).await {
             Ok(_) => return Ok(false),
             Err(Error::Unauthorized { .. }) => {}
             Err(_) => return Ok(false),

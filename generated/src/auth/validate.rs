@@ -1,5 +1,6 @@
 //! `GET /oauth2/validate`: who a token belongs to, its scopes and remaining life.
 
+use crate::config::Config;
 use crate::secret::Secret;
 use crate::Error;
 use serde::{Deserialize, Serialize};
@@ -20,17 +21,15 @@ pub struct TokenInfo {
     pub expires_in: u64,
 }
 
-pub(crate) async fn validate(http: &reqwest::Client, oauth2_url: &str, token: &Secret) -> Result<TokenInfo, Error> {
-    let url = format!("{oauth2_url}/validate");
-    let timeout = std::time::Duration::from_secs(30);
-    let resp = http
-        .get(&url)
-        .header("Authorization", format!("OAuth {}", token.expose()))
-        .send()
-        .await
-        .map_err(|e| Error::from_reqwest("Validate token", timeout, e))?;
-    let status = resp.status().as_u16();
-    let body = resp.bytes().await.map_err(|e| Error::from_reqwest("Validate token", timeout, e))?;
+/// Asks Twitch about `token`. Only a 401 means the token was refused; a 5xx
+/// or network failure is retried (see [`super::oauth_send`]), and any other
+/// status means the validation endpoint itself failed (a wrong OAuth URL).
+pub(crate) async fn validate(http: &reqwest::Client, config: &Config, token: &Secret) -> Result<TokenInfo, Error> {
+    const WHAT: &str = "Validate token";
+    let url = format!("{}/validate", config.oauth2_url);
+    let (status, body) =
+        super::oauth_send(config, WHAT, || http.get(&url).header("Authorization", format!("OAuth {}", token.expose())))
+            .await?;
     if status == 401 {
         return Err(Error::Unauthorized {
             endpoint: "Validate token".into(),
@@ -39,12 +38,21 @@ pub(crate) async fn validate(http: &reqwest::Client, oauth2_url: &str, token: &S
         });
     }
     if !(200..300).contains(&status) {
-        return Err(Error::OAuth { what: "token validation", status, message: super::oauth_error_message(&body) });
+        return Err(Error::Network {
+            endpoint: WHAT.into(),
+            message: format!(
+                "Twitch could not be reached or failed: the validation endpoint answered {status} ({}); check the \
+                 OAuth URL",
+                super::oauth_error_message(&body)
+            ),
+        });
     }
     let mut de = serde_json::Deserializer::from_slice(&body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-        endpoint: "Validate token".into(),
+    let mut info: TokenInfo = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+        endpoint: WHAT.into(),
         path: e.path().to_string(),
         message: e.inner().to_string(),
-    })
+    })?;
+    info.expires_in = super::clamp_lifetime(info.expires_in);
+    Ok(info)
 }

@@ -3,18 +3,27 @@
 //! `reqwest` client), and the retries `retry` allows. Each exchange is logged
 //! at debug level (`ttv -v`): method, path, status, rate-limit figures and
 //! retry decisions, with the token and any secret-looking query value redacted.
+//! Every call has a total deadline ([`crate::Config::deadline`]) over all of it.
 
 pub(crate) mod ratelimit;
 pub(crate) mod retry;
 
 use crate::client::Inner;
+use crate::config::{Wait, WaitHook, WaitReason};
 use crate::input::Prepared;
 use crate::meta::HttpMethod;
 use crate::request::Target;
 use crate::response::RateLimit;
 use crate::Error;
 use retry::Reason;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The longest URL (path and query) sent: servers refuse longer request
+/// lines (8 KiB is the common bound), and a request that long is a mistake
+/// in the input, not something to send and retry.
+const MAX_URL_LEN: usize = 8 * 1024;
 
 /// One answer as it came: status, rate-limit figures, body.
 struct Answer {
@@ -23,58 +32,136 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// The pauses of one call, for the message of [`Error::Deadline`].
+#[derive(Default)]
+struct Waits {
+    total_ms: AtomicU64,
+    last: Mutex<String>,
+}
+
+impl Waits {
+    /// Counts a pause about to be taken and tells [`crate::Config::on_wait`].
+    fn note(&self, hook: Option<&WaitHook>, target: &Target<'_>, duration: Duration, reason: WaitReason) {
+        self.total_ms.fetch_add(duration.as_millis() as u64, Ordering::Relaxed);
+        let described = match &reason {
+            WaitReason::RateLimited => "rate limited".to_owned(),
+            WaitReason::Retry(why) => format!("retrying after {why}"),
+        };
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = described;
+        WaitHook::notify(hook, &Wait { endpoint: target.short().into_owned(), duration, reason });
+    }
+
+    fn last(&self) -> String {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if last.is_empty() {
+            "waiting for an answer".into()
+        } else {
+            last
+        }
+    }
+}
+
 impl Inner {
     /// Sends `prepared`, waiting for the token's rate-limit bucket and retrying
-    /// what may be retried. Returns the final status and body; statuses that
-    /// were retried until the budget ran out come back as they were (a 5xx
-    /// becomes [`Error::Helix`] upstream), except 429, which is
-    /// [`Error::RateLimited`].
+    /// what may be retried, all within [`crate::Config::deadline`]. Returns the
+    /// final status and body; statuses that were retried until the budget ran
+    /// out come back as they were (a 5xx becomes [`Error::Helix`] upstream),
+    /// except 429, which is [`Error::RateLimited`].
     pub(crate) async fn transport(
         &self,
         target: &Target<'_>,
         prepared: &Prepared,
         token: Option<&str>,
     ) -> Result<(u16, Vec<u8>), Error> {
+        let waits = Waits::default();
+        let started = Instant::now();
+        match tokio::time::timeout(self.config.deadline, self.attempts(target, prepared, token, &waits)).await {
+            Ok(result) => result,
+            Err(_) => {
+                let waited = Duration::from_millis(waits.total_ms.load(Ordering::Relaxed)).min(started.elapsed());
+                Err(Error::Deadline {
+                    endpoint: target.label(),
+                    deadline: self.config.deadline.as_secs(),
+                    waited: waited.as_secs(),
+                    reason: waits.last(),
+                })
+            }
+        }
+    }
+
+    /// The attempts of [`Inner::transport`], without the deadline.
+    ///
+    /// Two budgets: [`crate::Config::max_retries`] bounds retries after 5xx,
+    /// network errors, timeouts and 429s that name no reset; a 429 with
+    /// `Ratelimit-*` figures (another process drained the shared bucket) is
+    /// waited out and sent again without using it, bounded by the deadline.
+    async fn attempts(
+        &self,
+        target: &Target<'_>,
+        prepared: &Prepared,
+        token: Option<&str>,
+        waits: &Waits,
+    ) -> Result<(u16, Vec<u8>), Error> {
         let key = ratelimit::bucket_key(token);
         let idempotent = target.method.is_idempotent();
         let max = self.config.max_retries;
+        let hook = self.config.on_wait.as_ref();
+        let short = target.short();
+        let on_reset_wait = |wait: Duration| waits.note(hook, target, wait, WaitReason::RateLimited);
         let mut retries = 0u32;
+        let mut rate_limited = 0u32;
+        let mut attempt = 0u32;
         loop {
-            let permit = self.limiter.acquire(key, &target.short()).await;
-            let (reason, limiter_waits) = match self.exchange(target, prepared, token, retries + 1).await {
+            attempt += 1;
+            let permit = self.limiter.acquire(key, &short, &on_reset_wait).await;
+            let (reason, wait) = match self.exchange(target, prepared, token, attempt).await {
                 Ok(answer) => {
                     permit.answered(answer.figures);
                     let Some(reason) = retry::retry_status(answer.status, idempotent) else {
                         return Ok((answer.status, answer.body));
                     };
-                    if retries >= max {
-                        tracing::debug!(method = target.method.as_str(), path = %prepared.path, %reason, retries, "helix giving up");
-                        if answer.status == 429 {
-                            return Err(Error::RateLimited {
-                                endpoint: target.label(),
-                                retries,
-                                reset: answer.figures.map(|f| f.reset),
-                            });
+                    match answer.figures.filter(|_| answer.status == 429) {
+                        Some(figures) => {
+                            rate_limited += 1;
+                            // The limiter holds the next attempt until a reset
+                            // that lies ahead (at most one window away); a reset
+                            // already past gets a backoff, never an instant resend.
+                            let reset_ahead = figures.remaining == 0 && figures.reset > ratelimit::unix_now().as_secs();
+                            let wait =
+                                if reset_ahead { Duration::ZERO } else { retry::backoff(&self.config, rate_limited) };
+                            (reason, wait)
                         }
-                        return Ok((answer.status, answer.body));
+                        None => {
+                            if retries >= max {
+                                tracing::debug!(method = target.method.as_str(), path = %prepared.path, %reason, retries, "helix giving up");
+                                if answer.status == 429 {
+                                    return Err(Error::RateLimited { endpoint: target.label(), retries, reset: None });
+                                }
+                                return Ok((answer.status, answer.body));
+                            }
+                            retries += 1;
+                            (reason, retry::backoff(&self.config, retries))
+                        }
                     }
-                    // A 429 that says the bucket is empty: the limiter holds the
-                    // next attempt until the reset it named.
-                    let limiter_waits = answer.status == 429 && answer.figures.is_some_and(|f| f.remaining == 0);
-                    (reason, limiter_waits)
                 }
                 Err(e) => {
                     drop(permit);
                     match retry::retry_error(&e, idempotent) {
-                        Some(reason) if retries < max => (reason, false),
+                        Some(reason) if retries < max => {
+                            retries += 1;
+                            (reason, retry::backoff(&self.config, retries))
+                        }
                         _ => return Err(e),
                     }
                 }
             };
-            retries += 1;
-            let wait = if limiter_waits { Duration::ZERO } else { retry::backoff(&self.config, retries) };
-            log_retry(target, prepared, &reason, retries, max, wait, limiter_waits);
+            log_retry(target, prepared, &reason, attempt, max, wait);
             if !wait.is_zero() {
+                let why = match reason {
+                    Reason::TooManyRequests => WaitReason::RateLimited,
+                    other => WaitReason::Retry(other.to_string()),
+                };
+                waits.note(hook, target, wait, why);
                 tokio::time::sleep(wait).await;
             }
         }
@@ -104,6 +191,18 @@ impl Inner {
         if let Some(body) = &prepared.body {
             req = req.json(body);
         }
+        let started = Instant::now();
+        let request = req.build().map_err(|e| self.transport_error(target, prepared, started, e))?;
+        let sent_len = request.url().as_str().len().saturating_sub(self.config.helix_url.len());
+        if sent_len > MAX_URL_LEN {
+            return Err(Error::InvalidInput {
+                endpoint: if target.name.is_empty() { "Raw request" } else { target.name },
+                message: format!(
+                    "the request's path and query would be {sent_len} bytes long, over the {MAX_URL_LEN} bytes \
+                     servers accept; send fewer or shorter values"
+                ),
+            });
+        }
         tracing::debug!(
             method = target.method.as_str(),
             target = %redacted_target(prepared),
@@ -111,11 +210,10 @@ impl Inner {
             attempt,
             "helix send"
         );
-        let started = Instant::now();
-        let resp = req.send().await.map_err(|e| self.transport_error(target, prepared, started, e))?;
-        let status = resp.status().as_u16();
-        let figures = ratelimit::figures(resp.headers());
-        let body = resp.bytes().await.map_err(|e| self.transport_error(target, prepared, started, e))?;
+        let resp = self.http.execute(request).await.map_err(|e| self.transport_error(target, prepared, started, e))?;
+        let answer = crate::http::read_answer(&target.short(), &self.config, resp).await?;
+        let status = answer.status;
+        let figures = ratelimit::figures(&answer.headers);
         let now = ratelimit::unix_now().as_secs();
         tracing::debug!(
             method = target.method.as_str(),
@@ -126,11 +224,11 @@ impl Inner {
             reset_in_s = figures.map(|f| f.reset.saturating_sub(now)).unwrap_or(0),
             "helix request"
         );
-        Ok(Answer { status, figures, body: body.to_vec() })
+        Ok(Answer { status, figures, body: answer.body })
     }
 
     fn transport_error(&self, target: &Target<'_>, prepared: &Prepared, started: Instant, e: reqwest::Error) -> Error {
-        let error = Error::from_reqwest(&target.short(), self.config.timeout, e);
+        let error = Error::from_reqwest(&target.short(), &self.config, e);
         tracing::debug!(
             method = target.method.as_str(),
             path = %prepared.path,
@@ -142,23 +240,15 @@ impl Inner {
     }
 }
 
-fn log_retry(
-    target: &Target<'_>,
-    prepared: &Prepared,
-    reason: &Reason,
-    retry: u32,
-    max: u32,
-    wait: Duration,
-    limiter_waits: bool,
-) {
+fn log_retry(target: &Target<'_>, prepared: &Prepared, reason: &Reason, attempt: u32, max: u32, wait: Duration) {
     tracing::debug!(
         method = target.method.as_str(),
         path = %prepared.path,
         %reason,
-        retry,
+        attempt,
         max,
         wait_ms = wait.as_millis() as u64,
-        until_reset = limiter_waits,
+        until_reset = wait.is_zero(),
         "helix retry"
     );
 }

@@ -26,9 +26,10 @@ use tokio::sync::Notify;
 /// that the bucket has surely refilled when the request arrives.
 const RESET_SLACK: Duration = Duration::from_millis(100);
 
-/// Never wait longer than this for one reset, whatever a header says (a
-/// skewed clock must not stall a client for hours). Twitch's window is 60 s.
-const MAX_RESET_WAIT: Duration = Duration::from_secs(65);
+/// Twitch's bucket refills within a minute: a reset further away than this
+/// (a client clock behind Twitch's, a hostile header) is taken as this far,
+/// so one wait is at most a window and the bucket then counts as refilled.
+const WINDOW: Duration = Duration::from_secs(60);
 
 /// Which bucket a request draws from: a digest of its token (never the token
 /// itself), or 0 for requests sent without one.
@@ -66,15 +67,16 @@ impl Bucket {
         let Some(figures) = &mut self.figures else {
             return if self.in_flight < assumed.max(1) { Decision::Send } else { Decision::WaitForAnswer };
         };
-        if now.as_secs() >= figures.reset && figures.remaining < figures.limit {
-            // The reset has passed: Twitch has refilled the bucket.
-            figures.remaining = figures.limit;
+        if now.as_secs() >= figures.reset && (figures.remaining < figures.limit || figures.remaining == 0) {
+            // The reset has passed: Twitch has refilled the bucket (a limit of
+            // 0 counts as 1, so a past reset never makes a waiting loop).
+            figures.remaining = figures.limit.max(1);
         }
         if figures.remaining > self.in_flight {
             Decision::Send
         } else if figures.remaining == 0 {
             let reset = Duration::from_secs(figures.reset).saturating_add(RESET_SLACK);
-            Decision::WaitForReset(reset.saturating_sub(now).min(MAX_RESET_WAIT))
+            Decision::WaitForReset(reset.saturating_sub(now).clamp(RESET_SLACK, WINDOW + RESET_SLACK))
         } else {
             Decision::WaitForAnswer
         }
@@ -83,7 +85,8 @@ impl Bucket {
     /// Takes in the figures of one answer. Answers arrive out of order, so
     /// within one window the lowest `remaining` wins; a later reset starts a
     /// new window.
-    fn update(&mut self, new: RateLimit) {
+    fn update(&mut self, mut new: RateLimit, now: Duration) {
+        new.reset = new.reset.min(now.saturating_add(WINDOW).as_secs());
         self.figures = Some(match self.figures {
             Some(old) if new.reset < old.reset => old,
             Some(old) if new.reset == old.reset => RateLimit { remaining: old.remaining.min(new.remaining), ..new },
@@ -113,8 +116,10 @@ impl RateLimiter {
         self.buckets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Reserves one point of `key`'s bucket, waiting as long as it takes.
-    pub async fn acquire(&self, key: BucketKey, what: &str) -> Permit<'_> {
+    /// Reserves one point of `key`'s bucket, waiting as long as it takes (a
+    /// reset is at most one window away; the call's deadline bounds the rest).
+    /// `on_wait` is told of each wait for a reset before it starts.
+    pub async fn acquire(&self, key: BucketKey, what: &str, on_wait: &(dyn Fn(Duration) + Sync)) -> Permit<'_> {
         loop {
             // Registered before looking, so an answer between the look and the
             // wait is not missed.
@@ -137,6 +142,7 @@ impl RateLimiter {
                         wait_ms = wait.as_millis() as u64,
                         "{what}: rate-limit bucket empty, waiting for its reset"
                     );
+                    on_wait(wait);
                     tokio::time::sleep(wait).await;
                 }
                 Decision::WaitForAnswer => answered.await,
@@ -155,7 +161,7 @@ impl RateLimiter {
             let bucket = buckets.entry(key).or_default();
             bucket.in_flight = bucket.in_flight.saturating_sub(1);
             if let Some(figures) = figures {
-                bucket.update(figures);
+                bucket.update(figures, unix_now());
             }
         }
         if let Some(figures) = figures {
@@ -224,7 +230,7 @@ mod tests {
         b.in_flight = 800;
         assert_eq!(b.decide(now, 800), Decision::WaitForAnswer);
         // Once an answer has said, its figures rule, not the assumption.
-        b.update(rl(5, 0, 120));
+        b.update(rl(5, 0, 120), now);
         b.in_flight = 0;
         assert_eq!(b.decide(now, 800), Decision::WaitForReset(Duration::from_millis(20_100)));
     }
@@ -243,19 +249,32 @@ mod tests {
         assert_eq!(b.decide(Duration::from_millis(199_500), 1), Decision::WaitForReset(Duration::from_millis(600)));
         assert_eq!(b.decide(Duration::from_secs(200), 1), Decision::Send);
         assert_eq!(b.figures.map(|f| f.remaining), Some(10));
-        let mut far = Bucket { figures: Some(rl(10, 0, 100_000)), in_flight: 0 };
-        assert_eq!(far.decide(Duration::from_secs(100), 1), Decision::WaitForReset(MAX_RESET_WAIT));
+    }
+
+    #[test]
+    fn a_far_reset_counts_as_one_window_then_the_bucket_refills() {
+        let now = Duration::from_secs(100);
+        let mut far = Bucket::default();
+        far.update(rl(10, 0, u64::MAX), now);
+        let Decision::WaitForReset(wait) = far.decide(now, 1) else { panic!("waits") };
+        assert!(wait <= WINDOW + RESET_SLACK, "{wait:?}");
+        // One window later the bucket counts as refilled: no second wait.
+        assert_eq!(far.decide(now + WINDOW, 1), Decision::Send);
+        // Even a bucket Twitch says holds nothing at all.
+        let mut zero = Bucket::default();
+        zero.update(rl(0, 0, 50), now);
+        assert_eq!(zero.decide(now, 1), Decision::Send);
     }
 
     #[test]
     fn out_of_order_answers_keep_the_lowest_figure_of_a_window() {
         let mut b = Bucket::default();
-        b.update(rl(10, 4, 200));
-        b.update(rl(10, 6, 200));
+        b.update(rl(10, 4, 200), Duration::from_secs(200));
+        b.update(rl(10, 6, 200), Duration::from_secs(200));
         assert_eq!(b.figures.map(|f| f.remaining), Some(4));
-        b.update(rl(10, 9, 150));
+        b.update(rl(10, 9, 150), Duration::from_secs(200));
         assert_eq!(b.figures.map(|f| f.remaining), Some(4));
-        b.update(rl(10, 9, 260));
+        b.update(rl(10, 9, 260), Duration::from_secs(200));
         assert_eq!(b.figures, Some(rl(10, 9, 260)));
     }
 
@@ -270,12 +289,12 @@ mod tests {
     async fn concurrent_tasks_share_the_bucket() {
         let limiter = std::sync::Arc::new(RateLimiter::new(1));
         limiter.release(7, Some(rl(5, 2, u64::MAX)));
-        let a = limiter.acquire(7, "t").await;
-        let b = limiter.acquire(7, "t").await;
+        let a = limiter.acquire(7, "t", &|_| {}).await;
+        let b = limiter.acquire(7, "t", &|_| {}).await;
         // Both points are reserved: a third request waits for an answer.
         let l2 = limiter.clone();
         let third = tokio::spawn(async move {
-            let _p = l2.acquire(7, "t").await;
+            let _p = l2.acquire(7, "t", &|_| {}).await;
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!third.is_finished());
