@@ -8,6 +8,7 @@
 //! refreshes them (ttv_helix::auth::user_tokens); this file is the command line.
 
 use crate::exit;
+use crate::output::terminal_safe;
 use crate::run::{CliError, Ctx, Outcome};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{json, Value};
@@ -220,7 +221,7 @@ async fn login(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     }
     eprintln!(
         "ttv: logged in as {} (profile `{}`); the token is in {}",
-        token.login.as_deref().unwrap_or("?"),
+        terminal_safe(token.login.as_deref().unwrap_or("?")),
         ctx.profile,
         store.path(&ctx.profile)?.display()
     );
@@ -232,17 +233,30 @@ async fn login(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
 
 async fn device_login(oauth: &OAuthClient, scopes: &[String], open: bool) -> Result<StoredUserToken, CliError> {
     let device = oauth.start_device_flow(scopes).await?;
+    // Both come from the OAuth server: escaped for the terminal, and only a
+    // web address is ever handed to the browser opener.
     eprintln!(
         "ttv: to log in, open {} and enter the code {} (within {} minutes).",
-        device.verification_uri,
-        device.user_code,
+        terminal_safe(&device.verification_uri),
+        terminal_safe(&device.user_code),
         device.expires_in.as_secs().div_ceil(60)
     );
     if open {
-        open_browser(&device.verification_uri);
+        if is_web_address(&device.verification_uri) {
+            open_browser(&device.verification_uri);
+        } else {
+            eprintln!("ttv: the OAuth server's verification address is not an http(s) URL; not opening it");
+        }
     }
     eprintln!("ttv: waiting for the login to be approved on Twitch...");
     Ok(oauth.finish_device_flow(&device).await?)
+}
+
+/// An absolute `http://` or `https://` address with nothing that a shell-less
+/// opener could take as an option or a local file.
+fn is_web_address(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 async fn browser_login(
@@ -457,7 +471,7 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
             true
         }
         Err(e) => {
-            eprintln!("ttv: {e}");
+            eprintln!("ttv: {}", terminal_safe(&e.to_string()));
             revoke_salvaged(ctx, &store, &profile).await
         }
     };
@@ -492,7 +506,10 @@ async fn revoke_salvaged(ctx: &Ctx, store: &FileStore, profile: &str) -> bool {
             true
         }
         Err(e) => {
-            eprintln!("ttv: could not revoke the token legible in it ({e}); deleting it anyway");
+            eprintln!(
+                "ttv: could not revoke the token legible in it ({}); deleting it anyway",
+                terminal_safe(&e.to_string())
+            );
             false
         }
     }
@@ -522,4 +539,19 @@ async fn token(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
         ));
     };
     Ok(Outcome::Text(format!("{}\n", token.expose())))
+}
+
+#[cfg(test)]
+mod web_address_tests {
+    use super::is_web_address;
+
+    #[test]
+    fn only_web_addresses_reach_the_browser_opener() {
+        assert!(is_web_address("https://www.twitch.tv/activate"));
+        assert!(is_web_address("http://127.0.0.1:8080/activate"));
+        for bad in ["--help", "/etc/passwd", "file:///etc/passwd", "javascript:alert(1)", "https://x y", "https://x\n"]
+        {
+            assert!(!is_web_address(bad), "{bad}");
+        }
+    }
 }

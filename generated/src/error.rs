@@ -40,9 +40,11 @@ pub enum Error {
     #[error("{endpoint}: network error: {message}")]
     Network { endpoint: String, message: String },
 
-    /// Twitch kept answering 429 Too Many Requests after every retry allowed
-    /// ([`crate::Config::max_retries`]). `reset` is when Twitch said the bucket
-    /// refills (Unix seconds), when it said.
+    /// Twitch kept answering 429 Too Many Requests without saying when its
+    /// bucket refills (no `Ratelimit-*` figures) after every retry allowed
+    /// ([`crate::Config::max_retries`]). A 429 that names its reset is waited
+    /// out instead, until [`crate::Config::deadline`] ([`Error::Deadline`]).
+    /// `reset` is the refill time (Unix seconds) when one is known.
     #[error("{endpoint}: rate limited by Twitch (429) after {retries} retries{}; wait and try again", reset_hint(*reset))]
     RateLimited { endpoint: String, retries: u32, reset: Option<u64> },
 
