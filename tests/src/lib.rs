@@ -81,3 +81,22 @@ pub fn run(cmd: &mut Command) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A refreshable user login of `login` with `scopes`, as `ttv auth login`
+/// would store it, with the tokens freshly issued by `mock`. `expires_at` in
+/// the past (e.g. 0 or 1) makes the next verb refresh it.
+pub fn stored_login(mock: &MockServer, login: &str, scopes: &[&str], expires_at: u64) -> ttv_helix::StoredUserToken {
+    use ttv_helix::Secret;
+    let (access, refresh) = mock.issue_user_tokens(login, scopes);
+    ttv_helix::StoredUserToken {
+        client_id: mock.client_id().into(),
+        oauth2_url: mock.oauth2_url(),
+        access_token: Secret::new(access.as_str()),
+        refresh_token: Some(Secret::new(refresh.as_str())),
+        expires_at,
+        obtained_at: expires_at.saturating_sub(4 * 3600),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        login: Some(login.into()),
+        user_id: mock.user_id(login),
+    }
+}

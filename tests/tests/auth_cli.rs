@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use ttv_helix::{FileStore, Secret, StoredUserToken, TokenStore};
+use ttv_helix::{FileStore, StoredUserToken, TokenStore};
 use ttv_mock::{MockConfig, MockServer};
 use ttv_tests::{run, ttv, Run};
 
@@ -55,18 +55,11 @@ fn seed(
     scopes: &[&str],
     expires_at: u64,
 ) -> (String, String) {
-    let (access, refresh) = mock.issue_user_tokens(login, scopes);
-    let token = StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access.as_str()),
-        refresh_token: Some(Secret::new(refresh.as_str())),
-        expires_at,
-        obtained_at: expires_at.saturating_sub(4 * 3600),
-        scopes: scopes.iter().map(|s| s.to_string()).collect(),
-        login: Some(login.into()),
-        user_id: mock.user_id(login),
-    };
+    let token = ttv_tests::stored_login(mock, login, scopes, expires_at);
+    let (access, refresh) = (
+        token.access_token.expose().to_owned(),
+        token.refresh_token.as_ref().map(|r| r.expose().to_owned()).unwrap_or_default(),
+    );
     FileStore::new(state_dir(dir)).save(profile, &token).unwrap();
     (access, refresh)
 }

@@ -79,18 +79,7 @@ fn refresh_token(token: &StoredUserToken) -> &str {
 fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     let mock = MockServer::start_background(MockConfig::default()).expect("the mock starts");
     let dir = tempfile::tempdir().unwrap();
-    let (access, refresh) = mock.issue_user_tokens("ninja", &["chat:read"]);
-    let seeded = StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access.as_str()),
-        refresh_token: Some(Secret::new(refresh.as_str())),
-        expires_at: 0,
-        obtained_at: 0,
-        scopes: vec!["chat:read".into()],
-        login: Some("ninja".into()),
-        user_id: mock.user_id("ninja"),
-    };
+    let seeded = ttv_tests::stored_login(&mock, "ninja", &["chat:read"], 0);
     store(dir.path()).save("default", &seeded).unwrap();
 
     // Built before anything is timed.

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use ttv_helix::{FileStore, Secret, StoredUserToken, TokenStore};
+use ttv_helix::{FileStore, TokenStore};
 use ttv_mock::{Fault, FaultKind, MockConfig, MockServer};
 use ttv_tests::{run, ttv, Run};
 
@@ -30,21 +30,9 @@ fn verbose(mock: &MockServer, dir: &Path) -> Command {
 }
 
 /// A stored login whose access token has expired, so the next verb refreshes it.
-fn seed_expired_profile(mock: &MockServer, dir: &Path) -> (String, String) {
-    let (access, refresh) = mock.issue_user_tokens("ninja", &["user:read:follows"]);
-    let token = StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access.as_str()),
-        refresh_token: Some(Secret::new(refresh.as_str())),
-        expires_at: 1,
-        obtained_at: 0,
-        scopes: vec!["user:read:follows".into()],
-        login: Some("ninja".into()),
-        user_id: mock.user_id("ninja"),
-    };
+fn seed_expired_profile(mock: &MockServer, dir: &Path) {
+    let token = ttv_tests::stored_login(mock, "ninja", &["user:read:follows"], 1);
     FileStore::new(dir.join("state")).save("default", &token).expect("seed the profile");
-    (access, refresh)
 }
 
 /// Runs one case, saying how long it took (the slow ones are the ones to look at).
