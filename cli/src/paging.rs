@@ -86,6 +86,10 @@ pub async fn follow_pages(
         page_count += 1;
         let items = match page.get("data") {
             Some(Value::Array(items)) => items.as_slice(),
+            // `data` as one object per page (Get Channel Stream Schedule): that
+            // object, with the page's segments, is the page's one item, as the
+            // library's `items()` has it. Skipping it printed `[]`.
+            Some(one @ Value::Object(_)) => std::slice::from_ref(one),
             _ => &[],
         };
         let room = usize::try_from(limit - count).unwrap_or(usize::MAX);

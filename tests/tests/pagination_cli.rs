@@ -205,3 +205,27 @@ fn progress_shows_on_a_terminal() {
     assert!(screen.contains("ttv: 1 page, 50 items") && screen.contains("ttv: 2 pages, 100 items"), "{screen:?}");
     assert!(screen.ends_with("\r\x1b[K"), "the progress line is cleared at the end: {screen:?}");
 }
+
+/// Get Channel Stream Schedule answers `data` as one object per page: `--all`,
+/// `--max-items` and `ttv api --all` print it (it used to be `[]`, exit 0).
+#[test]
+fn paging_a_one_object_answer_prints_the_object() {
+    let mock = mock();
+    let dir = tempfile::tempdir().unwrap();
+    let verb = ["get-channel-stream-schedule", "--broadcaster-id", "10001"];
+    for extra in [&["--all"][..], &["--max-items", "5"][..]] {
+        let out = run(ttv(&mock, dir.path()).args(verb).args(extra));
+        assert_eq!(out.code, 0, "{extra:?}: {}", out.stderr);
+        let pages = out.json();
+        let pages = pages.as_array().expect("a JSON array");
+        assert!(!pages.is_empty(), "{extra:?}: nothing printed");
+        assert_eq!(pages[0]["broadcaster_id"], "10001", "{extra:?}");
+        assert!(pages[0]["segments"].as_array().is_some_and(|s| !s.is_empty()), "{extra:?}: {}", out.stdout);
+    }
+    let out =
+        run(ttv(&mock, dir.path()).args(["api", "/schedule", "-q", "broadcaster_id=10001", "--all", "-o", "ndjson"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines.len(), 1, "{}", out.stdout);
+    assert!(lines[0]["segments"].is_array(), "{}", out.stdout);
+}
