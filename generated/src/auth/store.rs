@@ -414,14 +414,18 @@ impl TokenStore for MemoryStore {
 mod tests {
     use super::*;
 
+    /// When the test tokens were issued (in 2030, so none has expired).
+    const ISSUED: u64 = 1_900_000_000;
+
     fn token(access: &str) -> StoredUserToken {
         StoredUserToken {
             client_id: "cid".into(),
             oauth2_url: "http://127.0.0.1:1/oauth2".into(),
             access_token: Secret::new(access),
             refresh_token: Some(Secret::new("refresh-secret-1")),
-            expires_at: super::super::now() + 3600,
-            obtained_at: super::super::now(),
+            // Fixed times: two tokens made a second apart must still be equal.
+            expires_at: ISSUED + 3600,
+            obtained_at: ISSUED,
             scopes: vec!["chat:read".into()],
             login: Some("ninja".into()),
             user_id: Some("10001".into()),
