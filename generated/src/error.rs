@@ -44,9 +44,8 @@ pub enum Error {
     /// bucket refills (no `Ratelimit-*` figures) after every retry allowed
     /// ([`crate::Config::max_retries`]). A 429 that names its reset is waited
     /// out instead, until [`crate::Config::deadline`] ([`Error::Deadline`]).
-    /// `reset` is the refill time (Unix seconds) when one is known.
-    #[error("{endpoint}: rate limited by Twitch (429) after {retries} retries{}; wait and try again", reset_hint(*reset))]
-    RateLimited { endpoint: String, retries: u32, reset: Option<u64> },
+    #[error("{endpoint}: rate limited by Twitch (429) after {retries} retries; wait and try again")]
+    RateLimited { endpoint: String, retries: u32 },
 
     /// The call's total deadline ([`crate::Config::deadline`]) passed while
     /// it waited for the rate limit or retried; `waited` is how long it spent
@@ -71,14 +70,6 @@ pub enum Error {
          answer size cap if such answers are expected"
     )]
     AnswerTooLarge { endpoint: String, limit: u64 },
-}
-
-fn reset_hint(reset: Option<u64>) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    match reset {
-        Some(reset) if reset > now => format!(" (the bucket refills in {} s)", reset - now),
-        _ => String::new(),
-    }
 }
 
 impl Error {

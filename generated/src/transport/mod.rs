@@ -135,7 +135,7 @@ impl Inner {
                             if retries >= max {
                                 tracing::debug!(method = target.method.as_str(), path = %prepared.path, %reason, retries, "helix giving up");
                                 if answer.status == 429 {
-                                    return Err(Error::RateLimited { endpoint: target.label(), retries, reset: None });
+                                    return Err(Error::RateLimited { endpoint: target.label(), retries });
                                 }
                                 return Ok((answer.status, answer.body));
                             }
