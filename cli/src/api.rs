@@ -87,7 +87,7 @@ fn request(matches: &ArgMatches) -> Result<RawRequest, CliError> {
     };
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut request = RawRequest::new(method, path);
-    request.query = ttv_helix::urlencoded::parse_pairs(query);
+    request.query = ttv_helix::meta::form::parse_pairs(query);
     for pair in matches.get_many::<String>("query").into_iter().flatten() {
         let (key, value) = pair
             .split_once('=')

@@ -20,7 +20,7 @@ pub fn command_for(args: &[std::ffi::OsString]) -> Command {
         .skip(1)
         .filter_map(|a| a.to_str())
         .filter(|a| !a.starts_with('-'))
-        .filter_map(ttv_helix::meta::find)
+        .filter_map(crate::verb_table::find)
         .collect();
     if named.is_empty() {
         // `ttv api ...`, `ttv validate`: built-in verbs that need no endpoint verb beside them.

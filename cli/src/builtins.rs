@@ -21,7 +21,7 @@ pub fn commands() -> Vec<Command> {
     commands.push(crate::api::command());
     commands.push(crate::completions::command());
     commands.push(crate::config_file::command());
-    if ttv_helix::meta::find(STREAMS_VERB).is_some() {
+    if crate::verb_table::find(STREAMS_VERB).is_some() {
         commands.push(
             Command::new("is-live")
                 .visible_alias("live")
@@ -63,7 +63,7 @@ async fn validate(ctx: &Ctx) -> Result<Outcome, CliError> {
 /// stays a thin layer over the spec rather than a second copy of the endpoint.
 async fn is_live(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let login = matches.get_one::<String>("login").cloned().unwrap_or_default();
-    let meta = ttv_helix::meta::find(STREAMS_VERB).ok_or_else(|| CliError::UnknownVerb(STREAMS_VERB.into()))?;
+    let meta = crate::verb_table::find(STREAMS_VERB).ok_or_else(|| CliError::UnknownVerb(STREAMS_VERB.into()))?;
     let streams = crate::app::command()
         .try_get_matches_from(["ttv", STREAMS_VERB, "--user-login", &login])
         .map_err(|e| CliError::Usage(e.to_string()))?;

@@ -56,10 +56,12 @@ pub fn build_script(spec: &Path, file_name: &str, emit: fn(&Model) -> String) {
 }
 
 /// Where build scripts find the spec: `TTV_SPEC` if set (tests use it to build
-/// against a fixture), else `endpoints.yaml` at the workspace root.
+/// against a fixture), else `endpoints.yaml` in the crate's own folder. In the
+/// repository that file is a link to the one at the workspace root; `cargo
+/// package` stores its content, so a packaged crate carries the spec it builds from.
 pub fn spec_path(manifest_dir: &Path) -> std::path::PathBuf {
     match std::env::var_os("TTV_SPEC") {
         Some(p) => p.into(),
-        None => manifest_dir.parent().expect("crate sits in the workspace").join("endpoints.yaml"),
+        None => manifest_dir.join("endpoints.yaml"),
     }
 }

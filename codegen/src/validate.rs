@@ -332,10 +332,12 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     if c.errors.len() > before {
         return None;
     }
+    let method_name = method_name(&e.name);
     Some(Endpoint {
         name: e.name.clone(),
-        method_name: method_name(&e.name),
-        type_name: e.name.to_upper_camel_case(),
+        // From the method name, so the two agree (`get_vips` / `GetVips`, not `GetViPs`).
+        type_name: method_name.to_upper_camel_case(),
+        method_name,
         verb,
         aliases: e.aliases.clone(),
         summary: e.summary.trim().to_owned(),

@@ -32,8 +32,8 @@ fn output_carries_the_generated_header_and_spec_docs() {
     assert!(lib.contains("/// **Get Followed Streams**: Live streams of the channels the user follows."));
     assert!(lib.contains("scopes: `user:read:follows`"));
     assert!(lib.contains("https://dev.twitch.tv/docs/api/reference#get-followed-streams"));
-    assert!(lib.contains("T: crate::Permits<crate::User>"));
-    assert!(lib.contains("T: crate::Permits<crate::App>"));
+    assert!(lib.contains("T: ttv_runtime::Permits<ttv_runtime::User>"));
+    assert!(lib.contains("T: ttv_runtime::Permits<ttv_runtime::App>"));
 }
 
 /// The real spec's emitted code, reviewed as snapshots too: a YAML edit or a

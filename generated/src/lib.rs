@@ -1,8 +1,9 @@
 //! # ttv-helix
 //!
 //! A typed async client for the Twitch Helix API. The endpoint methods, request
-//! types and response types are generated at build time from `endpoints.yaml`;
-//! the rest of this crate is the small hand-written runtime they call.
+//! types and response types are generated at build time from `endpoints.yaml`
+//! (the copy packaged with this crate); what they call is the hand-written
+//! runtime, [`ttv-runtime`](ttv_runtime), whose public items are re-exported here.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), ttv_helix::Error> {
@@ -24,35 +25,10 @@
 //! # }
 //! ```
 
-pub mod auth;
-pub mod batch;
-mod client;
-pub mod config;
-pub mod error;
-mod http;
-pub mod input;
-pub mod meta;
-mod nulls;
-pub mod pagination;
-pub mod raw;
-mod request;
-mod response;
-mod secret;
-mod token;
-mod token_values;
-mod transport;
-pub mod urlencoded;
+pub use ttv_runtime::*;
 
-pub use auth::extension::ExtensionJwt;
-pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
-pub use client::Helix;
-pub use config::{Config, TWITCH_DEFAULT_BUCKET};
-pub use error::{Error, Result};
-pub use pagination::Paginated;
-pub use raw::RawRequest;
-pub use request::{Call, Decode, Endpoint};
-pub use response::{NoContent, Pagination, RateLimit, Response};
-pub use secret::Secret;
-pub use token::{App, AppOrUser, AuthClassMarker, Extension, NoToken, Permits, TokenKind, User};
+/// What the spec says about each endpoint, as data: the types of
+/// [`ENDPOINTS`] and [`endpoints`].
+pub use ttv_meta as meta;
 
 include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));

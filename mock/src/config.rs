@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ttv_helix::meta::EndpointMeta;
+use ttv_meta::EndpointMeta;
 
 /// The app credentials a fresh mock accepts.
 pub const DEFAULT_CLIENT_ID: &str = "ttvmockclient000000000000000000";
@@ -28,7 +28,7 @@ pub struct MockConfig {
     /// How long minted tokens stay valid.
     pub token_lifetime: Duration,
     /// The endpoints served under `/helix`; tests pass small fixture tables.
-    pub endpoints: &'static [EndpointMeta],
+    pub endpoints: &'static [&'static EndpointMeta],
     /// Port to bind on 127.0.0.1; `None` picks a free one.
     pub port: Option<u16>,
     /// Secret that extension JWTs must be signed with (HS256).
@@ -88,7 +88,7 @@ impl Default for MockConfig {
             client_id: DEFAULT_CLIENT_ID.to_string(),
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             token_lifetime: Duration::from_secs(4 * 3600),
-            endpoints: ttv_helix::ENDPOINTS,
+            endpoints: crate::routes::ENDPOINTS,
             port: None,
             extension_secret: DEFAULT_EXTENSION_SECRET.to_vec(),
             bucket_size: crate::state::RATE_LIMIT,

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
-use ttv_helix::meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
+use ttv_meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
 use crate::dataset::{str_field, Dataset, Entity};
 use crate::page::{page, pagination};
@@ -139,6 +139,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
             let data = state.data.read().unwrap_or_else(|e| e.into_inner());
             return Ok(text_answer(&data, &ask, content_type));
         }
+        _ => return Ok(StatusCode::NOT_IMPLEMENTED.into_response()),
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
     let mut out = match ep.mock.source {
@@ -220,7 +221,7 @@ fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<
 
 /// Finds the endpoint for a method and path. A path known under another
 /// method gets 405; literal paths win over `{param}` templates.
-fn route(endpoints: &'static [EndpointMeta], method: &Method, path: &str) -> Result<Route, HelixError> {
+fn route(endpoints: &'static [&'static EndpointMeta], method: &Method, path: &str) -> Result<Route, HelixError> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut path_known = false;
     let mut best: Option<Route> = None;
@@ -252,7 +253,7 @@ fn match_path(template: &str, segments: &[&str]) -> Option<Vec<(String, String)>
     let mut captures = Vec::new();
     for (part, seg) in parts.iter().zip(segments) {
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            Some(name) => captures.push((name.to_string(), ttv_helix::urlencoded::decode(seg))),
+            Some(name) => captures.push((name.to_string(), ttv_meta::form::decode(seg))),
             None if part == seg => {}
             None => return None,
         }
@@ -279,7 +280,7 @@ fn authorize(state: &MockState, ep: &EndpointMeta, req: &MockRequest) -> Result<
     if ep.auth == AuthClass::Extension {
         // Extension endpoints take a JWT signed with the extension secret, not an OAuth token.
         let jwt = bearer(auth).ok_or_else(|| unauthorized("JWT token is missing"))?;
-        ttv_helix::auth::extension::verify_hs256(&state.config.extension_secret, jwt)
+        ttv_meta::jwt::verify_hs256(&state.config.extension_secret, jwt)
             .ok_or_else(|| unauthorized("Invalid or expired JWT"))?;
         if client_id != Some(state.config.client_id.as_str()) {
             return Err(unauthorized("Client ID does not belong to the extension"));
@@ -420,7 +421,7 @@ mod tests {
     use std::collections::HashSet;
 
     use serde_json::{json, Map, Value};
-    use ttv_helix::meta::{AuthClass, EndpointMeta, Location, ParamMeta, ResponseMeta, Shape};
+    use ttv_meta::{AuthClass, EndpointMeta, Location, ParamMeta, ResponseMeta, Shape};
 
     use crate::test_http::{fixture_server, helix, send};
     use crate::MockServer;
@@ -680,7 +681,7 @@ mod tests {
     /// 2xx, so a new endpoint in endpoints.yaml is served without mock code.
     #[test]
     fn every_spec_endpoint_answers() {
-        every_endpoint_answers(ttv_helix::ENDPOINTS);
+        every_endpoint_answers(crate::routes::ENDPOINTS);
     }
 
     #[test]
@@ -688,7 +689,7 @@ mod tests {
         every_endpoint_answers(crate::test_fixtures::ENDPOINTS);
     }
 
-    fn every_endpoint_answers(endpoints: &'static [EndpointMeta]) {
+    fn every_endpoint_answers(endpoints: &'static [&'static EndpointMeta]) {
         let mock =
             MockServer::start_background(crate::MockConfig { users: 30, endpoints, ..crate::MockConfig::default() })
                 .expect("start");
@@ -724,7 +725,7 @@ mod tests {
                     }
                 }
             }
-            let jwt = ttv_helix::auth::extension::sign_hs256(
+            let jwt = ttv_meta::jwt::sign_hs256(
                 crate::config::DEFAULT_EXTENSION_SECRET,
                 &json!({"exp": u64::MAX / 2, "user_id": "10001", "role": "external"}),
             );

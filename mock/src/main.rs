@@ -105,7 +105,7 @@ fn print_banner(server: &MockServer, has_users: bool) {
     println!("  client secret: {}", server.client_secret());
     if has_users {
         // Every scope any endpoint mentions, so the token works everywhere.
-        let scopes: BTreeSet<&str> = ttv_helix::ENDPOINTS
+        let scopes: BTreeSet<&str> = ttv_mock::ROUTES
             .iter()
             .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional))
             .copied()

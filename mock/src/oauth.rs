@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::helix::MockRequest;
 use crate::oauth_flows;
 use crate::state::MockState;
-use ttv_helix::urlencoded as form;
+use ttv_meta::form;
 
 /// Answers a request under `/oauth2`.
 pub fn respond(state: &MockState, req: &MockRequest) -> Response {

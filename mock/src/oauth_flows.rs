@@ -236,8 +236,7 @@ pub fn authorize(state: &MockState, req: &MockRequest) -> Response {
     if let Some(s) = field(&f, "state") {
         params.push(("state", s.to_string()));
     }
-    let query =
-        params.iter().map(|(k, v)| format!("{k}={}", ttv_helix::urlencoded::encode(v))).collect::<Vec<_>>().join("&");
+    let query = params.iter().map(|(k, v)| format!("{k}={}", ttv_meta::form::encode(v))).collect::<Vec<_>>().join("&");
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
     let location = format!("{redirect_uri}{separator}{query}");
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
@@ -366,7 +365,7 @@ mod tests {
 
     use crate::test_http::{send, Reply};
     use crate::{MockConfig, MockServer};
-    use ttv_helix::urlencoded::parse_pairs;
+    use ttv_meta::form::parse_pairs;
 
     const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
 

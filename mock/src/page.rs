@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use serde_json::{json, Value};
-use ttv_helix::meta::EndpointMeta;
+use ttv_meta::EndpointMeta;
 
 use crate::params::Params;
 

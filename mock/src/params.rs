@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
+use ttv_meta::{EndpointMeta, Location, ParamMeta, Shape};
 
 use crate::dataset::Entity;
-use ttv_helix::urlencoded as form;
+use ttv_meta::form;
 
 /// Query and path parameters, each name with all its values in order.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
-use ttv_helix::meta::{EndpointMeta, MockFilter};
+use ttv_meta::{EndpointMeta, MockFilter};
 
 use crate::dataset::{str_field, Entity};
 use crate::index::IndexCache;

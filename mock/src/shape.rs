@@ -4,7 +4,7 @@
 //! is what lets every endpoint in the spec answer without its own handler.
 
 use serde_json::{json, Map, Value};
-use ttv_helix::meta::{Shape, TypeMeta};
+use ttv_meta::{Shape, TypeMeta};
 
 use crate::dataset::Entity;
 
@@ -110,7 +110,7 @@ fn synthesize_at(shape: &Shape, name: &str, n: usize, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ttv_helix::meta::FieldMeta;
+    use ttv_meta::FieldMeta;
 
     static CHOICE: TypeMeta = TypeMeta {
         name: "Choice",

@@ -1,7 +1,7 @@
 //! Hand-written endpoint metadata for the unit tests, so they do not depend
 //! on what endpoints.yaml holds today.
 
-use ttv_helix::meta::{
+use ttv_meta::{
     AuthClass, EndpointMeta, FieldMeta, HttpMethod, Location, MockFilter, MockMeta, ParamMeta, ResponseMeta, Shape,
     TypeMeta,
 };

@@ -100,3 +100,8 @@ pub fn stored_login(mock: &MockServer, login: &str, scopes: &[&str], expires_at:
         user_id: mock.user_id(login),
     }
 }
+
+/// The endpoint with this CLI verb (e.g. `get-users`) in the spec's table.
+pub fn endpoint(verb: &str) -> Option<&'static ttv_helix::meta::EndpointMeta> {
+    ttv_helix::ENDPOINTS.iter().copied().find(|e| e.verb == verb)
+}

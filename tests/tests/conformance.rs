@@ -169,7 +169,7 @@ fn every_reference_example_decodes_without_losing_a_field() {
 
     let mut failures = Vec::new();
     for name in &names {
-        if !ttv_helix::ENDPOINTS.iter().any(|e| e.name == name) {
+        if !ttv_helix::ENDPOINTS.iter().copied().any(|e| e.name == name) {
             failures.push(format!("{name}: no endpoint in endpoints.yaml has this reference name"));
         }
     }
@@ -271,7 +271,7 @@ fn every_field_of_the_examples_is_named_in_the_spec() {
     let mut found = Vec::new();
     let mut top_level = std::collections::BTreeSet::new();
     for example in &examples {
-        let Some(meta) = ttv_helix::ENDPOINTS.iter().find(|e| e.name == example.endpoint) else { continue };
+        let Some(meta) = ttv_helix::ENDPOINTS.iter().copied().find(|e| e.name == example.endpoint) else { continue };
         let ResponseMeta::Data { item, single, .. } = &meta.response else { continue };
         let data = match (&example.value["data"], single) {
             (Value::Array(items), false) => items.clone(),

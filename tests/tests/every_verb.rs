@@ -266,8 +266,11 @@ fn every_verb_works_with_the_token_its_endpoint_takes() {
     let mock = mock();
     let scopes = all_scopes();
     let user_token = mock.issue_user_token(LOGIN, &scopes);
-    let cases: Vec<(&EndpointMeta, Creds)> =
-        ttv_helix::ENDPOINTS.iter().flat_map(|m| good_creds(m.auth).into_iter().map(move |c| (m, c))).collect();
+    let cases: Vec<(&EndpointMeta, Creds)> = ttv_helix::ENDPOINTS
+        .iter()
+        .copied()
+        .flat_map(|m| good_creds(m.auth).into_iter().map(move |c| (m, c)))
+        .collect();
 
     let failures = in_parallel(
         &cases,
@@ -287,7 +290,7 @@ fn every_verb_works_with_the_token_its_endpoint_takes() {
     assert!(failures.is_empty(), "{} of {} runs failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
     // Every auth class was exercised, so no branch above went untested.
     for class in [AuthClass::App, AuthClass::User, AuthClass::Either, AuthClass::Extension, AuthClass::NoToken] {
-        assert!(ttv_helix::ENDPOINTS.iter().any(|m| m.auth == class), "no {class:?} endpoint in the spec");
+        assert!(ttv_helix::ENDPOINTS.iter().copied().any(|m| m.auth == class), "no {class:?} endpoint in the spec");
     }
 }
 
@@ -305,7 +308,8 @@ fn wrong_creds(auth: AuthClass) -> Option<(&'static str, &'static str)> {
 fn the_wrong_token_class_is_refused_before_any_request() {
     ttv_tests::ttv_bin();
     let started = Instant::now();
-    let cases: Vec<&EndpointMeta> = ttv_helix::ENDPOINTS.iter().filter(|m| wrong_creds(m.auth).is_some()).collect();
+    let cases: Vec<&EndpointMeta> =
+        ttv_helix::ENDPOINTS.iter().copied().filter(|m| wrong_creds(m.auth).is_some()).collect();
     // One mock per thread, so its request count is this thread's alone.
     let failures = in_parallel(
         &cases,
@@ -359,17 +363,17 @@ fn the_wrong_token_class_is_refused_before_any_request() {
 fn flags_come_from_the_meta_table() {
     // No required parameter: no flag with a user token (Get Users answers for
     // the token's user), the first filter with an app token.
-    let users = ttv_helix::meta::find("get-users").expect("the spec has Get Users");
+    let users = ttv_tests::endpoint("get-users").expect("the spec has Get Users");
     assert!(flags(users, Token::User).is_empty());
     assert_eq!(flags(users, Token::App).len(), 1);
     // A one_of group: its first member stands in for it.
-    let clips = ttv_helix::meta::find("get-clips").expect("the spec has Get Clips");
+    let clips = ttv_tests::endpoint("get-clips").expect("the spec has Get Clips");
     assert_eq!(flags(clips, Token::App), [format!("--{}={USER_ID}", clips.one_of[0][0].replace('_', "-"))]);
     // The low end of a range.
-    let commercial = ttv_helix::meta::find("start-commercial").expect("the spec has Start Commercial");
+    let commercial = ttv_tests::endpoint("start-commercial").expect("the spec has Start Commercial");
     assert_eq!(flags(commercial, Token::User), [format!("--broadcaster-id={USER_ID}"), "--length=1".to_owned()]);
     // A token-dependent value.
-    for meta in ttv_helix::ENDPOINTS.iter().filter(|m| !m.token_values.is_empty()) {
+    for meta in ttv_helix::ENDPOINTS.iter().copied().filter(|m| !m.token_values.is_empty()) {
         for (token, allowed) in meta.token_values.iter().flat_map(|tv| [(Token::App, tv.app), (Token::User, tv.user)]) {
             let line = flags(meta, token).join(" ");
             assert!(line.contains(&format!("\"{}\"", allowed[0])), "{}: {line}", meta.verb);

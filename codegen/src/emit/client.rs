@@ -10,11 +10,14 @@ use quote::quote;
 /// The whole `endpoints.rs` of ttv-helix.
 pub fn library(model: &Model) -> String {
     let types = model.types.iter().map(type_def);
-    let requests = model.endpoints.iter().enumerate().map(|(i, e)| request(i, e));
+    let requests = model.endpoints.iter().map(request);
     let methods = model.endpoints.iter().map(method);
     let setters = model.endpoints.iter().map(setters);
     let meta = super::meta::table(model);
+    let shell = super::shell::client_shell();
     super::render(quote! {
+        #shell
+
         /// Response and body types from the spec's `types` section.
         pub mod types {
             use serde::{Deserialize, Serialize};
@@ -27,7 +30,7 @@ pub fn library(model: &Model) -> String {
             #(#requests)*
         }
 
-        impl<T: crate::TokenKind> crate::Helix<T> {
+        impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
             #(#methods)*
         }
 
@@ -57,7 +60,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
         let skip_or_null = if f.ty.is_optional() {
             quote!(#[serde(skip_serializing_if = "Option::is_none")])
         } else {
-            quote!(#[serde(deserialize_with = "crate::nulls::or_default")])
+            quote!(#[serde(deserialize_with = "ttv_runtime::nulls::or_default")])
         };
         let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
         if f.deprecated {
@@ -85,7 +88,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
     }
 }
 
-fn request(index: usize, e: &Endpoint) -> TokenStream {
+fn request(e: &Endpoint) -> TokenStream {
     let name = type_ident(&e.type_name);
     let request_doc = doc(&format!("Parameters of **{}**.\n\n{}", e.name, endpoint_doc(e)));
     let fields = e.params.iter().map(|p| {
@@ -113,20 +116,20 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
     let (item, output) = match &e.response {
         Response::Data { item, .. } => {
             let item = rust_type(item);
-            (item.clone(), quote!(crate::Response<#item>))
+            (item.clone(), quote!(ttv_runtime::Response<#item>))
         }
-        Response::NoContent => (quote!(crate::NoContent), quote!(crate::Response<crate::NoContent>)),
+        Response::NoContent => (quote!(ttv_runtime::NoContent), quote!(ttv_runtime::Response<ttv_runtime::NoContent>)),
         Response::Text { .. } => (quote!(String), quote!(String)),
     };
     let auth = super::auth_marker(e.auth);
-    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    let meta = super::meta::endpoint_static(e);
     let deprecated = e.deprecated.then(|| quote!(#[deprecated(note = "deprecated by Twitch")]));
     let allow = allow_deprecated(e);
     // Only paginated endpoints get `Call::pages` and `Call::items`.
     let paginated = e.response.is_paginated().then(|| {
         quote! {
             #allow
-            impl crate::Paginated for #name {}
+            impl ttv_runtime::Paginated for #name {}
         }
     });
     quote! {
@@ -138,12 +141,12 @@ fn request(index: usize, e: &Endpoint) -> TokenStream {
         }
 
         #allow
-        impl crate::Endpoint for #name {
+        impl ttv_runtime::Endpoint for #name {
             type Item = #item;
             type Output = #output;
             type Auth = #auth;
-            fn meta() -> &'static crate::meta::EndpointMeta {
-                &crate::ENDPOINTS[#index]
+            fn meta() -> &'static ttv_meta::EndpointMeta {
+                &crate::endpoints::#meta
             }
         }
 
@@ -222,9 +225,9 @@ fn method(e: &Endpoint) -> TokenStream {
         #allow
         pub fn #name(&self, #(#args),*) -> crate::Call<'_, T, crate::requests::#request>
         where
-            T: crate::Permits<#auth>,
+            T: ttv_runtime::Permits<#auth>,
         {
-            crate::Call::new(self, crate::requests::#request {
+            crate::Call::new(&self.0, crate::requests::#request {
                 #(#inits,)*
                 #rest
             })
@@ -255,7 +258,7 @@ fn setters(e: &Endpoint) -> TokenStream {
     let allow = allow_deprecated(e);
     quote! {
         #allow
-        impl<T: crate::TokenKind> crate::Call<'_, T, crate::requests::#request> {
+        impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::#request> {
             #(#fns)*
         }
     }

@@ -13,22 +13,31 @@ fn type_static(name: &str) -> Ident {
     format_ident!("{}", name.to_shouty_snake_case())
 }
 
-/// Tokens for the `type_meta` and `endpoint_meta` modules and `ENDPOINTS`.
+/// The static name of an endpoint's meta, e.g. `GET_USERS`.
+pub fn endpoint_static(e: &Endpoint) -> Ident {
+    format_ident!("{}", e.method_name.to_shouty_snake_case())
+}
+
+/// Tokens for the `type_meta` and `endpoints` modules and `ENDPOINTS`.
 pub fn table(model: &Model) -> TokenStream {
     let types = model.types.iter().map(type_meta);
     let entries = model.endpoints.iter().map(endpoint_meta);
+    let names = model.endpoints.iter().map(endpoint_static);
     quote! {
         /// The shape of every spec type, for the mock server and for checks.
         pub mod type_meta {
-            use crate::meta::{FieldMeta, Shape, TypeMeta};
+            use ttv_meta::{FieldMeta, Shape, TypeMeta};
             #(#types)*
         }
 
+        /// What the spec says about each endpoint, one static per endpoint.
+        pub mod endpoints {
+            use ttv_meta::*;
+            #(#entries)*
+        }
+
         /// Every endpoint in the spec, in spec order.
-        pub static ENDPOINTS: &[crate::meta::EndpointMeta] = {
-            use crate::meta::*;
-            &[#(#entries),*]
-        };
+        pub static ENDPOINTS: &[&ttv_meta::EndpointMeta] = &[#(&endpoints::#names),*];
     }
 }
 
@@ -44,7 +53,7 @@ fn shape(ty: &TypeExpr) -> TokenStream {
         },
         TypeExpr::Named(n) => {
             let s = type_static(n);
-            quote!(Shape::Object(&crate::type_meta::#s))
+            quote!(Shape::Object(&super::type_meta::#s))
         }
         TypeExpr::List(t) => {
             let t = shape(t);
@@ -63,10 +72,10 @@ fn type_meta(t: &TypeDef) -> TokenStream {
     let fields = t.fields.iter().map(|f| {
         let n = &f.name;
         let sh = shape(&f.ty);
-        quote!(FieldMeta { name: #n, shape: #sh })
+        quote!(FieldMeta::new(#n, #sh))
     });
     quote! {
-        pub static #s: TypeMeta = TypeMeta { name: #name, fields: &[#(#fields),*] };
+        pub static #s: TypeMeta = TypeMeta::new(#name, &[#(#fields),*]);
     }
 }
 
@@ -95,28 +104,22 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     let (all, any, optional) = (strs(&e.scopes_all), strs(&e.scopes_any), strs(&e.scopes_optional));
     let params = e.params.iter().map(|p| {
         let name = &p.name;
-        let location = match p.location {
-            Location::Query => quote!(Location::Query),
-            Location::Path => quote!(Location::Path),
-            Location::Body => quote!(Location::Body),
+        let constructor = match p.location {
+            Location::Query => quote!(query),
+            Location::Path => quote!(path),
+            Location::Body => quote!(body),
         };
         let sh = shape(&p.ty);
-        let required = p.required;
-        let max = match p.max {
-            Some(m) => quote!(Some(#m)),
-            None => quote!(None),
-        };
-        let range = match p.range {
-            Some((lo, hi)) => quote!(Some((#lo, #hi))),
-            None => quote!(None),
-        };
-        let summary = &p.summary;
-        let deprecated = p.deprecated;
-        let token_user = p.token_user;
-        quote! {
-            ParamMeta { name: #name, location: #location, shape: #sh, required: #required, max: #max,
-                        range: #range, summary: #summary, deprecated: #deprecated, token_user: #token_user }
-        }
+        let required = p.required.then(|| quote!(.required()));
+        let max = p.max.map(|m| quote!(.max(#m)));
+        let range = p.range.map(|(lo, hi)| quote!(.range(#lo, #hi)));
+        let summary = (!p.summary.is_empty()).then(|| {
+            let s = &p.summary;
+            quote!(.summary(#s))
+        });
+        let deprecated = p.deprecated.then(|| quote!(.deprecated()));
+        let token_user = p.token_user.then(|| quote!(.token_user()));
+        quote!(ParamMeta::#constructor(#name, #sh) #required #max #range #summary #deprecated #token_user)
     });
     let groups = |gs: &[Vec<String>]| {
         let gs = gs.iter().map(|g| strs(g));
@@ -125,13 +128,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     let one_of = groups(&e.one_of);
     let at_least_one_of = groups(&e.at_least_one_of);
     let app_token_at_least_one_of = groups(&e.app_token_at_least_one_of);
-    let max_total = match &e.max_total {
-        Some((names, max)) => {
-            let names = strs(names);
-            quote!(Some((#names, #max)))
-        }
-        None => quote!(None),
-    };
     let response = match &e.response {
         Response::Data { item, paginated, single } => {
             let item = shape(item);
@@ -142,13 +138,8 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     };
     let token_values = e.token_values.iter().map(|(field, app, user)| {
         let (app, user) = (strs(app), strs(user));
-        quote!(TokenValues { field: #field, app: #app, user: #user })
+        quote!(TokenValues::new(#field, #app, #user))
     });
-    let deprecated = e.deprecated;
-    let source = match &e.mock_source {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    };
     let filters = e.mock_filters.iter().map(|(p, f)| {
         let f = match f {
             MockFilter::Eq(x) => quote!(MockFilter::Eq(#x)),
@@ -158,29 +149,36 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         };
         quote!((#p, #f))
     });
+    // Only what differs from `EndpointMeta::new`'s defaults is written out.
+    let docs = quote!(.docs(#summary, #doc_url));
+    let scopes = (!(e.scopes_all.is_empty() && e.scopes_any.is_empty() && e.scopes_optional.is_empty()))
+        .then(|| quote!(.scopes(#all, #any, #optional)));
+    let params = (!e.params.is_empty()).then(|| quote!(.params(&[#(#params),*])));
+    let one_of = (!e.one_of.is_empty()).then(|| quote!(.one_of(#one_of)));
+    let at_least_one_of = (!e.at_least_one_of.is_empty()).then(|| quote!(.at_least_one_of(#at_least_one_of)));
+    let app_token_at_least_one_of = (!e.app_token_at_least_one_of.is_empty())
+        .then(|| quote!(.app_token_at_least_one_of(#app_token_at_least_one_of)));
+    let max_total = e.max_total.as_ref().map(|(names, max)| {
+        let names = strs(names);
+        quote!(.max_total(#names, #max))
+    });
+    let deprecated = e.deprecated.then(|| quote!(.deprecated()));
+    let mock = (e.mock_source.is_some() || !e.mock_filters.is_empty()).then(|| {
+        let source = match &e.mock_source {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        quote!(.mock(MockMeta::new(#source, &[#(#filters),*])))
+    });
+    let token_values = (!e.token_values.is_empty()).then(|| quote!(.token_values(&[#(#token_values),*])));
+    let static_name = endpoint_static(e);
+    let doc = super::doc(&format!("**{name}**: {summary}"));
     quote! {
-        EndpointMeta {
-            name: #name,
-            method_name: #method_name,
-            verb: #verb,
-            aliases: #aliases,
-            summary: #summary,
-            doc_url: #doc_url,
-            http_method: #http_method,
-            path: #path,
-            auth: #auth,
-            scopes_all: #all,
-            scopes_any: #any,
-            scopes_optional: #optional,
-            params: &[#(#params),*],
-            one_of: #one_of,
-            at_least_one_of: #at_least_one_of,
-            app_token_at_least_one_of: #app_token_at_least_one_of,
-            max_total: #max_total,
-            response: #response,
-            deprecated: #deprecated,
-            mock: MockMeta { source: #source, filters: &[#(#filters),*] },
-            token_values: &[#(#token_values),*],
-        }
+        #doc
+        pub static #static_name: EndpointMeta =
+            EndpointMeta::new(#name, #method_name, #http_method, #path, #auth, #response)
+                .verb(#verb, #aliases)
+                #docs #scopes #params #one_of #at_least_one_of #app_token_at_least_one_of
+                #max_total #deprecated #mock #token_values;
     }
 }

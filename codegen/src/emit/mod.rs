@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod client;
 pub mod meta;
+pub mod mock;
+mod shell;
 
 use crate::model::{Endpoint, Location, Param};
 use crate::spec::Auth;
@@ -83,11 +85,11 @@ pub fn rust_type(ty: &TypeExpr) -> TokenStream {
 /// The token marker an endpoint's auth class maps to.
 pub fn auth_marker(auth: Auth) -> TokenStream {
     match auth {
-        Auth::User => quote!(crate::User),
-        Auth::App => quote!(crate::App),
-        Auth::Either => quote!(crate::AppOrUser),
-        Auth::Extension => quote!(crate::Extension),
-        Auth::None => quote!(crate::NoToken),
+        Auth::User => quote!(ttv_runtime::User),
+        Auth::App => quote!(ttv_runtime::App),
+        Auth::Either => quote!(ttv_runtime::AppOrUser),
+        Auth::Extension => quote!(ttv_runtime::Extension),
+        Auth::None => quote!(ttv_runtime::NoToken),
     }
 }
 

@@ -1,0 +1,462 @@
+//! What the spec says about each endpoint, as plain data.
+//!
+//! The structs and `ResponseMeta` are `#[non_exhaustive]`: generated tables
+//! build them with the const builders below, so a field added for a new spec
+//! feature breaks no one. `HttpMethod`, `AuthClass`, `Location` and `Shape` are
+//! closed sets (HTTP methods, the five token classes of the reference, where a
+//! parameter travels, the spec's own kinds of value) that only a new generator
+//! changes; matching them exhaustively is how callers learn of such a change.
+//!
+//! The generator writes one [`EndpointMeta`] per endpoint; the runtime uses it
+//! to build and check requests, the CLI to build its verbs and help, and the
+//! mock server to route and enforce the same rules.
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// `GET`, `get`, ... as a method; `None` for anything else.
+    pub fn parse(name: &str) -> Option<HttpMethod> {
+        [HttpMethod::Get, HttpMethod::Post, HttpMethod::Put, HttpMethod::Patch, HttpMethod::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Safe to send twice: the transport only retries these on 5xx or a dropped connection.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)
+    }
+}
+
+/// Which access token an endpoint accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthClass {
+    /// A user access token only.
+    User,
+    /// An app access token only.
+    App,
+    /// Either kind.
+    Either,
+    /// A JWT signed with an extension's secret.
+    Extension,
+    /// No token at all (e.g. the public iCalendar feed).
+    NoToken,
+}
+
+impl AuthClass {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AuthClass::User => "user access token",
+            AuthClass::App => "app access token",
+            AuthClass::Either => "app or user access token",
+            AuthClass::Extension => "extension JWT",
+            AuthClass::NoToken => "no token",
+        }
+    }
+}
+
+/// The shape of one value, for parameters, body fields and response fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    DateTime,
+    Json,
+    /// A named type from the spec, with its fields.
+    Object(&'static TypeMeta),
+    List(&'static Shape),
+    Optional(&'static Shape),
+}
+
+impl Shape {
+    /// The shape with any `Optional` wrapper removed.
+    pub fn inner(&self) -> &Shape {
+        match self {
+            Shape::Optional(s) => s.inner(),
+            s => s,
+        }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self.inner(), Shape::List(_))
+    }
+
+    /// Short human name, as shown in `--help`.
+    pub fn describe(&self) -> String {
+        match self {
+            Shape::String => "string".into(),
+            Shape::Integer => "integer".into(),
+            Shape::Number => "number".into(),
+            Shape::Boolean => "boolean".into(),
+            Shape::DateTime => "datetime".into(),
+            Shape::Json => "json".into(),
+            Shape::Object(t) => t.name.into(),
+            Shape::List(s) => format!("[{}]", s.describe()),
+            Shape::Optional(s) => format!("{}?", s.describe()),
+        }
+    }
+}
+
+/// A named type from the spec's `types` section.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct TypeMeta {
+    pub name: &'static str,
+    pub fields: &'static [FieldMeta],
+}
+
+impl TypeMeta {
+    pub const fn new(name: &'static str, fields: &'static [FieldMeta]) -> TypeMeta {
+        TypeMeta { name, fields }
+    }
+}
+
+/// One field of a named type.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FieldMeta {
+    pub name: &'static str,
+    pub shape: Shape,
+}
+
+impl FieldMeta {
+    pub const fn new(name: &'static str, shape: Shape) -> FieldMeta {
+        FieldMeta { name, shape }
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Query,
+    Path,
+    Body,
+}
+
+/// One request parameter or body field.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ParamMeta {
+    /// The API's name (snake_case).
+    pub name: &'static str,
+    pub location: Location,
+    pub shape: Shape,
+    pub required: bool,
+    /// Most values a list takes in one request.
+    pub max: Option<u32>,
+    /// Inclusive bounds for an integer.
+    pub range: Option<(i64, i64)>,
+    pub summary: &'static str,
+    pub deprecated: bool,
+    /// Must be the id of the token's user when the token is a user token
+    /// (Twitch: "must match the user ID in the access token"). Checked before
+    /// sending; `ttv` fills it in when it is required and not given.
+    pub token_user: bool,
+}
+
+/// Const builders, so that a generated table states only what differs from
+/// the defaults (optional, no limits, no summary).
+impl ParamMeta {
+    pub const fn new(name: &'static str, location: Location, shape: Shape) -> ParamMeta {
+        ParamMeta {
+            name,
+            location,
+            shape,
+            required: false,
+            max: None,
+            range: None,
+            summary: "",
+            deprecated: false,
+            token_user: false,
+        }
+    }
+    pub const fn query(name: &'static str, shape: Shape) -> ParamMeta {
+        ParamMeta::new(name, Location::Query, shape)
+    }
+    pub const fn path(name: &'static str, shape: Shape) -> ParamMeta {
+        ParamMeta::new(name, Location::Path, shape)
+    }
+    pub const fn body(name: &'static str, shape: Shape) -> ParamMeta {
+        ParamMeta::new(name, Location::Body, shape)
+    }
+    pub const fn required(mut self) -> ParamMeta {
+        self.required = true;
+        self
+    }
+    pub const fn max(mut self, max: u32) -> ParamMeta {
+        self.max = Some(max);
+        self
+    }
+    pub const fn range(mut self, low: i64, high: i64) -> ParamMeta {
+        self.range = Some((low, high));
+        self
+    }
+    pub const fn summary(mut self, summary: &'static str) -> ParamMeta {
+        self.summary = summary;
+        self
+    }
+    pub const fn deprecated(mut self) -> ParamMeta {
+        self.deprecated = true;
+        self
+    }
+    pub const fn token_user(mut self) -> ParamMeta {
+        self.token_user = true;
+        self
+    }
+}
+
+/// How the mock selects items for a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockFilter {
+    /// The item's field equals one of the parameter's values.
+    Eq(&'static str),
+    /// The item's field contains the value, ignoring case.
+    Contains(&'static str),
+    /// When the parameter is `true`, the item's field must be `true`.
+    Flag(&'static str),
+    /// The parameter names a user; the item's field must be a channel that
+    /// user follows (Get Followed Streams: `user_id: followed_by user_id`).
+    FollowedBy(&'static str),
+}
+
+/// How the mock server answers an endpoint.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct MockMeta {
+    /// The data set it draws from (`users`, `channels`, `streams`, `games`, `follows`), if any.
+    pub source: Option<&'static str>,
+    pub filters: &'static [(&'static str, MockFilter)],
+}
+
+/// What the answer holds.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ResponseMeta {
+    /// 204 No Content.
+    NoContent,
+    /// JSON `{"data": [...]}` whose elements have this shape.
+    Data {
+        item: Shape,
+        paginated: bool,
+        /// Twitch sends `data` as one object rather than a list.
+        single: bool,
+    },
+    /// A text body of this media type (e.g. `text/calendar`).
+    Text { content_type: &'static str },
+}
+
+/// Values a body or query field may take with each kind of token (EventSub:
+/// webhook and conduit transports with an app token, websocket with a user token).
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct TokenValues {
+    /// Dotted path into the request, e.g. `transport.method`.
+    pub field: &'static str,
+    pub app: &'static [&'static str],
+    pub user: &'static [&'static str],
+}
+
+impl MockMeta {
+    pub const NONE: MockMeta = MockMeta { source: None, filters: &[] };
+    pub const fn new(source: Option<&'static str>, filters: &'static [(&'static str, MockFilter)]) -> MockMeta {
+        MockMeta { source, filters }
+    }
+}
+
+impl TokenValues {
+    pub const fn new(field: &'static str, app: &'static [&'static str], user: &'static [&'static str]) -> TokenValues {
+        TokenValues { field, app, user }
+    }
+}
+
+/// Everything the spec says about one endpoint.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct EndpointMeta {
+    /// The reference's name, e.g. "Get Users".
+    pub name: &'static str,
+    /// The library method, e.g. `get_users`.
+    pub method_name: &'static str,
+    /// The CLI verb, e.g. `get-users`.
+    pub verb: &'static str,
+    /// Other verb spellings, e.g. `getUsers`.
+    pub aliases: &'static [&'static str],
+    pub summary: &'static str,
+    /// Full link to the reference section.
+    pub doc_url: &'static str,
+    pub http_method: HttpMethod,
+    /// Path under the Helix base URL, possibly with `{param}` placeholders.
+    pub path: &'static str,
+    pub auth: AuthClass,
+    pub scopes_all: &'static [&'static str],
+    pub scopes_any: &'static [&'static str],
+    pub scopes_optional: &'static [&'static str],
+    pub params: &'static [ParamMeta],
+    pub one_of: &'static [&'static [&'static str]],
+    pub at_least_one_of: &'static [&'static [&'static str]],
+    /// Groups of which a request sent with an app token must give one (Get
+    /// Users: `id` or `login`; a user token stands for its own user).
+    pub app_token_at_least_one_of: &'static [&'static [&'static str]],
+    /// A limit shared by several list parameters (Get Users: 100 ids and logins together).
+    pub max_total: Option<(&'static [&'static str], u32)>,
+    pub response: ResponseMeta,
+    pub deprecated: bool,
+    pub mock: MockMeta,
+    pub token_values: &'static [TokenValues],
+}
+
+/// Const builders for generated tables: each endpoint states what it has.
+impl EndpointMeta {
+    pub const fn new(
+        name: &'static str,
+        method_name: &'static str,
+        http_method: HttpMethod,
+        path: &'static str,
+        auth: AuthClass,
+        response: ResponseMeta,
+    ) -> EndpointMeta {
+        EndpointMeta {
+            name,
+            method_name,
+            verb: "",
+            aliases: &[],
+            summary: "",
+            doc_url: "",
+            http_method,
+            path,
+            auth,
+            scopes_all: &[],
+            scopes_any: &[],
+            scopes_optional: &[],
+            params: &[],
+            one_of: &[],
+            at_least_one_of: &[],
+            app_token_at_least_one_of: &[],
+            max_total: None,
+            response,
+            deprecated: false,
+            mock: MockMeta::NONE,
+            token_values: &[],
+        }
+    }
+    pub const fn verb(mut self, verb: &'static str, aliases: &'static [&'static str]) -> EndpointMeta {
+        self.verb = verb;
+        self.aliases = aliases;
+        self
+    }
+    pub const fn docs(mut self, summary: &'static str, doc_url: &'static str) -> EndpointMeta {
+        self.summary = summary;
+        self.doc_url = doc_url;
+        self
+    }
+    /// Scopes the token needs: all of `all`, one of `any`; `optional` ones add to the answer.
+    pub const fn scopes(
+        mut self,
+        all: &'static [&'static str],
+        any: &'static [&'static str],
+        optional: &'static [&'static str],
+    ) -> EndpointMeta {
+        self.scopes_all = all;
+        self.scopes_any = any;
+        self.scopes_optional = optional;
+        self
+    }
+    pub const fn params(mut self, params: &'static [ParamMeta]) -> EndpointMeta {
+        self.params = params;
+        self
+    }
+    pub const fn one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
+        self.one_of = groups;
+        self
+    }
+    pub const fn at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
+        self.at_least_one_of = groups;
+        self
+    }
+    pub const fn app_token_at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
+        self.app_token_at_least_one_of = groups;
+        self
+    }
+    pub const fn max_total(mut self, params: &'static [&'static str], max: u32) -> EndpointMeta {
+        self.max_total = Some((params, max));
+        self
+    }
+    pub const fn deprecated(mut self) -> EndpointMeta {
+        self.deprecated = true;
+        self
+    }
+    pub const fn mock(mut self, mock: MockMeta) -> EndpointMeta {
+        self.mock = mock;
+        self
+    }
+    pub const fn token_values(mut self, values: &'static [TokenValues]) -> EndpointMeta {
+        self.token_values = values;
+        self
+    }
+}
+
+impl EndpointMeta {
+    pub fn param(&self, name: &str) -> Option<&ParamMeta> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    pub fn is_paginated(&self) -> bool {
+        matches!(self.response, ResponseMeta::Data { paginated: true, .. })
+    }
+
+    /// Scopes the token lacks, in a form fit for an error message; `None` when it has enough.
+    pub fn missing_scopes(&self, granted: &[String]) -> Option<String> {
+        let has = |s: &str| granted.iter().any(|g| g == s);
+        let missing_all: Vec<&str> = self.scopes_all.iter().copied().filter(|s| !has(s)).collect();
+        let any_ok = self.scopes_any.is_empty() || self.scopes_any.iter().any(|s| has(s));
+        if missing_all.is_empty() && any_ok {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if !missing_all.is_empty() {
+            parts.push(missing_all.join(" and "));
+        }
+        if !any_ok {
+            parts.push(format!("one of {}", self.scopes_any.join(", ")));
+        }
+        Some(parts.join(", and "))
+    }
+
+    /// Every scope this endpoint can use, for login hints.
+    pub fn scope_summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.scopes_all.is_empty() {
+            parts.push(self.scopes_all.join(" + "));
+        }
+        if !self.scopes_any.is_empty() {
+            parts.push(format!("one of {}", self.scopes_any.join(" | ")));
+        }
+        if !self.scopes_optional.is_empty() {
+            parts.push(format!("optional {}", self.scopes_optional.join(", ")));
+        }
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}

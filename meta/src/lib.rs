@@ -1,0 +1,12 @@
+//! # ttv-meta
+//!
+//! What `endpoints.yaml` says about each Helix endpoint, as plain static data,
+//! and the small wire helpers that both the client (`ttv-runtime`) and the mock
+//! server (`ttv-mock`) need: form encoding and HS256 JWTs. It depends on no
+//! HTTP stack, so the mock can share these types without the client.
+
+pub mod endpoint;
+pub mod form;
+pub mod jwt;
+
+pub use endpoint::*;

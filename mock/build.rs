@@ -1,0 +1,6 @@
+//! Generates the mock's route table from endpoints.yaml.
+fn main() {
+    let manifest = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let spec = ttv_codegen::spec_path(&manifest);
+    ttv_codegen::build_script(&spec, "routes.rs", ttv_codegen::emit::mock::routes);
+}

@@ -1,0 +1,3 @@
+//! The route table generated from endpoints.yaml (see `build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/routes.rs"));

@@ -1,0 +1,182 @@
+//! Where the client talks to and with which credentials.
+
+use crate::secret::Secret;
+use crate::Error;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
+pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
+/// Points per minute in a Client token's bucket, as Twitch documents it.
+pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
+/// The default of [`Config::deadline`]: five minutes for one call, waits and retries included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
+/// The default of [`Config::max_answer_bytes`]: 64 MiB (a Client page is a few MB at most).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Settings shared by every client. Build it with [`Config::from_env`] or by hand.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub client_id: String,
+    /// Needed for app tokens (client-credentials grant); Public clients have none.
+    pub client_secret: Option<Secret>,
+    pub helix_url: String,
+    pub oauth2_url: String,
+    /// Where the app token is cached between runs; `None` keeps it in memory only.
+    pub cache_dir: Option<PathBuf>,
+    /// Total time allowed for one HTTP request.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Check the token's scopes before sending (on by default; scope tables drift).
+    pub check_scopes: bool,
+    /// How often a failed request is tried again: 5xx, dropped connections and
+    /// timeouts on idempotent requests, and 429 on any request.
+    pub max_retries: u32,
+    /// The first backoff between retries; it doubles each time (with jitter)
+    /// up to [`Config::retry_max_delay`]. A 429 waits for `Ratelimit-Reset` instead.
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    /// How many requests of one split batch (e.g. 10,000 logins, 100 a request)
+    /// are in flight at once. Client speaks HTTP/2, so they share one connection;
+    /// the rate-limit bucket, not this bound, keeps a batch within Twitch's limits.
+    pub batch_concurrency: usize,
+    /// Points a token's rate-limit bucket is taken to hold before Twitch's
+    /// first answer says (its `Ratelimit-*` headers). The default is the
+    /// 800 a minute Twitch documents, so a batch goes out in one round trip.
+    /// When another program shares the token and has drained the bucket, some
+    /// of that first burst meets 429s, which wait for the reset and are sent
+    /// again (no 429 reaches the caller unless [`Config::max_retries`] runs
+    /// out). Set it to 1 to send one request first and learn the figures: a
+    /// round trip slower, but no request ever meets a 429 from our own burst.
+    pub assumed_bucket: u32,
+    /// The most time one call may take, all its rate-limit waits, retries and
+    /// token renewals included ([`DEFAULT_DEADLINE`], 300 s). Past it the call
+    /// fails with [`Error::Deadline`], which says how long it waited.
+    pub deadline: Duration,
+    /// The most bytes read of any answer, Client or OAuth
+    /// ([`DEFAULT_MAX_ANSWER_BYTES`]); a longer one fails with
+    /// [`Error::AnswerTooLarge`] and is not read further.
+    pub max_answer_bytes: u64,
+    /// Told of every pause longer than a second before a request is sent
+    /// (an empty rate-limit bucket, a backoff), so that a program can say why
+    /// it seems to hang. `None`: pauses are only logged.
+    pub on_wait: Option<WaitHook>,
+}
+
+/// A pause the client is about to take before sending (see [`Config::on_wait`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// The endpoint the request is for (`Get Users`, or `GET /users` for a raw request).
+    pub endpoint: String,
+    /// How long the pause will be.
+    pub duration: Duration,
+    /// Why: the rate limit, or a retry after a failure.
+    pub reason: WaitReason,
+}
+
+/// Why the client pauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitReason {
+    /// The token's rate-limit bucket is empty (or Twitch answered 429).
+    RateLimited,
+    /// A failed request is retried after a backoff; the failure, e.g. `503 Service Unavailable`.
+    Retry(String),
+}
+
+/// A callback for [`Config::on_wait`]; cheap to clone.
+#[derive(Clone)]
+pub struct WaitHook(std::sync::Arc<dyn Fn(&Wait) + Send + Sync>);
+
+impl WaitHook {
+    pub fn new(hook: impl Fn(&Wait) + Send + Sync + 'static) -> WaitHook {
+        WaitHook(std::sync::Arc::new(hook))
+    }
+
+    /// Tells the hook of `wait` when it is longer than a second.
+    pub(crate) fn notify(hook: Option<&WaitHook>, wait: &Wait) {
+        if let Some(hook) = hook.filter(|_| wait.duration > Duration::from_secs(1)) {
+            (hook.0)(wait);
+        }
+    }
+}
+
+impl std::fmt::Debug for WaitHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitHook")
+    }
+}
+
+impl Config {
+    pub fn new(client_id: impl Into<String>) -> Config {
+        Config {
+            client_id: client_id.into(),
+            client_secret: None,
+            helix_url: DEFAULT_HELIX_URL.into(),
+            oauth2_url: DEFAULT_OAUTH2_URL.into(),
+            cache_dir: default_cache_dir(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            check_scopes: true,
+            max_retries: 3,
+            retry_base_delay: Duration::from_millis(250),
+            retry_max_delay: Duration::from_secs(8),
+            batch_concurrency: 100,
+            assumed_bucket: TWITCH_DEFAULT_BUCKET,
+            deadline: DEFAULT_DEADLINE,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            on_wait: None,
+        }
+    }
+
+    /// Reads `TWITCH_CLIENT_ID`, `TWITCH_CLIENT_SECRET`, `TWITCH_HELIX_URL`,
+    /// `TWITCH_OAUTH2_URL` and `TTV_CACHE_DIR`.
+    pub fn from_env() -> Result<Config, Error> {
+        let config = Config::new("").with_env();
+        if config.client_id.is_empty() {
+            return Err(Error::Config(
+                "no client id: set TWITCH_CLIENT_ID to your application's Client ID \
+                 (register one at https://dev.twitch.tv/console/apps)"
+                    .into(),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// These settings with what the environment sets laid over them (see
+    /// [`Config::from_env`] for the names); unset or empty variables change
+    /// nothing. For layering: a file's values, then this, then flags.
+    pub fn with_env(mut self) -> Config {
+        if let Some(id) = env("TWITCH_CLIENT_ID") {
+            self.client_id = id;
+        }
+        if let Some(secret) = env("TWITCH_CLIENT_SECRET") {
+            self.client_secret = Some(Secret::new(secret));
+        }
+        if let Some(url) = env("TWITCH_HELIX_URL") {
+            self.helix_url = url;
+        }
+        if let Some(url) = env("TWITCH_OAUTH2_URL") {
+            self.oauth2_url = url;
+        }
+        if let Some(dir) = env("TTV_CACHE_DIR") {
+            self.cache_dir = Some(dir.into());
+        }
+        self.normalized()
+    }
+
+    /// Trims trailing slashes so paths join cleanly.
+    pub fn normalized(mut self) -> Config {
+        self.helix_url = self.helix_url.trim_end_matches('/').to_owned();
+        self.oauth2_url = self.oauth2_url.trim_end_matches('/').to_owned();
+        self
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// `~/.cache/ttv` on Linux (XDG), the platform's cache folder elsewhere.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    crate::auth::folders::project_dirs().map(|d| d.cache_dir().to_path_buf())
+}

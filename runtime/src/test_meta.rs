@@ -1,0 +1,76 @@
+//! A few endpoints of the spec written out by hand, for the runtime's unit
+//! tests: the runtime does not depend on the generated tables. The tests crate
+//! runs the same checks against every endpoint of the real spec.
+
+use ttv_meta::*;
+
+const STRINGS: Shape = Shape::List(&Shape::String);
+const DATA: ResponseMeta = ResponseMeta::Data { item: Shape::Json, paginated: false, single: false };
+
+static GET_USERS: EndpointMeta =
+    EndpointMeta::new("Get Users", "get_users", HttpMethod::Get, "/users", AuthClass::Either, DATA)
+        .params(&[ParamMeta::query("id", STRINGS).max(100), ParamMeta::query("login", STRINGS).max(100)])
+        .max_total(&["id", "login"], 100)
+        .app_token_at_least_one_of(&[&["id", "login"]]);
+
+static GET_CHANNEL_INFORMATION: EndpointMeta = EndpointMeta::new(
+    "Get Channel Information",
+    "get_channel_information",
+    HttpMethod::Get,
+    "/channels",
+    AuthClass::Either,
+    DATA,
+)
+.params(&[ParamMeta::query("broadcaster_id", STRINGS).required().max(100)]);
+
+static MODIFY_CHANNEL_INFORMATION: EndpointMeta = EndpointMeta::new(
+    "Modify Channel Information",
+    "modify_channel_information",
+    HttpMethod::Patch,
+    "/channels",
+    AuthClass::User,
+    ResponseMeta::NoContent,
+)
+.params(&[
+    ParamMeta::query("broadcaster_id", Shape::String).required().token_user(),
+    ParamMeta::body("game_id", Shape::String),
+    ParamMeta::body("title", Shape::String),
+])
+.at_least_one_of(&[&["game_id", "title"]]);
+
+static GET_STREAMS: EndpointMeta = EndpointMeta::new(
+    "Get Streams",
+    "get_streams",
+    HttpMethod::Get,
+    "/streams",
+    AuthClass::Either,
+    ResponseMeta::Data { item: Shape::Json, paginated: true, single: false },
+)
+.params(&[
+    ParamMeta::query("user_login", STRINGS).max(100),
+    ParamMeta::query("first", Shape::Integer).range(1, 100),
+    ParamMeta::query("after", Shape::String),
+]);
+
+static CREATE_EVENTSUB_SUBSCRIPTION: EndpointMeta = EndpointMeta::new(
+    "Create EventSub Subscription",
+    "create_eventsub_subscription",
+    HttpMethod::Post,
+    "/eventsub/subscriptions",
+    AuthClass::Either,
+    DATA,
+)
+.params(&[
+    ParamMeta::body("type", Shape::String).required(),
+    ParamMeta::body("version", Shape::String).required(),
+    ParamMeta::body("condition", Shape::Json).required(),
+    ParamMeta::body("transport", Shape::Json).required(),
+])
+.token_values(&[TokenValues::new("transport.method", &["webhook", "conduit"], &["websocket"])]);
+
+/// The endpoint with this verb (`get-users`), as written above.
+pub fn find(verb: &str) -> Option<&'static EndpointMeta> {
+    [&GET_USERS, &GET_CHANNEL_INFORMATION, &MODIFY_CHANNEL_INFORMATION, &GET_STREAMS, &CREATE_EVENTSUB_SUBSCRIPTION]
+        .into_iter()
+        .find(|e| e.method_name.replace('_', "-") == verb)
+}
