@@ -79,6 +79,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
         #type_doc
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         #[serde(default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -132,13 +133,17 @@ fn request(e: &Endpoint) -> TokenStream {
             impl ttv_runtime::Paginated for #name {}
         }
     });
+    let builder = request_builder(e);
     quote! {
         #request_doc
         #deprecated
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #builder
 
         #allow
         impl ttv_runtime::Endpoint for #name {
@@ -208,8 +213,7 @@ fn method(e: &Endpoint) -> TokenStream {
         let ty = arg_type(&p.ty);
         quote!(#a: #ty)
     });
-    let inits = required.iter().map(|p| init(p));
-    let rest = (required.len() < e.params.len()).then(|| quote!(..Default::default()));
+    let names = required.iter().map(|p| ident(&p.field));
     let mut doc = format!("**{}**: {}", e.name, endpoint_doc(e));
     if !required.is_empty() {
         doc.push_str("\n\nRequired: ");
@@ -227,10 +231,7 @@ fn method(e: &Endpoint) -> TokenStream {
         where
             T: ttv_runtime::Permits<#auth>,
         {
-            crate::Call::new(&self.0, crate::requests::#request {
-                #(#inits,)*
-                #rest
-            })
+            crate::Call::new(&self.0, crate::requests::#request::new(#(#names),*))
         }
     }
 }
@@ -244,13 +245,11 @@ fn setters(e: &Endpoint) -> TokenStream {
     let fns = optional.iter().map(|p| {
         let f = ident(&p.field);
         let ty = arg_type(&p.ty);
-        let v = quote::format_ident!("value");
-        let value = assign(p, &v);
         let doc = doc(&param_doc(p));
         quote! {
             #doc
             pub fn #f(mut self, value: #ty) -> Self {
-                self.request.#f = #value;
+                self.request = self.request.#f(value);
                 self
             }
         }
@@ -260,6 +259,50 @@ fn setters(e: &Endpoint) -> TokenStream {
         #allow
         impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::#request> {
             #(#fns)*
+        }
+    }
+}
+
+/// `new` with the required parameters and one setter per optional one, on
+/// the request type itself: requests are `#[non_exhaustive]`, so that a
+/// parameter Twitch adds later is not a breaking change.
+fn request_builder(e: &Endpoint) -> TokenStream {
+    let name = type_ident(&e.type_name);
+    let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let a = ident(&p.field);
+        let ty = arg_type(&p.ty);
+        quote!(#a: #ty)
+    });
+    let inits = required.iter().map(|p| init(p));
+    let rest = (required.len() < e.params.len()).then(|| quote!(..Default::default()));
+    let setters = e.params.iter().filter(|p| !p.required).map(|p| {
+        let f = ident(&p.field);
+        let ty = arg_type(&p.ty);
+        let v = quote::format_ident!("value");
+        let value = assign(p, &v);
+        let doc = doc(&param_doc(p));
+        quote! {
+            #doc
+            pub fn #f(mut self, value: #ty) -> Self {
+                self.#f = #value;
+                self
+            }
+        }
+    });
+    let allow = allow_deprecated(e);
+    quote! {
+        #allow
+        impl #name {
+            /// The request with its required parameters; the others are set with the methods below.
+            pub fn new(#(#args),*) -> Self {
+                #name {
+                    #(#inits,)*
+                    #rest
+                }
+            }
+
+            #(#setters)*
         }
     }
 }

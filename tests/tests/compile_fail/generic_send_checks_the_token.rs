@@ -4,7 +4,7 @@ use ttv_helix::requests::GetFollowedStreams;
 use ttv_helix::{App, Helix};
 
 fn followed(helix: &Helix<App>) {
-    let request = GetFollowedStreams { user_id: "123".into(), ..Default::default() };
+    let request = GetFollowedStreams::new("123");
     let _ = helix.send(&request);
 }
 

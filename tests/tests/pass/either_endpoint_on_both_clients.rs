@@ -15,7 +15,7 @@ async fn as_user(helix: &Helix<User>) -> Result<(), Error> {
     helix.get_users().login(["ninja"]).send().await?;
     helix.send(&GetUsers::default()).await?;
     helix.get_followed_streams(helix.user_id()).send().await?;
-    helix.send(&GetFollowedStreams { user_id: "123".into(), ..Default::default() }).await?;
+    helix.send(&GetFollowedStreams::new("123")).await?;
     Ok(())
 }
 
