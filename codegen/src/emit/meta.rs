@@ -74,7 +74,9 @@ fn type_meta(t: &TypeDef) -> TokenStream {
         let sh = shape(&f.ty);
         quote!(FieldMeta::new(#n, #sh))
     });
+    let doc = format!(" The fields of [`{name}`](crate::types::{name}) and their shapes.");
     quote! {
+        #[doc = #doc]
         pub static #s: TypeMeta = TypeMeta::new(#name, &[#(#fields),*]);
     }
 }
