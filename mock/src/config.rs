@@ -1,9 +1,9 @@
 //! How a mock server is set up: the size of its data set, its app credentials
-//! and the endpoint table it serves.
+//! and the route table it serves.
 
 use std::time::Duration;
 
-use ttv_meta::EndpointMeta;
+use crate::route_meta::RouteMeta;
 
 /// The app credentials a fresh mock accepts.
 pub const DEFAULT_CLIENT_ID: &str = "ttvmockclient000000000000000000";
@@ -27,8 +27,8 @@ pub struct MockConfig {
     pub client_secret: String,
     /// How long minted tokens stay valid.
     pub token_lifetime: Duration,
-    /// The endpoints served under `/helix`; tests pass small fixture tables.
-    pub endpoints: &'static [&'static EndpointMeta],
+    /// The routes served under `/helix`; tests pass small fixture tables.
+    pub routes: &'static [RouteMeta],
     /// Port to bind on 127.0.0.1; `None` picks a free one.
     pub port: Option<u16>,
     /// Secret that extension JWTs must be signed with (HS256).
@@ -88,7 +88,7 @@ impl Default for MockConfig {
             client_id: DEFAULT_CLIENT_ID.to_string(),
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             token_lifetime: Duration::from_secs(4 * 3600),
-            endpoints: crate::routes::ENDPOINTS,
+            routes: crate::routes::ROUTES,
             port: None,
             extension_secret: DEFAULT_EXTENSION_SECRET.to_vec(),
             bucket_size: crate::state::RATE_LIMIT,

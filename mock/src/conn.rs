@@ -230,7 +230,7 @@ mod tests {
         let server = crate::MockServer::start_background(crate::MockConfig {
             users: 10,
             games: 2,
-            endpoints: crate::test_fixtures::ENDPOINTS,
+            routes: crate::test_fixtures::ROUTES,
             header_timeout: Duration::from_millis(300),
             max_connections: 20,
             ..crate::MockConfig::default()

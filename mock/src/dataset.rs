@@ -348,7 +348,7 @@ mod tests {
             games: 5,
             live_every: 3,
             follows_per_user: 4,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         })
     }
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn ninja_is_live_and_pokimane_is_not() {
-        let d = Dataset::build(&MockConfig { users: 20, live_every: 0, endpoints: &[], ..MockConfig::default() });
+        let d = Dataset::build(&MockConfig { users: 20, live_every: 0, routes: &[], ..MockConfig::default() });
         assert_eq!(d.channels[0]["is_live"], json!(true));
         assert_eq!(d.channels[1]["is_live"], json!(false));
         assert_eq!(d.streams.len(), 1);
@@ -427,7 +427,7 @@ mod tests {
             users: 1,
             games: 0,
             follows_per_user: 20,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         assert!(d.follows.is_empty());

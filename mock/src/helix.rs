@@ -9,6 +9,8 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use ttv_meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
+use crate::route_meta::RouteMeta;
+
 use crate::dataset::{str_field, Dataset, Entity};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
@@ -105,14 +107,15 @@ fn unauthorized(message: &str) -> HelixError {
 }
 
 /// The endpoint a request is for, with its `{param}` path captures.
-struct Route {
-    ep: &'static EndpointMeta,
+struct Matched {
+    route: &'static RouteMeta,
     captures: Vec<(String, String)>,
 }
 
 fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> {
     let path = req.path.strip_prefix("/helix").unwrap_or(&req.path);
-    let Route { ep, captures } = route(state.config.endpoints, &req.method, path)?;
+    let Matched { route, captures } = find_route(state.config.routes, &req.method, path)?;
+    let ep = route.endpoint;
     let token = authorize(state, ep, req)?;
 
     let mut params = Params::from_query(&req.query);
@@ -127,13 +130,14 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     if user_id.is_none() {
         crate::params::check_app_token_groups(ep, &params, body.as_ref()).map_err(bad_request)?;
     }
-    let ask = Ask { ep, params, body, user_id };
+    let ask = Ask { route, ep, params, body, user_id };
 
-    if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
+    if let (Some(source), Some(body)) = (route.source, &ask.body) {
         apply_patch(state, &ask, source, body)?;
     }
-    let (item, paginated, single) = match &ep.response {
-        ResponseMeta::Data { item, paginated, single } => (item, *paginated, *single),
+    let item = route.item_shape();
+    let (paginated, single) = match &ep.response {
+        ResponseMeta::Data { paginated, single } => (*paginated, *single),
         ResponseMeta::NoContent => return Ok(StatusCode::NO_CONTENT.into_response()),
         ResponseMeta::Text { content_type } => {
             let data = state.data.read().unwrap_or_else(|e| e.into_inner());
@@ -142,7 +146,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
         _ => return Ok(StatusCode::NOT_IMPLEMENTED.into_response()),
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
-    let mut out = match ep.mock.source {
+    let mut out = match route.source {
         Some(source) => from_source(&data, &ask, source, item)?,
         None => {
             let mut out = Map::new();
@@ -185,6 +189,7 @@ fn text_answer(data: &Dataset, ask: &Ask, content_type: &str) -> Response {
 
 /// A checked request: the endpoint, its parameters and body, and who asks.
 struct Ask {
+    route: &'static RouteMeta,
     ep: &'static EndpointMeta,
     params: Params,
     body: Option<Entity>,
@@ -197,7 +202,7 @@ impl Ask {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
         let request = Request { params: &self.params, body, token_user_id: user_id, follows: &data.follows };
-        select_indexed(Some(&data.index), self.ep, source, items, request).map_err(bad_request)
+        select_indexed(Some(&data.index), self.route, source, items, request).map_err(bad_request)
     }
 }
 
@@ -221,20 +226,20 @@ fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<
 
 /// Finds the endpoint for a method and path. A path known under another
 /// method gets 405; literal paths win over `{param}` templates.
-fn route(endpoints: &'static [&'static EndpointMeta], method: &Method, path: &str) -> Result<Route, HelixError> {
+fn find_route(routes: &'static [RouteMeta], method: &Method, path: &str) -> Result<Matched, HelixError> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut path_known = false;
-    let mut best: Option<Route> = None;
-    for ep in endpoints {
-        let Some(captures) = match_path(ep.path, &segments) else {
+    let mut best: Option<Matched> = None;
+    for route in routes {
+        let Some(captures) = match_path(route.endpoint.path, &segments) else {
             continue;
         };
         path_known = true;
-        if ep.http_method.as_str() != method.as_str() {
+        if route.endpoint.http_method.as_str() != method.as_str() {
             continue;
         }
         if best.as_ref().is_none_or(|b| captures.len() < b.captures.len()) {
-            best = Some(Route { ep, captures });
+            best = Some(Matched { route, captures });
         }
     }
     match best {
@@ -421,7 +426,9 @@ mod tests {
     use std::collections::HashSet;
 
     use serde_json::{json, Map, Value};
-    use ttv_meta::{AuthClass, EndpointMeta, Location, ParamMeta, ResponseMeta, Shape};
+    use ttv_meta::{AuthClass, Location, ParamMeta, Shape};
+
+    use crate::route_meta::RouteMeta;
 
     use crate::test_http::{fixture_server, helix, send};
     use crate::MockServer;
@@ -681,23 +688,24 @@ mod tests {
     /// 2xx, so a new endpoint in endpoints.yaml is served without mock code.
     #[test]
     fn every_spec_endpoint_answers() {
-        every_endpoint_answers(crate::routes::ENDPOINTS);
+        every_endpoint_answers(crate::routes::ROUTES);
     }
 
     #[test]
     fn every_fixture_endpoint_answers() {
-        every_endpoint_answers(crate::test_fixtures::ENDPOINTS);
+        every_endpoint_answers(crate::test_fixtures::ROUTES);
     }
 
-    fn every_endpoint_answers(endpoints: &'static [&'static EndpointMeta]) {
+    fn every_endpoint_answers(routes: &'static [RouteMeta]) {
         let mock =
-            MockServer::start_background(crate::MockConfig { users: 30, endpoints, ..crate::MockConfig::default() })
+            MockServer::start_background(crate::MockConfig { users: 30, routes, ..crate::MockConfig::default() })
                 .expect("start");
         let scopes: Vec<&str> =
-            endpoints.iter().flat_map(|e| e.scopes_all.iter().chain(e.scopes_any)).copied().collect();
+            routes.iter().flat_map(|r| r.endpoint.scopes_all.iter().chain(r.endpoint.scopes_any)).copied().collect();
         let user = mock.issue_user_token("ninja", &scopes);
         let app = mock.issue_app_token();
-        for ep in endpoints {
+        for route in routes {
+            let ep = route.endpoint;
             // The first of each group stands in for the group.
             let wanted = |p: &ParamMeta| {
                 p.required || ep.one_of.iter().chain(ep.at_least_one_of).any(|g| g.first() == Some(&p.name))
@@ -755,7 +763,9 @@ mod tests {
                 r.status,
                 String::from_utf8_lossy(&r.body)
             );
-            if let ResponseMeta::Data { item: Shape::Object(item), single, .. } = &ep.response {
+            if let (Some(Shape::Object(item)), ttv_meta::ResponseMeta::Data { single, .. }) =
+                (&route.item, &ep.response)
+            {
                 let data = r.json()["data"].clone();
                 let first = if *single { data } else { data.get(0).cloned().unwrap_or(Value::Null) };
                 for f in item.fields.iter().filter(|_| !first.is_null()) {
@@ -769,7 +779,7 @@ mod tests {
     async fn start_serves_on_the_current_runtime() {
         let mock = MockServer::start(crate::MockConfig {
             users: 12,
-            endpoints: crate::test_fixtures::ENDPOINTS,
+            routes: crate::test_fixtures::ROUTES,
             ..crate::MockConfig::default()
         })
         .await

@@ -22,6 +22,7 @@ mod oauth;
 mod oauth_flows;
 mod page;
 mod params;
+mod route_meta;
 mod routes;
 mod select;
 mod server;
@@ -37,7 +38,8 @@ mod test_http;
 pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
 pub use faults::{Fault, FaultKind, Faults};
-/// Every endpoint the mock serves, as generated from endpoints.yaml.
-pub use routes::ENDPOINTS as ROUTES;
+pub use route_meta::{MockFilter, RouteMeta};
+/// Every route the mock serves, as its emitter generated them from endpoints.yaml.
+pub use routes::ROUTES;
 pub use server::MockServer;
 pub use state::{MockStats, RATE_LIMIT};

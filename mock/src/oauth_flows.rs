@@ -370,7 +370,7 @@ mod tests {
     const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
 
     fn server(config: MockConfig) -> MockServer {
-        MockServer::start_background(MockConfig { users: 20, games: 2, endpoints: &[], ..config }).expect("start mock")
+        MockServer::start_background(MockConfig { users: 20, games: 2, routes: &[], ..config }).expect("start mock")
     }
 
     fn post(mock: &MockServer, path: &str, body: &str) -> Reply {

@@ -259,7 +259,7 @@ mod tests {
     use std::time::Duration;
 
     fn state() -> MockState {
-        MockState::new(MockConfig { users: 12, games: 3, endpoints: &[], ..MockConfig::default() })
+        MockState::new(MockConfig { users: 12, games: 3, routes: &[], ..MockConfig::default() })
     }
 
     #[test]
@@ -293,7 +293,7 @@ mod tests {
         let s = MockState::new(MockConfig {
             users: 1,
             token_lifetime: Duration::ZERO,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         let t = s.mint(None, vec![]);
@@ -320,7 +320,7 @@ mod tests {
             users: 1,
             bucket_size: 3,
             bucket_window: Duration::from_millis(400),
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         // Start at the beginning of a window so the four takes share it.

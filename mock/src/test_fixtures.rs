@@ -1,9 +1,7 @@
 //! Hand-written endpoint metadata for the unit tests, so they do not depend
 //! on what endpoints.yaml holds today.
 
-use ttv_meta::{
-    AuthClass, EndpointMeta, FieldMeta, HttpMethod, MockFilter, MockMeta, ParamMeta, ResponseMeta, Shape, TypeMeta,
-};
+use ttv_meta::{AuthClass, EndpointMeta, FieldMeta, HttpMethod, ParamMeta, ResponseMeta, Shape, TypeMeta};
 
 const fn query(name: &'static str, shape: Shape) -> ParamMeta {
     ParamMeta::query(name, shape)
@@ -22,8 +20,8 @@ const fn endpoint(name: &'static str, path: &'static str, response: ResponseMeta
     EndpointMeta::new(name, "", HttpMethod::Get, path, AuthClass::Either, response)
 }
 
-const fn data(item: Shape, paginated: bool) -> ResponseMeta {
-    ResponseMeta::Data { item, paginated, single: false }
+const fn data(paginated: bool) -> ResponseMeta {
+    ResponseMeta::Data { paginated, single: false }
 }
 
 const fn f(name: &'static str, shape: Shape) -> FieldMeta {
@@ -92,58 +90,38 @@ pub const CLIP: TypeMeta = TypeMeta::new("Clip", &[f("id", Shape::String), f("ur
 
 pub const THING: TypeMeta = TypeMeta::new("Thing", &[f("id", Shape::String), f("thing_id", Shape::String)]);
 
-pub const GET_USERS: EndpointMeta = endpoint("Get Users", "/users", data(Shape::Object(&USER), false))
+pub static GET_USERS: EndpointMeta = endpoint("Get Users", "/users", data(false))
     .scopes(&[], &[], &["user:read:email"])
     .params(&[ids("id"), ids("login")])
     .max_total(&["id", "login"], 100)
-    .app_token_at_least_one_of(&[&["id", "login"]])
-    .mock(MockMeta::new(Some("users"), &[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))]));
+    .app_token_at_least_one_of(&[&["id", "login"]]);
 
-pub const GET_STREAMS: EndpointMeta = endpoint("Get Streams", "/streams", data(Shape::Object(&STREAM), true))
-    .params(&[ids("user_id"), ids("user_login"), ids("game_id"), FIRST, AFTER, BEFORE])
-    .mock(MockMeta::new(
-        Some("streams"),
-        &[
-            ("user_id", MockFilter::Eq("user_id")),
-            ("user_login", MockFilter::Eq("user_login")),
-            ("game_id", MockFilter::Eq("game_id")),
-        ],
-    ));
+pub static GET_STREAMS: EndpointMeta = endpoint("Get Streams", "/streams", data(true)).params(&[
+    ids("user_id"),
+    ids("user_login"),
+    ids("game_id"),
+    FIRST,
+    AFTER,
+    BEFORE,
+]);
 
-pub const GET_FOLLOWED_STREAMS: EndpointMeta = EndpointMeta::new(
-    "Get Followed Streams",
-    "",
-    HttpMethod::Get,
-    "/streams/followed",
-    AuthClass::User,
-    data(Shape::Object(&STREAM), true),
-)
-.params(&[query("user_id", Shape::String).required(), FIRST, AFTER])
-.mock(MockMeta::new(Some("streams"), &[("user_id", MockFilter::FollowedBy("user_id"))]));
+pub static GET_FOLLOWED_STREAMS: EndpointMeta =
+    EndpointMeta::new("Get Followed Streams", "", HttpMethod::Get, "/streams/followed", AuthClass::User, data(true))
+        .params(&[query("user_id", Shape::String).required(), FIRST, AFTER]);
 
-pub const SEARCH: EndpointMeta = endpoint("Search Channels", "/search/channels", data(Shape::Object(&CHANNEL), true))
-    .params(&[query("query", Shape::String).required(), query("live_only", Shape::Boolean), FIRST, AFTER])
-    .mock(MockMeta::new(
-        Some("channels"),
-        &[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))],
-    ));
+pub static SEARCH: EndpointMeta = endpoint("Search Channels", "/search/channels", data(true)).params(&[
+    query("query", Shape::String).required(),
+    query("live_only", Shape::Boolean),
+    FIRST,
+    AFTER,
+]);
 
-pub const GET_FOLLOWED: EndpointMeta = EndpointMeta::new(
-    "Get Followed Channels",
-    "",
-    HttpMethod::Get,
-    "/channels/followed",
-    AuthClass::User,
-    data(Shape::Object(&FOLLOWED), true),
-)
-.scopes(&["user:read:follows"], &[], &[])
-.params(&[query("user_id", Shape::String).required(), query("broadcaster_id", Shape::String), FIRST, AFTER])
-.mock(MockMeta::new(
-    Some("follows"),
-    &[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))],
-));
+pub static GET_FOLLOWED: EndpointMeta =
+    EndpointMeta::new("Get Followed Channels", "", HttpMethod::Get, "/channels/followed", AuthClass::User, data(true))
+        .scopes(&["user:read:follows"], &[], &[])
+        .params(&[query("user_id", Shape::String).required(), query("broadcaster_id", Shape::String), FIRST, AFTER]);
 
-pub const MODIFY_CHANNEL: EndpointMeta = EndpointMeta::new(
+pub static MODIFY_CHANNEL: EndpointMeta = EndpointMeta::new(
     "Modify Channel Information",
     "",
     HttpMethod::Patch,
@@ -157,39 +135,26 @@ pub const MODIFY_CHANNEL: EndpointMeta = EndpointMeta::new(
     ParamMeta::body("title", Shape::String).required(),
     ParamMeta::body("delay", Shape::Integer).range(0, 900),
     ParamMeta::body("tags", Shape::List(&Shape::String)).max(2),
-])
-.mock(MockMeta::new(Some("channels"), &[("broadcaster_id", MockFilter::Eq("broadcaster_id"))]));
-
-pub const CREATE_POLL: EndpointMeta = EndpointMeta::new(
-    "Create Poll",
-    "",
-    HttpMethod::Post,
-    "/polls",
-    AuthClass::User,
-    data(Shape::Object(&POLL), false),
-)
-.scopes(&[], &["channel:manage:polls", "channel:manage:broadcast"], &[])
-.params(&[
-    ParamMeta::body("broadcaster_id", Shape::String).required(),
-    ParamMeta::body("title", Shape::String).required(),
-    ParamMeta::body("choices", Shape::List(&Shape::Object(&CHOICE))).required(),
-    ParamMeta::body("duration", Shape::Integer),
 ]);
 
-pub const GET_CONDUITS: EndpointMeta = EndpointMeta::new(
-    "Get Conduits",
-    "",
-    HttpMethod::Get,
-    "/eventsub/conduits",
-    AuthClass::App,
-    data(Shape::Object(&CONDUIT), false),
-);
+pub static CREATE_POLL: EndpointMeta =
+    EndpointMeta::new("Create Poll", "", HttpMethod::Post, "/polls", AuthClass::User, data(false))
+        .scopes(&[], &["channel:manage:polls", "channel:manage:broadcast"], &[])
+        .params(&[
+            ParamMeta::body("broadcaster_id", Shape::String).required(),
+            ParamMeta::body("title", Shape::String).required(),
+            ParamMeta::body("choices", Shape::List(&Shape::Object(&CHOICE))).required(),
+            ParamMeta::body("duration", Shape::Integer),
+        ]);
 
-pub const GET_CLIPS: EndpointMeta = endpoint("Get Clips", "/clips", data(Shape::Object(&CLIP), true))
+pub static GET_CONDUITS: EndpointMeta =
+    EndpointMeta::new("Get Conduits", "", HttpMethod::Get, "/eventsub/conduits", AuthClass::App, data(false));
+
+pub static GET_CLIPS: EndpointMeta = endpoint("Get Clips", "/clips", data(true))
     .params(&[ids("broadcaster_id"), ids("game_id"), ids("id"), FIRST, AFTER])
     .one_of(&[&["broadcaster_id", "game_id", "id"]]);
 
-pub const DELETE_THING: EndpointMeta = EndpointMeta::new(
+pub static DELETE_THING: EndpointMeta = EndpointMeta::new(
     "Delete Thing",
     "",
     HttpMethod::Delete,
@@ -199,28 +164,68 @@ pub const DELETE_THING: EndpointMeta = EndpointMeta::new(
 )
 .params(&[ParamMeta::path("thing_id", Shape::String).required()]);
 
-pub const GET_THING: EndpointMeta = endpoint("Get Thing", "/things/{thing_id}", data(Shape::Object(&THING), false))
+pub static GET_THING: EndpointMeta = endpoint("Get Thing", "/things/{thing_id}", data(false))
     .params(&[ParamMeta::path("thing_id", Shape::String).required()]);
 
-pub const GET_THINGS_LATEST: EndpointMeta =
-    endpoint("Get Latest Thing", "/things/latest", data(Shape::Object(&CONDUIT), false));
+pub static GET_THINGS_LATEST: EndpointMeta = endpoint("Get Latest Thing", "/things/latest", data(false));
 
-pub const SMALL_PAGES: EndpointMeta = endpoint("Small Pages", "/small", data(Shape::Object(&CONDUIT), true))
-    .params(&[FIRST.range(1, 10), AFTER])
-    .mock(MockMeta::new(Some("games"), &[]));
+pub static SMALL_PAGES: EndpointMeta =
+    endpoint("Small Pages", "/small", data(true)).params(&[FIRST.range(1, 10), AFTER]);
+
+/// The fixtures as the mock serves them: data sources, filters and item shapes.
+pub mod routes {
+    use super::*;
+    use crate::route_meta::{MockFilter, RouteMeta};
+
+    pub const GET_USERS: RouteMeta = RouteMeta::new(&super::GET_USERS)
+        .source("users")
+        .filters(&[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))])
+        .item(Shape::Object(&USER));
+    pub const GET_STREAMS: RouteMeta = RouteMeta::new(&super::GET_STREAMS)
+        .source("streams")
+        .filters(&[
+            ("user_id", MockFilter::Eq("user_id")),
+            ("user_login", MockFilter::Eq("user_login")),
+            ("game_id", MockFilter::Eq("game_id")),
+        ])
+        .item(Shape::Object(&STREAM));
+    pub const GET_FOLLOWED_STREAMS: RouteMeta = RouteMeta::new(&super::GET_FOLLOWED_STREAMS)
+        .source("streams")
+        .filters(&[("user_id", MockFilter::FollowedBy("user_id"))])
+        .item(Shape::Object(&STREAM));
+    pub const SEARCH: RouteMeta = RouteMeta::new(&super::SEARCH)
+        .source("channels")
+        .filters(&[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))])
+        .item(Shape::Object(&CHANNEL));
+    pub const GET_FOLLOWED: RouteMeta = RouteMeta::new(&super::GET_FOLLOWED)
+        .source("follows")
+        .filters(&[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))])
+        .item(Shape::Object(&FOLLOWED));
+    pub const MODIFY_CHANNEL: RouteMeta = RouteMeta::new(&super::MODIFY_CHANNEL)
+        .source("channels")
+        .filters(&[("broadcaster_id", MockFilter::Eq("broadcaster_id"))]);
+    pub const CREATE_POLL: RouteMeta = RouteMeta::new(&super::CREATE_POLL).item(Shape::Object(&POLL));
+    pub const GET_CONDUITS: RouteMeta = RouteMeta::new(&super::GET_CONDUITS).item(Shape::Object(&CONDUIT));
+    pub const GET_CLIPS: RouteMeta = RouteMeta::new(&super::GET_CLIPS).item(Shape::Object(&CLIP));
+    pub const GET_THINGS_LATEST: RouteMeta = RouteMeta::new(&super::GET_THINGS_LATEST).item(Shape::Object(&CONDUIT));
+    pub const GET_THING: RouteMeta = RouteMeta::new(&super::GET_THING).item(Shape::Object(&THING));
+    pub const DELETE_THING: RouteMeta = RouteMeta::new(&super::DELETE_THING);
+    pub const SMALL_PAGES: RouteMeta =
+        RouteMeta::new(&super::SMALL_PAGES).source("games").item(Shape::Object(&CONDUIT));
+}
 
 /// Every fixture, as the table a test server serves.
-pub static ENDPOINTS: &[&EndpointMeta] = &[
-    &GET_USERS,
-    &GET_STREAMS,
-    &SEARCH,
-    &GET_FOLLOWED,
-    &MODIFY_CHANNEL,
-    &CREATE_POLL,
-    &GET_CONDUITS,
-    &GET_CLIPS,
-    &GET_THINGS_LATEST,
-    &GET_THING,
-    &DELETE_THING,
-    &SMALL_PAGES,
+pub static ROUTES: &[crate::route_meta::RouteMeta] = &[
+    routes::GET_USERS,
+    routes::GET_STREAMS,
+    routes::SEARCH,
+    routes::GET_FOLLOWED,
+    routes::MODIFY_CHANNEL,
+    routes::CREATE_POLL,
+    routes::GET_CONDUITS,
+    routes::GET_CLIPS,
+    routes::GET_THINGS_LATEST,
+    routes::GET_THING,
+    routes::DELETE_THING,
+    routes::SMALL_PAGES,
 ];

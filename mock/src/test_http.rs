@@ -79,7 +79,7 @@ pub fn fixture_server() -> MockServer {
         users: 60,
         games: 8,
         follows_per_user: 5,
-        endpoints: crate::test_fixtures::ENDPOINTS,
+        routes: crate::test_fixtures::ROUTES,
         ..MockConfig::default()
     })
     .expect("start mock")
