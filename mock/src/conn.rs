@@ -227,13 +227,13 @@ mod tests {
     #[test]
     fn slow_clients_neither_lock_others_out_nor_stay_open() {
         use std::io::{Read, Write};
-        let server = crate::MockServer::start_background(crate::MockConfig {
+        let server = crate::server::MockServer::start_background(crate::config::MockConfig {
             users: 10,
             games: 2,
             routes: crate::test_fixtures::ROUTES,
             header_timeout: Duration::from_millis(300),
             max_connections: 20,
-            ..crate::MockConfig::default()
+            ..crate::config::MockConfig::default()
         })
         .expect("start mock");
         // Four times the cap, each sending half a request head and then nothing.

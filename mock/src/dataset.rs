@@ -4,12 +4,10 @@
 //! several spellings of the same field (`id`, `user_id`, `broadcaster_id`)
 //! because different Helix types name them differently.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::config::MockConfig;
-
-/// One item of a collection.
-pub type Entity = Map<String, Value>;
+use crate::entity::{str_field, Entity};
 
 /// The first users, so tests and demos can name real-looking channels.
 pub const WELL_KNOWN_LOGINS: [&str; 10] =
@@ -131,11 +129,6 @@ impl Dataset {
         streams.sort_by_key(|s| std::cmp::Reverse(s.get("viewer_count").and_then(Value::as_i64).unwrap_or(0)));
         self.streams = streams;
     }
-}
-
-/// A string field of an entity.
-pub fn str_field<'a>(e: &'a Entity, name: &str) -> Option<&'a str> {
-    e.get(name).and_then(Value::as_str)
 }
 
 fn into_entity(v: Value) -> Entity {

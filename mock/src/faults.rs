@@ -23,7 +23,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use crate::conn::Hangup;
-use crate::helix;
+use crate::helix_error;
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ impl Fault {
     }
 }
 
-/// The fault queue of one server ([`crate::MockServer::faults`]).
+/// The fault queue of one server (`MockServer::faults`).
 #[derive(Debug, Default)]
 pub struct Faults {
     queue: Mutex<VecDeque<Fault>>,
@@ -157,12 +157,12 @@ pub(crate) async fn before(fault: Option<&FaultKind>, bucket_size: u32, hangup: 
     match fault? {
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(helix::error(status, format!("ttv-mock injected a {code}")))
+            Some(helix_error::error(status, format!("ttv-mock injected a {code}")))
         }
         FaultKind::TooManyRequests { reset_after } => {
             let reset = (SystemTime::now() + *reset_after).duration_since(UNIX_EPOCH).unwrap_or_default();
             let reset = reset.as_secs() + u64::from(reset.subsec_nanos() > 0);
-            Some(helix::too_many_requests(bucket_size, reset))
+            Some(helix_error::too_many_requests(bucket_size, reset))
         }
         FaultKind::Delay(d) => {
             tokio::time::sleep(*d).await;
@@ -175,7 +175,7 @@ pub(crate) async fn before(fault: Option<&FaultKind>, bucket_size: u32, hangup: 
                 std::future::pending::<()>().await;
                 None
             }
-            None => Some(helix::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock cannot drop this connection")),
+            None => Some(helix_error::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock cannot drop this connection")),
         },
         FaultKind::Malformed | FaultKind::WrongType | FaultKind::Truncated => None,
     }
@@ -188,7 +188,7 @@ pub(crate) async fn after(fault: Option<&FaultKind>, response: Response) -> Resp
     };
     let (mut parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
-        return helix::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock could not read its own answer");
+        return helix_error::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock could not read its own answer");
     };
     let spoiled = match kind {
         FaultKind::Malformed => malformed(&body),

@@ -1,40 +1,24 @@
-//! The one generic Helix handler: find the endpoint in the table, check the
+//! The one generic Helix handler: find the route in the table, check the
 //! token and the parameters like Twitch does, then answer from the data set
 //! (select, page, shape) or with made-up items of the response type.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 use ttv_meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
-use crate::route_meta::RouteMeta;
-
-use crate::dataset::{str_field, Dataset, Entity};
+use crate::dataset::Dataset;
+use crate::entity::{str_field, Entity};
+use crate::helix_error::{rate_limit_headers, too_many_requests, HelixError};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
+use crate::request::MockRequest;
+use crate::route_meta::RouteMeta;
 use crate::select::{select_indexed, Request};
 use crate::shape::project_item;
-use crate::state::{MockState, TokenInfo};
-
-/// A request as the handlers see it: already read in full.
-#[derive(Debug, Clone)]
-pub struct MockRequest {
-    pub method: Method,
-    /// Path without the query, e.g. `/helix/users`.
-    pub path: String,
-    /// Raw query string without `?` (empty when none).
-    pub query: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl MockRequest {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
+use crate::state::MockState;
+use crate::token::TokenInfo;
 
 /// How many made-up items a list endpoint without a data source answers with.
 const SYNTHETIC_ITEMS: usize = 2;
@@ -53,49 +37,6 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
     let mut response = answer(state, req).unwrap_or_else(IntoResponse::into_response);
     rate_limit_headers(&mut response, limit.limit, limit.remaining, limit.reset);
     response
-}
-
-fn rate_limit_headers(response: &mut Response, limit: u32, remaining: u32, reset: u64) {
-    let headers = response.headers_mut();
-    headers.insert("ratelimit-limit", HeaderValue::from(limit));
-    headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
-    headers.insert("ratelimit-reset", HeaderValue::from(reset));
-}
-
-/// Twitch's 429: the error body and an empty bucket that refills at `reset` (Unix seconds).
-pub fn too_many_requests(limit: u32, reset: u64) -> Response {
-    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
-    rate_limit_headers(&mut response, limit, 0, reset);
-    response
-}
-
-/// Twitch's error body: `{"error": <reason>, "status": <code>, "message": ...}`.
-pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    HelixError::new(status, message).into_response()
-}
-
-/// A Helix error answer not yet rendered, so `Result`s stay small.
-#[derive(Debug)]
-pub struct HelixError {
-    status: StatusCode,
-    message: String,
-}
-
-impl HelixError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> HelixError {
-        HelixError { status, message: message.into() }
-    }
-}
-
-impl IntoResponse for HelixError {
-    fn into_response(self) -> Response {
-        let body = json!({
-            "error": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "message": self.message,
-        });
-        (self.status, Json(body)).into_response()
-    }
 }
 
 fn bad_request(message: String) -> HelixError {
@@ -430,8 +371,8 @@ mod tests {
 
     use crate::route_meta::RouteMeta;
 
+    use crate::server::MockServer;
     use crate::test_http::{fixture_server, helix, send};
-    use crate::MockServer;
 
     fn get(mock: &MockServer, target: &str, token: &str) -> (u16, Value) {
         let r = helix(mock, "GET", target, token, "");
@@ -561,7 +502,7 @@ mod tests {
 
     #[test]
     fn listed_things_about_users_name_other_users_than_the_channel() {
-        let mock = MockServer::start_background(crate::MockConfig::default()).expect("mock");
+        let mock = MockServer::start_background(crate::config::MockConfig::default()).expect("mock");
         let me = mock.issue_user_token("ninja", &["channel:read:editors"]);
         let (status, body) = get(&mock, "/channels/editors?broadcaster_id=10001", &me);
         assert_eq!(status, 200, "{body}");
@@ -697,9 +638,12 @@ mod tests {
     }
 
     fn every_endpoint_answers(routes: &'static [RouteMeta]) {
-        let mock =
-            MockServer::start_background(crate::MockConfig { users: 30, routes, ..crate::MockConfig::default() })
-                .expect("start");
+        let mock = MockServer::start_background(crate::config::MockConfig {
+            users: 30,
+            routes,
+            ..crate::config::MockConfig::default()
+        })
+        .expect("start");
         let scopes: Vec<&str> =
             routes.iter().flat_map(|r| r.endpoint.scopes_all.iter().chain(r.endpoint.scopes_any)).copied().collect();
         let user = mock.issue_user_token("ninja", &scopes);
@@ -777,10 +721,10 @@ mod tests {
 
     #[tokio::test]
     async fn start_serves_on_the_current_runtime() {
-        let mock = MockServer::start(crate::MockConfig {
+        let mock = MockServer::start(crate::config::MockConfig {
             users: 12,
             routes: crate::test_fixtures::ROUTES,
-            ..crate::MockConfig::default()
+            ..crate::config::MockConfig::default()
         })
         .await
         .expect("start");

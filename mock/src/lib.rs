@@ -15,13 +15,18 @@
 mod config;
 mod conn;
 mod dataset;
+mod entity;
 mod faults;
+mod flows;
 mod helix;
+mod helix_error;
 mod index;
 mod oauth;
 mod oauth_flows;
+mod oauth_form;
 mod page;
 mod params;
+mod request;
 mod route_meta;
 mod routes;
 mod select;
@@ -29,17 +34,19 @@ mod server;
 mod shape;
 mod state;
 mod tls;
+mod token;
 
 #[cfg(test)]
 mod test_fixtures;
 #[cfg(test)]
 mod test_http;
 
-pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
-pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RATE_LIMIT};
+pub use dataset::{Dataset, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use entity::Entity;
 pub use faults::{Fault, FaultKind, Faults};
 pub use route_meta::{MockFilter, RouteMeta};
 /// Every route the mock serves, as its emitter generated them from endpoints.yaml.
 pub use routes::ROUTES;
 pub use server::MockServer;
-pub use state::{MockStats, RATE_LIMIT};
+pub use state::MockStats;

@@ -1,17 +1,16 @@
 //! id.twitch.tv's OAuth endpoints: client-credentials tokens, validation and
-//! revocation (the user login flows are in `oauth_flows`). Parameters come form-encoded in the body or in the query
-//! string, as Twitch accepts both. Errors use the OAuth service's own shape,
-//! `{"status": <code>, "message": ...}`, which differs from Helix's.
+//! revocation (the user login flows are in `oauth_flows`). The wire format,
+//! form fields and the OAuth error shape, is in `oauth_form`.
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::helix::MockRequest;
 use crate::oauth_flows;
+use crate::oauth_form::{error, field, fields};
+use crate::request::MockRequest;
 use crate::state::MockState;
-use ttv_meta::form;
 
 /// Answers a request under `/oauth2`.
 pub fn respond(state: &MockState, req: &MockRequest) -> Response {
@@ -29,21 +28,6 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
         }
         _ => error(StatusCode::NOT_FOUND, "not found"),
     }
-}
-
-pub(crate) fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "status": status.as_u16(), "message": message }))).into_response()
-}
-
-/// Form fields from the query string and the body; the body wins on conflict.
-pub(crate) fn fields(req: &MockRequest) -> Vec<(String, String)> {
-    let mut all = form::parse_pairs(&req.query);
-    all.extend(form::parse_pairs(&String::from_utf8_lossy(&req.body)));
-    all
-}
-
-pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields.iter().rev().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str())
 }
 
 fn token(state: &MockState, req: &MockRequest) -> Response {

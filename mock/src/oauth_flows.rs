@@ -8,9 +8,7 @@
 //! login after a few polls (or by `MockServer::approve_device`), and
 //! `/authorize` approves at once (or refuses, after `deny_next_authorize`).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::http::{header, StatusCode};
@@ -19,9 +17,11 @@ use axum::Json;
 use rand::Rng;
 use serde_json::json;
 
-use crate::helix::MockRequest;
-use crate::oauth::{error, field, fields};
-use crate::state::{random_token, MockState, TokenUser};
+use crate::flows::{lock, AuthCode, Device, Grant};
+use crate::oauth_form::{error, field, fields};
+use crate::request::MockRequest;
+use crate::state::MockState;
+use crate::token::{random_token, TokenUser};
 
 /// The grant type of the device code flow.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -30,106 +30,8 @@ const CODE_LIFETIME: Duration = Duration::from_secs(600);
 /// RFC 8628: each `slow_down` adds this to the polling interval.
 const SLOW_DOWN_STEP: u64 = 5;
 
-struct Device {
-    user_code: String,
-    scopes: Vec<String>,
-    expires_at: Instant,
-    /// Seconds the client must wait between polls (grows with `slow_down`).
-    interval: u64,
-    last_poll: Option<Instant>,
-    /// Polls answered `authorization_pending` so far.
-    pending_answers: u32,
-    /// Polls answered `slow_down` because of `device_slow_downs`.
-    configured_slow_downs: u32,
-    approved: Option<TokenUser>,
-}
-
-struct AuthCode {
-    user: TokenUser,
-    scopes: Vec<String>,
-    redirect_uri: String,
-    expires_at: Instant,
-}
-
-/// What a refresh token stands for.
-struct Grant {
-    user: TokenUser,
-    scopes: Vec<String>,
-    /// The access token issued with it; revoking that one ends the grant too.
-    access_token: String,
-}
-
-/// Login-flow state of one mock server.
-#[derive(Default)]
-pub struct Flows {
-    devices: Mutex<HashMap<String, Device>>,
-    codes: Mutex<HashMap<String, AuthCode>>,
-    grants: Mutex<HashMap<String, Grant>>,
-    /// `slow_down` answers owed to the next polls (`MockServer::slow_down_next`).
-    slow_downs: AtomicU32,
-    deny_next: AtomicBool,
-    /// Replaces `config.login` as the approving user.
-    login: Mutex<Option<String>>,
-    /// Every secret the mock handed out: tokens, refresh tokens, device and
-    /// authorization codes. Tests check none of them is ever printed.
-    issued: Mutex<Vec<String>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Flows {
-    pub fn remember(&self, secret: &str) {
-        lock(&self.issued).push(secret.to_string());
-    }
-
-    pub fn issued(&self) -> Vec<String> {
-        lock(&self.issued).clone()
-    }
-
-    pub fn slow_down_next(&self) {
-        self.slow_downs.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub fn deny_next_authorize(&self) {
-        self.deny_next.store(true, Ordering::SeqCst);
-    }
-
-    pub fn set_login(&self, login: &str) {
-        *lock(&self.login) = Some(login.to_string());
-    }
-
-    /// Approves the device code showing `user_code` for `user`; false if unknown or expired.
-    pub fn approve(&self, user_code: &str, user: TokenUser) -> bool {
-        let mut devices = lock(&self.devices);
-        let wanted = normalize_user_code(user_code);
-        match devices.values_mut().find(|d| d.user_code == wanted && d.expires_at > Instant::now()) {
-            Some(device) => {
-                device.approved = Some(user);
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn refresh_token_valid(&self, refresh_token: &str) -> bool {
-        lock(&self.grants).contains_key(refresh_token)
-    }
-
-    /// Ends the grant an access token came with (its refresh token stops working).
-    pub fn revoke_access(&self, access_token: &str) {
-        lock(&self.grants).retain(|_, g| g.access_token != access_token);
-    }
-}
-
 fn approving_login(state: &MockState) -> String {
-    lock(&state.flows.login).clone().unwrap_or_else(|| state.config.login.clone())
-}
-
-/// `ABCD-EFGH` and `abcdefgh` name the same code.
-fn normalize_user_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    state.flows.login().unwrap_or_else(|| state.config.login.clone())
 }
 
 fn random_user_code() -> String {
@@ -363,8 +265,9 @@ fn issue(state: &MockState, user: TokenUser, scopes: Vec<String>) -> Response {
 mod tests {
     use serde_json::{json, Value};
 
+    use crate::config::MockConfig;
+    use crate::server::MockServer;
     use crate::test_http::{send, Reply};
-    use crate::{MockConfig, MockServer};
     use ttv_meta::form::parse_pairs;
 
     const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");

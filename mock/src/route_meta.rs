@@ -56,3 +56,33 @@ impl RouteMeta {
         self.item.as_ref().unwrap_or(&Shape::Json)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ttv_meta::{AuthClass, HttpMethod, ResponseMeta};
+
+    static GET_THINGS: EndpointMeta = EndpointMeta::new(
+        "Get Things",
+        "get_things",
+        HttpMethod::Get,
+        "/things",
+        AuthClass::Either,
+        ResponseMeta::Data { paginated: true, single: false },
+    );
+
+    #[test]
+    fn builders_state_only_what_a_route_has() {
+        let bare = RouteMeta::new(&GET_THINGS);
+        assert_eq!((bare.source, bare.filters, bare.item), (None, &[][..], None));
+        assert_eq!(bare.item_shape(), &Shape::Json, "an answer the spec gives no item type takes any JSON");
+        let full = RouteMeta::new(&GET_THINGS)
+            .source("games")
+            .filters(&[("id", MockFilter::Eq("id"))])
+            .item(Shape::List(&Shape::String));
+        assert_eq!(full.source, Some("games"));
+        assert_eq!(full.filters, [("id", MockFilter::Eq("id"))]);
+        assert_eq!(full.item_shape(), &Shape::List(&Shape::String));
+        assert!(std::ptr::eq(full.endpoint, &GET_THINGS));
+    }
+}

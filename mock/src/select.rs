@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use crate::route_meta::{MockFilter, RouteMeta};
 use serde_json::Value;
 
-use crate::dataset::{str_field, Entity};
+use crate::entity::{str_field, Entity};
 use crate::index::IndexCache;
 use crate::params::Params;
 

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 use ttv_meta::{Shape, TypeMeta};
 
-use crate::dataset::Entity;
+use crate::entity::Entity;
 
 /// Guards against self-referencing types in the spec.
 const MAX_DEPTH: usize = 8;

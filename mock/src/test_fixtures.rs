@@ -174,14 +174,14 @@ pub static SMALL_PAGES: EndpointMeta =
 
 /// The fixtures as the mock serves them: data sources, filters and item shapes.
 pub mod routes {
-    use super::*;
     use crate::route_meta::{MockFilter, RouteMeta};
+    use crate::test_fixtures::*;
 
-    pub const GET_USERS: RouteMeta = RouteMeta::new(&super::GET_USERS)
+    pub const GET_USERS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_USERS)
         .source("users")
         .filters(&[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))])
         .item(Shape::Object(&USER));
-    pub const GET_STREAMS: RouteMeta = RouteMeta::new(&super::GET_STREAMS)
+    pub const GET_STREAMS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_STREAMS)
         .source("streams")
         .filters(&[
             ("user_id", MockFilter::Eq("user_id")),
@@ -189,29 +189,31 @@ pub mod routes {
             ("game_id", MockFilter::Eq("game_id")),
         ])
         .item(Shape::Object(&STREAM));
-    pub const GET_FOLLOWED_STREAMS: RouteMeta = RouteMeta::new(&super::GET_FOLLOWED_STREAMS)
+    pub const GET_FOLLOWED_STREAMS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_FOLLOWED_STREAMS)
         .source("streams")
         .filters(&[("user_id", MockFilter::FollowedBy("user_id"))])
         .item(Shape::Object(&STREAM));
-    pub const SEARCH: RouteMeta = RouteMeta::new(&super::SEARCH)
+    pub const SEARCH: RouteMeta = RouteMeta::new(&crate::test_fixtures::SEARCH)
         .source("channels")
         .filters(&[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))])
         .item(Shape::Object(&CHANNEL));
-    pub const GET_FOLLOWED: RouteMeta = RouteMeta::new(&super::GET_FOLLOWED)
+    pub const GET_FOLLOWED: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_FOLLOWED)
         .source("follows")
         .filters(&[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))])
         .item(Shape::Object(&FOLLOWED));
-    pub const MODIFY_CHANNEL: RouteMeta = RouteMeta::new(&super::MODIFY_CHANNEL)
+    pub const MODIFY_CHANNEL: RouteMeta = RouteMeta::new(&crate::test_fixtures::MODIFY_CHANNEL)
         .source("channels")
         .filters(&[("broadcaster_id", MockFilter::Eq("broadcaster_id"))]);
-    pub const CREATE_POLL: RouteMeta = RouteMeta::new(&super::CREATE_POLL).item(Shape::Object(&POLL));
-    pub const GET_CONDUITS: RouteMeta = RouteMeta::new(&super::GET_CONDUITS).item(Shape::Object(&CONDUIT));
-    pub const GET_CLIPS: RouteMeta = RouteMeta::new(&super::GET_CLIPS).item(Shape::Object(&CLIP));
-    pub const GET_THINGS_LATEST: RouteMeta = RouteMeta::new(&super::GET_THINGS_LATEST).item(Shape::Object(&CONDUIT));
-    pub const GET_THING: RouteMeta = RouteMeta::new(&super::GET_THING).item(Shape::Object(&THING));
-    pub const DELETE_THING: RouteMeta = RouteMeta::new(&super::DELETE_THING);
+    pub const CREATE_POLL: RouteMeta = RouteMeta::new(&crate::test_fixtures::CREATE_POLL).item(Shape::Object(&POLL));
+    pub const GET_CONDUITS: RouteMeta =
+        RouteMeta::new(&crate::test_fixtures::GET_CONDUITS).item(Shape::Object(&CONDUIT));
+    pub const GET_CLIPS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_CLIPS).item(Shape::Object(&CLIP));
+    pub const GET_THINGS_LATEST: RouteMeta =
+        RouteMeta::new(&crate::test_fixtures::GET_THINGS_LATEST).item(Shape::Object(&CONDUIT));
+    pub const GET_THING: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_THING).item(Shape::Object(&THING));
+    pub const DELETE_THING: RouteMeta = RouteMeta::new(&crate::test_fixtures::DELETE_THING);
     pub const SMALL_PAGES: RouteMeta =
-        RouteMeta::new(&super::SMALL_PAGES).source("games").item(Shape::Object(&CONDUIT));
+        RouteMeta::new(&crate::test_fixtures::SMALL_PAGES).source("games").item(Shape::Object(&CONDUIT));
 }
 
 /// Every fixture, as the table a test server serves.

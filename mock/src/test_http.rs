@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{MockConfig, MockServer};
+use crate::config::MockConfig;
+use crate::server::MockServer;
 
 #[derive(Debug)]
 pub struct Reply {
