@@ -37,9 +37,13 @@ mod tls;
 mod token;
 
 #[cfg(test)]
+mod over_http;
+#[cfg(test)]
 mod test_fixtures;
 #[cfg(test)]
 mod test_http;
+#[cfg(test)]
+mod test_wire;
 
 pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RATE_LIMIT};
 pub use dataset::{Dataset, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
