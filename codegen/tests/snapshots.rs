@@ -19,10 +19,35 @@ fn cli_verbs_snapshot() {
 }
 
 #[test]
+fn mock_routes_snapshot() {
+    insta::assert_snapshot!("routes", ttv_codegen::emit::mock::routes(&fixture()));
+}
+
+#[test]
 fn output_is_byte_for_byte_deterministic() {
     let (a, b) = (fixture(), fixture());
     assert_eq!(ttv_codegen::emit::client::library(&a), ttv_codegen::emit::client::library(&b));
     assert_eq!(ttv_codegen::emit::cli::verbs(&a), ttv_codegen::emit::cli::verbs(&b));
+    assert_eq!(ttv_codegen::emit::mock::routes(&a), ttv_codegen::emit::mock::routes(&b));
+}
+
+/// The library's table carries client facts only: the mock's data sources,
+/// filters and answer shapes are in the mock's own table, and the library
+/// describes only the types its request parameters are made of.
+#[test]
+fn the_mock_facts_are_in_the_mock_table_only() {
+    let model = fixture();
+    let lib = ttv_codegen::emit::client::library(&model);
+    let routes = ttv_codegen::emit::mock::routes(&model);
+    for mock_only in ["MockFilter", ".source(", "pub static USER: TypeMeta", "pub static CONDUIT: TypeMeta"] {
+        assert!(!lib.contains(mock_only), "the library emits {mock_only}");
+    }
+    assert!(lib.contains("pub static LABEL_INPUT: TypeMeta"), "a body parameter's type stays");
+    assert!(routes.contains(r#".source("users")"#));
+    assert!(routes.contains(r#"("login", MockFilter::Eq("login"))"#));
+    assert!(routes.contains("pub static CONDUIT: TypeMeta"));
+    assert!(routes.contains("pub static GET_USERS: EndpointMeta"), "the same endpoint statics");
+    assert!(routes.contains(".item(Shape::Object(&type_meta::USER))"));
 }
 
 #[test]

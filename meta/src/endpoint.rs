@@ -224,38 +224,14 @@ impl ParamMeta {
     }
 }
 
-/// How the mock selects items for a query parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MockFilter {
-    /// The item's field equals one of the parameter's values.
-    Eq(&'static str),
-    /// The item's field contains the value, ignoring case.
-    Contains(&'static str),
-    /// When the parameter is `true`, the item's field must be `true`.
-    Flag(&'static str),
-    /// The parameter names a user; the item's field must be a channel that
-    /// user follows (Get Followed Streams: `user_id: followed_by user_id`).
-    FollowedBy(&'static str),
-}
-
-/// How the mock server answers an endpoint.
-#[derive(Debug, PartialEq)]
-#[non_exhaustive]
-pub struct MockMeta {
-    /// The data set it draws from (`users`, `channels`, `streams`, `games`, `follows`), if any.
-    pub source: Option<&'static str>,
-    pub filters: &'static [(&'static str, MockFilter)],
-}
-
 /// What the answer holds.
 #[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ResponseMeta {
     /// 204 No Content.
     NoContent,
-    /// JSON `{"data": [...]}` whose elements have this shape.
+    /// JSON `{"data": [...]}`; the items' type is the generated request's, not metadata.
     Data {
-        item: Shape,
         paginated: bool,
         /// Twitch sends `data` as one object rather than a list.
         single: bool,
@@ -273,13 +249,6 @@ pub struct TokenValues {
     pub field: &'static str,
     pub app: &'static [&'static str],
     pub user: &'static [&'static str],
-}
-
-impl MockMeta {
-    pub const NONE: MockMeta = MockMeta { source: None, filters: &[] };
-    pub const fn new(source: Option<&'static str>, filters: &'static [(&'static str, MockFilter)]) -> MockMeta {
-        MockMeta { source, filters }
-    }
 }
 
 impl TokenValues {
@@ -320,7 +289,6 @@ pub struct EndpointMeta {
     pub max_total: Option<(&'static [&'static str], u32)>,
     pub response: ResponseMeta,
     pub deprecated: bool,
-    pub mock: MockMeta,
     pub token_values: &'static [TokenValues],
 }
 
@@ -354,7 +322,6 @@ impl EndpointMeta {
             max_total: None,
             response,
             deprecated: false,
-            mock: MockMeta::NONE,
             token_values: &[],
         }
     }
@@ -402,10 +369,6 @@ impl EndpointMeta {
     }
     pub const fn deprecated(mut self) -> EndpointMeta {
         self.deprecated = true;
-        self
-    }
-    pub const fn mock(mut self, mock: MockMeta) -> EndpointMeta {
-        self.mock = mock;
         self
     }
     pub const fn token_values(mut self, values: &'static [TokenValues]) -> EndpointMeta {

@@ -1,17 +1,19 @@
 //! How a mock server is set up: the size of its data set, its app credentials
-//! and the endpoint table it serves.
+//! and the route table it serves.
 
 use std::time::Duration;
 
-use ttv_meta::EndpointMeta;
+use crate::route_meta::RouteMeta;
 
 /// The app credentials a fresh mock accepts.
 pub const DEFAULT_CLIENT_ID: &str = "ttvmockclient000000000000000000";
 pub const DEFAULT_CLIENT_SECRET: &str = "ttvmocksecret0000000000000000000";
+/// Requests each token may make per minute, as Twitch grants by default.
+pub const RATE_LIMIT: u32 = 800;
 /// The extension secret (raw bytes) extension JWTs must be signed with.
 pub const DEFAULT_EXTENSION_SECRET: &[u8] = b"ttv-mock-extension-secret";
 
-/// Settings for [`crate::MockServer`]. Everything has a default; the data set
+/// Settings for a `MockServer`. Everything has a default; the data set
 /// built from it is the same on every run.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
@@ -27,8 +29,8 @@ pub struct MockConfig {
     pub client_secret: String,
     /// How long minted tokens stay valid.
     pub token_lifetime: Duration,
-    /// The endpoints served under `/helix`; tests pass small fixture tables.
-    pub endpoints: &'static [&'static EndpointMeta],
+    /// The routes served under `/helix`; tests pass small fixture tables.
+    pub routes: &'static [RouteMeta],
     /// Port to bind on 127.0.0.1; `None` picks a free one.
     pub port: Option<u16>,
     /// Secret that extension JWTs must be signed with (HS256).
@@ -88,10 +90,10 @@ impl Default for MockConfig {
             client_id: DEFAULT_CLIENT_ID.to_string(),
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             token_lifetime: Duration::from_secs(4 * 3600),
-            endpoints: crate::routes::ENDPOINTS,
+            routes: crate::routes::ROUTES,
             port: None,
             extension_secret: DEFAULT_EXTENSION_SECRET.to_vec(),
-            bucket_size: crate::state::RATE_LIMIT,
+            bucket_size: RATE_LIMIT,
             bucket_window: Duration::from_secs(60),
             login: "ninja".to_string(),
             device_polls_before_approval: 2,
@@ -102,5 +104,28 @@ impl Default for MockConfig {
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_serves_the_generated_routes_with_twitchs_bucket() {
+        let config = MockConfig::default();
+        assert!(std::ptr::eq(config.routes, crate::routes::ROUTES), "the spec's table, not a fixture");
+        assert!(config.routes.iter().any(|r| r.endpoint.name == "Get Users"));
+        assert_eq!((config.bucket_size, config.bucket_window), (RATE_LIMIT, Duration::from_secs(60)));
+        assert_eq!((config.client_id.as_str(), config.port), (DEFAULT_CLIENT_ID, None));
+        assert_eq!(config.extension_secret, DEFAULT_EXTENSION_SECRET);
+    }
+
+    #[test]
+    fn tls_keys_stay_out_of_debug_output() {
+        let tls = MockTls { cert_chain_pem: b"CERT".to_vec(), key_pem: b"SECRET-KEY-BYTES".to_vec() };
+        let shown = format!("{:?}", MockConfig { tls: Some(tls), ..MockConfig::default() });
+        assert!(!shown.contains("SECRET") && !shown.contains("83, 69, 67"), "{shown}");
+        assert!(shown.contains("cert_chain_pem: 4"), "{shown}");
     }
 }

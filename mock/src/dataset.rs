@@ -4,12 +4,10 @@
 //! several spellings of the same field (`id`, `user_id`, `broadcaster_id`)
 //! because different Helix types name them differently.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::config::MockConfig;
-
-/// One item of a collection.
-pub type Entity = Map<String, Value>;
+use crate::entity::{str_field, Entity};
 
 /// The first users, so tests and demos can name real-looking channels.
 pub const WELL_KNOWN_LOGINS: [&str; 10] =
@@ -131,11 +129,6 @@ impl Dataset {
         streams.sort_by_key(|s| std::cmp::Reverse(s.get("viewer_count").and_then(Value::as_i64).unwrap_or(0)));
         self.streams = streams;
     }
-}
-
-/// A string field of an entity.
-pub fn str_field<'a>(e: &'a Entity, name: &str) -> Option<&'a str> {
-    e.get(name).and_then(Value::as_str)
 }
 
 fn into_entity(v: Value) -> Entity {
@@ -348,7 +341,7 @@ mod tests {
             games: 5,
             live_every: 3,
             follows_per_user: 4,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         })
     }
@@ -366,7 +359,7 @@ mod tests {
 
     #[test]
     fn ninja_is_live_and_pokimane_is_not() {
-        let d = Dataset::build(&MockConfig { users: 20, live_every: 0, endpoints: &[], ..MockConfig::default() });
+        let d = Dataset::build(&MockConfig { users: 20, live_every: 0, routes: &[], ..MockConfig::default() });
         assert_eq!(d.channels[0]["is_live"], json!(true));
         assert_eq!(d.channels[1]["is_live"], json!(false));
         assert_eq!(d.streams.len(), 1);
@@ -427,7 +420,7 @@ mod tests {
             users: 1,
             games: 0,
             follows_per_user: 20,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         assert!(d.follows.is_empty());

@@ -23,7 +23,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use crate::conn::Hangup;
-use crate::helix;
+use crate::helix_error;
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ impl Fault {
     }
 }
 
-/// The fault queue of one server ([`crate::MockServer::faults`]).
+/// The fault queue of one server (`MockServer::faults`).
 #[derive(Debug, Default)]
 pub struct Faults {
     queue: Mutex<VecDeque<Fault>>,
@@ -157,12 +157,12 @@ pub(crate) async fn before(fault: Option<&FaultKind>, bucket_size: u32, hangup: 
     match fault? {
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(helix::error(status, format!("ttv-mock injected a {code}")))
+            Some(helix_error::error(status, format!("ttv-mock injected a {code}")))
         }
         FaultKind::TooManyRequests { reset_after } => {
             let reset = (SystemTime::now() + *reset_after).duration_since(UNIX_EPOCH).unwrap_or_default();
             let reset = reset.as_secs() + u64::from(reset.subsec_nanos() > 0);
-            Some(helix::too_many_requests(bucket_size, reset))
+            Some(helix_error::too_many_requests(bucket_size, reset))
         }
         FaultKind::Delay(d) => {
             tokio::time::sleep(*d).await;
@@ -175,7 +175,7 @@ pub(crate) async fn before(fault: Option<&FaultKind>, bucket_size: u32, hangup: 
                 std::future::pending::<()>().await;
                 None
             }
-            None => Some(helix::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock cannot drop this connection")),
+            None => Some(helix_error::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock cannot drop this connection")),
         },
         FaultKind::Malformed | FaultKind::WrongType | FaultKind::Truncated => None,
     }
@@ -188,7 +188,7 @@ pub(crate) async fn after(fault: Option<&FaultKind>, response: Response) -> Resp
     };
     let (mut parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
-        return helix::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock could not read its own answer");
+        return helix_error::error(StatusCode::INTERNAL_SERVER_ERROR, "ttv-mock could not read its own answer");
     };
     let spoiled = match kind {
         FaultKind::Malformed => malformed(&body),
@@ -255,41 +255,5 @@ mod tests {
         assert_eq!(wrong["data"][0]["id"], 12345);
         let empty: Value = serde_json::from_slice(&wrong_type(br#"{"data":[]}"#)).unwrap();
         assert_eq!(empty["data"], 12345);
-    }
-
-    #[test]
-    fn faults_over_a_real_socket() {
-        use crate::test_http::{fixture_server, helix};
-        use std::io::{Read, Write};
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-
-        mock.faults().push(Fault::new(FaultKind::TooManyRequests { reset_after: Duration::from_secs(3) }));
-        let r = helix(&mock, "GET", "/users?id=10001", &app, "");
-        assert_eq!(r.status, 429);
-        assert_eq!(r.header("ratelimit-remaining"), Some("0"));
-        let reset: u64 = r.header("ratelimit-reset").and_then(|v| v.parse().ok()).expect("reset header");
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-        assert!((now + 2..=now + 4).contains(&reset), "{reset} vs {now}");
-
-        mock.faults().push(Fault::new(FaultKind::Truncated).on("/helix/users"));
-        let cut = helix(&mock, "GET", "/users?id=10001", &app, "");
-        let whole = helix(&mock, "GET", "/users?id=10001", &app, "");
-        assert_eq!((cut.status, whole.status), (200, 200));
-        assert!(whole.json().is_object() && cut.json().is_null(), "the fault hit the first request only");
-        assert_eq!(cut.body.len(), whole.body.len() / 2);
-
-        mock.faults().push(Fault::new(FaultKind::DropConnection));
-        let mut stream = std::net::TcpStream::connect(mock.addr()).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let request = format!(
-            "GET /helix/users?id=10001 HTTP/1.1\r\nHost: x\r\nClient-Id: {}\r\nAuthorization: Bearer {app}\r\n\r\n",
-            mock.client_id()
-        );
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
-        assert!(answer.is_empty(), "closed without a byte: {:?}", String::from_utf8_lossy(&answer));
-        assert_eq!(helix(&mock, "GET", "/users?id=10001", &app, "").status, 200, "the server goes on");
     }
 }

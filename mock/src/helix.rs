@@ -1,38 +1,24 @@
-//! The one generic Helix handler: find the endpoint in the table, check the
+//! The one generic Helix handler: find the route in the table, check the
 //! token and the parameters like Twitch does, then answer from the data set
 //! (select, page, shape) or with made-up items of the response type.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 use ttv_meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shape};
 
-use crate::dataset::{str_field, Dataset, Entity};
+use crate::dataset::Dataset;
+use crate::entity::{str_field, Entity};
+use crate::helix_error::{rate_limit_headers, too_many_requests, HelixError};
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
+use crate::request::MockRequest;
+use crate::route_meta::RouteMeta;
 use crate::select::{select_indexed, Request};
 use crate::shape::project_item;
-use crate::state::{MockState, TokenInfo};
-
-/// A request as the handlers see it: already read in full.
-#[derive(Debug, Clone)]
-pub struct MockRequest {
-    pub method: Method,
-    /// Path without the query, e.g. `/helix/users`.
-    pub path: String,
-    /// Raw query string without `?` (empty when none).
-    pub query: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl MockRequest {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
+use crate::state::MockState;
+use crate::token::TokenInfo;
 
 /// How many made-up items a list endpoint without a data source answers with.
 const SYNTHETIC_ITEMS: usize = 2;
@@ -53,49 +39,6 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
     response
 }
 
-fn rate_limit_headers(response: &mut Response, limit: u32, remaining: u32, reset: u64) {
-    let headers = response.headers_mut();
-    headers.insert("ratelimit-limit", HeaderValue::from(limit));
-    headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
-    headers.insert("ratelimit-reset", HeaderValue::from(reset));
-}
-
-/// Twitch's 429: the error body and an empty bucket that refills at `reset` (Unix seconds).
-pub fn too_many_requests(limit: u32, reset: u64) -> Response {
-    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
-    rate_limit_headers(&mut response, limit, 0, reset);
-    response
-}
-
-/// Twitch's error body: `{"error": <reason>, "status": <code>, "message": ...}`.
-pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    HelixError::new(status, message).into_response()
-}
-
-/// A Helix error answer not yet rendered, so `Result`s stay small.
-#[derive(Debug)]
-pub struct HelixError {
-    status: StatusCode,
-    message: String,
-}
-
-impl HelixError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> HelixError {
-        HelixError { status, message: message.into() }
-    }
-}
-
-impl IntoResponse for HelixError {
-    fn into_response(self) -> Response {
-        let body = json!({
-            "error": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "message": self.message,
-        });
-        (self.status, Json(body)).into_response()
-    }
-}
-
 fn bad_request(message: String) -> HelixError {
     HelixError::new(StatusCode::BAD_REQUEST, message)
 }
@@ -105,14 +48,15 @@ fn unauthorized(message: &str) -> HelixError {
 }
 
 /// The endpoint a request is for, with its `{param}` path captures.
-struct Route {
-    ep: &'static EndpointMeta,
+struct Matched {
+    route: &'static RouteMeta,
     captures: Vec<(String, String)>,
 }
 
 fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> {
     let path = req.path.strip_prefix("/helix").unwrap_or(&req.path);
-    let Route { ep, captures } = route(state.config.endpoints, &req.method, path)?;
+    let Matched { route, captures } = find_route(state.config.routes, &req.method, path)?;
+    let ep = route.endpoint;
     let token = authorize(state, ep, req)?;
 
     let mut params = Params::from_query(&req.query);
@@ -127,13 +71,14 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     if user_id.is_none() {
         crate::params::check_app_token_groups(ep, &params, body.as_ref()).map_err(bad_request)?;
     }
-    let ask = Ask { ep, params, body, user_id };
+    let ask = Ask { route, ep, params, body, user_id };
 
-    if let (Some(source), Some(body)) = (ep.mock.source, &ask.body) {
+    if let (Some(source), Some(body)) = (route.source, &ask.body) {
         apply_patch(state, &ask, source, body)?;
     }
-    let (item, paginated, single) = match &ep.response {
-        ResponseMeta::Data { item, paginated, single } => (item, *paginated, *single),
+    let item = route.item_shape();
+    let (paginated, single) = match &ep.response {
+        ResponseMeta::Data { paginated, single } => (*paginated, *single),
         ResponseMeta::NoContent => return Ok(StatusCode::NO_CONTENT.into_response()),
         ResponseMeta::Text { content_type } => {
             let data = state.data.read().unwrap_or_else(|e| e.into_inner());
@@ -142,7 +87,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
         _ => return Ok(StatusCode::NOT_IMPLEMENTED.into_response()),
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
-    let mut out = match ep.mock.source {
+    let mut out = match route.source {
         Some(source) => from_source(&data, &ask, source, item)?,
         None => {
             let mut out = Map::new();
@@ -185,6 +130,7 @@ fn text_answer(data: &Dataset, ask: &Ask, content_type: &str) -> Response {
 
 /// A checked request: the endpoint, its parameters and body, and who asks.
 struct Ask {
+    route: &'static RouteMeta,
     ep: &'static EndpointMeta,
     params: Params,
     body: Option<Entity>,
@@ -197,7 +143,7 @@ impl Ask {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
         let request = Request { params: &self.params, body, token_user_id: user_id, follows: &data.follows };
-        select_indexed(Some(&data.index), self.ep, source, items, request).map_err(bad_request)
+        select_indexed(Some(&data.index), self.route, source, items, request).map_err(bad_request)
     }
 }
 
@@ -221,20 +167,20 @@ fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<
 
 /// Finds the endpoint for a method and path. A path known under another
 /// method gets 405; literal paths win over `{param}` templates.
-fn route(endpoints: &'static [&'static EndpointMeta], method: &Method, path: &str) -> Result<Route, HelixError> {
+fn find_route(routes: &'static [RouteMeta], method: &Method, path: &str) -> Result<Matched, HelixError> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut path_known = false;
-    let mut best: Option<Route> = None;
-    for ep in endpoints {
-        let Some(captures) = match_path(ep.path, &segments) else {
+    let mut best: Option<Matched> = None;
+    for route in routes {
+        let Some(captures) = match_path(route.endpoint.path, &segments) else {
             continue;
         };
         path_known = true;
-        if ep.http_method.as_str() != method.as_str() {
+        if route.endpoint.http_method.as_str() != method.as_str() {
             continue;
         }
         if best.as_ref().is_none_or(|b| captures.len() < b.captures.len()) {
-            best = Some(Route { ep, captures });
+            best = Some(Matched { route, captures });
         }
     }
     match best {
@@ -418,380 +364,56 @@ fn synthesize_items(data: &Dataset, ask: &Ask, item: &Shape) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
+    use super::*;
+    use crate::config::MockConfig;
+    use crate::test_wire::{json, request};
 
-    use serde_json::{json, Map, Value};
-    use ttv_meta::{AuthClass, EndpointMeta, Location, ParamMeta, ResponseMeta, Shape};
-
-    use crate::test_http::{fixture_server, helix, send};
-    use crate::MockServer;
-
-    fn get(mock: &MockServer, target: &str, token: &str) -> (u16, Value) {
-        let r = helix(mock, "GET", target, token, "");
-        (r.status, r.json())
-    }
-
-    fn field(v: &Value, name: &str) -> Vec<String> {
-        v["data"]
-            .as_array()
-            .map(|items| items.iter().map(|i| i[name].as_str().unwrap_or_default().to_string()).collect())
-            .unwrap_or_default()
-    }
-
-    #[test]
-    fn unknown_paths_and_methods() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let (status, body) = get(&mock, "/nope", &app);
-        assert_eq!(status, 404);
-        assert_eq!(body, json!({"error": "Not Found", "status": 404, "message": ""}));
-        let r = helix(&mock, "DELETE", "/users", &app, "");
-        assert_eq!(r.status, 405);
-        assert_eq!(r.json()["error"], json!("Method Not Allowed"));
-        assert_eq!(send(mock.addr(), "GET", "/elsewhere", &[], b"").status, 404);
-    }
-
-    #[test]
-    fn tokens_and_client_ids_are_checked() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let r = send(mock.addr(), "GET", "/helix/users?id=10001", &[("Client-Id", mock.client_id())], b"");
-        assert_eq!(r.status, 401);
-        assert_eq!(r.json(), json!({"error": "Unauthorized", "status": 401, "message": "OAuth token is missing"}));
-
-        let auth = format!("Bearer {app}");
-        let r = send(mock.addr(), "GET", "/helix/users?id=10001", &[("Authorization", &auth)], b"");
-        assert_eq!(r.json()["message"], json!("Client ID and OAuth token do not match"));
-        let r =
-            send(mock.addr(), "GET", "/helix/users?id=10001", &[("Authorization", &auth), ("Client-Id", "other")], b"");
-        assert_eq!(r.status, 401);
-
-        let (status, body) = get(&mock, "/users?id=10001", "bogus");
-        assert_eq!((status, body["message"].clone()), (401, json!("Invalid OAuth token")));
-
-        mock.expire_token(&app);
-        assert_eq!(get(&mock, "/users?id=10001", &app).0, 401);
-    }
-
-    #[test]
-    fn token_kind_and_scopes_are_enforced() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let user = mock.issue_user_token("ninja", &[]);
-        let (status, body) = get(&mock, "/channels/followed?user_id=10001", &app);
-        assert_eq!(status, 401);
-        assert_eq!(body["message"], json!("This endpoint requires a user access token"));
-        let (_, body) = get(&mock, "/eventsub/conduits", &user);
-        assert_eq!(body["message"], json!("This endpoint requires an app access token"));
-        let (_, body) = get(&mock, "/channels/followed?user_id=10001", &user);
-        assert_eq!(body["message"], json!("Missing scope: user:read:follows"));
-        let (status, body) = get(&mock, "/eventsub/conduits", &app);
-        assert_eq!(status, 200);
-        assert_eq!(body["data"].as_array().map(Vec::len), Some(2));
-        assert!(body.get("pagination").is_none());
-
-        let poll = json!({
-            "broadcaster_id": "10001",
-            "title": "Best map?",
-            "choices": [{"title": "A"}, {"title": "B"}],
+    fn state() -> MockState {
+        MockState::new(MockConfig {
+            users: 20,
+            games: 2,
+            routes: crate::test_fixtures::ROUTES,
+            ..MockConfig::default()
         })
-        .to_string();
-        let poll = poll.as_str();
-        let r = helix(&mock, "POST", "/polls", &user, poll);
-        assert_eq!(r.json()["message"], json!("Missing scope: one of channel:manage:polls, channel:manage:broadcast"));
-        let polls = mock.issue_user_token("ninja", &["channel:manage:polls"]);
-        let r = helix(&mock, "POST", "/polls", &polls, poll);
-        assert_eq!(r.status, 200);
-        let item = &r.json()["data"][0];
-        assert_eq!(item["title"], json!("Best map?"));
-        assert_eq!(item["broadcaster_login"], json!("ninja"));
-        assert_eq!(item["choices"][1]["title"], json!("B"));
-        assert_eq!(item["choices"].as_array().map(Vec::len), Some(2));
-    }
-
-    #[test]
-    fn parameters_are_validated() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let (status, body) = get(&mock, "/search/channels", &app);
-        assert_eq!(status, 400);
-        assert_eq!(
-            body,
-            json!({
-                "error": "Bad Request",
-                "status": 400,
-                "message": "Missing required parameter \"query\"",
-            })
-        );
-        assert_eq!(get(&mock, "/search/channels?query=a&first=0", &app).0, 400);
-        assert_eq!(get(&mock, "/clips?game_id=1&id=2", &app).0, 400);
-        let many: Vec<String> = (0..101).map(|i| format!("id={i}")).collect();
-        assert_eq!(get(&mock, &format!("/users?{}", many.join("&")), &app).0, 400);
-        let bad = helix(
-            &mock,
-            "PATCH",
-            "/channels?broadcaster_id=10001",
-            &mock.issue_user_token("ninja", &["channel:manage:broadcast"]),
-            "{nope",
-        );
-        assert_eq!(bad.status, 400);
-    }
-
-    #[test]
-    fn users_by_login_and_id_and_the_token_user() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let (status, body) = get(&mock, "/users?login=shroud&id=10001&login=nobody", &app);
-        assert_eq!(status, 200);
-        assert_eq!(field(&body, "login"), ["ninja", "shroud"]);
-        assert_eq!(body["data"][1]["id"], json!("10003"));
-        assert!(body.get("pagination").is_none());
-
-        let me = mock.issue_user_token("xqc", &[]);
-        assert_eq!(field(&get(&mock, "/users", &me).1, "login"), ["xqc"]);
-        assert_eq!(get(&mock, "/users", &app).0, 400);
-    }
-
-    #[test]
-    fn listed_things_about_users_name_other_users_than_the_channel() {
-        let mock = MockServer::start_background(crate::MockConfig::default()).expect("mock");
-        let me = mock.issue_user_token("ninja", &["channel:read:editors"]);
-        let (status, body) = get(&mock, "/channels/editors?broadcaster_id=10001", &me);
-        assert_eq!(status, 200, "{body}");
-        let ids = field(&body, "user_id");
-        assert_eq!(ids.len(), 2);
-        assert!(!ids.contains(&"10001".to_owned()), "the broadcaster is not their own editor: {ids:?}");
-        assert_ne!(ids[0], ids[1], "{ids:?}");
-    }
-
-    #[test]
-    fn search_finds_arcomage_and_filters_live() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let (_, body) = get(&mock, "/search/channels?query=arcomage", &app);
-        assert_eq!(field(&body, "broadcaster_login"), ["arcomage"]);
-        assert!(body["data"][0]["title"].as_str().unwrap_or_default().contains("arcomage"));
-        let (_, body) = get(&mock, "/search/channels?query=ninja&live_only=true", &app);
-        assert_eq!(body["data"][0]["is_live"], json!(true));
-        let (_, body) = get(&mock, "/search/channels?query=pokimane&live_only=true", &app);
-        assert_eq!(body["data"], json!([]));
-        let (_, body) = get(&mock, "/search/channels?query=pokimane", &app);
-        assert_eq!(body["data"][0]["started_at"], json!(""));
-    }
-
-    #[test]
-    fn streams_page_through_every_live_channel_once() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let mut seen = Vec::new();
-        let mut target = "/streams?first=7".to_string();
-        loop {
-            let (status, body) = get(&mock, &target, &app);
-            assert_eq!(status, 200);
-            let page = field(&body, "user_login");
-            assert!(page.len() <= 7);
-            seen.extend(page);
-            match body["pagination"]["cursor"].as_str() {
-                Some(cursor) => target = format!("/streams?first=7&after={cursor}"),
-                None => {
-                    assert_eq!(body["pagination"], json!({}));
-                    break;
-                }
-            }
-        }
-        let unique: HashSet<&String> = seen.iter().collect();
-        assert_eq!(seen.len(), 20);
-        assert_eq!(unique.len(), 20);
-        assert_eq!(seen[0], "ninja");
-        assert!(!seen.contains(&"pokimane".to_string()));
-        let (_, body) = get(&mock, "/streams", &app);
-        assert_eq!(body["data"].as_array().map(Vec::len), Some(20));
-        assert_eq!(body["data"][0]["type"], json!("live"));
-    }
-
-    #[test]
-    fn follows_report_a_total() {
-        let mock = fixture_server();
-        let user = mock.issue_user_token("ninja", &["user:read:follows"]);
-        let (status, body) = get(&mock, "/channels/followed?user_id=10001&first=2", &user);
-        assert_eq!(status, 200);
-        assert_eq!(body["total"], json!(5));
-        assert_eq!(field(&body, "broadcaster_login"), ["pokimane", "shroud"]);
-        assert!(body["pagination"]["cursor"].is_string());
-    }
-
-    #[test]
-    fn patch_changes_the_channel_and_path_params_route() {
-        let mock = fixture_server();
-        let user = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
-        let r = helix(&mock, "PATCH", "/channels?broadcaster_id=10001", &user, r#"{"title":"arcomage rematch"}"#);
-        assert_eq!(r.status, 204);
-        assert!(r.body.is_empty());
-        let (_, body) = get(&mock, "/search/channels?query=ninja", &user);
-        assert_eq!(body["data"][0]["title"], json!("arcomage rematch"));
-        let (_, body) = get(&mock, "/streams?user_login=ninja", &user);
-        assert_eq!(body["data"][0]["title"], json!("arcomage rematch"));
-
-        assert_eq!(helix(&mock, "DELETE", "/things/abc", &user, "").status, 204);
-        let (_, body) = get(&mock, "/things/a%20b", &user);
-        // Path parameters reach made-up items like query parameters do.
-        assert_eq!(field(&body, "thing_id"), ["a b", "a b"]);
-        assert_eq!(field(&body, "id"), ["id-0", "id-1"]);
-        let (status, body) = get(&mock, "/things/latest", &user);
-        assert_eq!(status, 200);
-        assert!(body["data"][0]["shard_count"].is_number());
-    }
-
-    #[test]
-    fn rate_limit_headers_count_down() {
-        let mock = fixture_server();
-        let app = mock.issue_app_token();
-        let first = helix(&mock, "GET", "/users?id=10001", &app, "");
-        let second = helix(&mock, "GET", "/nope", &app, "");
-        assert_eq!(first.header("ratelimit-limit"), Some("800"));
-        let remaining =
-            |r: &crate::test_http::Reply| r.header("ratelimit-remaining").and_then(|v| v.parse::<u32>().ok());
-        assert_eq!(remaining(&first), Some(799));
-        assert!(remaining(&second).is_some_and(|n| n == 798 || n == 799));
-        let reset = first.header("ratelimit-reset").and_then(|v| v.parse::<u64>().ok());
-        assert!(reset.is_some_and(|r| r % 60 == 0));
-        assert_eq!(mock.stats().helix_requests, 2);
-    }
-
-    /// A plausible value for a parameter, as the query text and as JSON.
-    fn sample(name: &str, shape: &Shape) -> Value {
-        match shape {
-            Shape::Optional(inner) => sample(name, inner),
-            Shape::String if name.ends_with("id") => json!("10001"),
-            Shape::String if name.ends_with("login") => json!("ninja"),
-            Shape::String => json!("text"),
-            Shape::Integer => json!(1),
-            Shape::Number => json!(1.0),
-            Shape::Boolean => json!(false),
-            Shape::DateTime => json!("2024-01-01T00:00:00Z"),
-            Shape::Json => json!({}),
-            Shape::List(inner) => json!([sample(name, inner)]),
-            Shape::Object(ty) => {
-                Value::Object(ty.fields.iter().map(|f| (f.name.to_string(), sample(f.name, &f.shape))).collect())
-            }
-        }
-    }
-
-    /// Every endpoint of the real table answers a well-formed request with
-    /// 2xx, so a new endpoint in endpoints.yaml is served without mock code.
-    #[test]
-    fn every_spec_endpoint_answers() {
-        every_endpoint_answers(crate::routes::ENDPOINTS);
-    }
-
-    #[test]
-    fn every_fixture_endpoint_answers() {
-        every_endpoint_answers(crate::test_fixtures::ENDPOINTS);
-    }
-
-    fn every_endpoint_answers(endpoints: &'static [&'static EndpointMeta]) {
-        let mock =
-            MockServer::start_background(crate::MockConfig { users: 30, endpoints, ..crate::MockConfig::default() })
-                .expect("start");
-        let scopes: Vec<&str> =
-            endpoints.iter().flat_map(|e| e.scopes_all.iter().chain(e.scopes_any)).copied().collect();
-        let user = mock.issue_user_token("ninja", &scopes);
-        let app = mock.issue_app_token();
-        for ep in endpoints {
-            // The first of each group stands in for the group.
-            let wanted = |p: &ParamMeta| {
-                p.required || ep.one_of.iter().chain(ep.at_least_one_of).any(|g| g.first() == Some(&p.name))
-            };
-            let mut path = ep.path.to_string();
-            let mut query = Vec::new();
-            let mut body = Map::new();
-            for p in ep.params.iter().filter(|p| wanted(p)) {
-                let value = match p.range {
-                    // The smallest value the spec allows is always valid.
-                    Some((lo, _)) => json!(lo),
-                    None => sample(p.name, &p.shape),
-                };
-                let text = match &value {
-                    Value::String(s) => s.clone(),
-                    Value::Array(items) => items.first().map(|v| v.to_string()).unwrap_or_default(),
-                    v => v.to_string(),
-                };
-                let text = text.trim_matches('"').to_string();
-                match p.location {
-                    Location::Path => path = path.replace(&format!("{{{}}}", p.name), &text),
-                    Location::Query => query.push(format!("{}={text}", p.name)),
-                    Location::Body => {
-                        body.insert(p.name.to_string(), value);
-                    }
-                }
-            }
-            let jwt = ttv_meta::jwt::sign_hs256(
-                crate::config::DEFAULT_EXTENSION_SECRET,
-                &json!({"exp": u64::MAX / 2, "user_id": "10001", "role": "external"}),
-            );
-            let token = match ep.auth {
-                AuthClass::App => &app,
-                AuthClass::Extension => &jwt,
-                _ => &user,
-            };
-            // Fields whose values depend on the token kind get one the user token may use.
-            for rule in ep.token_values {
-                let mut path = rule.field.split('.');
-                let mut slot = path.next().and_then(|root| body.get_mut(root));
-                for part in path {
-                    slot = slot.and_then(|v| v.get_mut(part));
-                }
-                if let (Some(slot), Some(value)) = (slot, rule.user.first()) {
-                    *slot = json!(value);
-                }
-            }
-            let body = if body.is_empty() { String::new() } else { Value::Object(body).to_string() };
-            let target = format!("{path}?{}", query.join("&"));
-            let r = helix(&mock, ep.http_method.as_str(), &target, token, &body);
-            assert!(
-                (200..300).contains(&r.status),
-                "{} {target}: {} {}",
-                ep.name,
-                r.status,
-                String::from_utf8_lossy(&r.body)
-            );
-            if let ResponseMeta::Data { item: Shape::Object(item), single, .. } = &ep.response {
-                let data = r.json()["data"].clone();
-                let first = if *single { data } else { data.get(0).cloned().unwrap_or(Value::Null) };
-                for f in item.fields.iter().filter(|_| !first.is_null()) {
-                    assert!(first.get(f.name).is_some(), "{}: field {} missing", ep.name, f.name);
-                }
-            }
-        }
     }
 
     #[tokio::test]
-    async fn start_serves_on_the_current_runtime() {
-        let mock = MockServer::start(crate::MockConfig {
-            users: 12,
-            endpoints: crate::test_fixtures::ENDPOINTS,
-            ..crate::MockConfig::default()
-        })
-        .await
-        .expect("start");
-        assert!(mock.helix_url().starts_with("http://127.0.0.1:"));
-        assert!(mock.helix_url().ends_with("/helix"));
-        assert!(mock.oauth2_url().ends_with("/oauth2"));
-        let token = mock.issue_user_token("ninja", &[]);
-        let addr = mock.addr();
-        let client_id = mock.client_id().to_string();
-        let reply = tokio::task::spawn_blocking(move || {
-            let auth = format!("Bearer {token}");
-            send(
-                addr,
-                "GET",
-                "/helix/users",
-                &[("Client-Id", client_id.as_str()), ("Authorization", auth.as_str())],
-                b"",
-            )
-        })
-        .await
-        .expect("request");
-        assert_eq!(field(&reply.json(), "login"), ["ninja"]);
+    async fn a_checked_request_is_answered_from_the_data_set_with_rate_limit_headers() {
+        let state = state();
+        let token = state.mint(None, Vec::new());
+        let auth = format!("Bearer {token}");
+        let headers = [("client-id", state.config.client_id.as_str()), ("authorization", auth.as_str())];
+        let answer = respond(&state, &request("GET", "/helix/users?login=shroud&id=10001", &headers, ""));
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(answer.headers().get("ratelimit-remaining").and_then(|v| v.to_str().ok()), Some("799"));
+        let body = json(answer).await;
+        assert_eq!(body["data"][0]["login"], json!("ninja"));
+        assert_eq!(body["data"][1]["login"], json!("shroud"));
+        assert_eq!(state.stats().helix_requests, 1);
+
+        let missing = respond(&state, &request("GET", "/helix/search/channels", &headers, ""));
+        assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(json(missing).await["message"], json!("Missing required parameter \"query\""));
+    }
+
+    #[test]
+    fn literal_paths_win_over_templates_and_other_methods_get_405() {
+        let routes = crate::test_fixtures::ROUTES;
+        let latest = find_route(routes, &Method::GET, "/things/latest").ok().map(|m| m.route.endpoint.name);
+        assert_eq!(latest, Some("Get Latest Thing"));
+        let thing = find_route(routes, &Method::GET, "/things/a%20b").ok().map(|m| m.captures);
+        assert_eq!(thing, Some(vec![("thing_id".to_owned(), "a b".to_owned())]));
+        let status =
+            |method: Method, path: &str| find_route(routes, &method, path).err().map(|e| e.into_response().status());
+        assert_eq!(status(Method::PUT, "/users"), Some(StatusCode::METHOD_NOT_ALLOWED));
+        assert_eq!(status(Method::GET, "/nope"), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_header() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer(" bearer   abc "), Some("abc"));
+        assert_eq!(bearer("OAuth abc"), None);
+        assert_eq!(bearer("Bearer "), None);
     }
 }

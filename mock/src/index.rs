@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
-use crate::dataset::Entity;
+use crate::entity::Entity;
 
 /// Field value (ASCII-lowercased, as `eq` filters compare) to item indices.
 pub type Index = HashMap<String, Vec<usize>>;

@@ -15,29 +15,42 @@
 mod config;
 mod conn;
 mod dataset;
+mod entity;
 mod faults;
+mod flows;
 mod helix;
+mod helix_error;
 mod index;
 mod oauth;
 mod oauth_flows;
+mod oauth_form;
 mod page;
 mod params;
+mod request;
+mod route_meta;
 mod routes;
 mod select;
 mod server;
 mod shape;
 mod state;
 mod tls;
+mod token;
 
+#[cfg(test)]
+mod over_http;
 #[cfg(test)]
 mod test_fixtures;
 #[cfg(test)]
 mod test_http;
+#[cfg(test)]
+mod test_wire;
 
-pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
-pub use dataset::{Dataset, Entity, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RATE_LIMIT};
+pub use dataset::{Dataset, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
+pub use entity::Entity;
 pub use faults::{Fault, FaultKind, Faults};
-/// Every endpoint the mock serves, as generated from endpoints.yaml.
-pub use routes::ENDPOINTS as ROUTES;
+pub use route_meta::{MockFilter, RouteMeta};
+/// Every route the mock serves, as its emitter generated them from endpoints.yaml.
+pub use routes::ROUTES;
 pub use server::MockServer;
-pub use state::{MockStats, RATE_LIMIT};
+pub use state::MockStats;

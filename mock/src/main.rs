@@ -107,6 +107,7 @@ fn print_banner(server: &MockServer, has_users: bool) {
         // Every scope any endpoint mentions, so the token works everywhere.
         let scopes: BTreeSet<&str> = ttv_mock::ROUTES
             .iter()
+            .map(|r| r.endpoint)
             .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional))
             .copied()
             .collect();

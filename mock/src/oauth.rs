@@ -1,17 +1,16 @@
 //! id.twitch.tv's OAuth endpoints: client-credentials tokens, validation and
-//! revocation (the user login flows are in `oauth_flows`). Parameters come form-encoded in the body or in the query
-//! string, as Twitch accepts both. Errors use the OAuth service's own shape,
-//! `{"status": <code>, "message": ...}`, which differs from Helix's.
+//! revocation (the user login flows are in `oauth_flows`). The wire format,
+//! form fields and the OAuth error shape, is in `oauth_form`.
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::helix::MockRequest;
 use crate::oauth_flows;
+use crate::oauth_form::{error, field, fields};
+use crate::request::MockRequest;
 use crate::state::MockState;
-use ttv_meta::form;
 
 /// Answers a request under `/oauth2`.
 pub fn respond(state: &MockState, req: &MockRequest) -> Response {
@@ -29,21 +28,6 @@ pub fn respond(state: &MockState, req: &MockRequest) -> Response {
         }
         _ => error(StatusCode::NOT_FOUND, "not found"),
     }
-}
-
-pub(crate) fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "status": status.as_u16(), "message": message }))).into_response()
-}
-
-/// Form fields from the query string and the body; the body wins on conflict.
-pub(crate) fn fields(req: &MockRequest) -> Vec<(String, String)> {
-    let mut all = form::parse_pairs(&req.query);
-    all.extend(form::parse_pairs(&String::from_utf8_lossy(&req.body)));
-    all
-}
-
-pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields.iter().rev().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str())
 }
 
 fn token(state: &MockState, req: &MockRequest) -> Response {
@@ -121,105 +105,41 @@ fn revoke(state: &MockState, req: &MockRequest) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use super::*;
+    use crate::config::MockConfig;
+    use crate::test_wire::{json, request};
 
-    use crate::test_http::{fixture_server, send};
+    fn state() -> MockState {
+        MockState::new(MockConfig { users: 5, games: 1, routes: &[], ..MockConfig::default() })
+    }
 
-    const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
-
-    #[test]
-    fn client_credentials_mint_app_tokens_that_validate() {
-        let mock = fixture_server();
-        let body = format!(
+    #[tokio::test]
+    async fn client_credentials_mint_a_token_that_validates_and_revokes() {
+        let state = state();
+        let form = format!(
             "client_id={}&client_secret={}&grant_type=client_credentials",
-            mock.client_id(),
-            mock.client_secret()
+            state.config.client_id, state.config.client_secret
         );
-        let r = send(mock.addr(), "POST", "/oauth2/token", &[FORM], body.as_bytes());
-        assert_eq!(r.status, 200);
-        let v = r.json();
-        assert_eq!(v["token_type"], json!("bearer"));
-        assert_eq!(v["expires_in"], json!(4 * 3600));
-        let token = v["access_token"].as_str().expect("token").to_string();
+        let answer = respond(&state, &request("POST", "/oauth2/token", &[], &form));
+        assert_eq!(answer.status(), StatusCode::OK);
+        let token = json(answer).await["access_token"].as_str().map(str::to_owned).expect("a token");
+        assert_eq!(state.stats().app_tokens_minted, 1);
 
         let auth = format!("OAuth {token}");
-        let r = send(mock.addr(), "GET", "/oauth2/validate", &[("Authorization", &auth)], b"");
-        assert_eq!(r.status, 200);
-        let v = r.json();
-        assert_eq!(v["client_id"], json!(mock.client_id()));
-        assert_eq!(v["scopes"], json!([]));
-        assert!(v.get("login").is_none() && v.get("user_id").is_none());
-        assert!(v["expires_in"].as_u64().is_some_and(|s| s > 3600));
+        let valid = respond(&state, &request("GET", "/oauth2/validate", &[("authorization", &auth)], ""));
+        assert_eq!(json(valid).await["client_id"], json!(state.config.client_id));
 
-        let stats = mock.stats();
-        assert_eq!((stats.app_tokens_minted, stats.validate_calls), (1, 1));
+        let revoke = format!("client_id={}&token={token}", state.config.client_id);
+        assert_eq!(respond(&state, &request("POST", "/oauth2/revoke", &[], &revoke)).status(), StatusCode::OK);
+        assert!(state.lookup(&token).is_none());
     }
 
-    #[test]
-    fn the_query_string_works_as_well_as_the_body() {
-        let mock = fixture_server();
-        let target = format!(
-            "/oauth2/token?client_id={}&client_secret={}&grant_type=client_credentials",
-            mock.client_id(),
-            mock.client_secret()
-        );
-        assert_eq!(send(mock.addr(), "POST", &target, &[], b"").status, 200);
-    }
-
-    #[test]
-    fn wrong_credentials_get_oauth_errors() {
-        let mock = fixture_server();
-        let wrong_secret = format!("client_id={}&client_secret=nope&grant_type=client_credentials", mock.client_id());
-        let r = send(mock.addr(), "POST", "/oauth2/token", &[FORM], wrong_secret.as_bytes());
-        assert_eq!(r.status, 403);
-        assert_eq!(r.json(), json!({"status": 403, "message": "invalid client secret"}));
-
-        let wrong_client = "client_id=other&client_secret=x&grant_type=client_credentials";
-        let r = send(mock.addr(), "POST", "/oauth2/token", &[FORM], wrong_client.as_bytes());
-        assert_eq!(r.status, 400);
-        assert_eq!(r.json()["message"], json!("invalid client"));
-
-        let wrong_grant = format!("client_id={}&client_secret=x&grant_type=password", mock.client_id());
-        let r = send(mock.addr(), "POST", "/oauth2/token", &[FORM], wrong_grant.as_bytes());
-        assert_eq!(r.status, 400);
-        assert_eq!(mock.stats().app_tokens_minted, 0);
-    }
-
-    #[test]
-    fn user_tokens_validate_with_login_and_scopes() {
-        let mock = fixture_server();
-        let token = mock.issue_user_token("pokimane", &["user:read:follows", "chat:read"]);
-        let auth = format!("Bearer {token}");
-        let v = send(mock.addr(), "GET", "/oauth2/validate", &[("Authorization", &auth)], b"").json();
-        assert_eq!(v["login"], json!("pokimane"));
-        assert_eq!(v["user_id"], json!("10002"));
-        assert_eq!(v["scopes"], json!(["user:read:follows", "chat:read"]));
-    }
-
-    #[test]
-    fn invalid_expired_and_revoked_tokens_fail_validation() {
-        let mock = fixture_server();
-        let validate = |token: &str| {
-            let auth = format!("OAuth {token}");
-            send(mock.addr(), "GET", "/oauth2/validate", &[("Authorization", &auth)], b"")
-        };
-        let r = validate("notatoken");
-        assert_eq!(r.status, 401);
-        assert_eq!(r.json(), json!({"status": 401, "message": "invalid access token"}));
-        assert_eq!(send(mock.addr(), "GET", "/oauth2/validate", &[], b"").status, 401);
-
-        let expired = mock.issue_app_token();
-        mock.expire_token(&expired);
-        assert_eq!(validate(&expired).status, 401);
-
-        let revoked = mock.issue_user_token("ninja", &[]);
-        let body = format!("client_id={}&token={revoked}", mock.client_id());
-        let r = send(mock.addr(), "POST", "/oauth2/revoke", &[FORM], body.as_bytes());
-        assert_eq!(r.status, 200);
-        assert_eq!(validate(&revoked).status, 401);
-        // Revoking twice: the token is unknown now.
-        let r = send(mock.addr(), "POST", "/oauth2/revoke", &[FORM], body.as_bytes());
-        assert_eq!(r.status, 400);
-        assert_eq!(mock.stats().validate_calls, 4);
+    #[tokio::test]
+    async fn unknown_paths_and_methods_get_oauth_errors() {
+        let state = state();
+        let wrong_method = respond(&state, &request("GET", "/oauth2/token", &[], ""));
+        assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(json(wrong_method).await, json!({"status": 405, "message": "method not allowed"}));
+        assert_eq!(respond(&state, &request("GET", "/oauth2/nope", &[], "")).status(), StatusCode::NOT_FOUND);
     }
 }

@@ -8,9 +8,7 @@
 //! login after a few polls (or by `MockServer::approve_device`), and
 //! `/authorize` approves at once (or refuses, after `deny_next_authorize`).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::http::{header, StatusCode};
@@ -19,9 +17,11 @@ use axum::Json;
 use rand::Rng;
 use serde_json::json;
 
-use crate::helix::MockRequest;
-use crate::oauth::{error, field, fields};
-use crate::state::{random_token, MockState, TokenUser};
+use crate::flows::{lock, AuthCode, Device, Grant};
+use crate::oauth_form::{error, field, fields};
+use crate::request::MockRequest;
+use crate::state::MockState;
+use crate::token::{random_token, TokenUser};
 
 /// The grant type of the device code flow.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -30,106 +30,8 @@ const CODE_LIFETIME: Duration = Duration::from_secs(600);
 /// RFC 8628: each `slow_down` adds this to the polling interval.
 const SLOW_DOWN_STEP: u64 = 5;
 
-struct Device {
-    user_code: String,
-    scopes: Vec<String>,
-    expires_at: Instant,
-    /// Seconds the client must wait between polls (grows with `slow_down`).
-    interval: u64,
-    last_poll: Option<Instant>,
-    /// Polls answered `authorization_pending` so far.
-    pending_answers: u32,
-    /// Polls answered `slow_down` because of `device_slow_downs`.
-    configured_slow_downs: u32,
-    approved: Option<TokenUser>,
-}
-
-struct AuthCode {
-    user: TokenUser,
-    scopes: Vec<String>,
-    redirect_uri: String,
-    expires_at: Instant,
-}
-
-/// What a refresh token stands for.
-struct Grant {
-    user: TokenUser,
-    scopes: Vec<String>,
-    /// The access token issued with it; revoking that one ends the grant too.
-    access_token: String,
-}
-
-/// Login-flow state of one mock server.
-#[derive(Default)]
-pub struct Flows {
-    devices: Mutex<HashMap<String, Device>>,
-    codes: Mutex<HashMap<String, AuthCode>>,
-    grants: Mutex<HashMap<String, Grant>>,
-    /// `slow_down` answers owed to the next polls (`MockServer::slow_down_next`).
-    slow_downs: AtomicU32,
-    deny_next: AtomicBool,
-    /// Replaces `config.login` as the approving user.
-    login: Mutex<Option<String>>,
-    /// Every secret the mock handed out: tokens, refresh tokens, device and
-    /// authorization codes. Tests check none of them is ever printed.
-    issued: Mutex<Vec<String>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Flows {
-    pub fn remember(&self, secret: &str) {
-        lock(&self.issued).push(secret.to_string());
-    }
-
-    pub fn issued(&self) -> Vec<String> {
-        lock(&self.issued).clone()
-    }
-
-    pub fn slow_down_next(&self) {
-        self.slow_downs.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub fn deny_next_authorize(&self) {
-        self.deny_next.store(true, Ordering::SeqCst);
-    }
-
-    pub fn set_login(&self, login: &str) {
-        *lock(&self.login) = Some(login.to_string());
-    }
-
-    /// Approves the device code showing `user_code` for `user`; false if unknown or expired.
-    pub fn approve(&self, user_code: &str, user: TokenUser) -> bool {
-        let mut devices = lock(&self.devices);
-        let wanted = normalize_user_code(user_code);
-        match devices.values_mut().find(|d| d.user_code == wanted && d.expires_at > Instant::now()) {
-            Some(device) => {
-                device.approved = Some(user);
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn refresh_token_valid(&self, refresh_token: &str) -> bool {
-        lock(&self.grants).contains_key(refresh_token)
-    }
-
-    /// Ends the grant an access token came with (its refresh token stops working).
-    pub fn revoke_access(&self, access_token: &str) {
-        lock(&self.grants).retain(|_, g| g.access_token != access_token);
-    }
-}
-
 fn approving_login(state: &MockState) -> String {
-    lock(&state.flows.login).clone().unwrap_or_else(|| state.config.login.clone())
-}
-
-/// `ABCD-EFGH` and `abcdefgh` name the same code.
-fn normalize_user_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    state.flows.login().unwrap_or_else(|| state.config.login.clone())
 }
 
 fn random_user_code() -> String {
@@ -361,187 +263,52 @@ fn issue(state: &MockState, user: TokenUser, scopes: Vec<String>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{json, Value};
+    use super::*;
+    use crate::config::MockConfig;
+    use crate::test_wire::{json, request};
 
-    use crate::test_http::{send, Reply};
-    use crate::{MockConfig, MockServer};
-    use ttv_meta::form::parse_pairs;
-
-    const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
-
-    fn server(config: MockConfig) -> MockServer {
-        MockServer::start_background(MockConfig { users: 20, games: 2, endpoints: &[], ..config }).expect("start mock")
+    fn state() -> MockState {
+        MockState::new(MockConfig { users: 5, games: 1, routes: &[], ..MockConfig::default() })
     }
 
-    fn post(mock: &MockServer, path: &str, body: &str) -> Reply {
-        send(mock.addr(), "POST", path, &[FORM], body.as_bytes())
+    #[tokio::test]
+    async fn a_refresh_token_works_once_and_its_successor_works() {
+        let state = state();
+        let user = state.user("ninja").expect("a user of the data set");
+        let (access, refresh) = issue_tokens(&state, user, vec!["chat:read".into()]);
+        assert!(state.lookup(&access).is_some());
+        let grant = |refresh: &str| request("POST", "/oauth2/token", &[], &format!("refresh_token={refresh}"));
+        let answer = token_grant(&state, &grant(&refresh), "refresh_token");
+        assert_eq!(answer.status(), StatusCode::OK);
+        let next = json(answer).await;
+        assert_eq!(next["scope"], json!(["chat:read"]));
+        let again = token_grant(&state, &grant(&refresh), "refresh_token");
+        assert_eq!(json(again).await["message"], json!("Invalid refresh token"));
+        let successor = next["refresh_token"].as_str().expect("a new refresh token");
+        assert!(state.flows.refresh_token_valid(successor));
+        assert_eq!(state.stats().refreshes, 1);
     }
 
-    fn validate(mock: &MockServer, token: &str) -> Value {
-        let auth = format!("OAuth {token}");
-        send(mock.addr(), "GET", "/oauth2/validate", &[("Authorization", &auth)], b"").json()
-    }
-
-    fn start_device(mock: &MockServer) -> Value {
-        let r =
-            post(mock, "/oauth2/device", &format!("client_id={}&scopes=chat:read+user:read:follows", mock.client_id()));
-        assert_eq!(r.status, 200);
-        r.json()
-    }
-
-    fn poll(mock: &MockServer, device_code: &str) -> Reply {
-        post(
-            mock,
-            "/oauth2/token",
-            &format!(
-                "client_id={}&scopes=chat:read&device_code={device_code}&grant_type=urn:ietf:params:oauth:grant-type:device_code",
-                mock.client_id()
-            ),
-        )
-    }
-
-    #[test]
-    fn device_codes_are_approved_after_the_configured_polls() {
-        let mock = server(MockConfig { device_interval: 0, ..MockConfig::default() });
-        let d = start_device(&mock);
-        assert_eq!(d["interval"], json!(0));
-        let device_code = d["device_code"].as_str().unwrap();
-        assert_eq!(d["user_code"].as_str().unwrap().len(), 8);
-        for _ in 0..2 {
-            let r = poll(&mock, device_code);
-            assert_eq!((r.status, r.json()["message"].clone()), (400, json!("authorization_pending")));
-        }
-        let r = poll(&mock, device_code);
-        assert_eq!(r.status, 200);
-        let v = r.json();
-        assert_eq!(v["scope"], json!(["chat:read", "user:read:follows"]));
-        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("ninja"));
-        // Redeemed: the code is gone.
-        assert_eq!(poll(&mock, device_code).json()["message"], json!("invalid device code"));
-        assert!(mock.issued_secrets().iter().any(|s| s == device_code));
-    }
-
-    #[test]
-    fn slow_down_on_demand_and_when_polling_too_fast() {
-        let mock = server(MockConfig { device_interval: 0, device_polls_before_approval: 0, ..MockConfig::default() });
-        let d = start_device(&mock);
-        mock.slow_down_next();
-        let r = poll(&mock, d["device_code"].as_str().unwrap());
-        assert_eq!(r.json()["message"], json!("slow_down"));
-        // The interval is 5 s now: polling again at once is too fast.
-        let r = poll(&mock, d["device_code"].as_str().unwrap());
-        assert_eq!(r.json()["message"], json!("slow_down"));
-    }
-
-    #[test]
-    fn explicit_approval_picks_the_user_and_expiry_ends_the_code() {
-        let mock =
-            server(MockConfig { device_interval: 0, device_polls_before_approval: u32::MAX, ..MockConfig::default() });
-        let d = start_device(&mock);
-        assert!(mock.approve_device(d["user_code"].as_str().unwrap(), "pokimane"));
-        let v = poll(&mock, d["device_code"].as_str().unwrap()).json();
-        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("pokimane"));
-
-        let mock = server(MockConfig {
+    #[tokio::test]
+    async fn a_device_code_is_redeemed_once_it_is_approved() {
+        let state = MockState::new(MockConfig {
+            users: 5,
+            games: 1,
+            routes: &[],
+            device_polls_before_approval: u32::MAX,
             device_interval: 0,
-            device_code_lifetime: std::time::Duration::ZERO,
             ..MockConfig::default()
         });
-        let d = start_device(&mock);
-        let r = poll(&mock, d["device_code"].as_str().unwrap());
-        assert_eq!((r.status, r.json()["message"].clone()), (400, json!("invalid device code")));
-    }
-
-    fn authorize(mock: &MockServer, state: &str) -> Vec<(String, String)> {
-        let target = format!(
-            "/oauth2/authorize?client_id={}&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&response_type=code&scope=chat%3Aread&state={state}",
-            mock.client_id()
-        );
-        let r = send(mock.addr(), "GET", &target, &[], b"");
-        assert_eq!(r.status, 302);
-        let location = r.header("location").expect("location").to_string();
-        let query = location.strip_prefix("http://localhost:3000/cb?").expect("redirects to redirect_uri");
-        parse_pairs(query)
-    }
-
-    fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-        pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-
-    #[test]
-    fn authorization_codes_redirect_with_state_and_work_once() {
-        let mock = server(MockConfig::default());
-        let q = authorize(&mock, "xyz");
-        assert_eq!(get(&q, "state"), Some("xyz"));
-        assert_eq!(get(&q, "scope"), Some("chat:read"));
-        let code = get(&q, "code").unwrap();
-        let exchange = |secret: &str, redirect: &str| {
-            post(
-                &mock,
-                "/oauth2/token",
-                &format!(
-                    "client_id={}&client_secret={secret}&code={code}&grant_type=authorization_code&redirect_uri={redirect}",
-                    mock.client_id()
-                ),
-            )
-        };
-        assert_eq!(exchange("wrong", "http://localhost:3000/cb").status, 403);
-        let r = exchange(mock.client_secret(), "http://localhost:3000/cb");
-        assert_eq!(r.status, 200);
-        assert_eq!(r.json()["scope"], json!(["chat:read"]));
-        assert_eq!(
-            exchange(mock.client_secret(), "http://localhost:3000/cb").json()["message"],
-            json!("Invalid authorization code")
-        );
-
-        let code = get(&authorize(&mock, "s"), "code").unwrap().to_string();
-        let r = post(
-            &mock,
-            "/oauth2/token",
-            &format!(
-                "client_id={}&client_secret={}&code={code}&grant_type=authorization_code&redirect_uri=http://elsewhere",
-                mock.client_id(),
-                mock.client_secret()
-            ),
-        );
-        assert_eq!(r.status, 400);
-
-        mock.deny_next_authorize();
-        let q = authorize(&mock, "s2");
-        assert_eq!(get(&q, "error"), Some("access_denied"));
-        assert_eq!(get(&q, "state"), Some("s2"));
-        assert!(get(&q, "code").is_none());
-    }
-
-    #[test]
-    fn refresh_tokens_rotate_and_die_with_their_access_token() {
-        let mock = server(MockConfig::default());
-        let (access, refresh) = mock.issue_user_tokens("ninja", &["chat:read"]);
-        let body = |r: &str| format!("client_id={}&grant_type=refresh_token&refresh_token={r}", mock.client_id());
-        let r = post(&mock, "/oauth2/token", &body(&refresh));
-        assert_eq!(r.status, 200);
-        let v = r.json();
-        let next = v["refresh_token"].as_str().unwrap().to_string();
-        assert_ne!(next, refresh);
-        assert_eq!(validate(&mock, v["access_token"].as_str().unwrap())["login"], json!("ninja"));
-        let again = post(&mock, "/oauth2/token", &body(&refresh));
-        assert_eq!((again.status, again.json()["message"].clone()), (400, json!("Invalid refresh token")));
-        assert_eq!(mock.stats().refreshes, 1);
-        assert!(mock.is_token_valid(&access), "the old access token lives until it expires");
-
-        let new_access = v["access_token"].as_str().unwrap();
-        let revoke = format!("client_id={}&token={new_access}", mock.client_id());
-        assert_eq!(post(&mock, "/oauth2/revoke", &revoke).status, 200);
-        assert!(!mock.is_token_valid(new_access));
-        assert!(!mock.is_refresh_token_valid(&next));
-    }
-
-    #[test]
-    fn token_lifetimes_change_at_run_time() {
-        let mock = server(MockConfig::default());
-        mock.set_token_lifetime(std::time::Duration::from_secs(7));
-        let (access, _) = mock.issue_user_tokens("ninja", &[]);
-        let left = validate(&mock, &access)["expires_in"].as_u64().unwrap();
-        assert!(left <= 7, "{left}");
+        let start = format!("client_id={}&scopes=chat:read", state.config.client_id);
+        let started = json(device(&state, &request("POST", "/oauth2/device", &[], &start))).await;
+        let (code, user_code) = (started["device_code"].as_str().unwrap_or_default(), started["user_code"].as_str());
+        let poll = request("POST", "/oauth2/token", &[], &format!("device_code={code}"));
+        assert_eq!(json(token_grant(&state, &poll, DEVICE_GRANT)).await["message"], json!("authorization_pending"));
+        let ninja = state.user("ninja").expect("a user of the data set");
+        assert!(state.flows.approve(user_code.unwrap_or_default(), ninja));
+        let answer = json(token_grant(&state, &poll, DEVICE_GRANT)).await;
+        let token = answer["access_token"].as_str().expect("a token");
+        assert_eq!(state.lookup(token).and_then(|t| t.user).map(|u| u.login).as_deref(), Some("ninja"));
+        assert_eq!(json(token_grant(&state, &poll, DEVICE_GRANT)).await["message"], json!("invalid device code"));
     }
 }

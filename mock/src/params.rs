@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use ttv_meta::{EndpointMeta, Location, ParamMeta, Shape};
 
-use crate::dataset::Entity;
+use crate::entity::Entity;
 use ttv_meta::form;
 
 /// Query and path parameters, each name with all its values in order.

@@ -1,5 +1,5 @@
 //! Choosing the items of a collection an endpoint answers with, from the
-//! `mock.filters` of the spec and the request's parameters.
+//! `mock.filters` of the spec (the route's [`RouteMeta::filters`]) and the request's parameters.
 //!
 //! How filters combine: each filter whose parameter was given must match
 //! (AND), except that filters which are alternative ways to name the same
@@ -14,10 +14,10 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::route_meta::{MockFilter, RouteMeta};
 use serde_json::Value;
-use ttv_meta::{EndpointMeta, MockFilter};
 
-use crate::dataset::{str_field, Entity};
+use crate::entity::{str_field, Entity};
 use crate::index::IndexCache;
 use crate::params::Params;
 
@@ -42,28 +42,28 @@ pub struct Request<'a> {
 /// Indices of the selected items, in answer order.
 #[cfg(test)]
 pub fn select(
-    ep: &EndpointMeta,
+    route: &RouteMeta,
     source: &str,
     items: &[Entity],
     params: &Params,
     body: Option<&Entity>,
     token_user_id: Option<&str>,
 ) -> Result<Vec<usize>, String> {
-    select_indexed(None, ep, source, items, Request { params, body, token_user_id, follows: &[] })
+    select_indexed(None, route, source, items, Request { params, body, token_user_id, follows: &[] })
 }
 
 /// [`select`], with the items of the first group of `eq` filters looked up in
 /// `index` rather than found by comparing every item.
 pub fn select_indexed(
     index: Option<&IndexCache>,
-    ep: &EndpointMeta,
+    route: &RouteMeta,
     source: &str,
     items: &[Entity],
     request: Request<'_>,
 ) -> Result<Vec<usize>, String> {
     let Request { params, body, token_user_id, follows } = request;
-    let groups = active_groups(ep, params, body, follows);
-    if groups.is_empty() && source == "users" && !ep.mock.filters.is_empty() {
+    let groups = active_groups(route, params, body, follows);
+    if groups.is_empty() && source == "users" && !route.filters.is_empty() {
         // Endpoints with `app_token_at_least_one_of` refuse an app token
         // before this; without it, there is still no user to answer for.
         let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
@@ -101,17 +101,17 @@ fn candidates(index: &IndexCache, source: &str, items: &[Entity], group: &[Activ
 
 /// Groups of filters that were given values, grouped as the module doc says.
 fn active_groups<'a>(
-    ep: &EndpointMeta,
+    route: &RouteMeta,
     params: &'a Params,
     body: Option<&'a Entity>,
     follows: &[Entity],
 ) -> Vec<Vec<Active<'a>>> {
-    let filters = ep.mock.filters;
+    let filters = route.filters;
     // Union-find over filter positions; the lists are a handful long.
     let mut group_of: Vec<usize> = (0..filters.len()).collect();
     for i in 0..filters.len() {
         for j in 0..i {
-            if alternatives(ep, filters[j], filters[i]) {
+            if alternatives(route, filters[j], filters[i]) {
                 let (from, to) = (group_of[i], group_of[j]);
                 group_of.iter_mut().filter(|g| **g == from).for_each(|g| *g = to);
             }
@@ -142,11 +142,11 @@ fn active_groups<'a>(
 }
 
 /// Whether two filters name the same items in different ways.
-fn alternatives(ep: &EndpointMeta, a: (&str, MockFilter), b: (&str, MockFilter)) -> bool {
+fn alternatives(route: &RouteMeta, a: (&str, MockFilter), b: (&str, MockFilter)) -> bool {
     if a.0 == b.0 {
         return true;
     }
-    let shared_total = ep.max_total.is_some_and(|(names, _)| names.contains(&a.0) && names.contains(&b.0));
+    let shared_total = route.endpoint.max_total.is_some_and(|(names, _)| names.contains(&a.0) && names.contains(&b.0));
     let same_key = match (a.1, b.1) {
         (MockFilter::Eq(x), MockFilter::Eq(y)) => match (identity_prefix(x), identity_prefix(y)) {
             (Some(px), Some(py)) => px == py,
@@ -239,16 +239,10 @@ mod tests {
     use super::*;
     use crate::config::MockConfig;
     use crate::dataset::Dataset;
-    use crate::test_fixtures::{GET_FOLLOWED, GET_FOLLOWED_STREAMS, GET_STREAMS, GET_USERS, SEARCH};
+    use crate::test_fixtures::routes::{GET_FOLLOWED, GET_FOLLOWED_STREAMS, GET_STREAMS, GET_USERS, SEARCH};
 
     fn data() -> Dataset {
-        Dataset::build(&MockConfig {
-            users: 40,
-            games: 5,
-            follows_per_user: 5,
-            endpoints: &[],
-            ..MockConfig::default()
-        })
+        Dataset::build(&MockConfig { users: 40, games: 5, follows_per_user: 5, routes: &[], ..MockConfig::default() })
     }
 
     fn logins(d: &[Entity], idx: &[usize], field: &str) -> Vec<String> {

@@ -13,8 +13,10 @@ use axum::Router;
 use tokio::sync::oneshot;
 
 use crate::config::MockConfig;
-use crate::helix::{self, MockRequest};
+use crate::helix;
+use crate::helix_error;
 use crate::oauth;
+use crate::request::MockRequest;
 use crate::state::{MockState, MockStats};
 
 /// Larger bodies are refused; no Helix request comes near this.
@@ -141,7 +143,7 @@ impl MockServer {
         self.state.stats()
     }
 
-    /// The fault queue: push [`crate::Fault`]s to make requests fail.
+    /// The fault queue: push [`crate::faults::Fault`]s to make requests fail.
     pub fn faults(&self) -> &crate::faults::Faults {
         &self.state.faults
     }
@@ -238,7 +240,7 @@ async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Resp
     let hangup = parts.extensions.get::<crate::conn::Hangup>().cloned();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => return helix::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
+        Err(_) => return helix_error::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
     };
     let req = MockRequest {
         method: parts.method,
@@ -262,7 +264,7 @@ fn handle(state: &MockState, req: &MockRequest) -> Response {
     } else if is_under(&req.path, "/helix") {
         helix::respond(state, req)
     } else {
-        helix::error(StatusCode::NOT_FOUND, "")
+        helix_error::error(StatusCode::NOT_FOUND, "")
     }
 }
 

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 use ttv_meta::{Shape, TypeMeta};
 
-use crate::dataset::Entity;
+use crate::entity::Entity;
 
 /// Guards against self-referencing types in the spec.
 const MAX_DEPTH: usize = 8;
@@ -112,27 +112,24 @@ mod tests {
     use super::*;
     use ttv_meta::FieldMeta;
 
-    static CHOICE: TypeMeta = TypeMeta {
-        name: "Choice",
-        fields: &[FieldMeta { name: "id", shape: Shape::String }, FieldMeta { name: "votes", shape: Shape::Integer }],
-    };
-    static POLL: TypeMeta = TypeMeta {
-        name: "Poll",
-        fields: &[
-            FieldMeta { name: "id", shape: Shape::String },
-            FieldMeta { name: "title", shape: Shape::String },
-            FieldMeta { name: "viewer_count", shape: Shape::Integer },
-            FieldMeta { name: "ratio", shape: Shape::Number },
-            FieldMeta { name: "is_live", shape: Shape::Boolean },
-            FieldMeta { name: "started_at", shape: Shape::DateTime },
-            FieldMeta { name: "ended_at", shape: Shape::Optional(&Shape::DateTime) },
-            FieldMeta { name: "tags", shape: Shape::List(&Shape::String) },
-            FieldMeta { name: "choices", shape: Shape::List(&Shape::Object(&CHOICE)) },
-            FieldMeta { name: "extra", shape: Shape::Json },
+    static CHOICE: TypeMeta =
+        TypeMeta::new("Choice", &[FieldMeta::new("id", Shape::String), FieldMeta::new("votes", Shape::Integer)]);
+    static POLL: TypeMeta = TypeMeta::new(
+        "Poll",
+        &[
+            FieldMeta::new("id", Shape::String),
+            FieldMeta::new("title", Shape::String),
+            FieldMeta::new("viewer_count", Shape::Integer),
+            FieldMeta::new("ratio", Shape::Number),
+            FieldMeta::new("is_live", Shape::Boolean),
+            FieldMeta::new("started_at", Shape::DateTime),
+            FieldMeta::new("ended_at", Shape::Optional(&Shape::DateTime)),
+            FieldMeta::new("tags", Shape::List(&Shape::String)),
+            FieldMeta::new("choices", Shape::List(&Shape::Object(&CHOICE))),
+            FieldMeta::new("extra", Shape::Json),
         ],
-    };
-    static LOOP: TypeMeta =
-        TypeMeta { name: "Loop", fields: &[FieldMeta { name: "next", shape: Shape::Object(&LOOP) }] };
+    );
+    static LOOP: TypeMeta = TypeMeta::new("Loop", &[FieldMeta::new("next", Shape::Object(&LOOP))]);
 
     fn entity(v: Value) -> Entity {
         match v {

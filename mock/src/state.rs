@@ -6,48 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use rand::distr::Alphanumeric;
-use rand::Rng;
-
 use crate::config::MockConfig;
 use crate::dataset::Dataset;
+use crate::faults::Faults;
+use crate::flows::Flows;
+use crate::token::{random_token, TokenInfo, TokenUser};
 
-/// Requests each token may make per minute, as Twitch grants by default.
-pub const RATE_LIMIT: u32 = 800;
-
-/// What the server knows about one access token.
-#[derive(Debug, Clone)]
-pub struct TokenInfo {
-    pub client_id: String,
-    /// The user a user token belongs to; `None` for app tokens.
-    pub user: Option<TokenUser>,
-    pub scopes: Vec<String>,
-    pub expires_at: Instant,
-}
-
-#[derive(Debug, Clone)]
-pub struct TokenUser {
-    pub id: String,
-    pub login: String,
-}
-
-impl TokenInfo {
-    /// The caller of an endpoint that takes no OAuth token (no user, no scopes).
-    pub fn anonymous(client_id: &str) -> TokenInfo {
-        TokenInfo { client_id: client_id.to_owned(), user: None, scopes: Vec::new(), expires_at: Instant::now() }
-    }
-
-    pub fn is_user(&self) -> bool {
-        self.user.is_some()
-    }
-
-    /// Whole seconds left before the token expires.
-    pub fn expires_in(&self) -> u64 {
-        self.expires_at.saturating_duration_since(Instant::now()).as_secs()
-    }
-}
-
-/// Counters a test can read through [`crate::MockServer::stats`].
+/// Counters a test can read through `MockServer::stats`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MockStats {
     /// Helix requests refused with 429 because the token's points bucket was empty.
@@ -98,10 +63,10 @@ pub struct MockState {
     tokens: Mutex<HashMap<String, TokenInfo>>,
     buckets: Mutex<HashMap<String, Bucket>>,
     counters: Counters,
-    /// Faults tests injected ([`crate::MockServer::faults`]).
-    pub faults: crate::faults::Faults,
+    /// Faults tests injected (`MockServer::faults`).
+    pub faults: Faults,
     /// Device codes, authorization codes and refresh tokens (user login flows).
-    pub flows: crate::oauth_flows::Flows,
+    pub flows: Flows,
     /// Replaces `config.token_lifetime` when a test changes it at run time.
     token_lifetime: Mutex<Option<std::time::Duration>>,
     /// When the last refresh token was spent (and its successor issued).
@@ -122,8 +87,8 @@ impl MockState {
             tokens: Mutex::new(HashMap::new()),
             buckets: Mutex::new(HashMap::new()),
             counters: Counters::default(),
-            faults: crate::faults::Faults::default(),
-            flows: crate::oauth_flows::Flows::default(),
+            faults: Faults::default(),
+            flows: Flows::default(),
             token_lifetime: Mutex::new(None),
             last_refresh: Mutex::new(None),
         }
@@ -248,18 +213,14 @@ impl MockState {
     }
 }
 
-/// 30 lowercase alphanumerics, like a real Twitch token.
-pub(crate) fn random_token() -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(30).map(|b| char::from(b).to_ascii_lowercase()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::RATE_LIMIT;
     use std::time::Duration;
 
     fn state() -> MockState {
-        MockState::new(MockConfig { users: 12, games: 3, endpoints: &[], ..MockConfig::default() })
+        MockState::new(MockConfig { users: 12, games: 3, routes: &[], ..MockConfig::default() })
     }
 
     #[test]
@@ -293,7 +254,7 @@ mod tests {
         let s = MockState::new(MockConfig {
             users: 1,
             token_lifetime: Duration::ZERO,
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         let t = s.mint(None, vec![]);
@@ -320,7 +281,7 @@ mod tests {
             users: 1,
             bucket_size: 3,
             bucket_window: Duration::from_millis(400),
-            endpoints: &[],
+            routes: &[],
             ..MockConfig::default()
         });
         // Start at the beginning of a window so the four takes share it.

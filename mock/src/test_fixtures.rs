@@ -1,77 +1,47 @@
 //! Hand-written endpoint metadata for the unit tests, so they do not depend
 //! on what endpoints.yaml holds today.
 
-use ttv_meta::{
-    AuthClass, EndpointMeta, FieldMeta, HttpMethod, Location, MockFilter, MockMeta, ParamMeta, ResponseMeta, Shape,
-    TypeMeta,
-};
-
-const PARAM: ParamMeta = ParamMeta {
-    name: "",
-    location: Location::Query,
-    shape: Shape::String,
-    required: false,
-    max: None,
-    range: None,
-    summary: "",
-    deprecated: false,
-    token_user: false,
-};
+use ttv_meta::{AuthClass, EndpointMeta, FieldMeta, HttpMethod, ParamMeta, ResponseMeta, Shape, TypeMeta};
 
 const fn query(name: &'static str, shape: Shape) -> ParamMeta {
-    ParamMeta { name, shape, ..PARAM }
+    ParamMeta::query(name, shape)
 }
 
 const fn ids(name: &'static str) -> ParamMeta {
-    ParamMeta { name, shape: Shape::List(&Shape::String), max: Some(100), ..PARAM }
+    ParamMeta::query(name, Shape::List(&Shape::String)).max(100)
 }
 
-const FIRST: ParamMeta = ParamMeta { name: "first", shape: Shape::Integer, range: Some((1, 100)), ..PARAM };
+const FIRST: ParamMeta = ParamMeta::query("first", Shape::Integer).range(1, 100);
 const AFTER: ParamMeta = query("after", Shape::String);
 const BEFORE: ParamMeta = query("before", Shape::String);
 
-const BASE: EndpointMeta = EndpointMeta {
-    name: "",
-    method_name: "",
-    verb: "",
-    aliases: &[],
-    summary: "",
-    doc_url: "",
-    http_method: HttpMethod::Get,
-    path: "",
-    auth: AuthClass::Either,
-    scopes_all: &[],
-    scopes_any: &[],
-    scopes_optional: &[],
-    params: &[],
-    one_of: &[],
-    at_least_one_of: &[],
-    app_token_at_least_one_of: &[],
-    max_total: None,
-    response: ResponseMeta::NoContent,
-    deprecated: false,
-    mock: MockMeta { source: None, filters: &[] },
-    token_values: &[],
-};
-
-const fn f(name: &'static str, shape: Shape) -> FieldMeta {
-    FieldMeta { name, shape }
+/// An endpoint with the fixtures' defaults: `GET`, either kind of token.
+const fn endpoint(name: &'static str, path: &'static str, response: ResponseMeta) -> EndpointMeta {
+    EndpointMeta::new(name, "", HttpMethod::Get, path, AuthClass::Either, response)
 }
 
-pub const USER: TypeMeta = TypeMeta {
-    name: "User",
-    fields: &[
+const fn data(paginated: bool) -> ResponseMeta {
+    ResponseMeta::Data { paginated, single: false }
+}
+
+const fn f(name: &'static str, shape: Shape) -> FieldMeta {
+    FieldMeta::new(name, shape)
+}
+
+pub const USER: TypeMeta = TypeMeta::new(
+    "User",
+    &[
         f("id", Shape::String),
         f("login", Shape::String),
         f("display_name", Shape::String),
         f("view_count", Shape::Optional(&Shape::Integer)),
         f("created_at", Shape::DateTime),
     ],
-};
+);
 
-pub const STREAM: TypeMeta = TypeMeta {
-    name: "Stream",
-    fields: &[
+pub const STREAM: TypeMeta = TypeMeta::new(
+    "Stream",
+    &[
         f("id", Shape::String),
         f("user_id", Shape::String),
         f("user_login", Shape::String),
@@ -81,36 +51,30 @@ pub const STREAM: TypeMeta = TypeMeta {
         f("viewer_count", Shape::Integer),
         f("tags", Shape::List(&Shape::String)),
     ],
-};
+);
 
-pub const CHANNEL: TypeMeta = TypeMeta {
-    name: "Channel",
-    fields: &[
+pub const CHANNEL: TypeMeta = TypeMeta::new(
+    "Channel",
+    &[
         f("id", Shape::String),
         f("broadcaster_login", Shape::String),
         f("title", Shape::String),
         f("is_live", Shape::Boolean),
         f("started_at", Shape::DateTime),
     ],
-};
+);
 
-pub const FOLLOWED: TypeMeta = TypeMeta {
-    name: "FollowedChannel",
-    fields: &[
-        f("broadcaster_id", Shape::String),
-        f("broadcaster_login", Shape::String),
-        f("followed_at", Shape::DateTime),
-    ],
-};
+pub const FOLLOWED: TypeMeta = TypeMeta::new(
+    "FollowedChannel",
+    &[f("broadcaster_id", Shape::String), f("broadcaster_login", Shape::String), f("followed_at", Shape::DateTime)],
+);
 
-pub const CHOICE: TypeMeta = TypeMeta {
-    name: "Choice",
-    fields: &[f("id", Shape::String), f("title", Shape::String), f("votes", Shape::Integer)],
-};
+pub const CHOICE: TypeMeta =
+    TypeMeta::new("Choice", &[f("id", Shape::String), f("title", Shape::String), f("votes", Shape::Integer)]);
 
-pub const POLL: TypeMeta = TypeMeta {
-    name: "Poll",
-    fields: &[
+pub const POLL: TypeMeta = TypeMeta::new(
+    "Poll",
+    &[
         f("id", Shape::String),
         f("broadcaster_id", Shape::String),
         f("broadcaster_login", Shape::String),
@@ -118,189 +82,152 @@ pub const POLL: TypeMeta = TypeMeta {
         f("choices", Shape::List(&Shape::Object(&CHOICE))),
         f("duration", Shape::Integer),
     ],
-};
+);
 
-pub const CONDUIT: TypeMeta =
-    TypeMeta { name: "Conduit", fields: &[f("id", Shape::String), f("shard_count", Shape::Integer)] };
+pub const CONDUIT: TypeMeta = TypeMeta::new("Conduit", &[f("id", Shape::String), f("shard_count", Shape::Integer)]);
 
-pub const CLIP: TypeMeta = TypeMeta { name: "Clip", fields: &[f("id", Shape::String), f("url", Shape::String)] };
+pub const CLIP: TypeMeta = TypeMeta::new("Clip", &[f("id", Shape::String), f("url", Shape::String)]);
 
-pub const THING: TypeMeta = TypeMeta { name: "Thing", fields: &[f("id", Shape::String), f("thing_id", Shape::String)] };
+pub const THING: TypeMeta = TypeMeta::new("Thing", &[f("id", Shape::String), f("thing_id", Shape::String)]);
 
-pub const GET_USERS: EndpointMeta = EndpointMeta {
-    name: "Get Users",
-    path: "/users",
-    scopes_optional: &["user:read:email"],
-    params: &[ids("id"), ids("login")],
-    max_total: Some((&["id", "login"], 100)),
-    app_token_at_least_one_of: &[&["id", "login"]],
-    response: ResponseMeta::Data { item: Shape::Object(&USER), paginated: false, single: false },
-    mock: MockMeta {
-        source: Some("users"),
-        filters: &[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))],
-    },
-    ..BASE
-};
+pub static GET_USERS: EndpointMeta = endpoint("Get Users", "/users", data(false))
+    .scopes(&[], &[], &["user:read:email"])
+    .params(&[ids("id"), ids("login")])
+    .max_total(&["id", "login"], 100)
+    .app_token_at_least_one_of(&[&["id", "login"]]);
 
-pub const GET_STREAMS: EndpointMeta = EndpointMeta {
-    name: "Get Streams",
-    path: "/streams",
-    params: &[ids("user_id"), ids("user_login"), ids("game_id"), FIRST, AFTER, BEFORE],
-    response: ResponseMeta::Data { item: Shape::Object(&STREAM), paginated: true, single: false },
-    mock: MockMeta {
-        source: Some("streams"),
-        filters: &[
+pub static GET_STREAMS: EndpointMeta = endpoint("Get Streams", "/streams", data(true)).params(&[
+    ids("user_id"),
+    ids("user_login"),
+    ids("game_id"),
+    FIRST,
+    AFTER,
+    BEFORE,
+]);
+
+pub static GET_FOLLOWED_STREAMS: EndpointMeta =
+    EndpointMeta::new("Get Followed Streams", "", HttpMethod::Get, "/streams/followed", AuthClass::User, data(true))
+        .params(&[query("user_id", Shape::String).required(), FIRST, AFTER]);
+
+pub static SEARCH: EndpointMeta = endpoint("Search Channels", "/search/channels", data(true)).params(&[
+    query("query", Shape::String).required(),
+    query("live_only", Shape::Boolean),
+    FIRST,
+    AFTER,
+]);
+
+pub static GET_FOLLOWED: EndpointMeta =
+    EndpointMeta::new("Get Followed Channels", "", HttpMethod::Get, "/channels/followed", AuthClass::User, data(true))
+        .scopes(&["user:read:follows"], &[], &[])
+        .params(&[query("user_id", Shape::String).required(), query("broadcaster_id", Shape::String), FIRST, AFTER]);
+
+pub static MODIFY_CHANNEL: EndpointMeta = EndpointMeta::new(
+    "Modify Channel Information",
+    "",
+    HttpMethod::Patch,
+    "/channels",
+    AuthClass::User,
+    ResponseMeta::NoContent,
+)
+.scopes(&["channel:manage:broadcast"], &[], &[])
+.params(&[
+    query("broadcaster_id", Shape::String).required(),
+    ParamMeta::body("title", Shape::String).required(),
+    ParamMeta::body("delay", Shape::Integer).range(0, 900),
+    ParamMeta::body("tags", Shape::List(&Shape::String)).max(2),
+]);
+
+pub static CREATE_POLL: EndpointMeta =
+    EndpointMeta::new("Create Poll", "", HttpMethod::Post, "/polls", AuthClass::User, data(false))
+        .scopes(&[], &["channel:manage:polls", "channel:manage:broadcast"], &[])
+        .params(&[
+            ParamMeta::body("broadcaster_id", Shape::String).required(),
+            ParamMeta::body("title", Shape::String).required(),
+            ParamMeta::body("choices", Shape::List(&Shape::Object(&CHOICE))).required(),
+            ParamMeta::body("duration", Shape::Integer),
+        ]);
+
+pub static GET_CONDUITS: EndpointMeta =
+    EndpointMeta::new("Get Conduits", "", HttpMethod::Get, "/eventsub/conduits", AuthClass::App, data(false));
+
+pub static GET_CLIPS: EndpointMeta = endpoint("Get Clips", "/clips", data(true))
+    .params(&[ids("broadcaster_id"), ids("game_id"), ids("id"), FIRST, AFTER])
+    .one_of(&[&["broadcaster_id", "game_id", "id"]]);
+
+pub static DELETE_THING: EndpointMeta = EndpointMeta::new(
+    "Delete Thing",
+    "",
+    HttpMethod::Delete,
+    "/things/{thing_id}",
+    AuthClass::Either,
+    ResponseMeta::NoContent,
+)
+.params(&[ParamMeta::path("thing_id", Shape::String).required()]);
+
+pub static GET_THING: EndpointMeta = endpoint("Get Thing", "/things/{thing_id}", data(false))
+    .params(&[ParamMeta::path("thing_id", Shape::String).required()]);
+
+pub static GET_THINGS_LATEST: EndpointMeta = endpoint("Get Latest Thing", "/things/latest", data(false));
+
+pub static SMALL_PAGES: EndpointMeta =
+    endpoint("Small Pages", "/small", data(true)).params(&[FIRST.range(1, 10), AFTER]);
+
+/// The fixtures as the mock serves them: data sources, filters and item shapes.
+pub mod routes {
+    use crate::route_meta::{MockFilter, RouteMeta};
+    use crate::test_fixtures::*;
+
+    pub const GET_USERS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_USERS)
+        .source("users")
+        .filters(&[("id", MockFilter::Eq("id")), ("login", MockFilter::Eq("login"))])
+        .item(Shape::Object(&USER));
+    pub const GET_STREAMS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_STREAMS)
+        .source("streams")
+        .filters(&[
             ("user_id", MockFilter::Eq("user_id")),
             ("user_login", MockFilter::Eq("user_login")),
             ("game_id", MockFilter::Eq("game_id")),
-        ],
-    },
-    ..BASE
-};
-
-pub const GET_FOLLOWED_STREAMS: EndpointMeta = EndpointMeta {
-    name: "Get Followed Streams",
-    path: "/streams/followed",
-    auth: AuthClass::User,
-    params: &[ParamMeta { required: true, ..query("user_id", Shape::String) }, FIRST, AFTER],
-    response: ResponseMeta::Data { item: Shape::Object(&STREAM), paginated: true, single: false },
-    mock: MockMeta { source: Some("streams"), filters: &[("user_id", MockFilter::FollowedBy("user_id"))] },
-    ..BASE
-};
-
-pub const SEARCH: EndpointMeta = EndpointMeta {
-    name: "Search Channels",
-    path: "/search/channels",
-    params: &[
-        ParamMeta { required: true, ..query("query", Shape::String) },
-        query("live_only", Shape::Boolean),
-        FIRST,
-        AFTER,
-    ],
-    response: ResponseMeta::Data { item: Shape::Object(&CHANNEL), paginated: true, single: false },
-    mock: MockMeta {
-        source: Some("channels"),
-        filters: &[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))],
-    },
-    ..BASE
-};
-
-pub const GET_FOLLOWED: EndpointMeta = EndpointMeta {
-    name: "Get Followed Channels",
-    path: "/channels/followed",
-    auth: AuthClass::User,
-    scopes_all: &["user:read:follows"],
-    params: &[
-        ParamMeta { required: true, ..query("user_id", Shape::String) },
-        query("broadcaster_id", Shape::String),
-        FIRST,
-        AFTER,
-    ],
-    response: ResponseMeta::Data { item: Shape::Object(&FOLLOWED), paginated: true, single: false },
-    mock: MockMeta {
-        source: Some("follows"),
-        filters: &[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))],
-    },
-    ..BASE
-};
-
-pub const MODIFY_CHANNEL: EndpointMeta = EndpointMeta {
-    name: "Modify Channel Information",
-    http_method: HttpMethod::Patch,
-    path: "/channels",
-    auth: AuthClass::User,
-    scopes_all: &["channel:manage:broadcast"],
-    params: &[
-        ParamMeta { required: true, ..query("broadcaster_id", Shape::String) },
-        ParamMeta { location: Location::Body, required: true, ..query("title", Shape::String) },
-        ParamMeta { location: Location::Body, range: Some((0, 900)), ..query("delay", Shape::Integer) },
-        ParamMeta { location: Location::Body, max: Some(2), ..query("tags", Shape::List(&Shape::String)) },
-    ],
-    mock: MockMeta { source: Some("channels"), filters: &[("broadcaster_id", MockFilter::Eq("broadcaster_id"))] },
-    ..BASE
-};
-
-pub const CREATE_POLL: EndpointMeta = EndpointMeta {
-    name: "Create Poll",
-    http_method: HttpMethod::Post,
-    path: "/polls",
-    auth: AuthClass::User,
-    scopes_any: &["channel:manage:polls", "channel:manage:broadcast"],
-    params: &[
-        ParamMeta { location: Location::Body, required: true, ..query("broadcaster_id", Shape::String) },
-        ParamMeta { location: Location::Body, required: true, ..query("title", Shape::String) },
-        ParamMeta {
-            location: Location::Body,
-            required: true,
-            ..query("choices", Shape::List(&Shape::Object(&CHOICE)))
-        },
-        ParamMeta { location: Location::Body, ..query("duration", Shape::Integer) },
-    ],
-    response: ResponseMeta::Data { item: Shape::Object(&POLL), paginated: false, single: false },
-    ..BASE
-};
-
-pub const GET_CONDUITS: EndpointMeta = EndpointMeta {
-    name: "Get Conduits",
-    path: "/eventsub/conduits",
-    auth: AuthClass::App,
-    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: false, single: false },
-    ..BASE
-};
-
-pub const GET_CLIPS: EndpointMeta = EndpointMeta {
-    name: "Get Clips",
-    path: "/clips",
-    params: &[ids("broadcaster_id"), ids("game_id"), ids("id"), FIRST, AFTER],
-    one_of: &[&["broadcaster_id", "game_id", "id"]],
-    response: ResponseMeta::Data { item: Shape::Object(&CLIP), paginated: true, single: false },
-    ..BASE
-};
-
-pub const DELETE_THING: EndpointMeta = EndpointMeta {
-    name: "Delete Thing",
-    http_method: HttpMethod::Delete,
-    path: "/things/{thing_id}",
-    params: &[ParamMeta { location: Location::Path, required: true, ..query("thing_id", Shape::String) }],
-    ..BASE
-};
-
-pub const GET_THING: EndpointMeta = EndpointMeta {
-    name: "Get Thing",
-    path: "/things/{thing_id}",
-    params: &[ParamMeta { location: Location::Path, required: true, ..query("thing_id", Shape::String) }],
-    response: ResponseMeta::Data { item: Shape::Object(&THING), paginated: false, single: false },
-    ..BASE
-};
-
-pub const GET_THINGS_LATEST: EndpointMeta = EndpointMeta {
-    name: "Get Latest Thing",
-    path: "/things/latest",
-    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: false, single: false },
-    ..BASE
-};
-
-pub const SMALL_PAGES: EndpointMeta = EndpointMeta {
-    name: "Small Pages",
-    path: "/small",
-    params: &[ParamMeta { range: Some((1, 10)), ..FIRST }, AFTER],
-    response: ResponseMeta::Data { item: Shape::Object(&CONDUIT), paginated: true, single: false },
-    mock: MockMeta { source: Some("games"), filters: &[] },
-    ..BASE
-};
+        ])
+        .item(Shape::Object(&STREAM));
+    pub const GET_FOLLOWED_STREAMS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_FOLLOWED_STREAMS)
+        .source("streams")
+        .filters(&[("user_id", MockFilter::FollowedBy("user_id"))])
+        .item(Shape::Object(&STREAM));
+    pub const SEARCH: RouteMeta = RouteMeta::new(&crate::test_fixtures::SEARCH)
+        .source("channels")
+        .filters(&[("query", MockFilter::Contains("display_name")), ("live_only", MockFilter::Flag("is_live"))])
+        .item(Shape::Object(&CHANNEL));
+    pub const GET_FOLLOWED: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_FOLLOWED)
+        .source("follows")
+        .filters(&[("user_id", MockFilter::Eq("user_id")), ("broadcaster_id", MockFilter::Eq("broadcaster_id"))])
+        .item(Shape::Object(&FOLLOWED));
+    pub const MODIFY_CHANNEL: RouteMeta = RouteMeta::new(&crate::test_fixtures::MODIFY_CHANNEL)
+        .source("channels")
+        .filters(&[("broadcaster_id", MockFilter::Eq("broadcaster_id"))]);
+    pub const CREATE_POLL: RouteMeta = RouteMeta::new(&crate::test_fixtures::CREATE_POLL).item(Shape::Object(&POLL));
+    pub const GET_CONDUITS: RouteMeta =
+        RouteMeta::new(&crate::test_fixtures::GET_CONDUITS).item(Shape::Object(&CONDUIT));
+    pub const GET_CLIPS: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_CLIPS).item(Shape::Object(&CLIP));
+    pub const GET_THINGS_LATEST: RouteMeta =
+        RouteMeta::new(&crate::test_fixtures::GET_THINGS_LATEST).item(Shape::Object(&CONDUIT));
+    pub const GET_THING: RouteMeta = RouteMeta::new(&crate::test_fixtures::GET_THING).item(Shape::Object(&THING));
+    pub const DELETE_THING: RouteMeta = RouteMeta::new(&crate::test_fixtures::DELETE_THING);
+    pub const SMALL_PAGES: RouteMeta =
+        RouteMeta::new(&crate::test_fixtures::SMALL_PAGES).source("games").item(Shape::Object(&CONDUIT));
+}
 
 /// Every fixture, as the table a test server serves.
-pub static ENDPOINTS: &[EndpointMeta] = &[
-    GET_USERS,
-    GET_STREAMS,
-    SEARCH,
-    GET_FOLLOWED,
-    MODIFY_CHANNEL,
-    CREATE_POLL,
-    GET_CONDUITS,
-    GET_CLIPS,
-    GET_THINGS_LATEST,
-    GET_THING,
-    DELETE_THING,
-    SMALL_PAGES,
+pub static ROUTES: &[crate::route_meta::RouteMeta] = &[
+    routes::GET_USERS,
+    routes::GET_STREAMS,
+    routes::SEARCH,
+    routes::GET_FOLLOWED,
+    routes::MODIFY_CHANNEL,
+    routes::CREATE_POLL,
+    routes::GET_CONDUITS,
+    routes::GET_CLIPS,
+    routes::GET_THINGS_LATEST,
+    routes::GET_THING,
+    routes::DELETE_THING,
+    routes::SMALL_PAGES,
 ];

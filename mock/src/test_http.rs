@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{MockConfig, MockServer};
+use crate::config::MockConfig;
+use crate::server::MockServer;
 
 #[derive(Debug)]
 pub struct Reply {
@@ -79,7 +80,7 @@ pub fn fixture_server() -> MockServer {
         users: 60,
         games: 8,
         follows_per_user: 5,
-        endpoints: crate::test_fixtures::ENDPOINTS,
+        routes: crate::test_fixtures::ROUTES,
         ..MockConfig::default()
     })
     .expect("start mock")

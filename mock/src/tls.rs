@@ -23,3 +23,18 @@ pub(crate) fn acceptor(tls: &MockTls) -> std::io::Result<tokio_rustls::TlsAccept
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_key_is_refused_as_input_without_showing_it() {
+        let tls = MockTls { cert_chain_pem: Vec::new(), key_pem: b"not-a-pem-secret".to_vec() };
+        let Err(e) = acceptor(&tls) else { panic!("a key that is no PEM was accepted") };
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        let text = e.to_string();
+        assert!(text.starts_with("mock TLS key"), "{text}");
+        assert!(!text.contains("not-a-pem-secret"), "the key's bytes stay out of the error: {text}");
+    }
+}

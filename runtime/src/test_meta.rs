@@ -5,7 +5,7 @@
 use ttv_meta::*;
 
 const STRINGS: Shape = Shape::List(&Shape::String);
-const DATA: ResponseMeta = ResponseMeta::Data { item: Shape::Json, paginated: false, single: false };
+const DATA: ResponseMeta = ResponseMeta::Data { paginated: false, single: false };
 
 static GET_USERS: EndpointMeta =
     EndpointMeta::new("Get Users", "get_users", HttpMethod::Get, "/users", AuthClass::Either, DATA)
@@ -44,7 +44,7 @@ static GET_STREAMS: EndpointMeta = EndpointMeta::new(
     HttpMethod::Get,
     "/streams",
     AuthClass::Either,
-    ResponseMeta::Data { item: Shape::Json, paginated: true, single: false },
+    ResponseMeta::Data { paginated: true, single: false },
 )
 .params(&[
     ParamMeta::query("user_login", STRINGS).max(100),

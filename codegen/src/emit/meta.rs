@@ -1,7 +1,11 @@
 //! The meta table: each endpoint's spec as static data (`ttv_helix::ENDPOINTS`),
-//! read by the runtime's checks, the CLI's verbs and the mock's routes.
+//! read by the runtime's checks and the CLI's verbs. The pieces are public so
+//! that the mock's emitter ([`super::mock`]) builds its own table from the same
+//! endpoint statics, adding what only it needs.
 
-use crate::model::{Endpoint, Location, MockFilter, Model, Response, TypeDef};
+use std::collections::BTreeSet;
+
+use crate::model::{Endpoint, Location, Model, Response, TypeDef};
 use crate::spec::{Auth, Method};
 use crate::typeexpr::{Prim, TypeExpr};
 use heck::ToShoutySnakeCase;
@@ -18,30 +22,73 @@ pub fn endpoint_static(e: &Endpoint) -> Ident {
     format_ident!("{}", e.method_name.to_shouty_snake_case())
 }
 
-/// Tokens for the `type_meta` and `endpoints` modules and `ENDPOINTS`.
+/// Tokens for the library's `type_meta` and `endpoints` modules and `ENDPOINTS`.
+/// Its `type_meta` holds only the types request parameters are made of.
 pub fn table(model: &Model) -> TokenStream {
-    let types = model.types.iter().map(type_meta);
-    let entries = model.endpoints.iter().map(endpoint_meta);
+    let types = type_meta_module(model, model.endpoints.iter().flat_map(|e| e.params.iter().map(|p| &p.ty)));
+    let endpoints = endpoints_module(model);
     let names = model.endpoints.iter().map(endpoint_static);
     quote! {
-        /// The shape of every spec type, for the mock server and for checks.
-        pub mod type_meta {
-            use ttv_meta::{FieldMeta, Shape, TypeMeta};
-            #(#types)*
-        }
+        #types
 
-        /// What the spec says about each endpoint, one static per endpoint.
-        pub mod endpoints {
-            use ttv_meta::*;
-            #(#entries)*
-        }
+        #endpoints
 
         /// Every endpoint in the spec, in spec order.
         pub static ENDPOINTS: &[&ttv_meta::EndpointMeta] = &[#(&endpoints::#names),*];
     }
 }
 
-fn shape(ty: &TypeExpr) -> TokenStream {
+/// The `type_meta` module: a `TypeMeta` static for each named type that
+/// `roots` use, directly or through fields, in spec order.
+pub fn type_meta_module<'a>(model: &'a Model, roots: impl IntoIterator<Item = &'a TypeExpr>) -> TokenStream {
+    let used = used_types(model, roots);
+    let types = model.types.iter().filter(|t| used.contains(t.name.as_str())).map(type_meta);
+    quote! {
+        /// The shape of each spec type this table names.
+        pub mod type_meta {
+            #[allow(unused_imports)]
+            use ttv_meta::{FieldMeta, Shape, TypeMeta};
+            #(#types)*
+        }
+    }
+}
+
+/// The `endpoints` module: one `EndpointMeta` static per endpoint. Its
+/// shapes name types as `super::type_meta::X`, so it sits beside that module.
+pub fn endpoints_module(model: &Model) -> TokenStream {
+    let entries = model.endpoints.iter().map(endpoint_meta);
+    quote! {
+        /// What the spec says about each endpoint, one static per endpoint.
+        pub mod endpoints {
+            use ttv_meta::*;
+            #(#entries)*
+        }
+    }
+}
+
+/// Names of the types `roots` use, followed through the fields of each.
+fn used_types<'a>(model: &'a Model, roots: impl IntoIterator<Item = &'a TypeExpr>) -> BTreeSet<&'a str> {
+    let mut used = BTreeSet::new();
+    let mut todo: Vec<&TypeExpr> = roots.into_iter().collect();
+    while let Some(ty) = todo.pop() {
+        match ty {
+            TypeExpr::Prim(_) => {}
+            TypeExpr::List(t) | TypeExpr::Optional(t) => todo.push(t),
+            TypeExpr::Named(n) => {
+                if used.insert(n.as_str()) {
+                    if let Some(t) = model.types.iter().find(|t| &t.name == n) {
+                        todo.extend(t.fields.iter().map(|f| &f.ty));
+                    }
+                }
+            }
+        }
+    }
+    used
+}
+
+/// A `Shape` expression; named types are reached through the `types` path
+/// (`super::type_meta` from a sibling module, `type_meta` beside it).
+pub fn shape(ty: &TypeExpr, types: &TokenStream) -> TokenStream {
     match ty {
         TypeExpr::Prim(p) => match p {
             Prim::String => quote!(Shape::String),
@@ -53,14 +100,14 @@ fn shape(ty: &TypeExpr) -> TokenStream {
         },
         TypeExpr::Named(n) => {
             let s = type_static(n);
-            quote!(Shape::Object(&super::type_meta::#s))
+            quote!(Shape::Object(&#types::#s))
         }
         TypeExpr::List(t) => {
-            let t = shape(t);
+            let t = shape(t, types);
             quote!(Shape::List(&#t))
         }
         TypeExpr::Optional(t) => {
-            let t = shape(t);
+            let t = shape(t, types);
             quote!(Shape::Optional(&#t))
         }
     }
@@ -71,7 +118,7 @@ fn type_meta(t: &TypeDef) -> TokenStream {
     let name = &t.name;
     let fields = t.fields.iter().map(|f| {
         let n = &f.name;
-        let sh = shape(&f.ty);
+        let sh = shape(&f.ty, &quote!(super::type_meta));
         quote!(FieldMeta::new(#n, #sh))
     });
     let doc = format!(" The fields of [`{name}`](crate::types::{name}) and their shapes.");
@@ -111,7 +158,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
             Location::Path => quote!(path),
             Location::Body => quote!(body),
         };
-        let sh = shape(&p.ty);
+        let sh = shape(&p.ty, &quote!(super::type_meta));
         let required = p.required.then(|| quote!(.required()));
         let max = p.max.map(|m| quote!(.max(#m)));
         let range = p.range.map(|(lo, hi)| quote!(.range(#lo, #hi)));
@@ -131,9 +178,8 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     let at_least_one_of = groups(&e.at_least_one_of);
     let app_token_at_least_one_of = groups(&e.app_token_at_least_one_of);
     let response = match &e.response {
-        Response::Data { item, paginated, single } => {
-            let item = shape(item);
-            quote!(ResponseMeta::Data { item: #item, paginated: #paginated, single: #single })
+        Response::Data { paginated, single, .. } => {
+            quote!(ResponseMeta::Data { paginated: #paginated, single: #single })
         }
         Response::NoContent => quote!(ResponseMeta::NoContent),
         Response::Text { content_type } => quote!(ResponseMeta::Text { content_type: #content_type }),
@@ -141,15 +187,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     let token_values = e.token_values.iter().map(|(field, app, user)| {
         let (app, user) = (strs(app), strs(user));
         quote!(TokenValues::new(#field, #app, #user))
-    });
-    let filters = e.mock_filters.iter().map(|(p, f)| {
-        let f = match f {
-            MockFilter::Eq(x) => quote!(MockFilter::Eq(#x)),
-            MockFilter::Contains(x) => quote!(MockFilter::Contains(#x)),
-            MockFilter::Flag(x) => quote!(MockFilter::Flag(#x)),
-            MockFilter::FollowedBy(x) => quote!(MockFilter::FollowedBy(#x)),
-        };
-        quote!((#p, #f))
     });
     // Only what differs from `EndpointMeta::new`'s defaults is written out.
     let docs = quote!(.docs(#summary, #doc_url));
@@ -165,13 +202,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         quote!(.max_total(#names, #max))
     });
     let deprecated = e.deprecated.then(|| quote!(.deprecated()));
-    let mock = (e.mock_source.is_some() || !e.mock_filters.is_empty()).then(|| {
-        let source = match &e.mock_source {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        quote!(.mock(MockMeta::new(#source, &[#(#filters),*])))
-    });
     let token_values = (!e.token_values.is_empty()).then(|| quote!(.token_values(&[#(#token_values),*])));
     let static_name = endpoint_static(e);
     let doc = super::doc(&format!("**{name}**: {summary}"));
@@ -181,6 +211,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
             EndpointMeta::new(#name, #method_name, #http_method, #path, #auth, #response)
                 .verb(#verb, #aliases)
                 #docs #scopes #params #one_of #at_least_one_of #app_token_at_least_one_of
-                #max_total #deprecated #mock #token_values;
+                #max_total #deprecated #token_values;
     }
 }
