@@ -121,7 +121,7 @@ fn type_meta(t: &TypeDef) -> TokenStream {
         let sh = shape(&f.ty, &quote!(super::type_meta));
         quote!(FieldMeta::new(#n, #sh))
     });
-    let doc = format!(" The fields of [`{name}`](crate::types::{name}) and their shapes.");
+    let doc = format!(" The fields of the spec type `{name}` and their shapes.");
     quote! {
         #[doc = #doc]
         pub static #s: TypeMeta = TypeMeta::new(#name, &[#(#fields),*]);
