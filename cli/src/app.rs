@@ -1,8 +1,9 @@
 //! The command line: global flags, one subcommand per endpoint (from the meta
 //! table), and the built-in verbs.
 
+use crate::verb::Verb;
 use clap::{Arg, ArgAction, Command};
-use ttv_helix::meta::{EndpointMeta, Location, ParamMeta, Shape};
+use ttv_helix::meta::{Location, ParamMeta, Shape};
 
 pub const ABOUT: &str = "The Twitch Helix API from the shell: one verb per endpoint, JSON on stdout";
 
@@ -15,7 +16,7 @@ pub fn command() -> Command {
 /// call against a local server), or every verb when they name none (`--help`,
 /// a typo, which then gets suggestions).
 pub fn command_for(args: &[std::ffi::OsString]) -> Command {
-    let named: Vec<&'static EndpointMeta> = args
+    let named: Vec<&'static Verb> = args
         .iter()
         .skip(1)
         .filter_map(|a| a.to_str())
@@ -27,10 +28,10 @@ pub fn command_for(args: &[std::ffi::OsString]) -> Command {
         let builtin = args.iter().skip(1).filter_map(|a| a.to_str()).any(crate::builtins::stands_alone);
         return if builtin { command_with(|_| false) } else { command() };
     }
-    command_with(|meta| named.iter().any(|n| std::ptr::eq(*n, meta)))
+    command_with(|verb| named.iter().any(|n| std::ptr::eq(*n, verb)))
 }
 
-fn command_with(keep: impl Fn(&EndpointMeta) -> bool) -> Command {
+fn command_with(keep: impl Fn(&Verb) -> bool) -> Command {
     let mut cmd = Command::new("ttv")
         .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
@@ -43,8 +44,8 @@ fn command_with(keep: impl Fn(&EndpointMeta) -> bool) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args());
-    for meta in ttv_helix::ENDPOINTS.iter().filter(|m| keep(m)) {
-        cmd = cmd.subcommand(verb(meta));
+    for v in crate::verbs::VERBS.iter().filter(|v| keep(v)) {
+        cmd = cmd.subcommand(verb(v));
     }
     for builtin in crate::builtins::commands() {
         cmd = cmd.subcommand(builtin);
@@ -141,7 +142,8 @@ pub fn flag_name(param: &str) -> String {
     param.replace('_', "-")
 }
 
-fn verb(meta: &'static EndpointMeta) -> Command {
+fn verb(verb: &'static Verb) -> Command {
+    let meta = verb.endpoint;
     let mut about = meta.summary.to_owned();
     if meta.deprecated {
         about.push_str(" [deprecated]");
@@ -155,11 +157,11 @@ fn verb(meta: &'static EndpointMeta) -> Command {
         meta.scope_summary(),
         meta.doc_url
     );
-    let mut cmd = Command::new(meta.verb)
+    let mut cmd = Command::new(verb.verb)
         .about(about)
         .long_about(long_about)
-        .visible_aliases(meta.aliases.iter().copied().filter(|a| !a.chars().any(|c| c.is_ascii_uppercase())))
-        .aliases(meta.aliases.iter().copied().filter(|a| a.chars().any(|c| c.is_ascii_uppercase())))
+        .visible_aliases(verb.aliases.iter().copied().filter(|a| !a.chars().any(|c| c.is_ascii_uppercase())))
+        .aliases(verb.aliases.iter().copied().filter(|a| a.chars().any(|c| c.is_ascii_uppercase())))
         .alias(meta.method_name);
     let has_body = meta.params.iter().any(|p| p.location == Location::Body);
     for p in meta.params {
@@ -296,7 +298,9 @@ mod tests {
     fn every_endpoint_has_a_verb() {
         let cmd = command();
         for meta in ttv_helix::ENDPOINTS {
-            assert!(cmd.find_subcommand(meta.verb).is_some(), "no verb for {}", meta.name);
+            let verb = crate::verbs::VERBS.iter().find(|v| std::ptr::eq(v.endpoint, *meta));
+            let verb = verb.unwrap_or_else(|| panic!("no verb for {}", meta.name));
+            assert!(cmd.find_subcommand(verb.verb).is_some(), "no verb for {}", meta.name);
         }
     }
 }

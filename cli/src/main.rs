@@ -14,6 +14,7 @@ mod model_check;
 mod output;
 mod paging;
 mod run;
+mod verb;
 mod verb_table;
 mod waits;
 mod verbs {

@@ -227,9 +227,8 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     let outcome = match crate::builtins::run(&ctx, verb, sub).await {
         Some(result) => result?,
         None => {
-            let meta = crate::verb_table::find(verb).ok_or_else(|| CliError::UnknownVerb(verb.to_owned()))?;
-            let args = Args { meta, matches: sub };
-            crate::verbs::dispatch(&ctx, meta.verb, &args).await?
+            let verb = crate::verb_table::find(verb).ok_or_else(|| CliError::UnknownVerb(verb.to_owned()))?;
+            crate::verbs::dispatch(&ctx, verb.verb, &Args { verb, matches: sub }).await?
         }
     };
     match outcome {
