@@ -2,7 +2,7 @@
 //! keyed by API names (merged over `--body`), which serde turns into the
 //! generated request type, so the CLI sends exactly what the library sends.
 
-use crate::run::CliError;
+use crate::error::CliError;
 use crate::verb::Verb;
 use clap::ArgMatches;
 use serde_json::{Map, Value};
@@ -64,7 +64,7 @@ impl Args<'_> {
                 return Err(CliError::Usage(format!(
                     "{}: --{} is required (with a user token it defaults to the token's user)",
                     self.verb.verb,
-                    crate::app::flag_name(p.name)
+                    crate::verb_command::flag_name(p.name)
                 )));
             };
             fields.insert(p.name.to_owned(), Value::String(id.to_owned()));
@@ -150,7 +150,7 @@ fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
         match value.trim().strip_prefix('@') {
             Some(path) => {
                 let text = read_file_capped(path)
-                    .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::app::flag_name(name))))?;
+                    .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::verb_command::flag_name(name))))?;
                 out.extend(text.split(['\n', ',']).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
             }
             None => out.push(value),
@@ -161,7 +161,8 @@ fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
 
 /// One flag value as the JSON the request type expects.
 fn scalar(name: &str, shape: &Shape, raw: &str) -> Result<Value, CliError> {
-    let bad = |what: &str| CliError::Usage(format!("--{} expects {what}, got `{raw}`", crate::app::flag_name(name)));
+    let bad =
+        |what: &str| CliError::Usage(format!("--{} expects {what}, got `{raw}`", crate::verb_command::flag_name(name)));
     Ok(match shape.inner() {
         Shape::Integer => Value::from(raw.parse::<i64>().map_err(|_| bad("a whole number"))?),
         Shape::Number => Value::from(raw.parse::<f64>().map_err(|_| bad("a number"))?),

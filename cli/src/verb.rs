@@ -1,6 +1,7 @@
 //! The CLI's verb table entry. Verb names and aliases exist only for the CLI,
 //! so the library's endpoint metadata carries none: build.rs emits
-//! `crate::verbs::VERBS` from the spec, one [`Verb`] per endpoint.
+//! the table (`VERBS` of the generated `verbs` module) from the spec, one
+//! [`Verb`] per endpoint.
 
 use ttv_helix::meta::EndpointMeta;
 

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The whole `verbs.rs` of the `ttv` binary. It expects `crate::verb::Verb`,
-/// `crate::context::{Ctx, Outcome}`, `crate::run::CliError` and `crate::args::Args`.
+/// `crate::context::{Ctx, Outcome}`, `crate::error::CliError` and `crate::args::Args`.
 pub fn verbs(model: &Model) -> String {
     let table = verb_table(model, quote!(crate::verb::Verb));
     let arms = model.endpoints.iter().map(|e| {
@@ -32,13 +32,13 @@ pub fn verbs(model: &Model) -> String {
         /// Runs the endpoint whose verb is `verb` (already resolved from aliases).
         #[allow(deprecated)]
         pub async fn dispatch(
-            ctx: &crate::run::Ctx,
+            ctx: &crate::context::Ctx,
             verb: &str,
             args: &crate::args::Args<'_>,
-        ) -> Result<crate::run::Outcome, crate::run::CliError> {
+        ) -> Result<crate::outcome::Outcome, crate::error::CliError> {
             match verb {
                 #(#arms)*
-                other => Err(crate::run::CliError::UnknownVerb(other.to_owned())),
+                other => Err(crate::error::CliError::UnknownVerb(other.to_owned())),
             }
         }
     })
