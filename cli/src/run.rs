@@ -111,7 +111,8 @@ async fn embedded_mock() -> Result<(Credentials, Option<ttv_mock::MockServer>), 
 fn init_logging(verbosity: u8) {
     let filter = match verbosity {
         0 => "warn",
-        1 => "warn,ttv_helix=debug",
+        // The runtime logs under its own crate name; the generated client under ttv_helix.
+        1 => "warn,ttv_runtime=debug,ttv_helix=debug",
         _ => "debug,hyper=info,hyper_util=info,h2=info,rustls=info",
     };
     let _ = tracing_subscriber::fmt()
