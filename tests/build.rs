@@ -1,6 +1,7 @@
 //! Generates `decode_as`, the per-endpoint dispatch the conformance test needs:
 //! response types differ per endpoint, so decoding "the answer of endpoint X"
-//! takes one match arm per endpoint in the spec.
+//! takes one match arm per endpoint in the spec. Also the CLI's verb table
+//! (`verbs.rs`), as the CLI's own build emits it: the library carries no verbs.
 
 use std::fmt::Write;
 
@@ -8,6 +9,7 @@ fn main() {
     let manifest = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let spec = ttv_codegen::spec_path(&manifest);
     ttv_codegen::build_script(&spec, "decode_as.rs", decode_as);
+    ttv_codegen::build_script(&spec, "verbs.rs", ttv_codegen::emit::cli::verb_lookup);
 }
 
 /// `fn decode_as(endpoint_name, body)`: decodes `body` through the generated

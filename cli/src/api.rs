@@ -8,8 +8,10 @@
 //! `--all` / `--max-items` follow `pagination.cursor` and print the items of
 //! every page as they come, like any paginated verb.
 
+use crate::context::Ctx;
+use crate::error::CliError;
 use crate::exit;
-use crate::run::{CliError, Ctx, Outcome};
+use crate::outcome::Outcome;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use ttv_helix::meta::HttpMethod;
 use ttv_helix::{Helix, RawRequest, TokenKind};
@@ -46,7 +48,7 @@ pub fn command() -> Command {
                 .value_name("@FILE|-|JSON")
                 .help("The JSON body: @file.json, - for stdin, or inline JSON"),
         )
-        .args(crate::app::paging_args())
+        .args(crate::verb_command::paging_args())
 }
 
 pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {

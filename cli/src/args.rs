@@ -2,7 +2,8 @@
 //! keyed by API names (merged over `--body`), which serde turns into the
 //! generated request type, so the CLI sends exactly what the library sends.
 
-use crate::run::CliError;
+use crate::error::CliError;
+use crate::verb::Verb;
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 use std::io::Read;
@@ -39,32 +40,36 @@ pub fn read_file_capped(path: impl AsRef<std::path::Path>) -> Result<String, Rea
     read_capped(std::fs::File::open(path)?)
 }
 
-/// A verb's parsed flags and the endpoint they belong to.
+/// A verb's parsed flags and the verb they belong to.
 pub struct Args<'a> {
-    pub meta: &'static EndpointMeta,
+    pub verb: &'static Verb,
     pub matches: &'a ArgMatches,
 }
 
 impl Args<'_> {
+    fn meta(&self) -> &'static EndpointMeta {
+        self.verb.endpoint
+    }
+
     /// The request as the library's type for the endpoint. `token_user` is the
     /// id of the user token's user when the request goes out with one: required
     /// parameters that must name that user (`token_user` in the spec) default to it.
     pub fn request<E: ttv_helix::Endpoint>(&self, token_user: Option<&str>) -> Result<E, CliError> {
         let mut fields = self.fields()?;
-        for p in self.meta.params.iter().filter(|p| p.token_user && p.required) {
+        for p in self.meta().params.iter().filter(|p| p.token_user && p.required) {
             if fields.contains_key(p.name) {
                 continue;
             }
             let Some(id) = token_user else {
                 return Err(CliError::Usage(format!(
                     "{}: --{} is required (with a user token it defaults to the token's user)",
-                    self.meta.verb,
-                    crate::app::flag_name(p.name)
+                    self.verb.verb,
+                    crate::verb_command::flag_name(p.name)
                 )));
             };
             fields.insert(p.name.to_owned(), Value::String(id.to_owned()));
         }
-        serde_json::from_value(Value::Object(fields)).map_err(|e| CliError::Usage(format!("{}: {e}", self.meta.verb)))
+        serde_json::from_value(Value::Object(fields)).map_err(|e| CliError::Usage(format!("{}: {e}", self.verb.verb)))
     }
 
     fn fields(&self) -> Result<Map<String, Value>, CliError> {
@@ -75,14 +80,14 @@ impl Args<'_> {
         };
         if let Some(stray) = fields
             .keys()
-            .find(|k| !self.meta.params.iter().any(|p| p.location == Location::Body && p.name == k.as_str()))
+            .find(|k| !self.meta().params.iter().any(|p| p.location == Location::Body && p.name == k.as_str()))
         {
             return Err(CliError::Usage(format!(
                 "--body has the field `{stray}`, which {} does not take in its body",
-                self.meta.verb
+                self.verb.verb
             )));
         }
-        for p in self.meta.params {
+        for p in self.meta().params {
             let Some(raw) = self.matches.get_raw(p.name) else { continue };
             if self.matches.value_source(p.name) != Some(clap::parser::ValueSource::CommandLine) {
                 continue;
@@ -116,7 +121,7 @@ impl Args<'_> {
 
     /// `--body @file.json`, `--body -` (stdin) or inline JSON.
     fn body_flag(&self) -> Result<Option<Value>, CliError> {
-        if !self.meta.params.iter().any(|p| p.location == Location::Body) {
+        if !self.meta().params.iter().any(|p| p.location == Location::Body) {
             return Ok(None);
         }
         let Some(spec) = self.matches.get_one::<String>("body") else { return Ok(None) };
@@ -145,7 +150,7 @@ fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
         match value.trim().strip_prefix('@') {
             Some(path) => {
                 let text = read_file_capped(path)
-                    .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::app::flag_name(name))))?;
+                    .map_err(|e| CliError::Usage(format!("--{} @{path}: {e}", crate::verb_command::flag_name(name))))?;
                 out.extend(text.split(['\n', ',']).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
             }
             None => out.push(value),
@@ -156,7 +161,8 @@ fn from_files(name: &str, raw: Vec<String>) -> Result<Vec<String>, CliError> {
 
 /// One flag value as the JSON the request type expects.
 fn scalar(name: &str, shape: &Shape, raw: &str) -> Result<Value, CliError> {
-    let bad = |what: &str| CliError::Usage(format!("--{} expects {what}, got `{raw}`", crate::app::flag_name(name)));
+    let bad =
+        |what: &str| CliError::Usage(format!("--{} expects {what}, got `{raw}`", crate::verb_command::flag_name(name)));
     Ok(match shape.inner() {
         Shape::Integer => Value::from(raw.parse::<i64>().map_err(|_| bad("a whole number"))?),
         Shape::Number => Value::from(raw.parse::<f64>().map_err(|_| bad("a number"))?),

@@ -7,16 +7,17 @@
 //! file per profile, 0600 in a 0700 folder, written atomically. The library
 //! refreshes them (ttv_helix::auth::user_tokens); this file is the command line.
 
+use crate::context::Ctx;
+use crate::error::CliError;
 use crate::exit;
+use crate::outcome::Outcome;
 use crate::output::terminal_safe;
-use crate::run::{CliError, Ctx, Outcome};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use ttv_helix::auth::redirect::random_state;
 use ttv_helix::auth::{FileStore, OAuthClient, RedirectListener, StoredUserToken, TokenStore};
-use ttv_helix::meta::EndpointMeta;
 use ttv_helix::Error;
 
 /// Matches a redirect URL people register in the Twitch console.
@@ -113,72 +114,6 @@ pub async fn run(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     }
 }
 
-/// The token store of this run; none with `--mock` (its tokens die with it).
-pub fn store(ctx: &Ctx) -> Result<Arc<FileStore>, CliError> {
-    ctx.store.clone().ok_or_else(|| {
-        if ctx.is_mock() {
-            CliError::Config("--mock keeps no tokens: the embedded mock's tokens die with it".into())
-        } else {
-            let why = ttv_helix::auth::folders::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
-            CliError::Config(format!("no folder to keep tokens in{why}: set TTV_STATE_DIR to an absolute path"))
-        }
-    })
-}
-
-/// Whether the current profile has a stored token file (readable or not).
-fn profile_exists(ctx: &Ctx) -> bool {
-    ctx.store.as_ref().and_then(|s| s.path(&ctx.profile).ok()).is_some_and(|p| p.exists())
-}
-
-/// The scopes to log in with for an endpoint: all it requires, and the first
-/// of those it takes any one of.
-fn login_scopes(meta: &EndpointMeta) -> String {
-    let scopes: Vec<&str> = meta.scopes_all.iter().chain(meta.scopes_any.first()).copied().collect();
-    scopes.join(" ")
-}
-
-/// Whether `either` verbs should use the stored profile: it exists and was
-/// logged in with these settings (an unreadable one counts, so its error shows;
-/// one from another client id or OAuth server, e.g. a mock, does not).
-pub fn has_profile(ctx: &Ctx) -> bool {
-    let Some(store) = &ctx.store else { return false };
-    if !profile_exists(ctx) {
-        return false;
-    }
-    match store.load(&ctx.profile) {
-        Ok(Some(t)) => t.client_id == ctx.config().client_id && t.oauth2_url == ctx.config().oauth2_url,
-        Ok(None) => false,
-        Err(_) => true,
-    }
-}
-
-/// The Helix client of the stored profile, or an error saying how to get a
-/// user token; `for_endpoint` names the scopes to log in with.
-pub async fn stored_user(
-    ctx: &Ctx,
-    for_endpoint: Option<&EndpointMeta>,
-) -> Result<ttv_helix::Helix<ttv_helix::User>, CliError> {
-    if !profile_exists(ctx) {
-        let login = match for_endpoint.map(login_scopes) {
-            Some(scopes) if scopes.is_empty() => "ttv auth login".to_owned(),
-            Some(scopes) => format!("ttv auth login --scopes \"{scopes}\""),
-            None => "ttv auth login --scopes \"...\"".to_owned(),
-        };
-        let profile = if ctx.profile == ttv_helix::auth::DEFAULT_PROFILE {
-            String::new()
-        } else {
-            format!(" --profile {}", ctx.profile)
-        };
-        return Err(CliError::Config(format!(
-            "this needs a user access token: log in with `{login}{profile}`, or set TWITCH_USER_TOKEN (or \
-             user_token in the config file) to a token issued to your client id with the scopes the verb lists \
-             in --help"
-        )));
-    }
-    let store: Arc<dyn TokenStore> = store(ctx)?;
-    Ok(ttv_helix::Helix::user_from_store(ctx.config().clone(), store, &ctx.profile).await?)
-}
-
 fn scopes(matches: &ArgMatches) -> Vec<String> {
     let mut scopes: Vec<String> = matches
         .get_many::<String>("scopes")
@@ -197,7 +132,7 @@ async fn login(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
             "nothing to log in to with --mock: its tokens die with it (it has a user token already)".into(),
         ));
     }
-    let store = store(ctx)?;
+    let store = ctx.token_store()?;
     // Checked before anything is sent: the name becomes a file name, and the
     // token must be savable once the user has approved at Twitch.
     store.path(&ctx.profile)?;
@@ -393,7 +328,7 @@ async fn status(ctx: &Ctx) -> Result<Outcome, CliError> {
     let mut profiles = Vec::new();
     if let Some(store) = &ctx.store {
         let mut names = store.profiles()?;
-        if !names.contains(&ctx.profile) && profile_exists(ctx) {
+        if !names.contains(&ctx.profile) && ctx.profile_exists() {
             names.push(ctx.profile.clone());
         }
         for name in names {
@@ -424,7 +359,7 @@ async fn status(ctx: &Ctx) -> Result<Outcome, CliError> {
 }
 
 async fn validate(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
-    let use_app = matches.get_flag("app") || !(ctx.has_env_user_token() || profile_exists(ctx));
+    let use_app = matches.get_flag("app") || !(ctx.has_env_user_token() || ctx.profile_exists());
     let (info, which) = if use_app {
         (ctx.app().await?.validate().await?, "app")
     } else {
@@ -439,7 +374,7 @@ async fn validate(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> 
 }
 
 async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
-    let store = store(ctx)?;
+    let store = ctx.token_store()?;
     let profile = ctx.profile.clone();
     let lock_store = store.clone();
     let lock_profile = profile.clone();

@@ -2,8 +2,10 @@
 //! `api` (api.rs), `completions` (completions.rs) and `config` (config_file.rs).
 
 use crate::args::Args;
+use crate::context::Ctx;
+use crate::error::CliError;
 use crate::exit;
-use crate::run::{CliError, Ctx, Outcome};
+use crate::outcome::Outcome;
 use clap::{Arg, ArgMatches, Command};
 use serde_json::json;
 
@@ -63,12 +65,11 @@ async fn validate(ctx: &Ctx) -> Result<Outcome, CliError> {
 /// stays a thin layer over the spec rather than a second copy of the endpoint.
 async fn is_live(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let login = matches.get_one::<String>("login").cloned().unwrap_or_default();
-    let meta = crate::verb_table::find(STREAMS_VERB).ok_or_else(|| CliError::UnknownVerb(STREAMS_VERB.into()))?;
-    let streams = crate::app::command()
-        .try_get_matches_from(["ttv", STREAMS_VERB, "--user-login", &login])
+    let verb = crate::verb_table::find(STREAMS_VERB).ok_or_else(|| CliError::UnknownVerb(STREAMS_VERB.into()))?;
+    let sub = crate::verb_command::verb(verb)
+        .try_get_matches_from([STREAMS_VERB, "--user-login", &login])
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let sub = streams.subcommand_matches(STREAMS_VERB).expect("the verb was just parsed");
-    let answer = match crate::verbs::dispatch(ctx, meta.verb, &Args { meta, matches: sub }).await? {
+    let answer = match crate::verbs::dispatch(ctx, verb.verb, &Args { verb, matches: &sub }).await? {
         Outcome::Answer(answer) => answer,
         Outcome::Report(..) | Outcome::Text(_) | Outcome::Streamed => {
             unreachable!("endpoint verbs answer with Helix data")

@@ -3,7 +3,7 @@
 //! command-line argument: `--client-secret-stdin` reads it from standard input.
 //! Runs before credentials are looked for, since there may be none yet.
 
-use crate::run::CliError;
+use crate::error::CliError;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 pub fn command() -> Command {

@@ -1,7 +1,7 @@
 //! Where credentials and URLs come from: flags, then the environment, then the
 //! config file. Secrets are wrapped in `Secret` as soon as they are read.
 
-use crate::run::CliError;
+use crate::error::CliError;
 use clap::ArgMatches;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

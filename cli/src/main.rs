@@ -8,12 +8,17 @@ mod auth;
 mod builtins;
 mod completions;
 mod config_file;
+mod context;
 mod credentials;
+mod error;
 mod exit;
 mod model_check;
+mod outcome;
 mod output;
 mod paging;
 mod run;
+mod verb;
+mod verb_command;
 mod verb_table;
 mod waits;
 mod verbs {
@@ -38,7 +43,7 @@ fn main() -> ExitCode {
         };
     }
     if let Some(("completions", sub)) = matches.subcommand() {
-        return match completions::print(sub) {
+        return match completions::print(sub, &mut app::command()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(e) => {

@@ -3,8 +3,9 @@
 //! piece), so memory holds one page however many items there are. Progress
 //! goes to stderr, and only when stderr is a terminal.
 
+use crate::error::CliError;
+use crate::outcome::Outcome;
 use crate::output::{self, Format};
-use crate::run::{CliError, Ctx, Outcome};
 use clap::ArgMatches;
 use futures::StreamExt;
 use serde_json::Value;
@@ -29,25 +30,7 @@ impl Paging {
     }
 }
 
-impl Ctx {
-    /// Sends a verb's request: one answer, or every page when paging was asked for.
-    pub async fn answer<T, E>(&self, client: &Helix<T>, request: &E) -> Result<Outcome, CliError>
-    where
-        T: TokenKind + Permits<E::Auth>,
-        E: Endpoint,
-    {
-        match self.paging {
-            Some(paging) if E::meta().is_paginated() => follow(client, request, paging).await,
-            _ => {
-                let answer = client.send_json(request).await?;
-                crate::model_check::check::<E>(&answer)?;
-                Ok(Outcome::Answer(answer))
-            }
-        }
-    }
-}
-
-async fn follow<T, E>(client: &Helix<T>, request: &E, paging: Paging) -> Result<Outcome, CliError>
+pub async fn follow<T, E>(client: &Helix<T>, request: &E, paging: Paging) -> Result<Outcome, CliError>
 where
     T: TokenKind + Permits<E::Auth>,
     E: Endpoint,

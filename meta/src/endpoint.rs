@@ -265,10 +265,6 @@ pub struct EndpointMeta {
     pub name: &'static str,
     /// The library method, e.g. `get_users`.
     pub method_name: &'static str,
-    /// The CLI verb, e.g. `get-users`.
-    pub verb: &'static str,
-    /// Other verb spellings, e.g. `getUsers`.
-    pub aliases: &'static [&'static str],
     pub summary: &'static str,
     /// Full link to the reference section.
     pub doc_url: &'static str,
@@ -305,8 +301,6 @@ impl EndpointMeta {
         EndpointMeta {
             name,
             method_name,
-            verb: "",
-            aliases: &[],
             summary: "",
             doc_url: "",
             http_method,
@@ -324,11 +318,6 @@ impl EndpointMeta {
             deprecated: false,
             token_values: &[],
         }
-    }
-    pub const fn verb(mut self, verb: &'static str, aliases: &'static [&'static str]) -> EndpointMeta {
-        self.verb = verb;
-        self.aliases = aliases;
-        self
     }
     pub const fn docs(mut self, summary: &'static str, doc_url: &'static str) -> EndpointMeta {
         self.summary = summary;

@@ -13,6 +13,13 @@ pub mod decode {
     include!(concat!(env!("OUT_DIR"), "/decode_as.rs"));
 }
 
+/// The CLI's verbs (`VERBS`, `verb_of`), emitted from the spec by build.rs as
+/// the CLI's own build emits them.
+pub mod verbs {
+    include!(concat!(env!("OUT_DIR"), "/verbs.rs"));
+}
+pub use verbs::verb_of;
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
 }
@@ -103,5 +110,5 @@ pub fn stored_login(mock: &MockServer, login: &str, scopes: &[&str], expires_at:
 
 /// The endpoint with this CLI verb (e.g. `get-users`) in the spec's table.
 pub fn endpoint(verb: &str) -> Option<&'static ttv_helix::meta::EndpointMeta> {
-    ttv_helix::ENDPOINTS.iter().copied().find(|e| e.verb == verb)
+    verbs::VERBS.iter().find(|v| v.verb == verb).map(|v| v.endpoint)
 }

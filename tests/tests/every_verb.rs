@@ -18,7 +18,7 @@ use std::time::Instant;
 use ttv_helix::meta::{AuthClass, EndpointMeta, ParamMeta, ResponseMeta, Shape};
 use ttv_mock::MockServer;
 use ttv_tests::decode::decode_as;
-use ttv_tests::{mock, run, ttv, Run};
+use ttv_tests::{mock, run, ttv, verb_of, Run};
 
 /// Subprocesses in flight at once.
 const THREADS: usize = 4;
@@ -194,7 +194,7 @@ fn command(mock: &MockServer, dir: &Path, user_token: &str, meta: &EndpointMeta,
         }
     }
     // The whole answer, to decode it as the library would.
-    cmd.args(["-o", "raw", meta.verb]).args(flags(meta, creds.token()));
+    cmd.args(["-o", "raw", verb_of(meta)]).args(flags(meta, creds.token()));
     cmd
 }
 
@@ -228,7 +228,7 @@ fn in_parallel<T: Sync, S>(
 fn describe(meta: &EndpointMeta, creds: Creds, out: &Run) -> String {
     format!(
         "{} ({}) {}: exit {}\n  stdout: {}\n  stderr: {}",
-        meta.verb,
+        verb_of(meta),
         creds.label(),
         flags(meta, creds.token()).join(" "),
         out.code,
@@ -330,7 +330,7 @@ fn the_wrong_token_class_is_refused_before_any_request() {
             if meta.auth == AuthClass::App {
                 cmd.env_remove("TWITCH_CLIENT_SECRET").env("TWITCH_USER_TOKEN", user_token);
             }
-            cmd.arg(meta.verb).args(flags(meta, token));
+            cmd.arg(verb_of(meta)).args(flags(meta, token));
             let before = mock.stats().helix_requests;
             let out = run(&mut cmd);
             let sent = mock.stats().helix_requests - before;
@@ -350,7 +350,7 @@ fn the_wrong_token_class_is_refused_before_any_request() {
             let result = if problems.is_empty() {
                 Ok(())
             } else {
-                Err(format!("{} with {what}: {}\n  stderr: {}", meta.verb, problems.join("; "), out.stderr.trim()))
+                Err(format!("{} with {what}: {}\n  stderr: {}", verb_of(meta), problems.join("; "), out.stderr.trim()))
             };
             result
         },
@@ -376,7 +376,7 @@ fn flags_come_from_the_meta_table() {
     for meta in ttv_helix::ENDPOINTS.iter().copied().filter(|m| !m.token_values.is_empty()) {
         for (token, allowed) in meta.token_values.iter().flat_map(|tv| [(Token::App, tv.app), (Token::User, tv.user)]) {
             let line = flags(meta, token).join(" ");
-            assert!(line.contains(&format!("\"{}\"", allowed[0])), "{}: {line}", meta.verb);
+            assert!(line.contains(&format!("\"{}\"", allowed[0])), "{}: {line}", verb_of(meta));
         }
     }
 }

@@ -133,9 +133,7 @@ fn strs(items: &[String]) -> TokenStream {
 }
 
 fn endpoint_meta(e: &Endpoint) -> TokenStream {
-    let (name, method_name, verb, summary, doc_url, path) =
-        (&e.name, &e.method_name, &e.verb, &e.summary, &e.doc_url, &e.path);
-    let aliases = strs(&e.aliases);
+    let (name, method_name, summary, doc_url, path) = (&e.name, &e.method_name, &e.summary, &e.doc_url, &e.path);
     let http_method = match e.method {
         Method::GET => quote!(HttpMethod::Get),
         Method::POST => quote!(HttpMethod::Post),
@@ -209,7 +207,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         #doc
         pub static #static_name: EndpointMeta =
             EndpointMeta::new(#name, #method_name, #http_method, #path, #auth, #response)
-                .verb(#verb, #aliases)
                 #docs #scopes #params #one_of #at_least_one_of #app_token_at_least_one_of
                 #max_total #deprecated #token_values;
     }

@@ -1,0 +1,17 @@
+//! The CLI's verb table entry. Verb names and aliases exist only for the CLI,
+//! so the library's endpoint metadata carries none: build.rs emits
+//! the table (`VERBS` of the generated `verbs` module) from the spec, one
+//! [`Verb`] per endpoint.
+
+use ttv_helix::meta::EndpointMeta;
+
+/// One endpoint verb: what a user types and the endpoint it calls.
+#[derive(Debug)]
+pub struct Verb {
+    /// The verb, e.g. `get-users`.
+    pub verb: &'static str,
+    /// Other spellings, e.g. `getUsers`.
+    pub aliases: &'static [&'static str],
+    /// The library's metadata of the endpoint.
+    pub endpoint: &'static EndpointMeta,
+}
