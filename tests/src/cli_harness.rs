@@ -61,6 +61,12 @@ impl Cli {
         self
     }
 
+    /// Later runs go to `target` instead, keeping this home (its stored
+    /// logins and cached tokens).
+    pub fn point_at(&mut self, target: CliTarget) {
+        self.target = target;
+    }
+
     /// The temporary home folder.
     pub fn home(&self) -> &Path {
         self.home.path()
