@@ -3,36 +3,36 @@
 //! handling as the generated verbs, and never sends the token elsewhere.
 
 use ttv_mock::{Fault, FaultKind};
-use ttv_tests::{mock, run, ttv};
+use ttv_tests::{mock, run, Cli};
 
 #[test]
 fn api_prints_the_whole_answer_of_any_path() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(ttv(&mock, dir.path()).args(["api", "/users", "-q", "login=ninja", "-q", "login=pokimane"]));
+    let cli = Cli::new(&mock);
+    let out = cli.run(["api", "/users", "-q", "login=ninja", "-q", "login=pokimane"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let answer = out.json();
     let logins: Vec<&str> = answer["data"].as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
     assert_eq!(logins, ["ninja", "pokimane"]);
     // The query may ride on the path; the envelope (pagination) is kept.
-    let page = run(ttv(&mock, dir.path()).args(["api", "GET", "/streams?first=2"]));
+    let page = cli.run(["api", "GET", "/streams?first=2"]);
     assert_eq!(page.code, 0, "{}", page.stderr);
     let page = page.json();
     assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
     assert!(page["pagination"]["cursor"].is_string(), "{page}");
     // -o ndjson prints the data items, one a line.
-    let nd = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/users?login=ninja&login=pokimane"]));
+    let nd = cli.run(["-o", "ndjson", "api", "/users?login=ninja&login=pokimane"]);
     assert_eq!(nd.stdout.lines().count(), 2, "{}", nd.stdout);
 }
 
 #[test]
 fn api_sends_bodies_with_the_user_token() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
     let id = mock.user_id("ninja").unwrap();
     let broadcaster = format!("broadcaster_id={id}");
-    let patch = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+    let patch = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
         "api",
         "PATCH",
         "/channels",
@@ -42,21 +42,21 @@ fn api_sends_bodies_with_the_user_token() {
         r#"{"title": "set through ttv api"}"#,
     ]));
     assert_eq!(patch.code, 0, "{}", patch.stderr);
-    let channel = run(ttv(&mock, dir.path()).args(["get-channel-information", "--broadcaster-id", &id]));
+    let channel = cli.run(["get-channel-information", "--broadcaster-id", &id]);
     assert_eq!(channel.json()[0]["title"], "set through ttv api");
 }
 
 #[test]
 fn api_errors_are_twitchs_with_the_usual_exit_codes() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let missing = run(ttv(&mock, dir.path()).args(["api", "/no/such/endpoint"]));
+    let cli = Cli::new(&mock);
+    let missing = cli.run(["api", "/no/such/endpoint"]);
     assert_eq!(missing.code, 5, "{}", missing.stderr);
     assert!(missing.stderr.contains("GET /no/such/endpoint: 404 Not Found"), "{}", missing.stderr);
     // A user-only endpoint with the app token: Twitch's 401, exit 4.
-    let refused = run(ttv(&mock, dir.path()).args(["api", "/streams/followed", "-q", "user_id=10001"]));
+    let refused = cli.run(["api", "/streams/followed", "-q", "user_id=10001"]);
     assert_eq!(refused.code, 4, "{}", refused.stderr);
-    let bad_method = run(ttv(&mock, dir.path()).args(["api", "FETCH", "/users"]));
+    let bad_method = cli.run(["api", "FETCH", "/users"]);
     assert_eq!(bad_method.code, 2, "{}", bad_method.stderr);
     assert!(bad_method.stderr.contains("GET, POST, PUT, PATCH or DELETE"), "{}", bad_method.stderr);
 }
@@ -64,10 +64,10 @@ fn api_errors_are_twitchs_with_the_usual_exit_codes() {
 #[test]
 fn api_never_sends_the_token_outside_the_helix_url() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let before = mock.stats().helix_requests;
     for path in ["http://127.0.0.1:9/helix/users", "/../oauth2/revoke"] {
-        let out = run(ttv(&mock, dir.path()).args(["api", path]));
+        let out = cli.run(["api", path]);
         assert_eq!(out.code, 2, "{path}: {}", out.stderr);
         assert!(out.stderr.contains("give a path under the Helix URL"), "{}", out.stderr);
     }
@@ -77,18 +77,18 @@ fn api_never_sends_the_token_outside_the_helix_url() {
 #[test]
 fn api_requests_are_retried_and_logged_without_the_token() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     // Mint the app token first so the log below is the request's alone.
-    assert_eq!(run(ttv(&mock, dir.path()).args(["api", "/games/top"])).code, 0);
+    assert_eq!(cli.run(["api", "/games/top"]).code, 0);
     mock.faults().push(Fault::new(FaultKind::Status(503)).on("/helix/users").times(1));
     let before = mock.stats().helix_requests;
-    let out = run(ttv(&mock, dir.path()).args(["-v", "api", "/users", "-q", "login=ninja"]));
+    let out = cli.run(["-v", "api", "/users", "-q", "login=ninja"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(mock.faults().injected(), 1, "one 503");
     assert_eq!(mock.stats().helix_requests - before, 1, "then the retry was answered");
     assert!(out.stderr.contains("helix retry"), "{}", out.stderr);
     assert!(out.stderr.contains("Bearer [redacted]"), "{}", out.stderr);
-    let cached = std::fs::read_dir(dir.path().join("cache")).unwrap().next().unwrap().unwrap().path();
+    let cached = std::fs::read_dir(cli.home().join("cache")).unwrap().next().unwrap().unwrap().path();
     let cached: serde_json::Value = serde_json::from_slice(&std::fs::read(cached).unwrap()).unwrap();
     let token = cached["access_token"].as_str().expect("a cached token");
     assert!(!out.stderr.contains(token), "the token leaked into the log");
@@ -111,15 +111,14 @@ fn completions_need_no_credentials() {
 #[test]
 fn api_follows_cursors_like_a_paginated_verb() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let raw = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/streams", "-q", "first=100", "--all"]));
+    let cli = Cli::new(&mock);
+    let raw = cli.run(["-o", "ndjson", "api", "/streams", "-q", "first=100", "--all"]);
     assert_eq!(raw.code, 0, "{}", raw.stderr);
-    let verb = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "get-streams", "--all"]));
+    let verb = cli.run(["-o", "ndjson", "get-streams", "--all"]);
     assert!(raw.stdout.lines().count() > 100, "more than one page");
     assert_eq!(raw.stdout, verb.stdout, "the same items in the same order");
     // A cap stops early and says how to go on.
-    let capped =
-        run(ttv(&mock, dir.path()).args(["-o", "ndjson", "api", "/streams", "-q", "first=5", "--max-items", "10"]));
+    let capped = cli.run(["-o", "ndjson", "api", "/streams", "-q", "first=5", "--max-items", "10"]);
     assert_eq!(capped.stdout.lines().count(), 10);
     assert!(capped.stderr.contains("repeat with -q after="), "{}", capped.stderr);
 }

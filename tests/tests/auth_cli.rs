@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 use ttv_helix::{FileStore, StoredUserToken, TokenStore};
 use ttv_mock::{MockConfig, MockServer};
-use ttv_tests::{run, ttv, Run};
+use ttv_tests::{run, Cli, CliTarget, Run};
 
 /// Device logins approved at the second poll, one second apart.
 fn quick() -> MockConfig {
@@ -36,9 +36,9 @@ fn state_dir(dir: &Path) -> PathBuf {
 }
 
 /// `ttv` wired to the mock, with its token profiles under `dir/state`.
-fn tv(mock: &MockServer, dir: &Path) -> Command {
-    let mut cmd = ttv(mock, dir);
-    cmd.env("TTV_STATE_DIR", state_dir(dir));
+fn tv(cli: &Cli) -> Command {
+    let mut cmd = cli.ttv();
+    cmd.env("TTV_STATE_DIR", state_dir(cli.home()));
     cmd
 }
 
@@ -78,8 +78,8 @@ fn assert_ok(out: &Run) {
 #[test]
 fn device_login_stores_a_private_profile_that_user_verbs_use() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(tv(&mock, dir.path()).args(["auth", "login", "--scopes", "user:read:follows chat:read"]));
+    let cli = Cli::new(&mock);
+    let out = run(tv(&cli).args(["auth", "login", "--scopes", "user:read:follows chat:read"]));
     assert_ok(&out);
     assert!(out.stderr.contains("/oauth2/activate"), "shows where to go: {}", out.stderr);
     assert!(out.stderr.contains("enter the code"), "{}", out.stderr);
@@ -89,19 +89,19 @@ fn device_login_stores_a_private_profile_that_user_verbs_use() {
     assert_eq!(v["scopes"], serde_json::json!(["user:read:follows", "chat:read"]));
     assert_eq!(v["refreshable"], true);
 
-    let file = state_dir(dir.path()).join("user-default.json");
+    let file = state_dir(cli.home()).join("user-default.json");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&file), 0o600);
-        assert_eq!(mode(&state_dir(dir.path())), 0o700);
+        assert_eq!(mode(&state_dir(cli.home())), 0o700);
     }
-    let token = stored(dir.path(), "default").unwrap();
+    let token = stored(cli.home(), "default").unwrap();
     assert!(mock.is_token_valid(token.access_token.expose()));
 
     // A user verb with no TWITCH_USER_TOKEN uses the stored profile.
-    let out = run(tv(&mock, dir.path()).args(["get-followed-streams", "--user-id", &mock.user_id("ninja").unwrap()]));
+    let out = run(tv(&cli).args(["get-followed-streams", "--user-id", &mock.user_id("ninja").unwrap()]));
     assert_ok(&out);
     assert!(out.json().is_array());
 }
@@ -109,15 +109,14 @@ fn device_login_stores_a_private_profile_that_user_verbs_use() {
 #[test]
 fn device_login_works_for_a_public_client_without_a_secret() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out =
-        run(tv(&mock, dir.path()).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "login", "--scopes", "chat:read"]));
+    let cli = Cli::new(&mock);
+    let out = run(tv(&cli).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "login", "--scopes", "chat:read"]));
     assert_ok(&out);
     assert_eq!(out.json()["login"], "ninja");
     // And it refreshes without one: the server ends the token, the next run refreshes.
-    let token = stored(dir.path(), "default").unwrap();
+    let token = stored(cli.home(), "default").unwrap();
     mock.expire_token(token.access_token.expose());
-    let out = run(tv(&mock, dir.path()).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "validate"]));
+    let out = run(tv(&cli).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "validate"]));
     assert_ok(&out);
     assert_eq!(mock.stats().refreshes, 1);
 }
@@ -125,9 +124,9 @@ fn device_login_works_for_a_public_client_without_a_secret() {
 #[test]
 fn device_login_keeps_polling_while_pending_and_slows_down_when_asked() {
     let mock = mock_with(MockConfig { device_slow_downs: 1, device_polls_before_approval: 0, ..quick() });
-    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(&mock);
     let started = Instant::now();
-    let out = run(tv(&mock, dir.path()).args(["-v", "auth", "login", "--scopes", "chat:read"]));
+    let out = run(tv(&cli).args(["-v", "auth", "login", "--scopes", "chat:read"]));
     assert_ok(&out);
     // First poll at 1 s gets slow_down; the next comes 1 + 5 s later (the mock
     // answers slow_down again to anything quicker).
@@ -135,7 +134,8 @@ fn device_login_keeps_polling_while_pending_and_slows_down_when_asked() {
     assert!(out.stderr.contains("slow down"), "{}", out.stderr);
 
     let mock = mock_with(MockConfig { device_polls_before_approval: 3, device_interval: 0, ..quick() });
-    let out = run(tv(&mock, dir.path()).args(["-v", "auth", "login", "--profile", "patient"]));
+    cli.point_at(CliTarget::mock(&mock));
+    let out = run(tv(&cli).args(["-v", "auth", "login", "--profile", "patient"]));
     assert_ok(&out);
     assert_eq!(out.stderr.matches("not approved yet").count(), 3, "{}", out.stderr);
 }
@@ -147,20 +147,20 @@ fn device_login_stops_when_the_code_expires() {
         device_polls_before_approval: u32::MAX,
         ..quick()
     });
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(tv(&mock, dir.path()).args(["auth", "login"]));
+    let cli = Cli::new(&mock);
+    let out = run(tv(&cli).args(["auth", "login"]));
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(out.stderr.contains("expired"), "{}", out.stderr);
     assert!(out.stderr.contains("log in again"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
-    assert!(stored(dir.path(), "default").is_none());
+    assert!(stored(cli.home(), "default").is_none());
 }
 
 #[test]
 fn device_login_for_another_user_by_approval() {
     let mock = mock_with(MockConfig { device_polls_before_approval: u32::MAX, ..quick() });
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = tv(&mock, dir.path())
+    let cli = Cli::new(&mock);
+    let mut child = tv(&cli)
         .args(["auth", "login", "--profile", "alt"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -247,14 +247,9 @@ fn finish(child: std::process::Child, mut lines: Lines) -> Run {
 }
 
 /// Starts `ttv auth login --browser` and returns it with the authorize URL it printed.
-fn start_browser_login(
-    mock: &MockServer,
-    dir: &Path,
-    port: u16,
-    extra: &[&str],
-) -> (std::process::Child, Lines, String) {
+fn start_browser_login(cli: &Cli, port: u16, extra: &[&str]) -> (std::process::Child, Lines, String) {
     let port = port.to_string();
-    let mut child = tv(mock, dir)
+    let mut child = tv(cli)
         .args(["auth", "login", "--browser", "--port", &port, "--scopes", "chat:read"])
         .args(extra)
         .stdout(Stdio::piped())
@@ -269,9 +264,9 @@ fn start_browser_login(
 #[test]
 fn browser_login_through_the_local_listener() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let port = free_port();
-    let (child, lines, url) = start_browser_login(&mock, dir.path(), port, &[]);
+    let (child, lines, url) = start_browser_login(&cli, port, &[]);
     assert!(url.starts_with(&format!("{}/authorize?", mock.oauth2_url())), "{url}");
     assert!(url.contains(&format!("redirect_uri=http%3A%2F%2Flocalhost%3A{port}")), "{url}");
 
@@ -295,7 +290,7 @@ fn browser_login_through_the_local_listener() {
     assert_ok(&out);
     assert_eq!(out.json()["login"], "ninja");
     assert!(out.stderr.contains("did not issue"), "the forged redirect is reported: {}", out.stderr);
-    let token = stored(dir.path(), "default").unwrap();
+    let token = stored(cli.home(), "default").unwrap();
     assert_eq!(token.scopes, ["chat:read"]);
     assert!(mock.is_token_valid(token.access_token.expose()));
 }
@@ -303,9 +298,9 @@ fn browser_login_through_the_local_listener() {
 #[test]
 fn browser_login_shows_twitchs_error() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     mock.deny_next_authorize();
-    let (child, lines, url) = start_browser_login(&mock, dir.path(), free_port(), &[]);
+    let (child, lines, url) = start_browser_login(&cli, free_port(), &[]);
     let (status, location, _) = http_get(&url);
     assert_eq!(status, 302);
     let location = location.unwrap();
@@ -317,16 +312,16 @@ fn browser_login_shows_twitchs_error() {
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(out.stderr.contains("access_denied"), "{}", out.stderr);
     assert!(out.stderr.contains("The user denied you access"), "{}", out.stderr);
-    assert!(stored(dir.path(), "default").is_none());
+    assert!(stored(cli.home(), "default").is_none());
 }
 
 #[test]
 fn browser_login_with_a_custom_redirect_url() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let port = free_port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let mut child = tv(&mock, dir.path())
+    let mut child = tv(&cli)
         .args(["auth", "login", "--browser", "--redirect-uri", &redirect])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -344,8 +339,8 @@ fn browser_login_with_a_custom_redirect_url() {
 #[test]
 fn a_public_client_is_sent_to_the_device_flow() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(tv(&mock, dir.path()).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "login", "--browser"]));
+    let cli = Cli::new(&mock);
+    let out = run(tv(&cli).env_remove("TWITCH_CLIENT_SECRET").args(["auth", "login", "--browser"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("Public client"), "{}", out.stderr);
     assert!(out.stderr.contains("without --browser"), "{}", out.stderr);
@@ -356,10 +351,10 @@ fn a_public_client_is_sent_to_the_device_flow() {
 #[test]
 fn status_validate_token_and_logout() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let (access, refresh) = seed(&mock, dir.path(), "default", "ninja", &["chat:read"], now() + 3 * 3600);
+    let cli = Cli::new(&mock);
+    let (access, refresh) = seed(&mock, cli.home(), "default", "ninja", &["chat:read"], now() + 3 * 3600);
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "status"]));
+    let out = run(tv(&cli).args(["auth", "status"]));
     assert_ok(&out);
     let v = out.json();
     assert_eq!(v["profiles"][0]["profile"], "default");
@@ -369,34 +364,34 @@ fn status_validate_token_and_logout() {
     assert_eq!(v["app"]["client_secret_set"], true);
     assert!(!out.stdout.contains(&access) && !out.stdout.contains(&refresh));
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "validate"]));
+    let out = run(tv(&cli).args(["auth", "validate"]));
     assert_ok(&out);
     assert_eq!((out.json()["login"].clone(), out.json()["token"].clone()), ("ninja".into(), "user".into()));
-    let out = run(tv(&mock, dir.path()).args(["auth", "validate", "--app"]));
+    let out = run(tv(&cli).args(["auth", "validate", "--app"]));
     assert_ok(&out);
     assert_eq!(out.json()["token"], "app");
     assert!(out.json()["login"].is_null());
 
     // A token is printed only when asked for by kind.
-    let out = run(tv(&mock, dir.path()).args(["auth", "token"]));
+    let out = run(tv(&cli).args(["auth", "token"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stdout.is_empty());
-    let out = run(tv(&mock, dir.path()).args(["auth", "token", "--user"]));
+    let out = run(tv(&cli).args(["auth", "token", "--user"]));
     assert_ok(&out);
     assert_eq!(out.stdout, format!("{access}\n"));
-    let out = run(tv(&mock, dir.path()).args(["auth", "token", "--app"]));
+    let out = run(tv(&cli).args(["auth", "token", "--app"]));
     assert_ok(&out);
     assert!(mock.is_token_valid(out.stdout.trim()));
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "logout"]));
+    let out = run(tv(&cli).args(["auth", "logout"]));
     assert_ok(&out);
     assert_eq!(out.json()["revoked"], true);
     assert!(!mock.is_token_valid(&access), "revoked at Twitch");
     assert!(!mock.is_refresh_token_valid(&refresh));
-    assert!(stored(dir.path(), "default").is_none(), "and deleted");
-    let out = run(tv(&mock, dir.path()).args(["auth", "status"]));
+    assert!(stored(cli.home(), "default").is_none(), "and deleted");
+    let out = run(tv(&cli).args(["auth", "status"]));
     assert_eq!(out.json()["profiles"], serde_json::json!([]));
-    let out = run(tv(&mock, dir.path()).args(["auth", "logout"]));
+    let out = run(tv(&cli).args(["auth", "logout"]));
     assert_ok(&out);
     assert!(out.stderr.contains("not logged in"), "{}", out.stderr);
 }
@@ -404,54 +399,53 @@ fn status_validate_token_and_logout() {
 #[test]
 fn profiles_keep_several_accounts_apart() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    seed(&mock, dir.path(), "default", "ninja", &[], now() + 3 * 3600);
-    seed(&mock, dir.path(), "alt", "pokimane", &[], now() + 3 * 3600);
+    let cli = Cli::new(&mock);
+    seed(&mock, cli.home(), "default", "ninja", &[], now() + 3 * 3600);
+    seed(&mock, cli.home(), "alt", "pokimane", &[], now() + 3 * 3600);
     let who = |args: &[&str]| {
-        let out = run(tv(&mock, dir.path()).args(args));
+        let out = run(tv(&cli).args(args));
         assert_ok(&out);
         out.json()["login"].as_str().unwrap().to_string()
     };
     assert_eq!(who(&["auth", "validate"]), "ninja");
     assert_eq!(who(&["--profile", "alt", "auth", "validate"]), "pokimane");
     assert_eq!(who(&["auth", "validate", "--profile", "alt"]), "pokimane");
-    let out = run(tv(&mock, dir.path()).env("TTV_PROFILE", "alt").args(["auth", "validate"]));
+    let out = run(tv(&cli).env("TTV_PROFILE", "alt").args(["auth", "validate"]));
     assert_eq!(out.json()["login"], "pokimane");
     // An `either` verb uses the profile's user token: Get Users with no
     // arguments answers with the token's user.
-    let out = run(tv(&mock, dir.path()).args(["--profile", "alt", "get-users"]));
+    let out = run(tv(&cli).args(["--profile", "alt", "get-users"]));
     assert_ok(&out);
     assert_eq!(out.json()[0]["login"], "pokimane");
     // TWITCH_USER_TOKEN wins over any profile.
     let env_token = mock.issue_user_token("shroud", &[]);
-    let out =
-        run(tv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &env_token).args(["--profile", "alt", "auth", "validate"]));
+    let out = run(tv(&cli).env("TWITCH_USER_TOKEN", &env_token).args(["--profile", "alt", "auth", "validate"]));
     assert_eq!(out.json()["login"], "shroud");
 
-    let v = run(tv(&mock, dir.path()).args(["auth", "status"])).json();
+    let v = run(tv(&cli).args(["auth", "status"])).json();
     let names: Vec<&str> = v["profiles"].as_array().unwrap().iter().map(|p| p["profile"].as_str().unwrap()).collect();
     assert_eq!(names, ["alt", "default"]);
 
-    let out = run(tv(&mock, dir.path()).args(["--profile", "alt", "auth", "logout"]));
+    let out = run(tv(&cli).args(["--profile", "alt", "auth", "logout"]));
     assert_ok(&out);
-    assert!(stored(dir.path(), "alt").is_none());
-    assert!(stored(dir.path(), "default").is_some(), "other profiles stay");
+    assert!(stored(cli.home(), "alt").is_none());
+    assert!(stored(cli.home(), "default").is_some(), "other profiles stay");
 
     // A profile from another OAuth server (say a mock) does not get in the way
     // of `either` verbs, and user-only verbs say to log in again.
-    let mut foreign = stored(dir.path(), "default").unwrap();
+    let mut foreign = stored(cli.home(), "default").unwrap();
     foreign.oauth2_url = "http://127.0.0.1:9/oauth2".into();
-    FileStore::new(state_dir(dir.path())).save("foreign", &foreign).unwrap();
-    let out = run(tv(&mock, dir.path()).args(["--profile", "foreign", "get-users", "--login", "ninja"]));
+    FileStore::new(state_dir(cli.home())).save("foreign", &foreign).unwrap();
+    let out = run(tv(&cli).args(["--profile", "foreign", "get-users", "--login", "ninja"]));
     assert_ok(&out);
-    let out = run(tv(&mock, dir.path()).args(["--profile", "foreign", "get-followed-streams", "--user-id", "1"]));
+    let out = run(tv(&cli).args(["--profile", "foreign", "get-followed-streams", "--user-id", "1"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("log in again"), "{}", out.stderr);
 
     // A bad name is bad input, refused before anything (see file_safety.rs).
-    let out = run(tv(&mock, dir.path()).args(["--profile", "../etc", "auth", "login"]));
+    let out = run(tv(&cli).args(["--profile", "../etc", "auth", "login"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
-    let out = run(tv(&mock, dir.path()).args(["--profile", "nobody", "get-followed-streams", "--user-id", "1"]));
+    let out = run(tv(&cli).args(["--profile", "nobody", "get-followed-streams", "--user-id", "1"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("ttv auth login") && out.stderr.contains("TWITCH_USER_TOKEN"), "{}", out.stderr);
 }
@@ -459,10 +453,9 @@ fn profiles_keep_several_accounts_apart() {
 // --- refresh across processes, broken files ---------------------------------
 
 /// Starts `n` `ttv` processes at once and waits for all of them.
-fn run_at_once(mock: &MockServer, dir: &Path, n: usize, args: &[&str]) -> Vec<Run> {
-    let children: Vec<_> = (0..n)
-        .map(|_| tv(mock, dir).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())
-        .collect();
+fn run_at_once(cli: &Cli, n: usize, args: &[&str]) -> Vec<Run> {
+    let children: Vec<_> =
+        (0..n).map(|_| tv(cli).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()).collect();
     children
         .into_iter()
         .map(|c| {
@@ -479,23 +472,23 @@ fn run_at_once(mock: &MockServer, dir: &Path, n: usize, args: &[&str]) -> Vec<Ru
 #[test]
 fn processes_hitting_an_expired_token_at_once_refresh_it_once() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let user_id = mock.user_id("ninja").unwrap();
     let verb = ["get-followed-streams", "--user-id", user_id.as_str()];
 
     // Expired by the clock: each process sees it before sending anything.
-    let (_, refresh) = seed(&mock, dir.path(), "default", "ninja", &["user:read:follows"], now() - 60);
-    for out in run_at_once(&mock, dir.path(), 4, &verb) {
+    let (_, refresh) = seed(&mock, cli.home(), "default", "ninja", &["user:read:follows"], now() - 60);
+    for out in run_at_once(&cli, 4, &verb) {
         assert_ok(&out);
     }
     assert_eq!(mock.stats().refreshes, 1, "one refresh for four processes");
-    let token = stored(dir.path(), "default").unwrap();
+    let token = stored(cli.home(), "default").unwrap();
     assert!(!mock.is_refresh_token_valid(&refresh));
     assert!(mock.is_refresh_token_valid(token.refresh_token.as_ref().unwrap().expose()), "the rotated one is stored");
 
     // Ended early by Twitch: each process learns it from a 401.
     mock.expire_token(token.access_token.expose());
-    for out in run_at_once(&mock, dir.path(), 4, &verb) {
+    for out in run_at_once(&cli, 4, &verb) {
         assert_ok(&out);
     }
     assert_eq!(mock.stats().refreshes, 2, "again exactly one");
@@ -504,13 +497,13 @@ fn processes_hitting_an_expired_token_at_once_refresh_it_once() {
 #[test]
 fn a_spent_refresh_token_says_to_log_in_again() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let (access, refresh) = seed(&mock, dir.path(), "default", "ninja", &[], now() - 60);
+    let cli = Cli::new(&mock);
+    let (access, refresh) = seed(&mock, cli.home(), "default", "ninja", &[], now() - 60);
     // Redeemed elsewhere: the stored one is dead now.
-    let stale = stored(dir.path(), "default").unwrap();
-    assert_ok(&run(tv(&mock, dir.path()).args(["auth", "validate"])));
-    FileStore::new(state_dir(dir.path())).save("default", &stale).unwrap();
-    let out = run(tv(&mock, dir.path()).args(["auth", "validate"]));
+    let stale = stored(cli.home(), "default").unwrap();
+    assert_ok(&run(tv(&cli).args(["auth", "validate"])));
+    FileStore::new(state_dir(cli.home())).save("default", &stale).unwrap();
+    let out = run(tv(&cli).args(["auth", "validate"]));
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(out.stderr.contains("log in again"), "{}", out.stderr);
     assert!(out.stderr.contains("ttv auth login"), "{}", out.stderr);
@@ -520,25 +513,25 @@ fn a_spent_refresh_token_says_to_log_in_again() {
 #[test]
 fn a_corrupt_token_file_is_reported_not_a_crash() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    seed(&mock, dir.path(), "default", "ninja", &[], now() + 3600);
-    let file = state_dir(dir.path()).join("user-default.json");
+    let cli = Cli::new(&mock);
+    seed(&mock, cli.home(), "default", "ninja", &[], now() + 3600);
+    let file = state_dir(cli.home()).join("user-default.json");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, &text[..text.len() / 2]).unwrap();
 
-    let out = run(tv(&mock, dir.path()).args(["get-followed-streams", "--user-id", "10001"]));
+    let out = run(tv(&cli).args(["get-followed-streams", "--user-id", "10001"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("corrupt"), "{}", out.stderr);
     assert!(out.stderr.contains("ttv auth login"), "{}", out.stderr);
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "status"]));
+    let out = run(tv(&cli).args(["auth", "status"]));
     assert_ok(&out);
     assert_eq!(out.json()["profiles"][0]["status"], "corrupt");
 
     // Logging in again replaces it.
-    let out = run(tv(&mock, dir.path()).args(["auth", "login"]));
+    let out = run(tv(&cli).args(["auth", "login"]));
     assert_ok(&out);
-    assert!(stored(dir.path(), "default").is_some());
+    assert!(stored(cli.home(), "default").is_some());
 }
 
 // --- no secret in anything printed ------------------------------------------
@@ -546,7 +539,7 @@ fn a_corrupt_token_file_is_reported_not_a_crash() {
 #[test]
 fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let user_id = mock.user_id("ninja").unwrap();
     let mut printed = String::new();
     fn keep(printed: &mut String, out: &Run, what: &str) {
@@ -554,13 +547,9 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
         printed.push_str(&format!("== {what}\n{}\n{}\n", out.stdout, out.stderr));
     }
 
-    keep(
-        &mut printed,
-        &run(tv(&mock, dir.path()).args(["-vv", "auth", "login", "--scopes", "user:read:follows"])),
-        "device login",
-    );
+    keep(&mut printed, &run(tv(&cli).args(["-vv", "auth", "login", "--scopes", "user:read:follows"])), "device login");
 
-    let (child, lines, url) = start_browser_login(&mock, dir.path(), free_port(), &["-vv", "--profile", "web"]);
+    let (child, lines, url) = start_browser_login(&cli, free_port(), &["-vv", "--profile", "web"]);
     let (_, location, _) = http_get(&url);
     assert_eq!(http_get(&location.unwrap()).0, 200);
     keep(&mut printed, &finish(child, lines), "browser login");
@@ -572,40 +561,40 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
         vec!["-vv", "--profile", "web", "auth", "validate"],
         vec!["-vv", "get-followed-streams", "--user-id", &user_id],
     ] {
-        keep(&mut printed, &run(tv(&mock, dir.path()).args(&args)), &args.join(" "));
+        keep(&mut printed, &run(tv(&cli).args(&args)), &args.join(" "));
     }
 
     // A refresh, proactive and after a 401.
-    let token = stored(dir.path(), "default").unwrap();
+    let token = stored(cli.home(), "default").unwrap();
     mock.expire_token(token.access_token.expose());
     keep(
         &mut printed,
-        &run(tv(&mock, dir.path()).args(["-vv", "get-followed-streams", "--user-id", &user_id])),
+        &run(tv(&cli).args(["-vv", "get-followed-streams", "--user-id", &user_id])),
         "refresh after 401",
     );
-    let mut old = stored(dir.path(), "default").unwrap();
+    let mut old = stored(cli.home(), "default").unwrap();
     old.expires_at = now() - 1;
-    FileStore::new(state_dir(dir.path())).save("default", &old).unwrap();
-    keep(&mut printed, &run(tv(&mock, dir.path()).args(["-vv", "auth", "validate"])), "refresh on expiry");
+    FileStore::new(state_dir(cli.home())).save("default", &old).unwrap();
+    keep(&mut printed, &run(tv(&cli).args(["-vv", "auth", "validate"])), "refresh on expiry");
     assert_eq!(mock.stats().refreshes, 2);
 
     // Failures print no secret either.
-    let failed = run(tv(&mock, dir.path())
+    let failed = run(tv(&cli)
         .env("TWITCH_CLIENT_SECRET", "wrong-secret-123")
-        .env("TTV_CACHE_DIR", dir.path().join("no-cache"))
+        .env("TTV_CACHE_DIR", cli.home().join("no-cache"))
         .args(["-vv", "auth", "validate", "--app"]));
     assert_eq!(failed.code, 4);
     printed.push_str(&failed.stderr);
-    let spent = stored(dir.path(), "web").unwrap();
-    keep(&mut printed, &run(tv(&mock, dir.path()).args(["-vv", "--profile", "web", "auth", "logout"])), "logout");
-    FileStore::new(state_dir(dir.path())).save("web", &StoredUserToken { expires_at: now() - 1, ..spent }).unwrap();
-    let failed = run(tv(&mock, dir.path()).args(["-vv", "--profile", "web", "auth", "validate"]));
+    let spent = stored(cli.home(), "web").unwrap();
+    keep(&mut printed, &run(tv(&cli).args(["-vv", "--profile", "web", "auth", "logout"])), "logout");
+    FileStore::new(state_dir(cli.home())).save("web", &StoredUserToken { expires_at: now() - 1, ..spent }).unwrap();
+    let failed = run(tv(&cli).args(["-vv", "--profile", "web", "auth", "validate"]));
     assert_eq!(failed.code, 4, "{}", failed.stderr);
     printed.push_str(&failed.stdout);
     printed.push_str(&failed.stderr);
 
     // The one place a token is printed is `auth token`, on stdout, when asked.
-    let out = run(tv(&mock, dir.path()).args(["-vv", "auth", "token", "--user"]));
+    let out = run(tv(&cli).args(["-vv", "auth", "token", "--user"]));
     assert_ok(&out);
     printed.push_str(&out.stderr);
 
@@ -619,7 +608,7 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
     }
     // The token files hold them, of course; nothing else in the state folder does.
     let value: Value =
-        serde_json::from_str(&std::fs::read_to_string(state_dir(dir.path()).join("user-default.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(state_dir(cli.home()).join("user-default.json")).unwrap())
             .unwrap();
     assert!(value["refresh_token"].is_string());
 }
@@ -627,15 +616,15 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
 #[test]
 fn logout_app_revokes_the_cached_app_token_and_deletes_it() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(tv(&mock, dir.path()).args(["auth", "token", "--app"]));
+    let cli = Cli::new(&mock);
+    let out = run(tv(&cli).args(["auth", "token", "--app"]));
     assert_ok(&out);
     let app_token = out.stdout.trim().to_owned();
     assert!(mock.is_token_valid(&app_token));
-    let cache_files = || std::fs::read_dir(dir.path().join("cache")).map(|d| d.count()).unwrap_or(0);
+    let cache_files = || std::fs::read_dir(cli.home().join("cache")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(cache_files(), 1);
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "logout", "--app"]));
+    let out = run(tv(&cli).args(["auth", "logout", "--app"]));
     assert_ok(&out);
     assert_eq!(out.json()["revoked"], true);
     assert!(!mock.is_token_valid(&app_token), "revoked at Twitch");
@@ -644,11 +633,11 @@ fn logout_app_revokes_the_cached_app_token_and_deletes_it() {
 
     // Nothing cached: nothing to do, and nothing minted to revoke.
     let minted = mock.stats().app_tokens_minted;
-    let out = run(tv(&mock, dir.path()).args(["auth", "logout", "--app"]));
+    let out = run(tv(&cli).args(["auth", "logout", "--app"]));
     assert_ok(&out);
     assert_eq!(out.json()["revoked"], false);
     assert_eq!(mock.stats().app_tokens_minted, minted);
     // The next call mints a new token.
-    assert_ok(&run(tv(&mock, dir.path()).args(["get-top-games", "--first", "1"])));
+    assert_ok(&run(tv(&cli).args(["get-top-games", "--first", "1"])));
     assert_eq!(mock.stats().app_tokens_minted, minted + 1);
 }

@@ -24,10 +24,10 @@ fn finish(children: Vec<Child>) -> Vec<(i32, String)> {
 #[test]
 fn eight_processes_share_one_minted_app_token() {
     let mock = ttv_tests::mock();
-    let home = tempfile::tempdir().expect("temp dir");
+    let cli = ttv_tests::Cli::new(&mock);
     let children: Vec<Child> = (0..8)
         .map(|_| {
-            let mut cmd = ttv_tests::ttv(&mock, home.path());
+            let mut cmd = cli.ttv();
             cmd.args(["get-users", "--login", "ninja"]);
             spawn(cmd)
         })
@@ -47,16 +47,16 @@ fn processes_draining_one_small_bucket_all_finish() {
         ..MockConfig::default()
     })
     .expect("the mock starts");
-    let home = tempfile::tempdir().expect("temp dir");
+    let cli = ttv_tests::Cli::new(&mock);
     // One token (minted now, cached) for all: they share its bucket.
-    let first = ttv_tests::run(ttv_tests::ttv(&mock, home.path()).args(["get-users", "--login", "ninja"]));
+    let first = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     // 500 logins: five requests a process, twenty on a five-point bucket.
     let logins: Vec<String> = (0..500).map(|i| format!("user{i}")).collect();
     let logins = logins.join(",");
     let children: Vec<Child> = (0..4)
         .map(|_| {
-            let mut cmd = ttv_tests::ttv(&mock, home.path());
+            let mut cmd = cli.ttv();
             // One retry: a 429 that names its reset must not use it up.
             cmd.args(["get-users", "--login", &logins, "--retries", "1"]);
             spawn(cmd)

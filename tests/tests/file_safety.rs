@@ -14,7 +14,7 @@ use std::process::Command;
 
 use ttv_helix::{FileStore, Secret, StoredUserToken, TokenStore};
 use ttv_mock::{MockConfig, MockServer};
-use ttv_tests::{run, ttv, Run};
+use ttv_tests::{run, Cli, Run};
 
 fn mock() -> MockServer {
     let config = MockConfig { device_interval: 1, device_polls_before_approval: 1, ..MockConfig::default() };
@@ -25,9 +25,9 @@ fn state(dir: &Path) -> PathBuf {
     dir.join("state")
 }
 
-fn tv(mock: &MockServer, dir: &Path) -> Command {
-    let mut cmd = ttv(mock, dir);
-    cmd.env("TTV_STATE_DIR", state(dir));
+fn tv(cli: &Cli) -> Command {
+    let mut cmd = cli.ttv();
+    cmd.env("TTV_STATE_DIR", state(cli.home()));
     cmd
 }
 
@@ -65,46 +65,46 @@ fn assert_no_secret(out: &Run, mock: &MockServer) {
 #[test]
 fn symlinks_planted_in_the_state_folder_are_never_written_through() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let victim = dir.path().join("victim");
+    let cli = Cli::new(&mock);
+    let victim = cli.home().join("victim");
     std::fs::write(&victim, "precious").unwrap();
-    std::fs::create_dir(state(dir.path())).unwrap();
-    std::fs::set_permissions(state(dir.path()), std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::create_dir(state(cli.home())).unwrap();
+    std::fs::set_permissions(state(cli.home()), std::fs::Permissions::from_mode(0o700)).unwrap();
     // One at the final name, and some at names temporary files take.
-    let token_file = state(dir.path()).join("user-default.json");
+    let token_file = state(cli.home()).join("user-default.json");
     std::os::unix::fs::symlink(&victim, &token_file).unwrap();
-    let planted = state(dir.path()).join(".user-default.json.planted.tmp");
+    let planted = state(cli.home()).join(".user-default.json.planted.tmp");
     std::os::unix::fs::symlink(&victim, &planted).unwrap();
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "login"]));
+    let out = run(tv(&cli).args(["auth", "login"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_no_secret(&out, &mock);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     assert!(std::fs::symlink_metadata(&token_file).unwrap().file_type().is_file(), "the link was replaced");
     assert_eq!(mode(&token_file), 0o600);
     assert!(std::fs::symlink_metadata(&planted).is_err(), "the planted link was removed");
-    assert!(FileStore::new(state(dir.path())).load("default").unwrap().is_some());
+    assert!(FileStore::new(state(cli.home())).load("default").unwrap().is_some());
 }
 
 #[test]
 fn folders_others_can_write_are_refused_and_keep_their_mode() {
     let mock = mock();
     for wanted in [0o777, 0o1777] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(state(dir.path())).unwrap();
-        std::fs::set_permissions(state(dir.path()), std::fs::Permissions::from_mode(wanted)).unwrap();
-        let out = run(tv(&mock, dir.path()).args(["auth", "login"]));
+        let cli = Cli::new(&mock);
+        std::fs::create_dir(state(cli.home())).unwrap();
+        std::fs::set_permissions(state(cli.home()), std::fs::Permissions::from_mode(wanted)).unwrap();
+        let out = run(tv(&cli).args(["auth", "login"]));
         assert_ne!(out.code, 0, "{}", out.stderr);
         assert!(out.stderr.contains("chmod 700"), "says what to fix:\n{}", out.stderr);
         assert!(!out.stderr.contains("to log in, open"), "refused before the login started:\n{}", out.stderr);
-        assert_eq!(mode(&state(dir.path())), wanted, "an existing folder's mode is never changed");
-        assert_eq!(std::fs::read_dir(state(dir.path())).unwrap().count(), 0);
+        assert_eq!(mode(&state(cli.home())), wanted, "an existing folder's mode is never changed");
+        assert_eq!(std::fs::read_dir(state(cli.home())).unwrap().count(), 0);
 
         // The app-token cache folder too: the call works, nothing is cached there.
-        let cache = dir.path().join("cache");
+        let cache = cli.home().join("cache");
         std::fs::create_dir(&cache).unwrap();
         std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(wanted)).unwrap();
-        let out = run(ttv(&mock, dir.path()).args(["get-users", "--login", "ninja"]));
+        let out = cli.run(["get-users", "--login", "ninja"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert_eq!(mode(&cache), wanted);
         assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "no app token in a shared folder");
@@ -115,28 +115,28 @@ fn folders_others_can_write_are_refused_and_keep_their_mode() {
 #[test]
 fn login_checks_that_the_state_folder_is_writable_before_starting() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(state(dir.path())).unwrap();
-    std::fs::set_permissions(state(dir.path()), std::fs::Permissions::from_mode(0o500)).unwrap();
-    if std::fs::write(state(dir.path()).join("probe"), "").is_ok() {
+    let cli = Cli::new(&mock);
+    std::fs::create_dir(state(cli.home())).unwrap();
+    std::fs::set_permissions(state(cli.home()), std::fs::Permissions::from_mode(0o500)).unwrap();
+    if std::fs::write(state(cli.home()).join("probe"), "").is_ok() {
         eprintln!("running as root: a read-only folder is writable; skipped");
         return;
     }
-    let out = run(tv(&mock, dir.path()).args(["auth", "login"]));
+    let out = run(tv(&cli).args(["auth", "login"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.contains(&state(dir.path()).display().to_string()), "{}", out.stderr);
+    assert!(out.stderr.contains(&state(cli.home()).display().to_string()), "{}", out.stderr);
     assert!(!out.stderr.contains("to log in, open"), "refused before the login started:\n{}", out.stderr);
-    assert_eq!(mode(&state(dir.path())), 0o500);
+    assert_eq!(mode(&state(cli.home())), 0o500);
 }
 
 #[test]
 fn a_relative_home_puts_nothing_under_the_current_folder() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let cwd = dir.path().join("cwd");
+    let cli = Cli::new(&mock);
+    let cwd = cli.home().join("cwd");
     std::fs::create_dir(&cwd).unwrap();
     let relative = |args: &[&str]| {
-        let mut cmd = ttv(&mock, dir.path());
+        let mut cmd = cli.ttv();
         cmd.env("HOME", "relative-home")
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("TTV_CACHE_DIR")
@@ -158,9 +158,9 @@ fn a_relative_home_puts_nothing_under_the_current_folder() {
 #[test]
 fn a_bad_profile_name_is_refused_before_anything_suggests_it() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     for bad in ["a b", "../x", ".hidden", ""] {
-        let out = run(tv(&mock, dir.path()).args(["--profile", bad, "get-followed-streams", "--user-id", "10001"]));
+        let out = run(tv(&cli).args(["--profile", bad, "get-followed-streams", "--user-id", "10001"]));
         assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
         assert!(out.stderr.contains("not a usable profile name"), "{}", out.stderr);
         assert!(!out.stderr.contains("ttv auth login"), "no command that would be refused:\n{}", out.stderr);
@@ -170,14 +170,14 @@ fn a_bad_profile_name_is_refused_before_anything_suggests_it() {
 #[test]
 fn logging_out_of_a_corrupt_token_file_revokes_what_it_can_read() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let (access, refresh) = seed(&mock, dir.path());
-    let file = state(dir.path()).join("user-default.json");
+    let cli = Cli::new(&mock);
+    let (access, refresh) = seed(&mock, cli.home());
+    let file = state(cli.home()).join("user-default.json");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, &text[..text.find("expires_at").unwrap()]).unwrap();
     assert!(mock.is_token_valid(&access));
 
-    let out = run(tv(&mock, dir.path()).args(["auth", "logout"]));
+    let out = run(tv(&cli).args(["auth", "logout"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["revoked"], true, "{}", out.stderr);
     assert_eq!(out.json()["deleted"], true);
@@ -190,11 +190,11 @@ fn logging_out_of_a_corrupt_token_file_revokes_what_it_can_read() {
 #[test]
 fn open_hands_the_browser_a_private_page_not_the_state() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     // A stand-in opener that records its arguments and the page they name.
-    let bin = dir.path().join("bin");
+    let bin = cli.home().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    let record = dir.path().join("opened");
+    let record = cli.home().join("opened");
     let script = format!(
         "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{0}.args'\ncat \"$1\" > '{0}.page'\nstat -c %a \"$1\" > '{0}.mode'\n\
          mv '{0}.args' '{0}.done'\n",
@@ -204,7 +204,7 @@ fn open_hands_the_browser_a_private_page_not_the_state() {
     std::fs::set_permissions(bin.join("xdg-open"), std::fs::Permissions::from_mode(0o700)).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let mut child = tv(&mock, dir.path())
+    let mut child = tv(&cli)
         .env("PATH", path)
         .args(["auth", "login", "--browser", "--open", "--port", &port])
         .stdout(std::process::Stdio::null())
@@ -228,7 +228,7 @@ fn open_hands_the_browser_a_private_page_not_the_state() {
     assert!(login_state.len() >= 16, "{page}");
     let opened = PathBuf::from(args.trim());
     assert_eq!(args.lines().count(), 1, "{args}");
-    assert!(opened.starts_with(state(dir.path())), "a file in the private state folder: {args}");
+    assert!(opened.starts_with(state(cli.home())), "a file in the private state folder: {args}");
     assert!(!args.contains(login_state) && !args.contains("authorize"), "no URL in the opener's arguments: {args}");
     assert_eq!(mode.trim(), "600");
     assert!(page.contains(&format!("{}/authorize?", mock.oauth2_url())), "{page}");

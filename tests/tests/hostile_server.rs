@@ -7,10 +7,9 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use ttv_tests::{ttv_bin, Run};
+use ttv_tests::{Cli, CliTarget, Run};
 
 const CLIENT_ID: &str = "hostileclientid0000000000000000";
 const CLIENT_SECRET: &str = "hostile-client-secret-value";
@@ -145,24 +144,19 @@ fn with_token(helix: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> impl
     move |r: &Request| if r.path.starts_with("/oauth2/token") { token_answer() } else { helix(r) }
 }
 
-/// `ttv` with a clean environment pointing at `server`.
-fn ttv(server: &Hostile, home: &std::path::Path) -> Command {
-    let mut cmd = Command::new(ttv_bin());
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("TTV_CACHE_DIR", home.join("cache"))
-        .env("TWITCH_CLIENT_ID", CLIENT_ID)
-        .env("TWITCH_CLIENT_SECRET", CLIENT_SECRET)
-        .env("TWITCH_HELIX_URL", server.url("/helix"))
-        .env("TWITCH_OAUTH2_URL", server.url("/oauth2"));
-    cmd
+/// `server`'s URLs, with the app credentials it accepts.
+fn target(server: &Hostile) -> CliTarget {
+    CliTarget {
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        helix_url: server.url("/helix"),
+        oauth2_url: server.url("/oauth2"),
+    }
 }
 
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
+/// A CLI home wired to `server`, its state under `home/state`.
+fn cli(server: &Hostile) -> Cli {
+    Cli::against(target(server)).with_home_env("XDG_STATE_HOME", "state")
 }
 
 /// No secret of the run appears in anything it printed.
@@ -178,8 +172,8 @@ fn a_redirect_from_the_token_endpoint_sends_nothing_to_its_host() {
     let elsewhere = Hostile::start(|_| token_answer());
     let location = elsewhere.url("/steal?code=x");
     let server = Hostile::start(move |_| answer("307 Temporary Redirect", &[("Location", &location)], ""));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("307"), "{}", out.stderr);
     assert!(out.stderr.contains(&format!("127.0.0.1:{}", elsewhere.port)), "{}", out.stderr);
@@ -194,8 +188,8 @@ fn a_redirect_from_helix_sends_nothing_to_its_host() {
     let elsewhere = Hostile::start(|_| json(r#"{"data":[{"id":"1","login":"fake"}]}"#));
     let location = elsewhere.url("/helix/users");
     let server = Hostile::start(with_token(move |_| answer("302 Found", &[("Location", &location)], "")));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("302") && out.stderr.contains("redirect"), "{}", out.stderr);
     assert_eq!(elsewhere.requests().len(), 0, "the redirect's host got {:?}", elsewhere.requests());
@@ -220,10 +214,9 @@ fn limited(status: &str, remaining: &str, reset: &str) -> Reply {
 #[test]
 fn a_far_future_reset_is_bounded_by_the_deadline_and_told_on_stderr() {
     let server = Hostile::start(with_token(|_| limited("200 OK", "0", "99999999999")));
-    let home = home();
+    let mut cli = cli(&server);
     let started = Instant::now();
-    let out =
-        ttv_tests::run(ttv(&server, home.path()).args(["api", "/users", "--all", "--retries", "0", "--deadline", "3"]));
+    let out = cli.run(["api", "/users", "--all", "--retries", "0", "--deadline", "3"]);
     assert_eq!(out.code, 8, "{}", out.stderr);
     assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     assert!(out.stderr.contains("rate limited: waiting"), "{}", out.stderr);
@@ -232,8 +225,9 @@ fn a_far_future_reset_is_bounded_by_the_deadline_and_told_on_stderr() {
 
     // A 429 with the same reset: the same bound.
     let server = Hostile::start(with_token(|_| limited("429 Too Many Requests", "0", "99999999999")));
+    cli.point_at(target(&server));
     let started = Instant::now();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--deadline", "2"]));
+    let out = cli.run(["get-users", "--login", "ninja", "--deadline", "2"]);
     assert_eq!(out.code, 8, "{}", out.stderr);
     assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     assert_eq!(server.count("/helix"), 1, "waiting, not resending");
@@ -242,16 +236,8 @@ fn a_far_future_reset_is_bounded_by_the_deadline_and_told_on_stderr() {
 #[test]
 fn a_429_whose_reset_is_past_waits_a_backoff_before_each_resend() {
     let server = Hostile::start(with_token(|_| limited("429 Too Many Requests", "0", "1")));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args([
-        "get-users",
-        "--login",
-        "ninja",
-        "--retries",
-        "20",
-        "--deadline",
-        "2",
-    ]));
+    let cli = cli(&server);
+    let out = ttv_tests::run(cli.ttv().args(["get-users", "--login", "ninja", "--retries", "20", "--deadline", "2"]));
     assert_eq!(out.code, 8, "{}", out.stderr);
     // The old client resent 21 times at once; a backoff from 250 ms allows a handful in 2 s.
     let sent = server.count("/helix");
@@ -262,21 +248,22 @@ fn a_429_whose_reset_is_past_waits_a_backoff_before_each_resend() {
 #[test]
 fn garbage_reset_headers_fall_back_to_the_retry_budget() {
     let server = Hostile::start(with_token(|_| limited("429 Too Many Requests", "0", "soon")));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--retries", "2"]));
+    let mut cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja", "--retries", "2"]);
     assert_eq!(out.code, 8, "{}", out.stderr);
     assert_eq!(server.count("/helix"), 3, "one try and two retries");
 
     let server = Hostile::start(with_token(|_| limited("200 OK", "-5", "later")));
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja"]));
+    cli.point_at(target(&server));
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
 #[test]
 fn an_endless_body_stops_at_the_cap() {
     let server = Hostile::start(with_token(|_| Reply::EndlessChunked));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--max-answer-mb", "1"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja", "--max-answer-mb", "1"]);
     assert_eq!(out.code, 7, "{}", out.stderr);
     assert!(out.stderr.contains(&(1024 * 1024).to_string()), "the cap is named: {}", out.stderr);
     assert_no_secret(&out);
@@ -287,8 +274,8 @@ fn a_huge_declared_body_is_refused_before_reading() {
     let server = Hostile::start(with_token(|_| {
         Reply::Raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{".into())
     }));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 7, "{}", out.stderr);
     assert!(out.stderr.contains(&(64u64 * 1024 * 1024).to_string()), "the default cap: {}", out.stderr);
     assert_no_secret(&out);
@@ -297,9 +284,9 @@ fn a_huge_declared_body_is_refused_before_reading() {
 #[test]
 fn an_empty_200_is_a_decode_error() {
     let server = Hostile::start(with_token(|_| answer("200 OK", &[("Content-Type", "application/json")], "")));
-    let home = home();
+    let cli = cli(&server);
     for args in [&["get-users", "--login", "ninja"][..], &["is-live", "--login", "ninja"], &["api", "/users"]] {
-        let out = ttv_tests::run(ttv(&server, home.path()).args(args));
+        let out = ttv_tests::run(cli.ttv().args(args));
         assert_eq!(out.code, 7, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains("empty"), "{}", out.stderr);
         assert_no_secret(&out);
@@ -309,8 +296,8 @@ fn an_empty_200_is_a_decode_error() {
 #[test]
 fn oauth_server_errors_are_retried_and_reported_as_twitch_failing() {
     let server = Hostile::start(|_| answer("503 Service Unavailable", &[], r#"{"status":503,"message":"down"}"#));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja", "--retries", "2"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja", "--retries", "2"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("could not be reached or failed"), "{}", out.stderr);
     assert!(!out.stderr.contains("TWITCH_CLIENT_SECRET"), "no advice about credentials: {}", out.stderr);
@@ -321,15 +308,13 @@ fn oauth_server_errors_are_retried_and_reported_as_twitch_failing() {
     let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("address").port();
     drop(closed);
-    let out = ttv_tests::run(
-        ttv(&server, home.path()).env("TWITCH_OAUTH2_URL", format!("http://127.0.0.1:{port}/oauth2")).args([
-            "get-users",
-            "--login",
-            "ninja",
-            "--retries",
-            "1",
-        ]),
-    );
+    let out = ttv_tests::run(cli.ttv().env("TWITCH_OAUTH2_URL", format!("http://127.0.0.1:{port}/oauth2")).args([
+        "get-users",
+        "--login",
+        "ninja",
+        "--retries",
+        "1",
+    ]));
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(out.stderr.contains("could not be reached or failed"), "{}", out.stderr);
     assert_no_secret(&out);
@@ -339,12 +324,8 @@ fn oauth_server_errors_are_retried_and_reported_as_twitch_failing() {
 fn a_failing_validation_endpoint_is_not_a_refused_token() {
     for status in ["404 Not Found", "503 Service Unavailable"] {
         let server = Hostile::start(move |_| answer(status, &[], r#"{"status":0,"message":"nope"}"#));
-        let home = home();
-        let out = ttv_tests::run(ttv(&server, home.path()).env("TWITCH_USER_TOKEN", USER_TOKEN).args([
-            "validate",
-            "--retries",
-            "1",
-        ]));
+        let cli = cli(&server);
+        let out = ttv_tests::run(cli.ttv().env("TWITCH_USER_TOKEN", USER_TOKEN).args(["validate", "--retries", "1"]));
         assert_eq!(out.code, 6, "{status}: {}", out.stderr);
         assert!(!out.stderr.contains("refused"), "{}", out.stderr);
         assert_no_secret(&out);
@@ -354,8 +335,8 @@ fn a_failing_validation_endpoint_is_not_a_refused_token() {
 #[test]
 fn a_silent_validation_endpoint_names_the_real_timeout() {
     let server = Hostile::start(|_| Reply::Silent);
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).env("TWITCH_USER_TOKEN", USER_TOKEN).args([
+    let cli = cli(&server);
+    let out = ttv_tests::run(cli.ttv().env("TWITCH_USER_TOKEN", USER_TOKEN).args([
         "validate",
         "--timeout",
         "1",
@@ -377,8 +358,8 @@ fn an_absurd_token_lifetime_is_clamped_not_a_panic() {
             json(r#"{"data":[{"id":"1","login":"ninja"}]}"#)
         }
     });
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["get-users", "--login", "ninja"]));
+    let cli = cli(&server);
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_no_secret(&out);
 }
@@ -394,8 +375,8 @@ fn a_device_poll_interval_of_zero_polls_at_most_once_a_second() {
             answer("400 Bad Request", &[], r#"{"status":400,"message":"authorization_pending"}"#)
         }
     });
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["auth", "login"]));
+    let cli = cli(&server);
+    let out = cli.run(["auth", "login"]);
     assert_ne!(out.code, 0, "{}", out.stderr);
     let polls = server.count("/oauth2/token");
     assert!((1..=5).contains(&polls), "{polls} polls in 3 s");
@@ -406,20 +387,14 @@ fn a_device_poll_interval_of_zero_polls_at_most_once_a_second() {
 #[test]
 fn control_characters_in_the_client_id_and_huge_queries_are_refused_as_input() {
     let server = Hostile::start(with_token(|_| json(r#"{"data":[]}"#)));
-    let home = home();
-    let out = ttv_tests::run(ttv(&server, home.path()).args([
-        "get-users",
-        "--login",
-        "ninja",
-        "--client-id",
-        "abc\r\nX-Evil: 1",
-    ]));
+    let cli = cli(&server);
+    let out = ttv_tests::run(cli.ttv().args(["get-users", "--login", "ninja", "--client-id", "abc\r\nX-Evil: 1"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(server.requests().is_empty(), "sent: {:?}", server.requests());
     assert_no_secret(&out);
 
     let long = "a".repeat(100_000);
-    let out = ttv_tests::run(ttv(&server, home.path()).args(["api", "/users", "-q", &format!("login={long}")]));
+    let out = cli.run(["api", "/users", "-q", &format!("login={long}")]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(server.count("/helix"), 0, "no Helix request was sent");
     assert!(out.stderr.len() < 2_000, "the value is not echoed: {} bytes", out.stderr.len());

@@ -8,8 +8,8 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use ttv_mock::{Fault, FaultKind, MockServer};
-use ttv_tests::{mock, ttv, Run};
+use ttv_mock::{Fault, FaultKind};
+use ttv_tests::{mock, Cli, Run};
 
 /// Runs `cmd`, killing it when it takes longer than `limit`: an input cap that
 /// does not work must fail the test, not hang it.
@@ -58,8 +58,8 @@ fn assert_no_secret(out: &Run, secrets: &[&str]) {
 #[test]
 fn config_syntax_errors_name_the_place_never_the_secret() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
+    let cli = Cli::new(&mock);
+    let config = cli.home().join("config.toml");
     let cases: [(&str, &str); 5] = [
         ("client_id = \"abc\"\nclient_secret = \"topsecretvalue\n", "line 2"),
         ("client_secret = \"topsecretvalue\" trailing\n", "line 1"),
@@ -69,7 +69,7 @@ fn config_syntax_errors_name_the_place_never_the_secret() {
     ];
     for (text, line) in cases {
         std::fs::write(&config, text).unwrap();
-        let out = run(ttv(&mock, dir.path()).arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
+        let out = run(cli.ttv().arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
         assert_eq!(out.code, 3, "{text:?}: {}", out.stderr);
         assert!(out.stderr.contains(&config.display().to_string()), "{}", out.stderr);
         assert!(out.stderr.contains(line) && out.stderr.contains("column"), "{text:?}: {}", out.stderr);
@@ -77,14 +77,14 @@ fn config_syntax_errors_name_the_place_never_the_secret() {
     }
     // The key is named when the line sets one of the config's keys.
     std::fs::write(&config, "client_secret = \"topsecretvalue\n").unwrap();
-    let out = run(ttv(&mock, dir.path()).arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
+    let out = run(cli.ttv().arg("--config").arg(&config).args(["get-users", "--login", "ninja"]));
     assert!(out.stderr.contains("`client_secret`"), "{}", out.stderr);
 }
 
 #[test]
 fn empty_values_are_refused_before_sending() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let token = mock.issue_user_token("ninja", &["user:read:email"]);
     let before = mock.stats().helix_requests;
     for args in [
@@ -95,7 +95,7 @@ fn empty_values_are_refused_before_sending() {
         &["get-channel-information", "--broadcaster-id", ""],
         &["get-streams", "--user-login", "ninja", "--after", ""],
     ] {
-        let out = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args(args));
+        let out = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args(args));
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains("empty"), "{args:?}: {}", out.stderr);
         assert_no_secret(&out, &[&token, mock.client_secret()]);
@@ -106,23 +106,23 @@ fn empty_values_are_refused_before_sending() {
 #[test]
 fn endless_inputs_are_cut_off_with_a_clear_error() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
     let id = mock.user_id("ninja").unwrap();
     let limit = Duration::from_secs(60);
-    let body = run(ttv(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).args([
+    let body = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
         "modify-channel-information",
         "--broadcaster-id",
         &id,
         "--body",
         "@/dev/zero",
     ]));
-    let logins = run(ttv(&mock, dir.path()).args(["get-users", "--login", "@/dev/zero"]));
-    let config = run(ttv(&mock, dir.path()).args(["--config", "/dev/zero", "get-users", "--login", "ninja"]));
+    let logins = cli.run(["get-users", "--login", "@/dev/zero"]);
+    let config = cli.run(["--config", "/dev/zero", "get-users", "--login", "ninja"]);
     let zero = || std::fs::File::open("/dev/zero").expect("/dev/zero opens");
-    let stdin = run_bounded(ttv(&mock, dir.path()).args(["api", "POST", "/x", "--body", "-"]).stdin(zero()), limit);
+    let stdin = run_bounded(cli.ttv().args(["api", "POST", "/x", "--body", "-"]).stdin(zero()), limit);
     let secret = run_bounded(
-        ttv(&mock, dir.path()).args(["config", "init", "--client-id", "x", "--client-secret-stdin"]).stdin(zero()),
+        cli.ttv().args(["config", "init", "--client-id", "x", "--client-secret-stdin"]).stdin(zero()),
         limit,
     );
     for (what, out, code) in [
@@ -165,8 +165,8 @@ fn canned_server(status: &'static str, body: String) -> String {
 }
 
 /// `ttv` against the mock's OAuth server and `helix_url` for Helix.
-fn ttv_at(mock: &MockServer, dir: &std::path::Path, helix_url: &str) -> Command {
-    let mut cmd = ttv(mock, dir);
+fn ttv_at(cli: &Cli, helix_url: &str) -> Command {
+    let mut cmd = cli.ttv();
     cmd.env("TWITCH_HELIX_URL", helix_url);
     cmd
 }
@@ -174,14 +174,10 @@ fn ttv_at(mock: &MockServer, dir: &std::path::Path, helix_url: &str) -> Command 
 #[test]
 fn servers_texts_cannot_drive_the_terminal() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let hostile = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J\rfake line\u{202e}{}", "A".repeat(5000));
     let error = serde_json::json!({"error": "Bad Request", "status": 400, "message": hostile}).to_string();
-    let out = run(ttv_at(&mock, dir.path(), &canned_server("400 Bad Request", error)).args([
-        "get-users",
-        "--login",
-        "ninja",
-    ]));
+    let out = run(ttv_at(&cli, &canned_server("400 Bad Request", error)).args(["get-users", "--login", "ninja"]));
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(!out.stderr.chars().any(|c| c.is_control() && c != '\n'), "raw control characters: {:?}", out.stderr);
     assert!(!out.stderr.contains('\u{202e}'), "{:?}", out.stderr);
@@ -190,7 +186,7 @@ fn servers_texts_cannot_drive_the_terminal() {
     assert!(out.stderr.len() < 1000, "the message is cut: {} bytes", out.stderr.len());
     // A cursor is server text too, quoted in the hint on stderr.
     let page = serde_json::json!({"data": [], "pagination": {"cursor": "\u{1b}[31mred\u{7}"}}).to_string();
-    let out = run(ttv_at(&mock, dir.path(), &canned_server("200 OK", page)).args(["get-streams"]));
+    let out = run(ttv_at(&cli, &canned_server("200 OK", page)).args(["get-streams"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("--after \\u{1b}[31mred\\u{7}"), "{}", out.stderr);
     assert!(!out.stderr.chars().any(|c| c.is_control() && c != '\n'), "raw control characters: {:?}", out.stderr);
@@ -200,10 +196,10 @@ fn servers_texts_cannot_drive_the_terminal() {
 #[test]
 fn api_refuses_encoded_traversal() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let before = mock.stats().helix_requests;
     for path in ["/users%2f..%2f..%2foauth2%2ftoken", "/users%2F%2E%2E", "/x%5c..%5coauth2", "/x/%252e%252e/oauth2"] {
-        let out = run(ttv(&mock, dir.path()).args(["api", path]));
+        let out = cli.run(["api", path]);
         assert_eq!(out.code, 2, "{path}: {}", out.stderr);
         assert!(out.stderr.contains("give a path under the Helix URL"), "{}", out.stderr);
     }
@@ -213,20 +209,20 @@ fn api_refuses_encoded_traversal() {
 #[test]
 fn answers_that_do_not_match_the_typed_model_fail_with_their_path() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     mock.faults().push(Fault::new(FaultKind::WrongType).on("/helix/users"));
-    let out = run(ttv(&mock, dir.path()).args(["get-users", "--login", "ninja"]));
+    let out = cli.run(["get-users", "--login", "ninja"]);
     assert_eq!(out.code, 7, "{}", out.stderr);
     assert!(out.stderr.contains("does not decode at `data[0]."), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "nothing printed: {}", out.stdout);
     // Followed pages are checked too: the second page is wrongly typed.
     mock.faults().push(Fault::new(FaultKind::WrongType).on("/helix/streams").after(1));
-    let out = run(ttv(&mock, dir.path()).args(["-o", "ndjson", "get-streams", "--first", "5", "--max-items", "20"]));
+    let out = cli.run(["-o", "ndjson", "get-streams", "--first", "5", "--max-items", "20"]);
     assert_eq!(out.code, 7, "{}", out.stderr);
     assert!(out.stderr.contains("`data[0]."), "{}", out.stderr);
     assert_eq!(out.stdout.lines().count(), 5, "the first page was printed: {}", out.stdout);
     // Without a fault, the answer prints as Twitch sent it.
-    let out = run(ttv(&mock, dir.path()).args(["-o", "raw", "get-users", "--login", "ninja"]));
+    let out = cli.run(["-o", "raw", "get-users", "--login", "ninja"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["data"][0]["login"], "ninja");
 }

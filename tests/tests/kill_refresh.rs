@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ttv_helix::{FileStore, Secret, StoredUserToken, TokenStore};
 use ttv_mock::{MockConfig, MockServer};
-use ttv_tests::{run, ttv};
+use ttv_tests::{run, Cli};
 
 /// Interrupted runs the loop needs at least.
 const WANTED_INTERRUPTED: usize = 300;
@@ -52,9 +52,9 @@ impl Rng {
     }
 }
 
-fn tv(mock: &MockServer, dir: &Path) -> Command {
-    let mut cmd = ttv(mock, dir);
-    cmd.env("TTV_STATE_DIR", dir.join("state")).args(["auth", "validate"]);
+fn tv(cli: &Cli) -> Command {
+    let mut cmd = cli.ttv();
+    cmd.env("TTV_STATE_DIR", cli.home().join("state")).args(["auth", "validate"]);
     cmd
 }
 
@@ -78,18 +78,18 @@ fn refresh_token(token: &StoredUserToken) -> &str {
 #[test]
 fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     let mock = MockServer::start_background(MockConfig::default()).expect("the mock starts");
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let seeded = ttv_tests::stored_login(&mock, "ninja", &["chat:read"], 0);
-    store(dir.path()).save("default", &seeded).unwrap();
+    store(cli.home()).save("default", &seeded).unwrap();
 
     // Built before anything is timed.
     ttv_tests::ttv_bin();
     // How long one refreshing run takes: kills land anywhere in it.
     let mut longest = Duration::ZERO;
     for _ in 0..3 {
-        expire(dir.path());
+        expire(cli.home());
         let started = Instant::now();
-        let out = run(&mut tv(&mock, dir.path()));
+        let out = run(&mut tv(&cli));
         assert_eq!(out.code, 0, "an uninterrupted run works:\n{}", out.stderr);
         longest = longest.max(started.elapsed());
     }
@@ -103,12 +103,12 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     let (mut interrupted, mut stops, mut unavoidable) = (0usize, 0usize, 0usize);
     let mut losses = Vec::new();
     while interrupted < WANTED_INTERRUPTED && started.elapsed() < BUDGET {
-        expire(dir.path());
-        let before = store(dir.path()).load("default").unwrap().expect("the profile is there");
+        expire(cli.home());
+        let before = store(cli.home()).load("default").unwrap().expect("the profile is there");
         let refreshes_before = mock.stats().refreshes;
         let (signal, name) = signals[stops % signals.len()];
         let delay = Duration::from_micros(rng.below(window_us));
-        let child = tv(&mock, dir.path()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("ttv starts");
+        let child = tv(&cli).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("ttv starts");
         std::thread::sleep(delay);
         // The child is not reaped before wait below, so its pid is still its own.
         let killed_at = Instant::now();
@@ -127,27 +127,27 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains(refresh_token(&before)), "a refresh token was printed:\n{stderr}");
 
-        let after = store(dir.path()).load("default").unwrap().expect("the profile is never deleted");
+        let after = store(cli.home()).load("default").unwrap().expect("the profile is never deleted");
         if !mock.is_refresh_token_valid(refresh_token(&after)) {
             let rotated = mock.stats().refreshes > refreshes_before;
             let answered_ago = mock.last_refresh_answered().map(|t| killed_at.saturating_duration_since(t));
             // Killed while the answer was on its way, or being written: no process can keep it.
             let in_flight = answered_ago.is_none_or(|ago| ago < IN_FLIGHT);
-            if signal == libc::SIGKILL && rotated && in_flight && no_file_holds_a_valid_token(&mock, dir.path()) {
+            if signal == libc::SIGKILL && rotated && in_flight && no_file_holds_a_valid_token(&mock, cli.home()) {
                 unavoidable += 1;
                 // Log in again, as a user would have to.
                 let (access, refresh) = mock.issue_user_tokens("ninja", &["chat:read"]);
                 let mut relogged = after.clone();
                 relogged.access_token = Secret::new(access.as_str());
                 relogged.refresh_token = Some(Secret::new(refresh.as_str()));
-                store(dir.path()).save("default", &relogged).unwrap();
+                store(cli.home()).save("default", &relogged).unwrap();
             } else {
                 losses.push(format!("{name} after {delay:?} (answered {answered_ago:?} before): {stderr}"));
                 break;
             }
         }
         if stops % CHECK_EVERY == 0 {
-            let out = run(&mut tv(&mock, dir.path()));
+            let out = run(&mut tv(&cli));
             assert_eq!(out.code, 0, "the next run works without a new login:\n{}", out.stderr);
         }
     }
@@ -160,9 +160,9 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     assert!(losses.is_empty(), "a login was lost: {losses:#?}");
     assert!(interrupted >= WANTED_INTERRUPTED, "only {interrupted} interrupted runs within {BUDGET:?}");
     assert!(unavoidable * 20 <= interrupted, "too many losses to call them bad luck: {unavoidable}");
-    let out = run(&mut tv(&mock, dir.path()));
+    let out = run(&mut tv(&cli));
     assert_eq!(out.code, 0, "the login still works at the end:\n{}", out.stderr);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("state"))
+    let leftovers: Vec<_> = std::fs::read_dir(cli.home().join("state"))
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

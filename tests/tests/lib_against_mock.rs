@@ -6,22 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ttv_helix::{App, Config, Error, Helix, Secret, User};
+use ttv_helix::{App, Error, Helix, Secret, User};
 use ttv_mock::{MockConfig, MockServer};
-
-async fn mock() -> MockServer {
-    MockServer::start(MockConfig::default()).await.expect("mock server starts")
-}
-
-/// A config pointing at the mock, caching app tokens under `cache_dir`.
-fn config(mock: &MockServer, cache_dir: &Path) -> Config {
-    let mut config = Config::new(mock.client_id());
-    config.client_secret = Some(Secret::new(mock.client_secret()));
-    config.helix_url = mock.helix_url();
-    config.oauth2_url = mock.oauth2_url();
-    config.cache_dir = Some(cache_dir.to_path_buf());
-    config
-}
+use ttv_tests::{start_mock, MockClientConfig};
 
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_secs()
@@ -77,11 +64,11 @@ fn mode(path: &Path) -> u32 {
 
 #[tokio::test]
 async fn app_token_is_minted_once_and_cached_privately_across_clients() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
     // A folder that does not exist yet, so the runtime creates it (0700).
     let dir = tmp.path().join("ttv-cache");
-    let cfg = config(&mock, &dir);
+    let cfg = mock.client_config_cached_in(&dir);
 
     let first = Helix::app(cfg.clone()).expect("app client");
     let users = first.get_users().login(["ninja"]).send().await.expect("first call");
@@ -114,9 +101,9 @@ async fn app_token_is_minted_once_and_cached_privately_across_clients() {
 
 #[tokio::test]
 async fn a_corrupt_cache_file_leads_to_a_fresh_token() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let helix = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let helix = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
     let path = cache_file(&helix);
     std::fs::write(&path, b"\x00{not json at all").expect("write garbage");
 
@@ -129,9 +116,9 @@ async fn a_corrupt_cache_file_leads_to_a_fresh_token() {
 
 #[tokio::test]
 async fn a_cached_token_near_expiry_is_reminted() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let cfg = config(&mock, tmp.path());
+    let cfg = mock.client_config_cached_in(tmp.path());
     let path = cache_file(&Helix::app(cfg.clone()).expect("app client"));
 
     // Control: a hand-written cache file with an hour left is used as is,
@@ -156,9 +143,9 @@ async fn a_cached_token_near_expiry_is_reminted() {
 
 #[tokio::test]
 async fn a_revoked_app_token_is_reminted_after_one_401() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let helix = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let helix = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
     helix.get_users().login(["ninja"]).send().await.expect("first call");
     let path = cache_file(&helix);
     let old = cached_token(&path);
@@ -175,7 +162,7 @@ async fn a_revoked_app_token_is_reminted_after_one_401() {
     assert_ne!(new, old, "the new token replaced the refused one on disk");
 
     // A second client reading the cache gets the new token, not the dead one.
-    let other = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let other = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
     other.get_users().login(["ninja"]).send().await.expect("uses the new cached token");
     assert_eq!(mock.stats().app_tokens_minted, 2);
     assert_hides(&helix, None, &[&old, &new, mock.client_secret()]);
@@ -183,14 +170,14 @@ async fn a_revoked_app_token_is_reminted_after_one_401() {
 
 #[tokio::test]
 async fn the_cache_is_keyed_by_client_id() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let ours = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let ours = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
     ours.get_users().login(["ninja"]).send().await.expect("call");
     let ours_file = cache_file(&ours);
     let token = cached_token(&ours_file);
 
-    let mut cfg = config(&mock, tmp.path());
+    let mut cfg = mock.client_config_cached_in(tmp.path());
     cfg.client_id = "someotherclientid0000000000000".into();
     let theirs = Helix::app(cfg).expect("app client");
     let theirs_file = cache_file(&theirs);
@@ -210,9 +197,9 @@ async fn the_cache_is_keyed_by_client_id() {
 
 #[tokio::test]
 async fn user_tokens_are_validated_on_start() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let cfg = config(&mock, tmp.path());
+    let cfg = mock.client_config_cached_in(tmp.path());
 
     let bogus = "thisisnotatokenthemockknows000";
     let err = Helix::user(cfg.clone(), Secret::new(bogus)).await.expect_err("unknown token");
@@ -238,10 +225,11 @@ async fn user_tokens_are_validated_on_start() {
 
 #[tokio::test]
 async fn a_missing_scope_is_caught_before_sending() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let token = mock.issue_user_token("ninja", &["chat:read"]);
-    let helix = Helix::user(config(&mock, tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
+    let helix =
+        Helix::user(mock.client_config_cached_in(tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
 
     let before = mock.stats().helix_requests;
     let err = helix.get_followed_streams(helix.user_id()).send().await.expect_err("scope is missing");
@@ -257,7 +245,7 @@ async fn a_missing_scope_is_caught_before_sending() {
     assert_error_hides(&err, &[&token, mock.client_secret()]);
 
     // With the check off the request goes out and Twitch (the mock) refuses it.
-    let mut cfg = config(&mock, tmp.path());
+    let mut cfg = mock.client_config_cached_in(tmp.path());
     cfg.check_scopes = false;
     let helix = Helix::user(cfg, Secret::new(token.as_str())).await.expect("valid token");
     let err = helix.get_followed_streams(helix.user_id()).send().await.expect_err("the mock refuses it");
@@ -273,17 +261,19 @@ async fn a_missing_scope_is_caught_before_sending() {
 
     // The granted scope makes the same call work.
     let token = mock.issue_user_token("ninja", &["user:read:follows"]);
-    let helix = Helix::user(config(&mock, tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
+    let helix =
+        Helix::user(mock.client_config_cached_in(tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
     let followed = helix.get_followed_streams(helix.user_id()).send().await.expect("scope granted");
     assert!(followed.data.iter().all(|s| s.r#type == "live"), "{followed:?}");
 }
 
 #[tokio::test]
 async fn parameters_that_must_name_the_token_user_are_checked_before_sending() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let token = mock.issue_user_token("ninja", &["user:read:follows"]);
-    let helix = Helix::user(config(&mock, tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
+    let helix =
+        Helix::user(mock.client_config_cached_in(tmp.path()), Secret::new(token.as_str())).await.expect("valid token");
     let someone_else = mock.user_id("pokimane").expect("in the data set");
 
     let before = mock.stats().helix_requests;
@@ -312,9 +302,9 @@ async fn parameters_that_must_name_the_token_user_are_checked_before_sending() {
 
 #[tokio::test]
 async fn an_app_token_must_name_whom_get_users_is_about() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let app = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let app = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
     let before = mock.stats().helix_requests;
     match app.get_users().send().await.expect_err("no id, no login, no user") {
         Error::InvalidInput { endpoint, message } => {
@@ -332,16 +322,16 @@ async fn an_app_token_must_name_whom_get_users_is_about() {
     }
     // A user token stands for its own user.
     let token = mock.issue_user_token("ninja", &[]);
-    let user = Helix::user(config(&mock, tmp.path()), Secret::new(token)).await.expect("valid token");
+    let user = Helix::user(mock.client_config_cached_in(tmp.path()), Secret::new(token)).await.expect("valid token");
     let me = user.get_users().send().await.expect("the token's user");
     assert_eq!(me.data.first().map(|u| u.login.as_str()), Some("ninja"));
 }
 
 #[tokio::test]
 async fn invalid_input_is_refused_before_sending() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let helix = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let helix = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
 
     let err = helix.get_top_games().first(101).send().await.expect_err("first above 100");
     assert!(matches!(err, Error::InvalidInput { endpoint: "Get Top Games", .. }), "{err:?}");
@@ -370,9 +360,9 @@ async fn invalid_input_is_refused_before_sending() {
 
 #[tokio::test]
 async fn answers_decode_into_typed_responses() {
-    let mock = mock().await;
+    let mock = start_mock(MockConfig::default()).await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let app = Helix::app(config(&mock, tmp.path())).expect("app client");
+    let app = Helix::app(mock.client_config_cached_in(tmp.path())).expect("app client");
 
     let users = app.get_users().login(["ninja", "pokimane"]).send().await.expect("get users");
     let logins: Vec<&str> = users.data.iter().map(|u| u.login.as_str()).collect();
@@ -390,7 +380,7 @@ async fn answers_decode_into_typed_responses() {
 
     let token = mock.issue_user_token("ninja", &["channel:manage:broadcast"]);
     let user: Helix<User> =
-        Helix::user(config(&mock, tmp.path()), Secret::new(token.as_str())).await.expect("user client");
+        Helix::user(mock.client_config_cached_in(tmp.path()), Secret::new(token.as_str())).await.expect("user client");
     let done =
         user.modify_channel_information(user.user_id()).title("arcomage rematch").send().await.expect("204 No Content");
     assert!(done.data.is_empty());

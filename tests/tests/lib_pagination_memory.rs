@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
-use ttv_helix::{Config, Helix, Secret};
-use ttv_mock::{MockConfig, MockServer};
+use ttv_helix::Helix;
+use ttv_mock::MockConfig;
+use ttv_tests::{start_mock, MockClientConfig};
 
 struct Counting;
 
@@ -70,7 +71,7 @@ async fn stream_items(helix: &Helix<ttv_helix::App>, cap: usize) -> (usize, usiz
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn following_100_000_items_does_not_hold_them() {
-    let mock = MockServer::start(MockConfig {
+    let mock = start_mock(MockConfig {
         // Every channel is live but pokimane's: 100,000 streams.
         users: 100_001,
         live_every: 1,
@@ -79,13 +80,8 @@ async fn following_100_000_items_does_not_hold_them() {
         bucket_size: 1_000_000,
         ..MockConfig::default()
     })
-    .await
-    .expect("mock starts");
-    let mut config = Config::new(mock.client_id());
-    config.client_secret = Some(Secret::new(mock.client_secret()));
-    config.helix_url = mock.helix_url();
-    config.oauth2_url = mock.oauth2_url();
-    config.cache_dir = None;
+    .await;
+    let mut config = mock.client_config();
     config.timeout = Duration::from_secs(60);
     let helix = Helix::app(config).expect("app client");
     // Token, connection pool and buffers first, so they count in neither run.

@@ -8,21 +8,18 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use ttv_helix::{App, Config, Error, Helix, Secret, User};
 use ttv_mock::{Fault, FaultKind, MockConfig, MockServer};
+use ttv_tests::{start_mock, MockClientConfig};
 
 /// Retries quick enough for tests; everything else as shipped.
 fn config(mock: &MockServer) -> Config {
-    let mut config = Config::new(mock.client_id());
-    config.client_secret = Some(Secret::new(mock.client_secret()));
-    config.helix_url = mock.helix_url();
-    config.oauth2_url = mock.oauth2_url();
-    config.cache_dir = None;
+    let mut config = mock.client_config();
     config.retry_base_delay = Duration::from_millis(10);
     config.retry_max_delay = Duration::from_millis(50);
     config
 }
 
 async fn mock_with(config: MockConfig) -> MockServer {
-    MockServer::start(config).await.expect("mock server starts")
+    start_mock(config).await
 }
 
 async fn mock() -> MockServer {

@@ -8,22 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ttv_helix::auth::{OAuthClient, StoreLock};
-use ttv_helix::{Config, Error, FileStore, Helix, Secret, StoredUserToken, TokenStore, User, UserTokenSource};
+use ttv_helix::{Error, FileStore, Helix, Secret, StoredUserToken, TokenStore, User, UserTokenSource};
 use ttv_mock::{MockConfig, MockServer, MockStats};
+use ttv_tests::{start_mock, MockClientConfig};
 
 const SCOPES: &[&str] = &["user:read:follows"];
 
 async fn mock() -> Arc<MockServer> {
-    Arc::new(MockServer::start(MockConfig::default()).await.expect("mock server starts"))
-}
-
-fn config(mock: &MockServer) -> Config {
-    let mut config = Config::new(mock.client_id());
-    config.client_secret = Some(Secret::new(mock.client_secret()));
-    config.helix_url = mock.helix_url();
-    config.oauth2_url = mock.oauth2_url();
-    config.cache_dir = None;
-    config
+    Arc::new(start_mock(MockConfig::default()).await)
 }
 
 fn now() -> u64 {
@@ -107,7 +99,8 @@ async fn an_expired_stored_token_is_refreshed_and_the_rotation_saved_before_use(
     let (access, refresh) = mock.issue_user_tokens("ninja", SCOPES);
     let store = RecordingStore::new(&mock, stored(&mock, &access, &refresh, now() - 10));
 
-    let helix = Helix::user_from_store(config(&mock), store.clone(), "default").await.expect("refreshes at start");
+    let helix =
+        Helix::user_from_store(mock.client_config(), store.clone(), "default").await.expect("refreshes at start");
     assert_eq!(helix.token_info().login.as_deref(), Some("ninja"));
     assert_eq!(mock.stats().refreshes, 1);
 
@@ -139,7 +132,7 @@ async fn a_refreshed_token_that_cannot_be_saved_is_not_used() {
         saves: Mutex::new(Vec::new()),
         fail_saves: true,
     });
-    let err = Helix::user_from_store(config(&mock), store.clone(), "default").await.expect_err("cannot save");
+    let err = Helix::user_from_store(mock.client_config(), store.clone(), "default").await.expect_err("cannot save");
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(err.to_string().contains("not used") && err.to_string().contains("disk is full"), "{err}");
     assert_eq!(mock.stats().refreshes, 1);
@@ -152,7 +145,7 @@ async fn a_refused_token_is_refreshed_and_the_request_retried_once() {
     let mock = mock().await;
     let (access, refresh) = mock.issue_user_tokens("ninja", SCOPES);
     let store = RecordingStore::new(&mock, stored(&mock, &access, &refresh, now() + 3 * 3600));
-    let helix = Helix::user_from_store(config(&mock), store.clone(), "default").await.expect("valid token");
+    let helix = Helix::user_from_store(mock.client_config(), store.clone(), "default").await.expect("valid token");
     assert_eq!(mock.stats().refreshes, 0, "a fresh token is not refreshed");
 
     // Twitch ends the token early (revoked, or expired before its time).
@@ -181,7 +174,7 @@ async fn a_missing_scope_401_does_not_refresh() {
     let mock = mock().await;
     let (access, refresh) = mock.issue_user_tokens("ninja", &[]);
     let store = RecordingStore::new(&mock, stored(&mock, &access, &refresh, now() + 3 * 3600));
-    let mut cfg = config(&mock);
+    let mut cfg = mock.client_config();
     cfg.check_scopes = false;
     let helix = Helix::user_from_store(cfg, store, "default").await.expect("valid token");
     let err = followed(&helix).await.expect_err("missing scope");
@@ -199,8 +192,8 @@ async fn concurrent_callers_share_one_refresh() {
 
     // Two clients on the same profile file stand for two processes; each is
     // used by several tasks at once.
-    let a = Helix::user_from_store(config(&mock), files.clone(), "default").await.unwrap();
-    let b = Helix::user_from_store(config(&mock), files.clone(), "default").await.unwrap();
+    let a = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.unwrap();
+    let b = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.unwrap();
     mock.expire_token(&access);
     let calls = (0..8).map(|i| {
         let helix = if i % 2 == 0 { a.clone() } else { b.clone() };
@@ -223,9 +216,10 @@ async fn refresh_failures_say_whether_to_log_in_again_or_retry() {
     let dir = tempfile::tempdir().unwrap();
     let files = Arc::new(FileStore::new(dir.path()));
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
-    let first = Helix::user_from_store(config(&mock), files.clone(), "default").await.unwrap();
+    let first = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.unwrap();
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
-    let err = Helix::user_from_store(config(&mock), files.clone(), "default").await.expect_err("spent refresh token");
+    let err =
+        Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("spent refresh token");
     assert!(matches!(err, Error::Unauthorized { status: 400, .. }), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("Invalid refresh token") && text.contains("log in again"), "{text}");
@@ -238,7 +232,7 @@ async fn refresh_failures_say_whether_to_log_in_again_or_retry() {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_url = format!("http://{}/oauth2", dead.local_addr().unwrap());
     drop(dead);
-    let mut cfg = config(&mock);
+    let mut cfg = mock.client_config();
     cfg.oauth2_url = dead_url.clone();
     let mut offline = stored(&mock, "a", "r", now() - 10);
     offline.oauth2_url = dead_url;
@@ -254,11 +248,11 @@ async fn a_corrupt_or_missing_profile_says_to_log_in() {
     let mock = mock().await;
     let dir = tempfile::tempdir().unwrap();
     let files = Arc::new(FileStore::new(dir.path()));
-    let err = Helix::user_from_store(config(&mock), files.clone(), "default").await.expect_err("nothing stored");
+    let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("nothing stored");
     assert!(matches!(err, Error::Config(_)) && err.to_string().contains("ttv auth login"), "{err}");
 
     std::fs::write(files.path("default").unwrap(), b"{\"access_token\": \"half").unwrap();
-    let err = Helix::user_from_store(config(&mock), files.clone(), "default").await.expect_err("corrupt");
+    let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("corrupt");
     let text = err.to_string();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(text.contains("corrupt") && text.contains("log in again"), "{text}");
@@ -270,7 +264,7 @@ async fn a_supplied_token_without_refresh_token_says_it_cannot_refresh() {
     let mock = mock().await;
     mock.set_token_lifetime(Duration::from_secs(2));
     let token = mock.issue_user_token("ninja", SCOPES);
-    let helix = Helix::user(config(&mock), Secret::new(token.as_str())).await.expect("valid for 2 s");
+    let helix = Helix::user(mock.client_config(), Secret::new(token.as_str())).await.expect("valid for 2 s");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let err = followed(&helix).await.expect_err("expired");
     let text = err.to_string();
@@ -285,7 +279,7 @@ async fn a_supplied_token_with_a_refresh_token_refreshes_in_memory() {
     let (access, refresh) = mock.issue_user_tokens("ninja", SCOPES);
     let source =
         UserTokenSource::supplied(Secret::new(access.as_str())).with_refresh_token(Secret::new(refresh.as_str()));
-    let helix = Helix::user_with(config(&mock), source).await.unwrap();
+    let helix = Helix::user_with(mock.client_config(), source).await.unwrap();
     mock.expire_token(&access);
     followed(&helix).await.expect("refreshed");
     assert_eq!(mock.stats().refreshes, 1);
@@ -297,7 +291,7 @@ async fn tokens_are_validated_at_start_and_again_when_the_last_check_is_old() {
     let (access, refresh) = mock.issue_user_tokens("ninja", SCOPES);
     let store = RecordingStore::new(&mock, stored(&mock, &access, &refresh, now() + 3 * 3600));
     let source = UserTokenSource::stored(store, "default").revalidate_every(Duration::from_millis(300));
-    let helix = Helix::user_with(config(&mock), source).await.unwrap();
+    let helix = Helix::user_with(mock.client_config(), source).await.unwrap();
     assert_eq!(mock.stats().validate_calls, 1, "validated at start");
     followed(&helix).await.unwrap();
     followed(&helix).await.unwrap();
@@ -322,7 +316,7 @@ async fn the_device_flow_in_the_library() {
             .await
             .unwrap(),
     );
-    let mut cfg = config(&mock);
+    let mut cfg = mock.client_config();
     // Public clients have no secret; the device flow does not need one.
     cfg.client_secret = None;
     let oauth = OAuthClient::new(cfg.clone()).unwrap();

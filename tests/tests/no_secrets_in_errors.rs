@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ttv_helix::{FileStore, TokenStore};
 use ttv_mock::{Fault, FaultKind, MockConfig, MockServer};
-use ttv_tests::{run, ttv, Run};
+use ttv_tests::{run, Cli, Run};
 
 /// One error path: how to run it, and the exit code it must end with.
 struct Case {
@@ -23,9 +23,9 @@ fn quick_mock() -> MockServer {
     MockServer::start_background(MockConfig { device_interval: 1, ..MockConfig::default() }).expect("mock starts")
 }
 
-fn verbose(mock: &MockServer, dir: &Path) -> Command {
-    let mut cmd = ttv(mock, dir);
-    cmd.env("TTV_STATE_DIR", dir.join("state")).arg("-vv");
+fn verbose(cli: &Cli) -> Command {
+    let mut cmd = cli.ttv();
+    cmd.env("TTV_STATE_DIR", cli.home().join("state")).arg("-vv");
     cmd
 }
 
@@ -66,16 +66,16 @@ fn no_error_path_prints_a_secret() {
         ("token endpoint garbled", FaultKind::Malformed, 7),
         ("token endpoint hangs up", FaultKind::DropConnection, 6),
     ] {
-        let dir = tempfile::tempdir().unwrap();
+        let cli = Cli::new(&mock);
         mock.faults().push(Fault::new(kind).on("/oauth2/token").always());
-        cases.push(case(name, code, verbose(&mock, dir.path()).args(["--retries", "1"]).args(users)));
+        cases.push(case(name, code, verbose(&cli).args(["--retries", "1"]).args(users)));
         mock.faults().clear();
     }
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     cases.push(case(
         "wrong client secret",
         4,
-        verbose(&mock, dir.path()).env("TWITCH_CLIENT_SECRET", "not-the-secret-at-all").args(users),
+        verbose(&cli).env("TWITCH_CLIENT_SECRET", "not-the-secret-at-all").args(users),
     ));
 
     // Helix refuses the token, fails, hangs up, is slow, or answers a wrong shape.
@@ -92,43 +92,39 @@ fn no_error_path_prints_a_secret() {
             vec!["--deadline", "2"],
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
+        let cli = Cli::new(&mock);
         mock.faults().push(Fault::new(kind).on("/helix/users").always());
-        cases.push(case(name, code, verbose(&mock, dir.path()).args(flags).args(users)));
+        cases.push(case(name, code, verbose(&cli).args(flags).args(users)));
         mock.faults().clear();
     }
 
     // A user token without the scope, and one that was revoked.
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let token = mock.issue_user_token("ninja", &[]);
-    cases.push(case(
-        "missing scope",
-        4,
-        verbose(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).arg("get-followed-streams"),
-    ));
+    cases.push(case("missing scope", 4, verbose(&cli).env("TWITCH_USER_TOKEN", &token).arg("get-followed-streams")));
 
     let token = mock.issue_user_token("ninja", &["user:read:follows"]);
     mock.expire_token(&token);
     cases.push(case(
         "revoked user token",
         4,
-        verbose(&mock, dir.path()).env("TWITCH_USER_TOKEN", &token).arg("get-followed-streams"),
+        verbose(&cli).env("TWITCH_USER_TOKEN", &token).arg("get-followed-streams"),
     ));
 
     // A stored login whose refresh is refused, and one whose refresh meets a broken server.
     for (name, kind, code) in
         [("refresh refused", FaultKind::Status(400), 4), ("refresh meets a 503", FaultKind::Status(503), 6)]
     {
-        let dir = tempfile::tempdir().unwrap();
-        seed_expired_profile(&mock, dir.path());
+        let cli = Cli::new(&mock);
+        seed_expired_profile(&mock, cli.home());
         mock.faults().push(Fault::new(kind).on("/oauth2/token").always());
-        cases.push(case(name, code, verbose(&mock, dir.path()).args(["--retries", "1", "get-followed-streams"])));
+        cases.push(case(name, code, verbose(&cli).args(["--retries", "1", "get-followed-streams"])));
         mock.faults().clear();
     }
 
     // A config file with a syntax error on the line that holds the secret.
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("broken.toml");
+    let cli = Cli::new(&mock);
+    let config = cli.home().join("broken.toml");
     let written_secret = "topsecretvalue-in-a-broken-config";
     let written_token = "usertokenvalue-in-a-broken-config";
     std::fs::write(
@@ -139,7 +135,7 @@ fn no_error_path_prints_a_secret() {
     cases.push(case(
         "config syntax error",
         3,
-        ttv(&mock, dir.path()).env_remove("TWITCH_CLIENT_SECRET").args(["-vv", "--config"]).arg(&config).args(users),
+        cli.ttv().env_remove("TWITCH_CLIENT_SECRET").args(["-vv", "--config"]).arg(&config).args(users),
     ));
 
     extra_secrets.extend([written_secret.to_owned(), written_token.to_owned()]);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use ttv_mock::{Fault, FaultKind, MockConfig, MockServer};
-use ttv_tests::{mock, run, ttv};
+use ttv_tests::{mock, run, Cli};
 
 fn ndjson(stdout: &str) -> Vec<Value> {
     stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
@@ -21,8 +21,8 @@ fn ids(items: &[Value]) -> Vec<String> {
 #[test]
 fn all_pages_stream_as_ndjson_and_as_one_json_array() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(ttv(&mock, dir.path()).args(["get-streams", "--all", "-o", "ndjson"]));
+    let cli = Cli::new(&mock);
+    let out = cli.run(["get-streams", "--all", "-o", "ndjson"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stderr, "", "no progress or hints when stderr is not a terminal");
     let items = ndjson(&out.stdout);
@@ -30,22 +30,22 @@ fn all_pages_stream_as_ndjson_and_as_one_json_array() {
     let unique: std::collections::HashSet<String> = ids(&items).into_iter().collect();
     assert_eq!(unique.len(), items.len());
 
-    let json = run(ttv(&mock, dir.path()).args(["getStreams", "--all", "--first", "7"]));
+    let json = cli.run(["getStreams", "--all", "--first", "7"]);
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert_eq!(json.json(), Value::Array(items.clone()), "the same items, as one JSON array, in pages of 7");
 
-    let table = run(ttv(&mock, dir.path()).args(["get-streams", "--all", "-o", "table"]));
+    let table = cli.run(["get-streams", "--all", "-o", "table"]);
     assert_eq!(table.stdout.lines().count(), items.len() + 1, "a header and one line per item");
 }
 
 #[test]
 fn max_items_stops_early_and_says_how_to_go_on() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let all = ndjson(&run(ttv(&mock, dir.path()).args(["get-streams", "--all", "-o", "ndjson"])).stdout);
+    let cli = Cli::new(&mock);
+    let all = ndjson(&cli.run(["get-streams", "--all", "-o", "ndjson"]).stdout);
 
     let before = mock.stats().helix_requests;
-    let first = run(ttv(&mock, dir.path()).args(["get-streams", "--max-items", "45", "-o", "ndjson"]));
+    let first = cli.run(["get-streams", "--max-items", "45", "-o", "ndjson"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(mock.stats().helix_requests - before, 1, "one page of 45");
     let head = ndjson(&first.stdout);
@@ -57,7 +57,7 @@ fn max_items_stops_early_and_says_how_to_go_on() {
         .unwrap_or_else(|| panic!("{}", first.stderr))
         .to_owned();
 
-    let rest = run(ttv(&mock, dir.path()).args(["get-streams", "--all", "-o", "ndjson", "--after", &cursor]));
+    let rest = cli.run(["get-streams", "--all", "-o", "ndjson", "--after", &cursor]);
     assert_eq!(rest.code, 0, "{}", rest.stderr);
     let mut joined = head;
     joined.extend(ndjson(&rest.stdout));
@@ -67,22 +67,22 @@ fn max_items_stops_early_and_says_how_to_go_on() {
 #[test]
 fn paging_flags_exist_only_on_paginated_verbs() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(ttv(&mock, dir.path()).args(["get-users", "--login", "ninja", "--all"]));
+    let cli = Cli::new(&mock);
+    let out = cli.run(["get-users", "--login", "ninja", "--all"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--all"), "{}", out.stderr);
-    let help = run(ttv(&mock, dir.path()).args(["get-streams", "--help"]));
+    let help = cli.run(["get-streams", "--help"]);
     assert!(help.stdout.contains("--all") && help.stdout.contains("--max-items"), "{}", help.stdout);
 }
 
 #[test]
 fn long_lists_from_a_file_are_split_and_keep_their_order() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let logins: Vec<String> = (0..250).map(|i| format!("user{:04}", 10 + (i * 37) % 480)).collect();
-    let file = dir.path().join("logins.txt");
+    let file = cli.home().join("logins.txt");
     std::fs::write(&file, logins.join("\n")).unwrap();
-    let out = run(ttv(&mock, dir.path()).args(["get-users", "--login", &format!("@{}", file.display())]));
+    let out = cli.run(["get-users", "--login", &format!("@{}", file.display())]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let got: Vec<String> =
         out.json().as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap().to_owned()).collect();
@@ -93,9 +93,9 @@ fn long_lists_from_a_file_are_split_and_keep_their_order() {
 /// Runs `args` against a mock with `fault` on every request to `route`.
 fn with_fault(fault: FaultKind, route: &str, args: &[&str]) -> ttv_tests::Run {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     mock.faults().push(Fault::new(fault).on(route).always());
-    run(ttv(&mock, dir.path()).args(args))
+    run(cli.ttv().args(args))
 }
 
 #[test]
@@ -123,9 +123,9 @@ fn transport_failures_have_their_own_exit_codes_and_one_line_messages() {
 #[test]
 fn verbose_logs_requests_rate_limits_and_retries_without_secrets() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     mock.faults().push(Fault::new(FaultKind::Status(503)).on("/helix/users"));
-    let out = run(ttv(&mock, dir.path()).args(["-v", "get-users", "--login", "ninja"]));
+    let out = cli.run(["-v", "get-users", "--login", "ninja"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let log = &out.stderr;
     for wanted in ["helix send", "target=/users?login=ninja", "status=503", "helix retry", "reason=503", "status=200"] {
@@ -134,7 +134,7 @@ fn verbose_logs_requests_rate_limits_and_retries_without_secrets() {
     assert!(log.contains("ratelimit=799/800") || log.contains("ratelimit=798/800"), "{log}");
     assert!(log.contains("Bearer [redacted]"), "{log}");
     assert!(!log.contains('\u{1b}'), "no colour codes when stderr is not a terminal");
-    let cache = std::fs::read_dir(dir.path().join("cache")).unwrap().next().unwrap().unwrap().path();
+    let cache = std::fs::read_dir(cli.home().join("cache")).unwrap().next().unwrap().unwrap().path();
     let cached: Value = serde_json::from_str(&std::fs::read_to_string(cache).unwrap()).unwrap();
     assert!(!log.contains(cached["access_token"].as_str().unwrap()));
     assert!(!log.contains(mock.client_secret()));
@@ -172,10 +172,10 @@ fn following_100_000_items_keeps_memory_flat() {
         ..MockConfig::default()
     })
     .expect("mock starts");
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let (ten_thousand, rss_small) =
-        lines_and_peak_rss(ttv(&mock, dir.path()).args(["get-streams", "--max-items", "10000", "-o", "ndjson"]));
-    let (all, rss_all) = lines_and_peak_rss(ttv(&mock, dir.path()).args(["get-streams", "--all", "-o", "ndjson"]));
+        lines_and_peak_rss(cli.ttv().args(["get-streams", "--max-items", "10000", "-o", "ndjson"]));
+    let (all, rss_all) = lines_and_peak_rss(cli.ttv().args(["get-streams", "--all", "-o", "ndjson"]));
     assert_eq!((ten_thousand, all), (10_000, 100_000));
     // Held in memory, 100,000 streams would take hundreds of MB.
     assert!(rss_all < rss_small + 10_000, "peak RSS {rss_small} kB for 10,000 items, {rss_all} kB for 100,000");
@@ -190,8 +190,8 @@ fn progress_shows_on_a_terminal() {
         return;
     }
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
-    let cmd = ttv(&mock, dir.path());
+    let cli = Cli::new(&mock);
+    let cmd = cli.ttv();
     let env: Vec<String> =
         cmd.get_envs().filter_map(|(k, v)| Some(format!("{}='{}'", k.to_str()?, v?.to_str()?))).collect();
     let line = format!(
@@ -211,10 +211,10 @@ fn progress_shows_on_a_terminal() {
 #[test]
 fn paging_a_one_object_answer_prints_the_object() {
     let mock = mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     let verb = ["get-channel-stream-schedule", "--broadcaster-id", "10001"];
     for extra in [&["--all"][..], &["--max-items", "5"][..]] {
-        let out = run(ttv(&mock, dir.path()).args(verb).args(extra));
+        let out = run(cli.ttv().args(verb).args(extra));
         assert_eq!(out.code, 0, "{extra:?}: {}", out.stderr);
         let pages = out.json();
         let pages = pages.as_array().expect("a JSON array");
@@ -222,8 +222,7 @@ fn paging_a_one_object_answer_prints_the_object() {
         assert_eq!(pages[0]["broadcaster_id"], "10001", "{extra:?}");
         assert!(pages[0]["segments"].as_array().is_some_and(|s| !s.is_empty()), "{extra:?}: {}", out.stdout);
     }
-    let out =
-        run(ttv(&mock, dir.path()).args(["api", "/schedule", "-q", "broadcaster_id=10001", "--all", "-o", "ndjson"]));
+    let out = cli.run(["api", "/schedule", "-q", "broadcaster_id=10001", "--all", "-o", "ndjson"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let lines = ndjson(&out.stdout);
     assert_eq!(lines.len(), 1, "{}", out.stdout);

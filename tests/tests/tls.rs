@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 use ttv_mock::{MockConfig, MockServer, MockTls};
-use ttv_tests::{run, ttv, workspace_root};
+use ttv_tests::{run, workspace_root, Cli};
 
 fn fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures/tls").join(name)
@@ -22,12 +22,8 @@ fn https_mock() -> MockServer {
 fn https_with_a_trusted_certificate_works_and_speaks_http2() {
     let mock = https_mock();
     assert!(mock.helix_url().starts_with("https://127.0.0.1:"), "{}", mock.helix_url());
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(ttv(&mock, dir.path()).env("SSL_CERT_FILE", fixture("ca.pem")).args([
-        "get-users",
-        "--login",
-        "ninja,pokimane",
-    ]));
+    let cli = Cli::new(&mock);
+    let out = run(cli.ttv().env("SSL_CERT_FILE", fixture("ca.pem")).args(["get-users", "--login", "ninja,pokimane"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json().as_array().map(Vec::len), Some(2));
     let stats = mock.stats();
@@ -38,9 +34,9 @@ fn https_with_a_trusted_certificate_works_and_speaks_http2() {
 #[test]
 fn an_untrusted_certificate_is_refused_before_any_secret_is_sent() {
     let mock = https_mock();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(&mock);
     // No SSL_CERT_FILE: the test CA is in no trust store.
-    let out = run(ttv(&mock, dir.path()).args(["--retries", "0", "get-users", "--login", "ninja"]));
+    let out = cli.run(["--retries", "0", "get-users", "--login", "ninja"]);
     assert_eq!(out.code, 6, "a network error: {}", out.stderr);
     assert!(out.stderr.contains("invalid peer certificate"), "says why: {}", out.stderr);
     assert!(out.stderr.contains("set SSL_CERT_FILE"), "and what to do: {}", out.stderr);
