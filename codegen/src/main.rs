@@ -102,8 +102,11 @@ type Emitter = fn(&ttv_codegen::model::Model) -> String;
 /// checks should make emission total, and if one is missing, the message
 /// names the endpoint (or type) the emitter stumbled on instead of a backtrace.
 fn emit_guarded(model: &ttv_codegen::model::Model) -> Result<Vec<(&'static str, String)>, String> {
-    let emitters: [(&'static str, Emitter); 2] =
-        [("endpoints.rs", ttv_codegen::emit::client::library), ("verbs.rs", ttv_codegen::emit::cli::verbs)];
+    let emitters: [(&'static str, Emitter); 3] = [
+        ("endpoints.rs", ttv_codegen::emit::client::library),
+        ("verbs.rs", ttv_codegen::emit::cli::verbs),
+        ("routes.rs", ttv_codegen::emit::mock::routes),
+    ];
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut files = Vec::new();
