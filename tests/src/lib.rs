@@ -80,3 +80,9 @@ pub fn stored_login(mock: &MockServer, login: &str, scopes: &[&str], expires_at:
 pub fn endpoint(verb: &str) -> Option<&'static ttv_helix::meta::EndpointMeta> {
     verbs::VERBS.iter().find(|v| v.verb == verb).map(|v| v.endpoint)
 }
+
+/// The README's Rust examples, compiled as doctests of this crate so that
+/// they keep working as the library changes.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;
