@@ -2,7 +2,7 @@
 //! the browser back to `http://localhost:PORT/...?code=...&state=...`; this
 //! answers that one request, checks `state`, and hands over the code.
 //!
-//! It binds 127.0.0.1 and, where IPv6 loopback exists, [::1] on the same port
+//! It binds 127.0.0.1 and, where IPv6 loopback exists, `[::1]` on the same port
 //! (a browser may resolve `localhost` to either; leaving one free would let
 //! another local user listen there). Connections are served concurrently, each
 //! with its own read timeout, so an idle one stalls nothing. Requests for other
@@ -26,7 +26,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct RedirectListener {
     listener: TcpListener,
-    /// The same port on [::1]; `None` where the machine has no IPv6 loopback.
+    /// The same port on `[::1]`; `None` where the machine has no IPv6 loopback.
     listener_v6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
@@ -97,7 +97,7 @@ impl RedirectListener {
     }
 }
 
-/// Accepts on [::1] when bound; never ready otherwise.
+/// Accepts on `[::1]` when bound; never ready otherwise.
 async fn accept_v6(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream, std::net::SocketAddr)> {
     match listener {
         Some(l) => l.accept().await,
