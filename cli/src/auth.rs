@@ -202,7 +202,7 @@ async fn browser_login(
     open: bool,
 ) -> Result<StoredUserToken, CliError> {
     if oauth.config().client_secret.is_none() {
-        return Err(CliError::Config(ttv_helix::auth::login::PUBLIC_CLIENT_HINT.into()));
+        return Err(CliError::Config(crate::advice::PUBLIC_CLIENT_HINT.into()));
     }
     let port = matches.get_one::<u16>("port").copied();
     let redirect_uri = match matches.get_one::<String>("redirect-uri") {
@@ -393,8 +393,9 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
             config.oauth2_url.clone_from(&token.oauth2_url);
             OAuthClient::new(config)?.revoke(&token.access_token).await.map_err(|e| {
                 CliError::Api(match e {
-                    Error::Network { endpoint, message } => Error::Network {
+                    Error::Network { endpoint, message, source } => Error::Network {
                         endpoint,
+                        source,
                         message: format!(
                             "{message}; the token was not revoked, so it is kept: try again (or delete {})",
                             store.path(&profile).map(|p| p.display().to_string()).unwrap_or_default()
@@ -406,7 +407,7 @@ async fn logout(ctx: &Ctx) -> Result<Outcome, CliError> {
             true
         }
         Err(e) => {
-            eprintln!("ttv: {}", terminal_safe(&e.to_string()));
+            eprintln!("ttv: {}", terminal_safe(&crate::advice::message(&e)));
             revoke_salvaged(ctx, &store, &profile).await
         }
     };

@@ -13,7 +13,8 @@ pub enum CliError {
     Config(String),
     #[error("unknown verb `{0}`; see `ttv --help`")]
     UnknownVerb(String),
-    #[error("{0}")]
+    /// Printed with the CLI's advice for it (advice.rs).
+    #[error("{}", crate::advice::message(.0))]
     Api(#[from] ttv_helix::Error),
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
@@ -21,20 +22,11 @@ pub enum CliError {
 
 impl CliError {
     pub fn exit_code(&self) -> u8 {
-        use ttv_helix::Error as E;
         match self {
             CliError::Usage(_) | CliError::UnknownVerb(_) => exit::USAGE,
             CliError::Config(_) => exit::CONFIG,
             CliError::Output(_) => exit::INTERNAL,
-            CliError::Api(e) => match e {
-                E::Config(_) => exit::CONFIG,
-                E::InvalidInput { .. } => exit::USAGE,
-                E::MissingScope { .. } | E::Unauthorized { .. } | E::OAuth { .. } => exit::AUTH,
-                E::Helix { .. } => exit::HELIX,
-                E::Timeout { .. } | E::Network { .. } | E::Redirect { .. } => exit::NETWORK,
-                E::Decode { .. } | E::AnswerTooLarge { .. } => exit::DECODE,
-                E::RateLimited { .. } | E::Deadline { .. } => exit::RATE_LIMITED,
-            },
+            CliError::Api(e) => crate::advice::exit_code(e),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `ttv`: the Twitch Helix API from the shell. One verb per endpoint, generated
 //! from endpoints.yaml; JSON on stdout, messages on stderr.
 
+mod advice;
 mod api;
 mod app;
 mod args;

@@ -5,7 +5,9 @@ use crate::Error;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Twitch's Helix API.
 pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
+/// Twitch's OAuth server.
 pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
 /// Points per minute in a Client token's bucket, as Twitch documents it.
 pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
@@ -13,10 +15,18 @@ pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
 /// The default of [`Config::max_answer_bytes`]: 64 MiB (a Client page is a few MB at most).
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+/// The default of [`Config::user_agent`].
+pub const DEFAULT_USER_AGENT: &str = concat!("ttv/", env!("CARGO_PKG_VERSION"));
 
 /// Settings shared by every client. Build it with [`Config::from_env`] or by hand.
+///
+/// Its fields may grow, so it is built with [`Config::new`] (or
+/// [`Config::from_env`]) and the `with_*` methods, e.g.
+/// `Config::new("my-client-id").with_timeout(Duration::from_secs(10))`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
+    /// The application's Client ID (Twitch console > your app).
     pub client_id: String,
     /// Needed for app tokens (client-credentials grant); Public clients have none.
     pub client_secret: Option<Secret>,
@@ -61,6 +71,14 @@ pub struct Config {
     /// (an empty rate-limit bucket, a backoff), so that a program can say why
     /// it seems to hang. `None`: pauses are only logged.
     pub on_wait: Option<WaitHook>,
+    /// The `User-Agent` header of every request (default `ttv/VERSION`).
+    pub user_agent: String,
+    /// An HTTP client of the caller's to send with instead of the one built
+    /// from these settings. It is used as given: its timeouts, TLS and
+    /// redirect policy apply (give it `redirect::Policy::none()` so that a
+    /// redirect can never carry a token elsewhere), and `user_agent`,
+    /// `timeout` and `connect_timeout` are not applied to it.
+    pub http_client: Option<reqwest::Client>,
 }
 
 /// A pause the client is about to take before sending (see [`Config::on_wait`]).
@@ -107,6 +125,9 @@ impl std::fmt::Debug for WaitHook {
 }
 
 impl Config {
+    /// Twitch's servers, the defaults below, and `client_id`; no secret. The
+    /// app-token cache goes to the platform's cache folder for ttv (see
+    /// [`default_cache_dir`]); reads no `TWITCH_*`/`TTV_*` variables.
     pub fn new(client_id: impl Into<String>) -> Config {
         Config {
             client_id: client_id.into(),
@@ -125,6 +146,8 @@ impl Config {
             deadline: DEFAULT_DEADLINE,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             on_wait: None,
+            user_agent: DEFAULT_USER_AGENT.into(),
+            http_client: None,
         }
     }
 
@@ -168,6 +191,117 @@ impl Config {
     pub fn normalized(mut self) -> Config {
         self.helix_url = self.helix_url.trim_end_matches('/').to_owned();
         self.oauth2_url = self.oauth2_url.trim_end_matches('/').to_owned();
+        self
+    }
+}
+
+/// Builder methods: each sets one field and returns the config.
+impl Config {
+    /// Sets [`Config::client_id`].
+    pub fn with_client_id(mut self, client_id: impl Into<String>) -> Config {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// Sets [`Config::client_secret`].
+    pub fn with_client_secret(mut self, client_secret: Secret) -> Config {
+        self.client_secret = Some(client_secret);
+        self
+    }
+
+    /// Sets [`Config::helix_url`] (trailing slashes trimmed).
+    pub fn with_helix_url(mut self, helix_url: impl Into<String>) -> Config {
+        self.helix_url = helix_url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets [`Config::oauth2_url`] (trailing slashes trimmed).
+    pub fn with_oauth2_url(mut self, oauth2_url: impl Into<String>) -> Config {
+        self.oauth2_url = oauth2_url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets [`Config::cache_dir`]; `None` keeps the app token in memory only.
+    pub fn with_cache_dir(mut self, cache_dir: Option<PathBuf>) -> Config {
+        self.cache_dir = cache_dir;
+        self
+    }
+
+    /// Sets [`Config::timeout`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Config {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets [`Config::connect_timeout`].
+    pub fn with_connect_timeout(mut self, connect_timeout: Duration) -> Config {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// Sets [`Config::check_scopes`].
+    pub fn with_check_scopes(mut self, check_scopes: bool) -> Config {
+        self.check_scopes = check_scopes;
+        self
+    }
+
+    /// Sets [`Config::max_retries`].
+    pub fn with_max_retries(mut self, max_retries: u32) -> Config {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets [`Config::retry_base_delay`].
+    pub fn with_retry_base_delay(mut self, retry_base_delay: Duration) -> Config {
+        self.retry_base_delay = retry_base_delay;
+        self
+    }
+
+    /// Sets [`Config::retry_max_delay`].
+    pub fn with_retry_max_delay(mut self, retry_max_delay: Duration) -> Config {
+        self.retry_max_delay = retry_max_delay;
+        self
+    }
+
+    /// Sets [`Config::batch_concurrency`].
+    pub fn with_batch_concurrency(mut self, batch_concurrency: usize) -> Config {
+        self.batch_concurrency = batch_concurrency;
+        self
+    }
+
+    /// Sets [`Config::assumed_bucket`].
+    pub fn with_assumed_bucket(mut self, assumed_bucket: u32) -> Config {
+        self.assumed_bucket = assumed_bucket;
+        self
+    }
+
+    /// Sets [`Config::deadline`].
+    pub fn with_deadline(mut self, deadline: Duration) -> Config {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets [`Config::max_answer_bytes`].
+    pub fn with_max_answer_bytes(mut self, max_answer_bytes: u64) -> Config {
+        self.max_answer_bytes = max_answer_bytes;
+        self
+    }
+
+    /// Sets [`Config::on_wait`].
+    pub fn with_on_wait(mut self, on_wait: WaitHook) -> Config {
+        self.on_wait = Some(on_wait);
+        self
+    }
+
+    /// Sets [`Config::user_agent`].
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Config {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends with the caller's own HTTP client ([`Config::http_client`]).
+    pub fn with_http_client(mut self, http_client: reqwest::Client) -> Config {
+        self.http_client = Some(http_client);
         self
     }
 }

@@ -21,12 +21,14 @@ use std::sync::{Arc, OnceLock};
 
 pub(crate) fn client(config: &Config) -> Result<reqwest::Client, Error> {
     check_client_id(&config.client_id)?;
+    if let Some(client) = &config.http_client {
+        return Ok(client.clone());
+    }
     let setup = |e: &dyn std::fmt::Display| Error::Config(format!("cannot set up HTTP: {e}"));
     // reqwest is built without a default crypto provider so that no C-heavy
-    // aws-lc build is needed; ring is installed once per process.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let provider =
-        CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    // aws-lc build is needed. Ring is given to this TLS config only, never
+    // installed as the process-wide provider: that is the host program's choice.
+    let provider: Arc<CryptoProvider> = Arc::new(rustls::crypto::ring::default_provider());
     let mut tls = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| setup(&e))?
@@ -35,7 +37,7 @@ pub(crate) fn client(config: &Config) -> Result<reqwest::Client, Error> {
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     reqwest::Client::builder()
-        .user_agent(concat!("ttv/", env!("CARGO_PKG_VERSION")))
+        .user_agent(config.user_agent.as_str())
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -165,6 +167,39 @@ impl ServerCertVerifier for LazyVerifier {
 
 #[cfg(test)]
 mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Serves one request on 127.0.0.1 and returns what it was sent.
+    async fn one_request(client: reqwest::Client) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0; 4096];
+            let n = stream.read(&mut buf).await.unwrap();
+            stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").await.unwrap();
+            String::from_utf8_lossy(&buf[..n]).to_lowercase()
+        });
+        client.get(url).send().await.unwrap();
+        server.await.unwrap()
+    }
+
+    #[test]
+    fn building_a_client_installs_no_process_wide_tls_provider() {
+        client(&Config::new("cid")).unwrap();
+        assert!(CryptoProvider::get_default().is_none(), "the host program's choice stays open");
+    }
+
+    #[tokio::test]
+    async fn the_user_agent_and_the_callers_own_client_are_used() {
+        let config = Config::new("cid").with_user_agent("my-bot/1.0");
+        assert!(one_request(client(&config).unwrap()).await.contains("user-agent: my-bot/1.0"));
+        // Any reqwest client; this one is built here so as to need no TLS provider of its own.
+        let own = client(&Config::new("cid").with_user_agent("own-client/2")).unwrap();
+        let config = Config::new("cid").with_http_client(own);
+        assert!(one_request(client(&config).unwrap()).await.contains("user-agent: own-client/2"));
+    }
+
     use super::*;
 
     #[test]

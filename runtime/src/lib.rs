@@ -33,7 +33,7 @@ pub use auth::extension::ExtensionJwt;
 pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Client;
 pub use config::{Config, TWITCH_DEFAULT_BUCKET};
-pub use error::{Error, Result};
+pub use error::{Error, Result, SecretNeed};
 pub use futures::Stream;
 pub use pagination::Paginated;
 pub use raw::RawRequest;

@@ -203,14 +203,14 @@ async fn user_tokens_are_validated_on_start() {
 
     let bogus = "thisisnotatokenthemockknows000";
     let err = Helix::user(cfg.clone(), Secret::new(bogus)).await.expect_err("unknown token");
-    assert!(matches!(err, Error::Unauthorized { status: 401, .. }), "{err:?}");
-    assert!(err.to_string().contains("TWITCH_USER_TOKEN"), "says what to do: {err}");
+    assert!(matches!(err, Error::UserTokenRefused { status: 401, profile: None, .. }), "{err:?}");
+    assert!(!err.to_string().contains("TWITCH_USER_TOKEN"), "no CLI advice from the library: {err}");
     assert_error_hides(&err, &[bogus, mock.client_secret()]);
 
     let expired = mock.issue_user_token("ninja", &["user:read:follows"]);
     mock.expire_token(&expired);
     let err = Helix::user(cfg.clone(), Secret::new(expired.as_str())).await.expect_err("expired token");
-    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    assert!(matches!(err, Error::UserTokenRefused { .. }), "{err:?}");
     assert_error_hides(&err, &[&expired, mock.client_secret()]);
 
     let good = mock.issue_user_token("ninja", &["user:read:follows"]);

@@ -218,11 +218,13 @@ async fn refresh_failures_say_whether_to_log_in_again_or_retry() {
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
     let first = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.unwrap();
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
-    let err =
-        Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("spent refresh token");
-    assert!(matches!(err, Error::Unauthorized { status: 400, .. }), "{err:?}");
+    let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("spent refresh token");
+    assert!(
+        matches!(&err, Error::RefreshRefused { status: 400, profile: Some(p), .. } if p == "default"),
+        "says which profile must log in again: {err:?}"
+    );
     let text = err.to_string();
-    assert!(text.contains("Invalid refresh token") && text.contains("log in again"), "{text}");
+    assert!(text.contains("Invalid refresh token") && text.contains("no longer valid"), "{text}");
     for secret in [access.as_str(), refresh.as_str(), mock.client_secret()] {
         assert!(!text.contains(secret) && !format!("{err:?}").contains(secret));
     }
@@ -249,13 +251,14 @@ async fn a_corrupt_or_missing_profile_says_to_log_in() {
     let dir = tempfile::tempdir().unwrap();
     let files = Arc::new(FileStore::new(dir.path()));
     let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("nothing stored");
-    assert!(matches!(err, Error::Config(_)) && err.to_string().contains("ttv auth login"), "{err}");
+    assert!(matches!(&err, Error::NotLoggedIn { profile } if profile == "default"), "{err:?}");
+    assert!(!err.to_string().contains("ttv auth"), "no CLI advice from the library: {err}");
 
     std::fs::write(files.path("default").unwrap(), b"{\"access_token\": \"half").unwrap();
     let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("corrupt");
     let text = err.to_string();
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
-    assert!(text.contains("corrupt") && text.contains("log in again"), "{text}");
+    assert!(matches!(&err, Error::CorruptTokenFile { profile, .. } if profile == "default"), "{err:?}");
+    assert!(text.contains("corrupt") && text.contains("profile `default`"), "{text}");
     assert_eq!(mock.stats().validate_calls, 0);
 }
 
@@ -268,7 +271,8 @@ async fn a_supplied_token_without_refresh_token_says_it_cannot_refresh() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let err = followed(&helix).await.expect_err("expired");
     let text = err.to_string();
-    assert!(text.contains("cannot be refreshed") && text.contains("TWITCH_USER_TOKEN"), "{text}");
+    assert!(matches!(err, Error::UserTokenExpired { profile: None, .. }), "a supplied token: {err:?}");
+    assert!(text.contains("cannot be refreshed") && !text.contains("TWITCH_USER_TOKEN"), "{text}");
     assert!(!text.contains(&token));
     assert_eq!(mock.stats().helix_requests, 0, "known expired: not sent");
 }

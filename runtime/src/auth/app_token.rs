@@ -186,14 +186,10 @@ struct TokenResponse {
 }
 
 async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Error> {
-    let secret = config.client_secret.as_ref().ok_or_else(|| {
-        Error::Config(
-            "an app access token needs the client secret: set TWITCH_CLIENT_SECRET. Only Confidential \
-             clients have a secret (Twitch console > your app > New Secret); with a Public client, use a \
-             user token instead (TWITCH_USER_TOKEN)"
-                .into(),
-        )
-    })?;
+    let secret = config
+        .client_secret
+        .as_ref()
+        .ok_or(Error::NoClientSecret { needed_for: crate::error::SecretNeed::AppToken })?;
     let url = format!("{}/token", config.oauth2_url);
     let form = [
         ("client_id", config.client_id.as_str()),

@@ -300,7 +300,11 @@ impl OAuthClient {
     /// The `authorization_code` grant: needs the client secret.
     pub async fn exchange_code(&self, code: &Secret, redirect_uri: &str) -> Result<StoredUserToken, Error> {
         const WHAT: &str = "Browser login";
-        let secret = self.config.client_secret.as_ref().ok_or_else(|| Error::Config(PUBLIC_CLIENT_HINT.into()))?;
+        let secret = self
+            .config
+            .client_secret
+            .as_ref()
+            .ok_or(Error::NoClientSecret { needed_for: crate::error::SecretNeed::CodeExchange })?;
         let fields = [
             ("client_id", self.config.client_id.as_str()),
             ("client_secret", secret.expose()),
@@ -362,11 +366,6 @@ impl OAuthClient {
 fn poll_interval(asked: Duration) -> Duration {
     asked.clamp(MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)
 }
-
-/// Why the browser flow cannot work without a secret, and what works instead.
-pub const PUBLIC_CLIENT_HINT: &str = "the browser (authorization code) flow needs the client secret \
-     (TWITCH_CLIENT_SECRET), which only Confidential clients have. A Public client has no secret: use the device \
-     code flow instead (`ttv auth login` without --browser)";
 
 #[cfg(test)]
 mod tests {

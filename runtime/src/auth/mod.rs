@@ -65,6 +65,7 @@ pub(crate) async fn oauth_send(
                     }
                     Error::Network {
                         endpoint: what.to_owned(),
+                        source: None,
                         message: format!(
                             "Twitch could not be reached or failed: the OAuth server answered {} {}",
                             answer.status,
@@ -76,8 +77,9 @@ pub(crate) async fn oauth_send(
                     }
                 }
                 Err(e) => match Error::from_reqwest(what, config, e) {
-                    Error::Network { endpoint, message } => Error::Network {
+                    Error::Network { endpoint, message, source } => Error::Network {
                         endpoint,
+                        source,
                         message: format!("Twitch could not be reached or failed ({message})"),
                     },
                     other => other,

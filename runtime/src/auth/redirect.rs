@@ -2,7 +2,7 @@
 //! the browser back to `http://localhost:PORT/...?code=...&state=...`; this
 //! answers that one request, checks `state`, and hands over the code.
 //!
-//! It binds 127.0.0.1 and, where IPv6 loopback exists, [::1] on the same port
+//! It binds 127.0.0.1 and, where IPv6 loopback exists, `[::1]` on the same port
 //! (a browser may resolve `localhost` to either; leaving one free would let
 //! another local user listen there). Connections are served concurrently, each
 //! with its own read timeout, so an idle one stalls nothing. Requests for other
@@ -26,7 +26,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct RedirectListener {
     listener: TcpListener,
-    /// The same port on [::1]; `None` where the machine has no IPv6 loopback.
+    /// The same port on `[::1]`; `None` where the machine has no IPv6 loopback.
     listener_v6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
@@ -45,23 +45,14 @@ impl RedirectListener {
     pub async fn bind(redirect_uri: &str, port: u16) -> Result<RedirectListener, Error> {
         let (uri_port, path) = parse_local_uri(redirect_uri)?;
         let port = if port == 0 { uri_port } else { port };
-        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await.map_err(|e| {
-            Error::Config(format!(
-                "cannot listen on 127.0.0.1:{port} for the login redirect ({e}); pick another port with --port \
-                 (and register http://localhost:PORT as a redirect URL of the app in the Twitch console)"
-            ))
-        })?;
+        let v4 = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port));
+        let listener = TcpListener::bind(v4).await.map_err(|source| Error::RedirectListen { address: v4, source })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
-        let listener_v6 = match TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, port)).await {
+        let v6 = std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
+        let listener_v6 = match TcpListener::bind(v6).await {
             Ok(l) => Some(l),
             Err(e) if no_ipv6_loopback(&e) => None,
-            Err(e) => {
-                return Err(Error::Config(format!(
-                    "cannot listen on [::1]:{port} for the login redirect ({e}): something else holds that port \
-                     on IPv6 loopback, and the browser may go there; pick another port with --port (and register \
-                     http://localhost:PORT as a redirect URL of the app in the Twitch console)"
-                )))
-            }
+            Err(source) => return Err(Error::RedirectListen { address: v6, source }),
         };
         Ok(RedirectListener { listener, listener_v6, redirect_uri: redirect_uri.to_owned(), path })
     }
@@ -106,7 +97,7 @@ impl RedirectListener {
     }
 }
 
-/// Accepts on [::1] when bound; never ready otherwise.
+/// Accepts on `[::1]` when bound; never ready otherwise.
 async fn accept_v6(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream, std::net::SocketAddr)> {
     match listener {
         Some(l) => l.accept().await,

@@ -287,8 +287,8 @@ fn replaces(candidate: &StoredUserToken, current: Option<&StoredUserToken>) -> b
         && (candidate.obtained_at, candidate.expires_at) > (current.obtained_at, current.expires_at)
 }
 
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::Config(format!("cannot {what} {}: {e}", path.display()))
+fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Error {
+    Error::Io { action, path: path.to_path_buf(), source }
 }
 
 impl TokenStore for FileStore {
@@ -306,18 +306,15 @@ impl TokenStore for FileStore {
             Err(e) => return Err(io_error("read the token file", &path, e)),
         };
         // serde's own message may quote a value (a token); say only where it broke.
-        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            let what = match e.classify() {
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::CorruptTokenFile {
+            profile: profile.to_owned(),
+            path: path.clone(),
+            problem: match e.classify() {
                 serde_json::error::Category::Data => "unexpected content",
                 _ => "not valid JSON",
-            };
-            Error::Config(format!(
-                "the token file {} of profile `{profile}` is corrupt ({what} at line {} column {}); log in \
-                 again: ttv auth login --profile {profile}",
-                path.display(),
-                e.line(),
-                e.column()
-            ))
+            },
+            line: e.line(),
+            column: e.column(),
         })
     }
 
@@ -454,7 +451,7 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_files_say_to_log_in_again_without_showing_their_content() {
+    fn corrupt_files_name_their_profile_without_showing_their_content() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
         std::fs::write(store.path("default").unwrap(), b"{\"access_token\": 7, \"client_id\": \"leaky-secret\"}")
@@ -463,9 +460,10 @@ mod tests {
         std::fs::write(store.path("other").unwrap(), b"{\"client_id\": \"c\", \"oauth2_url\": \"u\", \"access_token\": \"leaky-secret\", \"expires_at\": \"leaky-secret\"}").unwrap();
         let err = store.load("other").unwrap_err().to_string();
         assert!(err.contains("corrupt") && !err.contains("leaky-secret"), "{err}");
-        let err = store.load("default").unwrap_err().to_string();
-        assert!(err.contains("corrupt") && err.contains("log in again"), "{err}");
-        assert!(!err.contains("leaky-secret"), "{err}");
+        let err = store.load("default").unwrap_err();
+        assert!(matches!(&err, Error::CorruptTokenFile { profile, .. } if profile == "default"), "{err:?}");
+        let chain = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
+        assert!(err.to_string().contains("corrupt") && !chain.contains("leaky-secret"), "{chain}");
     }
 
     #[test]

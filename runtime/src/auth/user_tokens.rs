@@ -118,12 +118,7 @@ impl UserTokens {
                     .store
                     .as_ref()
                     .ok_or_else(|| Error::Config("no user token: supply one or name a stored profile".into()))?;
-                let token = store.load(profile)?.ok_or_else(|| {
-                    Error::Config(format!(
-                        "no user token is stored for profile `{profile}`: log in with `ttv auth login --profile \
-                         {profile}` (or set TWITCH_USER_TOKEN)"
-                    ))
-                })?;
+                let token = store.load(profile)?.ok_or_else(|| Error::NotLoggedIn { profile: profile.clone() })?;
                 check_matches(&token, config, profile)?;
                 (token, true)
             }
@@ -138,16 +133,13 @@ impl UserTokens {
         };
         let info = tokens.validate_at_start(http, config).await?;
         if info.user_id.is_none() {
-            return Err(Error::Config(format!(
-                "{} holds an app access token, not a user access token",
-                tokens.source_name()
-            )));
+            return Err(Error::NotAUserToken { profile: tokens.profile() });
         }
         if info.client_id != config.client_id {
-            return Err(Error::Config(format!(
-                "the user token was issued to client id {}, but TWITCH_CLIENT_ID is {}; use the same application",
-                info.client_id, config.client_id
-            )));
+            return Err(Error::TokenOfOtherClient {
+                token_client_id: info.client_id,
+                client_id: config.client_id.clone(),
+            });
         }
         if !tokens.from_profile {
             if let Some((store, profile)) = &tokens.store {
@@ -261,14 +253,7 @@ impl UserTokens {
                 }
                 Some(_) => {}
                 None if self.from_profile => {
-                    return Err(Error::Unauthorized {
-                        endpoint: "User token".into(),
-                        status: 401,
-                        message: format!(
-                            "profile `{profile}` was logged out meanwhile; log in again: ttv auth login --profile \
-                             {profile}"
-                        ),
-                    });
+                    return Err(Error::LoggedOutMeanwhile { profile: profile.clone() });
                 }
                 None => {}
             }
@@ -301,41 +286,23 @@ impl UserTokens {
             .map_err(|e| Error::Config(format!("waiting for the token lock failed: {e}")))?
     }
 
-    fn source_name(&self) -> String {
-        match (&self.store, self.from_profile) {
-            (Some((_, profile)), true) => format!("profile `{profile}`"),
-            _ => "TWITCH_USER_TOKEN".into(),
-        }
-    }
-
-    fn what_to_do(&self) -> String {
-        match (&self.store, self.from_profile) {
-            (Some((_, profile)), true) => format!("log in again: ttv auth login --profile {profile}"),
-            _ => "get a new user token (TWITCH_USER_TOKEN), or log in with `ttv auth login`".into(),
-        }
+    /// The profile the token was loaded from; `None` for a supplied one.
+    fn profile(&self) -> Option<String> {
+        self.store.as_ref().filter(|_| self.from_profile).map(|(_, profile)| profile.clone())
     }
 
     /// Validation at start failed.
     fn refused(&self, e: Error) -> Error {
         match e {
-            Error::Unauthorized { status, message, .. } => Error::Unauthorized {
-                endpoint: "User token".into(),
-                status,
-                message: format!("{message}; {}", self.what_to_do()),
-            },
+            Error::Unauthorized { status, message, .. } => {
+                Error::UserTokenRefused { profile: self.profile(), status, message }
+            }
             other => other,
         }
     }
 
-    fn cannot_refresh(&self, what: &str) -> Error {
-        Error::Unauthorized {
-            endpoint: "User token".into(),
-            status: 401,
-            message: format!(
-                "the user token {what} and cannot be refreshed (it came without a refresh token); {}",
-                self.what_to_do()
-            ),
-        }
+    fn cannot_refresh(&self, reason: &'static str) -> Error {
+        Error::UserTokenExpired { profile: self.profile(), reason }
     }
 
     /// Says whether to log in again (the refresh token is dead) or to retry
@@ -343,23 +310,20 @@ impl UserTokens {
     fn refresh_failed(&self, e: Error) -> Error {
         const WHAT: &str = "Refresh user token";
         match e {
-            Error::OAuth { status, message, .. } if (400..500).contains(&status) => Error::Unauthorized {
-                endpoint: WHAT.into(),
-                status,
-                message: format!(
-                    "{message}: the refresh token is no longer valid (revoked, expired or already used); {}",
-                    self.what_to_do()
-                ),
-            },
+            Error::OAuth { status, message, .. } if (400..500).contains(&status) => {
+                Error::RefreshRefused { profile: self.profile(), status, message }
+            }
             Error::OAuth { what, status, message } => {
                 Error::OAuth { what, status, message: format!("{message}; Twitch had a problem: try again later") }
             }
-            Error::Network { message, .. } => Error::Network {
+            Error::Network { message, source, .. } => Error::Network {
                 endpoint: WHAT.into(),
+                source,
                 message: format!("{message}; the stored token is unchanged: try again"),
             },
             Error::Timeout { seconds, .. } => Error::Network {
                 endpoint: WHAT.into(),
+                source: None,
                 message: format!("no answer within {seconds} s; the stored token is unchanged: try again"),
             },
             other => other,
@@ -370,17 +334,18 @@ impl UserTokens {
 /// A stored profile must belong to the client and OAuth server in use.
 fn check_matches(token: &StoredUserToken, config: &Config, profile: &str) -> Result<(), Error> {
     if token.client_id != config.client_id {
-        return Err(Error::Config(format!(
-            "profile `{profile}` was logged in with client id {}, but the client id is {}; log in again with this \
-             client id: ttv auth login --profile {profile}",
-            token.client_id, config.client_id
-        )));
+        return Err(Error::ProfileOfOtherClient {
+            profile: profile.to_owned(),
+            logged_in_with: token.client_id.clone(),
+            client_id: config.client_id.clone(),
+        });
     }
     if token.oauth2_url != config.oauth2_url {
-        return Err(Error::Config(format!(
-            "profile `{profile}` was logged in at {}, not at {}; log in again: ttv auth login --profile {profile}",
-            token.oauth2_url, config.oauth2_url
-        )));
+        return Err(Error::ProfileOfOtherServer {
+            profile: profile.to_owned(),
+            logged_in_at: token.oauth2_url.clone(),
+            oauth2_url: config.oauth2_url.clone(),
+        });
     }
     Ok(())
 }

@@ -40,6 +40,7 @@ pub(crate) async fn validate(http: &reqwest::Client, config: &Config, token: &Se
     if !(200..300).contains(&status) {
         return Err(Error::Network {
             endpoint: WHAT.into(),
+            source: None,
             message: format!(
                 "Twitch could not be reached or failed: the validation endpoint answered {status} ({}); check the \
                  OAuth URL",

@@ -77,7 +77,7 @@ mod tests {
         assert_eq!(retry_status(429, false), Some(Reason::TooManyRequests));
         assert_eq!(retry_status(404, true), None);
         assert_eq!(retry_status(200, true), None);
-        let net = Error::Network { endpoint: "x".into(), message: "reset".into() };
+        let net = Error::network("x", "reset");
         let timeout = Error::Timeout { endpoint: "x".into(), seconds: 1 };
         assert_eq!(retry_error(&net, true), Some(Reason::Network));
         assert_eq!(retry_error(&net, false), None);
