@@ -175,3 +175,39 @@ fn scalar(name: &str, shape: &Shape, raw: &str) -> Result<Value, CliError> {
         _ => Value::String(raw.to_owned()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use crate::verb::Verb;
+    use serde_json::{json, Map, Value};
+
+    // Verbs built here from the library's endpoints: the generated table sits
+    // above this module (its dispatch takes `Args`).
+    static GET_USERS: Verb = Verb { verb: "get-users", aliases: &[], endpoint: &ttv_helix::endpoints::GET_USERS };
+    static START_COMMERCIAL: Verb =
+        Verb { verb: "start-commercial", aliases: &[], endpoint: &ttv_helix::endpoints::START_COMMERCIAL };
+
+    fn fields(verb: &'static Verb, flags: &[&str]) -> Result<Map<String, Value>, crate::error::CliError> {
+        let matches = crate::verb_command::verb(verb)
+            .try_get_matches_from(std::iter::once(verb.verb).chain(flags.iter().copied()))
+            .expect("the flags parse");
+        Args { verb, matches: &matches }.fields()
+    }
+
+    #[test]
+    fn list_flags_become_arrays_keyed_by_api_name() {
+        let f = fields(&GET_USERS, &["--login", "a,b", "--login", "c", "--id", "1"]).unwrap();
+        assert_eq!(f["login"], json!(["a", "b", "c"]));
+        assert_eq!(f["id"], json!(["1"]));
+    }
+
+    #[test]
+    fn typed_flags_are_checked_and_body_strays_refused() {
+        let f = fields(&START_COMMERCIAL, &["--broadcaster-id", "1", "--length", "30"]).unwrap();
+        assert_eq!(f["length"], json!(30));
+        let stray = fields(&START_COMMERCIAL, &["--body", r#"{"nope": 1}"#]).unwrap_err();
+        assert_eq!(stray.exit_code(), crate::exit::USAGE);
+        assert!(stray.to_string().contains("nope"), "{stray}");
+    }
+}

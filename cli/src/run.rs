@@ -10,8 +10,6 @@ use crate::outcome::Outcome;
 use crate::output::{self, Format};
 use clap::ArgMatches;
 use serde_json::Value;
-use std::collections::BTreeSet;
-use ttv_helix::ExtensionJwt;
 
 pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     init_logging(matches.get_count("verbose"));
@@ -84,13 +82,27 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     }
 }
 
+/// Keeps the embedded mock alive for the run; nothing without the `mock` feature.
+#[cfg(feature = "mock")]
+type EmbeddedMock = ttv_mock::MockServer;
+#[cfg(not(feature = "mock"))]
+type EmbeddedMock = std::convert::Infallible;
+
+/// `--mock` in a build without the `mock` feature: a usage error, before any
+/// credential is looked for.
+#[cfg(not(feature = "mock"))]
+async fn embedded_mock() -> Result<(Credentials, Option<EmbeddedMock>), CliError> {
+    Err(CliError::Usage("--mock: this build of ttv has no embedded mock (built without the `mock` feature)".into()))
+}
+
 /// `--mock`: a mock Twitch on 127.0.0.1 for this run, with a user token for
 /// "ninja" holding every scope any endpoint names.
-async fn embedded_mock() -> Result<(Credentials, Option<ttv_mock::MockServer>), CliError> {
+#[cfg(feature = "mock")]
+async fn embedded_mock() -> Result<(Credentials, Option<EmbeddedMock>), CliError> {
     let mock = ttv_mock::MockServer::start(ttv_mock::MockConfig::default())
         .await
         .map_err(|e| CliError::Config(format!("cannot start the embedded mock on 127.0.0.1: {e}")))?;
-    let scopes: BTreeSet<&str> = ttv_helix::ENDPOINTS
+    let scopes: std::collections::BTreeSet<&str> = ttv_helix::ENDPOINTS
         .iter()
         .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional).copied())
         .collect();
@@ -98,7 +110,7 @@ async fn embedded_mock() -> Result<(Credentials, Option<ttv_mock::MockServer>), 
     let user_token = mock.issue_user_token("ninja", &scopes);
     let owner = mock.user_id("ninja").unwrap_or_default();
     let extension =
-        ExtensionJwt::Signed { secret: mock.extension_secret().to_vec(), owner_id: owner, channel_id: None };
+        ttv_helix::ExtensionJwt::Signed { secret: mock.extension_secret().to_vec(), owner_id: owner, channel_id: None };
     let mut config = ttv_helix::Config::new(mock.client_id());
     config.client_secret = Some(mock.client_secret().into());
     config.helix_url = mock.helix_url();
@@ -121,4 +133,14 @@ fn init_logging(verbosity: u8) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .try_init();
+}
+
+#[cfg(all(test, not(feature = "mock")))]
+mod without_mock_tests {
+    #[tokio::test]
+    async fn mock_flag_says_this_build_has_no_mock_and_exits_2() {
+        let Err(e) = super::embedded_mock().await else { panic!("a build without `mock` started one") };
+        assert_eq!(e.exit_code(), crate::exit::USAGE);
+        assert!(e.to_string().contains("no embedded mock"), "{e}");
+    }
 }
