@@ -174,7 +174,7 @@ impl<T: TokenKind> Client<T> {
         self.inner.bearer().await
     }
 
-    /// The last rate-limit figures Client sent, if any request was made.
+    /// The last rate-limit figures Helix sent, if any request was made.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.limiter.last()
     }

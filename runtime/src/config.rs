@@ -9,11 +9,11 @@ use std::time::Duration;
 pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
 /// Twitch's OAuth server.
 pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
-/// Points per minute in a Client token's bucket, as Twitch documents it.
+/// Points per minute in a Helix token's bucket, as Twitch documents it.
 pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
 /// The default of [`Config::deadline`]: five minutes for one call, waits and retries included.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
-/// The default of [`Config::max_answer_bytes`]: 64 MiB (a Client page is a few MB at most).
+/// The default of [`Config::max_answer_bytes`]: 64 MiB (a Helix page is a few MB at most).
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 /// The default of [`Config::user_agent`].
 pub const DEFAULT_USER_AGENT: &str = concat!("ttv/", env!("CARGO_PKG_VERSION"));
@@ -47,7 +47,7 @@ pub struct Config {
     pub retry_base_delay: Duration,
     pub retry_max_delay: Duration,
     /// How many requests of one split batch (e.g. 10,000 logins, 100 a request)
-    /// are in flight at once. Client speaks HTTP/2, so they share one connection;
+    /// are in flight at once. Helix speaks HTTP/2, so they share one connection;
     /// the rate-limit bucket, not this bound, keeps a batch within Twitch's limits.
     pub batch_concurrency: usize,
     /// Points a token's rate-limit bucket is taken to hold before Twitch's
@@ -63,7 +63,7 @@ pub struct Config {
     /// token renewals included ([`DEFAULT_DEADLINE`], 300 s). Past it the call
     /// fails with [`Error::Deadline`], which says how long it waited.
     pub deadline: Duration,
-    /// The most bytes read of any answer, Client or OAuth
+    /// The most bytes read of any answer, Helix or OAuth
     /// ([`DEFAULT_MAX_ANSWER_BYTES`]); a longer one fails with
     /// [`Error::AnswerTooLarge`] and is not read further.
     pub max_answer_bytes: u64,

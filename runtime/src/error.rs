@@ -177,7 +177,7 @@ pub enum Error {
         message: String,
     },
 
-    /// Client answered with an error: `{error, status, message}`.
+    /// Helix answered with an error: `{error, status, message}`.
     #[error("{endpoint}: {status} {error}: {message}")]
     Helix {
         /// The endpoint.
@@ -267,7 +267,7 @@ pub enum Error {
     /// could carry the token or the client secret to another host.
     #[error(
         "{endpoint}: the server answered {status} redirecting to {host}; redirects are never followed (they could \
-         carry a token or secret elsewhere), so nothing more was sent. Check the Client and OAuth URLs"
+         carry a token or secret elsewhere), so nothing more was sent. Check the Helix and OAuth URLs"
     )]
     Redirect {
         /// The endpoint.

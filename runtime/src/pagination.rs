@@ -2,16 +2,15 @@
 //! cursor ([`Response::cursor`]); `Call::pages` and `Call::items` (in ttv-helix) are lazy
 //! streams that ask for the next page only when the previous one has been
 //! consumed, so memory holds one page whatever the item count, and stopping
-//! early (`.take(n)`) sends no further request.
+//! early (`.take(n)`) sends no further request. With ttv-helix's generated
+//! methods (this crate has no endpoints of its own):
 //!
-//! ```no_run
-//! # async fn demo(helix: ttv_helix::Client<ttv_helix::App>) -> Result<(), ttv_helix::Error> {
+//! ```text
 //! use futures::TryStreamExt;
 //! let mut streams = std::pin::pin!(helix.get_streams().first(100).items());
 //! while let Some(stream) = streams.try_next().await? {
 //!     println!("{} {}", stream.user_login, stream.viewer_count);
 //! }
-//! # Ok(()) }
 //! ```
 //!
 //! A stream ends when an answer has no cursor, an empty page, or the cursor

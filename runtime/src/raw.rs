@@ -1,5 +1,5 @@
 //! Requests the spec does not describe (yet): any method and path under the
-//! Client URL, sent through the same transport as the generated methods (the
+//! Helix URL, sent through the same transport as the generated methods (the
 //! client's token, renewed after a 401; the rate-limit bucket; retries;
 //! Helix's errors). The escape hatch behind `ttv api`.
 //!
@@ -19,11 +19,11 @@ use ttv_meta::HttpMethod;
 /// Names raw requests in [`Error::InvalidInput`].
 const RAW: &str = "Raw request";
 
-/// One request to a path under the Client base URL, e.g. `GET /users?login=ninja`.
+/// One request to a path under the Helix base URL, e.g. `GET /users?login=ninja`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRequest {
     pub method: HttpMethod,
-    /// The path under the Client base URL, starting with `/` (`/users`), without a query.
+    /// The path under the Helix base URL, starting with `/` (`/users`), without a query.
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<Value>,
@@ -54,7 +54,7 @@ impl<T: TokenKind> Client<T> {
     /// string for a body that is text but not JSON. Error statuses come back
     /// as [`Error::Helix`] / [`Error::Unauthorized`] with Twitch's message.
     ///
-    /// The path must stay under the Client URL: it is refused, before anything
+    /// The path must stay under the Helix URL: it is refused, before anything
     /// is sent, when it is a full URL, holds `..`, a backslash, an encoded
     /// slash, backslash, dot or percent sign (`%2f..%2f`), a query (`?`; use
     /// [`RawRequest::query`]) or a fragment, so the token never goes elsewhere.
@@ -107,11 +107,11 @@ fn prepared(request: &RawRequest) -> Result<Prepared, Error> {
 fn checked_path(path: &str) -> Result<String, Error> {
     let invalid = |why: &str| Error::InvalidInput {
         endpoint: RAW,
-        message: format!("the path {path:?} {why}; give a path under the Client URL, such as /users"),
+        message: format!("the path {path:?} {why}; give a path under the Helix URL, such as /users"),
     };
     let path = path.trim();
     if path.contains("://") {
-        return Err(invalid("is a full URL (the token is only sent to the configured Client URL)"));
+        return Err(invalid("is a full URL (the token is only sent to the configured Helix URL)"));
     }
     if path.contains(['?', '#']) {
         return Err(invalid("holds a query or fragment (pass query pairs separately)"));
@@ -121,14 +121,14 @@ fn checked_path(path: &str) -> Result<String, Error> {
         return Err(invalid("holds a backslash"));
     }
     // Servers and proxies that decode once more turn `%2f..%2f` into `/../`;
-    // no Client path needs an encoded slash, backslash, dot or percent sign.
+    // no Helix path needs an encoded slash, backslash, dot or percent sign.
     let lower = path.to_ascii_lowercase();
     if let Some(encoded) = ["%2f", "%5c", "%2e", "%25"].into_iter().find(|e| lower.contains(e)) {
         return Err(invalid(&format!("holds {encoded:?}, an encoded `/`, `\\`, `.` or `%`, which could climb out")));
     }
     let dots = |segment: &str| matches!(ttv_meta::form::decode(segment).as_str(), "." | "..");
     if path.split('/').any(dots) {
-        return Err(invalid("climbs out of the Client URL with `..` (or `.`)"));
+        return Err(invalid("climbs out of the Helix URL with `..` (or `.`)"));
     }
     if let Some(c) = path.chars().find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
         return Err(invalid(&format!("holds {c:?}, which a URL path cannot (percent-encode it)")));

@@ -248,7 +248,7 @@ impl Target<'_> {
     }
 }
 
-/// Client errors look like `{"error": "Unauthorized", "status": 401, "message": "..."}`.
+/// Helix errors look like `{"error": "Unauthorized", "status": 401, "message": "..."}`.
 fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_owned();
@@ -257,7 +257,7 @@ fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
         message = if !v.is_object() {
             String::from_utf8_lossy(body).chars().take(200).collect()
         } else if target.name.is_empty() && status == 404 {
-            "Client has no such path (see https://dev.twitch.tv/docs/api/reference)".into()
+            "Helix has no such path (see https://dev.twitch.tv/docs/api/reference)".into()
         } else {
             "Twitch sent no message".into()
         };

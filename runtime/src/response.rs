@@ -1,4 +1,4 @@
-//! The envelope Client wraps answers in.
+//! The envelope Helix wraps answers in.
 
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +80,7 @@ pub struct Pagination {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoContent {}
 
-/// The last rate-limit figures Client sent (`Ratelimit-*` headers).
+/// The last rate-limit figures Helix sent (`Ratelimit-*` headers).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimit {
     pub limit: u32,

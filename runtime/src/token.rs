@@ -34,7 +34,7 @@ pub enum AppOrUser {}
 #[derive(Debug, Clone, Copy)]
 pub enum NoToken {}
 
-/// The kind of token a [`Helix`](crate::Client) client holds.
+/// The kind of token a [`Client`](crate::Client) holds.
 pub trait TokenKind: sealed::Sealed + Send + Sync + 'static {
     /// `"app"`, `"user"` or `"extension"`, for messages.
     const NAME: &'static str;

@@ -2,7 +2,7 @@
 //!
 //! The cache file lives in the cache folder, one per client id and OAuth server,
 //! mode 0600, written atomically. A token is re-minted when it has less than
-//! five minutes left, after Client answers 401, or when the file is unreadable.
+//! five minutes left, after Helix answers 401, or when the file is unreadable.
 //!
 //! One mint per client id across processes: a process about to mint locks
 //! the cache folder (as the user-token refresh locks a file) and reads the
@@ -77,7 +77,7 @@ impl AppTokens {
         Ok(token)
     }
 
-    /// Forgets `used` after Client refused it, so the next `get` mints a new one.
+    /// Forgets `used` after Helix refused it, so the next `get` mints a new one.
     pub async fn invalidate(&self, used: &Secret) {
         let mut current = self.current.lock().await;
         if current.as_ref().is_some_and(|t| &t.access_token == used) {

@@ -40,7 +40,7 @@ pub(crate) fn clamp_lifetime(expires_in: u64) -> u64 {
 /// the answer within [`Config::max_answer_bytes`], never following a redirect.
 ///
 /// A 5xx, a refused or dropped connection and a timeout are retried with the
-/// backoff of Client requests, up to [`Config::max_retries`] and within
+/// backoff of Helix requests, up to [`Config::max_retries`] and within
 /// [`Config::deadline`]: for every OAuth request this is safe. Minting, device
 /// polls, validation and revocation may be repeated freely; a refresh or code
 /// exchange that Twitch carried out without us getting the answer is lost

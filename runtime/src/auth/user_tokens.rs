@@ -1,6 +1,6 @@
 //! The user token of a `Client<User>`: validated at start and again when the
 //! last validation is over an hour old (as Twitch requires), refreshed when it
-//! nears expiry or when Client refuses it, with one refresh in flight at a time.
+//! nears expiry or when Helix refuses it, with one refresh in flight at a time.
 //!
 //! Refreshing, step by step:
 //! 1. the tokio mutex: one task of this process refreshes, the others wait;
@@ -201,7 +201,7 @@ impl UserTokens {
         Ok(cur.token.access_token.clone())
     }
 
-    /// Client answered 401 to `used`: returns whether a retry with a new token
+    /// Helix answered 401 to `used`: returns whether a retry with a new token
     /// makes sense. A 401 also answers a missing scope, so a token that still
     /// validates is not refreshed.
     pub async fn on_unauthorized(&self, http: &reqwest::Client, config: &Config, used: &Secret) -> Result<bool, Error> {

@@ -150,7 +150,7 @@ impl RateLimiter {
         }
     }
 
-    /// The last figures Client sent, on any token of this client.
+    /// The last figures Helix sent, on any token of this client.
     pub fn last(&self) -> Option<RateLimit> {
         *self.last.lock().unwrap_or_else(|e| e.into_inner())
     }
