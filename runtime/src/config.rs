@@ -134,7 +134,10 @@ impl Config {
             client_secret: None,
             helix_url: DEFAULT_HELIX_URL.into(),
             oauth2_url: DEFAULT_OAUTH2_URL.into(),
+            #[cfg(feature = "file-store")]
             cache_dir: default_cache_dir(),
+            #[cfg(not(feature = "file-store"))]
+            cache_dir: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             check_scopes: true,
@@ -310,7 +313,10 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// `~/.cache/ttv` on Linux (XDG), the platform's cache folder elsewhere.
+/// `~/.cache/ttv` on Linux (XDG), the platform's cache folder elsewhere, as
+/// the `directories` crate finds it (from `HOME` and `XDG_CACHE_HOME` on
+/// Linux). Feature `file-store`; without it there is no cache on disk.
+#[cfg(feature = "file-store")]
 pub fn default_cache_dir() -> Option<PathBuf> {
     crate::auth::folders::project_dirs().map(|d| d.cache_dir().to_path_buf())
 }

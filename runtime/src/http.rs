@@ -1,5 +1,7 @@
-//! The one HTTP client of a process: rustls (ring, no OpenSSL), connection
-//! reuse, and a connect and total timeout on every request.
+//! The one HTTP client of a process: rustls (ring, no OpenSSL; feature
+//! `rustls-ring`), connection reuse, and a connect and total timeout on every
+//! request. Without `rustls-ring` the caller gives its own client
+//! ([`Config::http_client`]).
 //!
 //! Redirects are never followed and no `Referer` is sent: a redirect would
 //! resend the token or a form with the client secret to whatever host the
@@ -13,17 +15,39 @@
 
 use crate::config::Config;
 use crate::Error;
+#[cfg(feature = "rustls-ring")]
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+#[cfg(feature = "rustls-ring")]
 use rustls::crypto::CryptoProvider;
+#[cfg(feature = "rustls-ring")]
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+#[cfg(feature = "rustls-ring")]
 use rustls::{DigitallySignedStruct, SignatureScheme};
+#[cfg(feature = "rustls-ring")]
 use std::sync::{Arc, OnceLock};
 
+/// The caller's client ([`Config::http_client`]) if there is one, else one
+/// built from `config` (feature `rustls-ring`).
 pub(crate) fn client(config: &Config) -> Result<reqwest::Client, Error> {
     check_client_id(&config.client_id)?;
     if let Some(client) = &config.http_client {
         return Ok(client.clone());
     }
+    built_client(config)
+}
+
+/// Built without TLS of its own: the caller must bring a client.
+#[cfg(not(feature = "rustls-ring"))]
+fn built_client(_config: &Config) -> Result<reqwest::Client, Error> {
+    Err(Error::Config(
+        "ttv-runtime was built without its TLS backend (the `rustls-ring` feature): give your own \
+         reqwest::Client with Config::with_http_client, or enable the feature"
+            .into(),
+    ))
+}
+
+#[cfg(feature = "rustls-ring")]
+fn built_client(config: &Config) -> Result<reqwest::Client, Error> {
     let setup = |e: &dyn std::fmt::Display| Error::Config(format!("cannot set up HTTP: {e}"));
     // reqwest is built without a default crypto provider so that no C-heavy
     // aws-lc build is needed. Ring is given to this TLS config only, never
@@ -115,12 +139,14 @@ fn location_host(headers: &reqwest::header::HeaderMap) -> String {
 }
 
 /// The platform verifier, made when a server's certificate is first checked.
+#[cfg(feature = "rustls-ring")]
 #[derive(Debug)]
 struct LazyVerifier {
     provider: Arc<CryptoProvider>,
     verifier: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
 }
 
+#[cfg(feature = "rustls-ring")]
 impl LazyVerifier {
     fn get(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
         self.verifier
@@ -130,6 +156,7 @@ impl LazyVerifier {
     }
 }
 
+#[cfg(feature = "rustls-ring")]
 impl ServerCertVerifier for LazyVerifier {
     fn verify_server_cert(
         &self,
@@ -165,7 +192,28 @@ impl ServerCertVerifier for LazyVerifier {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(feature = "rustls-ring")))]
+mod without_tls_tests {
+    use super::*;
+
+    #[test]
+    fn without_the_tls_feature_a_client_of_the_callers_own_is_required() {
+        let err = client(&Config::new("cid")).expect_err("no TLS backend");
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(err.to_string().contains("Config::with_http_client"), "{err}");
+        // The caller's client, with the TLS of the caller's choice.
+        let tls =
+            rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("TLS versions")
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth();
+        let own = reqwest::Client::builder().tls_backend_preconfigured(tls).build().expect("the caller's client");
+        assert!(client(&Config::new("cid").with_http_client(own)).is_ok());
+    }
+}
+
+#[cfg(all(test, feature = "rustls-ring"))]
 mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

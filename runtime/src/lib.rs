@@ -30,7 +30,9 @@ mod transport;
 mod test_meta;
 
 pub use auth::extension::ExtensionJwt;
-pub use auth::{FileStore, MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
+#[cfg(feature = "file-store")]
+pub use auth::FileStore;
+pub use auth::{MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Client;
 pub use config::{Config, TWITCH_DEFAULT_BUCKET};
 pub use error::{Error, Result, SecretNeed};

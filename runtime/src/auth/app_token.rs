@@ -9,6 +9,7 @@
 //! cache again under the lock, so processes started together use the token
 //! the first of them minted.
 
+#[cfg(feature = "file-store")]
 use super::file::{create_private_dir, write_private};
 use super::{clamp_lifetime, now};
 use crate::config::Config;
@@ -47,7 +48,14 @@ pub(crate) struct AppTokens {
 
 impl AppTokens {
     pub fn new(config: &Config) -> AppTokens {
+        #[cfg(feature = "file-store")]
         let cache_file = config.cache_dir.as_ref().map(|dir| dir.join(cache_file_name(config)));
+        // Without the file store the token is kept in memory only.
+        #[cfg(not(feature = "file-store"))]
+        let cache_file = {
+            let _ = config;
+            None
+        };
         AppTokens { current: Mutex::new(None), cache_file }
     }
 
@@ -124,6 +132,7 @@ impl AppTokens {
     /// the cache. `None` without a cache folder, or when it cannot be locked
     /// (some platforms cannot lock a folder): then each process mints, as it
     /// would without a cache; not worth failing a call for.
+    #[cfg(feature = "file-store")]
     async fn lock_across_processes(&self) -> Option<std::fs::File> {
         let dir = self.cache_file.as_ref()?.parent()?.to_path_buf();
         let shown = dir.clone();
@@ -145,6 +154,11 @@ impl AppTokens {
         }
     }
 
+    #[cfg(not(feature = "file-store"))]
+    async fn lock_across_processes(&self) -> Option<std::fs::File> {
+        None
+    }
+
     fn read_cache(&self) -> Option<CachedToken> {
         let path = self.cache_file.as_ref()?;
         let bytes = std::fs::read(path).ok()?;
@@ -157,6 +171,10 @@ impl AppTokens {
         }
     }
 
+    #[cfg(not(feature = "file-store"))]
+    fn write_cache(&self, _token: &CachedToken) {}
+
+    #[cfg(feature = "file-store")]
     fn write_cache(&self, token: &CachedToken) {
         let Some(path) = &self.cache_file else { return };
         let bytes = serde_json::to_vec(token).expect("token serializes");
@@ -169,12 +187,14 @@ impl AppTokens {
 
 /// `app-token-<client id>-<hash of the OAuth URL>.json`: a mock server's tokens
 /// never get sent to Twitch, nor the other way round.
+#[cfg(feature = "file-store")]
 fn cache_file_name(config: &Config) -> String {
     let id: String = config.client_id.chars().filter(|c| c.is_ascii_alphanumeric()).take(64).collect();
     format!("app-token-{id}-{:08x}.json", fnv1a(config.oauth2_url.as_bytes()) as u32)
 }
 
 /// A stable hash (std's hasher may change between releases; file names must not).
+#[cfg(feature = "file-store")]
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
@@ -223,7 +243,7 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "file-store"))]
 mod tests {
     use super::*;
 

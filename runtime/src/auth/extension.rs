@@ -1,20 +1,26 @@
 //! Extension JWTs: HS256 tokens signed with the extension's shared secret, as
 //! the extension endpoints require. Built fresh for each request (short
-//! expiry), or supplied ready-made.
+//! expiry; feature `extension-jwt`), or supplied ready-made.
 
 use crate::secret::Secret;
+#[cfg(feature = "extension-jwt")]
 use crate::Error;
+#[cfg(feature = "extension-jwt")]
 use base64::engine::general_purpose::STANDARD;
+#[cfg(feature = "extension-jwt")]
 use base64::Engine;
+#[cfg(feature = "extension-jwt")]
 use ttv_meta::jwt::sign_hs256;
 
 /// How long a signed JWT is valid; Twitch wants short-lived ones.
+#[cfg(feature = "extension-jwt")]
 const LIFETIME_SECS: u64 = 120;
 
 /// Where an extension client gets its JWTs.
 #[derive(Clone)]
 pub enum ExtensionJwt {
     /// Sign with the extension's secret (base64, as the console shows it).
+    #[cfg(feature = "extension-jwt")]
     Signed {
         secret: Vec<u8>,
         /// The extension owner's user id (`user_id` claim).
@@ -29,6 +35,7 @@ pub enum ExtensionJwt {
 impl std::fmt::Debug for ExtensionJwt {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
+            #[cfg(feature = "extension-jwt")]
             ExtensionJwt::Signed { owner_id, channel_id, .. } => f
                 .debug_struct("Signed")
                 .field("secret", &"<redacted>")
@@ -42,6 +49,7 @@ impl std::fmt::Debug for ExtensionJwt {
 
 impl ExtensionJwt {
     /// `secret_base64` is the extension secret as Twitch shows it.
+    #[cfg(feature = "extension-jwt")]
     pub fn signed(secret_base64: &str, owner_id: impl Into<String>) -> Result<ExtensionJwt, Error> {
         let secret = STANDARD
             .decode(secret_base64.trim())
@@ -50,6 +58,7 @@ impl ExtensionJwt {
     }
 
     /// Adds the `channel_id` claim.
+    #[cfg(feature = "extension-jwt")]
     pub fn for_channel(mut self, channel: impl Into<String>) -> ExtensionJwt {
         if let ExtensionJwt::Signed { channel_id, .. } = &mut self {
             *channel_id = Some(channel.into());
@@ -61,6 +70,7 @@ impl ExtensionJwt {
     pub fn token(&self) -> Secret {
         match self {
             ExtensionJwt::Ready(t) => t.clone(),
+            #[cfg(feature = "extension-jwt")]
             ExtensionJwt::Signed { secret, owner_id, channel_id } => {
                 let mut claims = serde_json::json!({
                     "exp": super::now() + LIFETIME_SECS,
@@ -77,7 +87,7 @@ impl ExtensionJwt {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "extension-jwt"))]
 mod tests {
     use super::*;
     use ttv_meta::jwt::verify_hs256;

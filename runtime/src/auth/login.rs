@@ -1,15 +1,15 @@
-//! Getting a user token: the device code flow (works for Public clients, which
-//! have no secret), the authorization code flow (needs the secret; the
-//! redirect comes back to [`super::redirect::RedirectListener`]), refreshing,
-//! and revoking.
+//! Getting a user token (feature `login`): the device code flow (works for
+//! Public clients, which have no secret) and the authorization code flow
+//! (needs the secret; the redirect comes back to
+//! [`super::redirect::RedirectListener`]). Refreshing, validating and revoking
+//! are in [`super::oauth`] and need no feature.
 //!
 //! Every request sends its secrets in a form body, never in a URL, so no log
 //! line (ours or the HTTP stack's) can show them.
 
+use super::oauth::{decode_error, parse_grant, post_form, OAuthClient, TokenGrant};
 use super::store::StoredUserToken;
-use super::validate::validate;
-use super::{clamp_lifetime, now, oauth_error_message, TokenInfo};
-use crate::config::Config;
+use super::{clamp_lifetime, now, oauth_error_message};
 use crate::secret::Secret;
 use crate::Error;
 use serde::Deserialize;
@@ -25,13 +25,6 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
 /// The longest device code lifetime believed (Twitch's is 30 minutes).
 const MAX_DEVICE_LIFETIME_SECS: u64 = 3600;
-
-/// Talks to Twitch's OAuth server (`Config::oauth2_url`) for user logins.
-#[derive(Debug, Clone)]
-pub struct OAuthClient {
-    http: reqwest::Client,
-    config: Config,
-}
 
 /// A started device code login: show `verification_uri` and `user_code` to
 /// the user, then [`OAuthClient::finish_device_flow`].
@@ -70,27 +63,6 @@ pub enum DevicePoll {
     Done(Box<StoredUserToken>),
 }
 
-/// What the token endpoint answers for the user grants.
-#[derive(Debug)]
-pub(crate) struct TokenGrant {
-    pub access_token: Secret,
-    pub refresh_token: Option<Secret>,
-    pub expires_in: u64,
-    pub scopes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Secret,
-    #[serde(default)]
-    refresh_token: Option<Secret>,
-    #[serde(default)]
-    expires_in: u64,
-    /// Twitch sends a list; accept a space-separated string too.
-    #[serde(default)]
-    scope: serde_json::Value,
-}
-
 #[derive(Deserialize)]
 struct DeviceAnswer {
     device_code: Secret,
@@ -110,81 +82,7 @@ fn default_device_lifetime() -> u64 {
     1800
 }
 
-/// POSTs a form to `{oauth2_url}{path}`; returns the status and the body.
-async fn post_form(
-    http: &reqwest::Client,
-    config: &Config,
-    what: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> Result<(u16, Vec<u8>), Error> {
-    let url = format!("{}{path}", config.oauth2_url);
-    let form = ttv_meta::form::form(fields);
-    super::oauth_send(config, what, || {
-        http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(form.clone())
-    })
-    .await
-}
-
-/// A JSON answer that did not decode. serde's own message may quote a value
-/// (a token), so only the position is kept.
-fn decode_error(what: &str, e: &serde_json::Error) -> Error {
-    Error::Decode {
-        endpoint: what.into(),
-        path: ".".into(),
-        message: format!("unexpected answer at column {}", e.column()),
-    }
-}
-
-fn parse_grant(what: &str, body: &[u8]) -> Result<TokenGrant, Error> {
-    let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| decode_error(what, &e))?;
-    let scopes = match answer.scope {
-        serde_json::Value::Array(items) => items.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect(),
-        serde_json::Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
-        _ => Vec::new(),
-    };
-    Ok(TokenGrant {
-        access_token: answer.access_token,
-        refresh_token: answer.refresh_token,
-        expires_in: clamp_lifetime(answer.expires_in),
-        scopes,
-    })
-}
-
-/// The `refresh_token` grant. The client secret goes along when there is one
-/// (Confidential clients need it; Public clients refresh without).
-pub(crate) async fn refresh(
-    http: &reqwest::Client,
-    config: &Config,
-    refresh_token: &Secret,
-) -> Result<TokenGrant, Error> {
-    const WHAT: &str = "Refresh user token";
-    let mut fields = vec![
-        ("client_id", config.client_id.as_str()),
-        ("grant_type", "refresh_token"),
-        ("refresh_token", refresh_token.expose()),
-    ];
-    if let Some(secret) = &config.client_secret {
-        fields.push(("client_secret", secret.expose()));
-    }
-    let (status, body) = post_form(http, config, WHAT, "/token", &fields).await?;
-    if !(200..300).contains(&status) {
-        return Err(Error::OAuth { what: "refresh of the user token", status, message: oauth_error_message(&body) });
-    }
-    parse_grant(WHAT, &body)
-}
-
 impl OAuthClient {
-    pub fn new(config: Config) -> Result<OAuthClient, Error> {
-        let config = config.normalized();
-        let http = crate::http::client(&config)?;
-        Ok(OAuthClient { http, config })
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     /// `POST /oauth2/device`: starts a device code login for these scopes.
     pub async fn start_device_flow(&self, scopes: &[String]) -> Result<DeviceAuthorization, Error> {
         const WHAT: &str = "Device login";
@@ -327,22 +225,6 @@ impl OAuthClient {
         self.complete(grant).await
     }
 
-    /// `POST /oauth2/revoke`. A token Twitch no longer knows counts as revoked.
-    pub async fn revoke(&self, token: &Secret) -> Result<(), Error> {
-        let fields = [("client_id", self.config.client_id.as_str()), ("token", token.expose())];
-        let (status, body) = post_form(&self.http, &self.config, "Revoke token", "/revoke", &fields).await?;
-        let message = oauth_error_message(&body);
-        if (200..300).contains(&status) || (status == 400 && message.eq_ignore_ascii_case("invalid token")) {
-            return Ok(());
-        }
-        Err(Error::OAuth { what: "revocation", status, message })
-    }
-
-    /// `GET /oauth2/validate`.
-    pub async fn validate(&self, token: &Secret) -> Result<TokenInfo, Error> {
-        validate(&self.http, &self.config, token).await
-    }
-
     /// A fresh grant becomes a stored token once Twitch says whose it is.
     async fn complete(&self, grant: TokenGrant) -> Result<StoredUserToken, Error> {
         let info = self.validate(&grant.access_token).await?;
@@ -370,27 +252,10 @@ fn poll_interval(asked: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     #[test]
-    fn grants_accept_scope_lists_and_strings() {
-        let g =
-            parse_grant("x", br#"{"access_token":"a","refresh_token":"r","expires_in":5,"scope":["x","y"]}"#).unwrap();
-        assert_eq!(g.scopes, ["x", "y"]);
-        let g = parse_grant("x", br#"{"access_token":"a","scope":"x y"}"#).unwrap();
-        assert_eq!((g.scopes.len(), g.refresh_token.is_none()), (2, true));
-    }
-
-    #[test]
-    fn a_broken_answer_does_not_quote_its_values() {
-        let err = parse_grant("x", br#"{"access_token":"a","expires_in":"leaky-token"}"#).unwrap_err();
-        assert!(!err.to_string().contains("leaky-token"), "{err}");
-    }
-
-    #[test]
-    fn absurd_lifetimes_and_intervals_are_clamped() {
-        let g = parse_grant("x", br#"{"access_token":"a","expires_in":18446744073709551615}"#).unwrap();
-        assert_eq!(g.expires_in, super::super::MAX_TOKEN_LIFETIME_SECS);
-        assert!(now().checked_add(g.expires_in).is_some());
+    fn absurd_intervals_are_clamped() {
         assert_eq!(poll_interval(Duration::ZERO), MIN_POLL_INTERVAL);
         assert_eq!(poll_interval(Duration::from_secs(u64::MAX)), MAX_POLL_INTERVAL);
     }

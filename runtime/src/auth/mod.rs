@@ -2,18 +2,30 @@
 
 pub mod app_token;
 pub mod extension;
+#[cfg(feature = "file-store")]
 pub mod file;
+#[cfg(feature = "file-store")]
+pub mod file_store;
+#[cfg(feature = "file-store")]
 pub mod folders;
 pub mod interrupt;
+#[cfg(feature = "login")]
 pub mod login;
+pub mod oauth;
+#[cfg(feature = "login")]
 pub mod redirect;
 pub mod store;
 pub mod user_tokens;
 pub mod validate;
 
-pub use login::{DeviceAuthorization, DevicePoll, OAuthClient};
+#[cfg(feature = "file-store")]
+pub use file_store::{FileStore, Salvaged};
+#[cfg(feature = "login")]
+pub use login::{DeviceAuthorization, DevicePoll};
+pub use oauth::OAuthClient;
+#[cfg(feature = "login")]
 pub use redirect::RedirectListener;
-pub use store::{FileStore, MemoryStore, Salvaged, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
+pub use store::{MemoryStore, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
 pub use user_tokens::UserTokenSource;
 pub use validate::TokenInfo;
 

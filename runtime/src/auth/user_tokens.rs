@@ -4,7 +4,7 @@
 //!
 //! Refreshing, step by step:
 //! 1. the tokio mutex: one task of this process refreshes, the others wait;
-//! 2. the store's lock (a file lock for [`FileStore`](super::store::FileStore)):
+//! 2. the store's lock (a file lock for [`FileStore`](super::file_store::FileStore)):
 //!    one process refreshes, the others wait;
 //! 3. re-read the store: if another process refreshed meanwhile, use its token;
 //! 4. otherwise redeem the refresh token, **save** the rotated pair, and only
@@ -12,7 +12,7 @@
 //!    only valid refresh token).
 
 use super::interrupt;
-use super::login::{self, TokenGrant};
+use super::oauth::{self, TokenGrant};
 use super::store::{StoreLock, StoredUserToken, TokenStore};
 use super::validate::validate;
 use super::{now, TokenInfo};
@@ -264,7 +264,7 @@ impl UserTokens {
         tracing::debug!("user token: refreshing");
         // From here until the rotated pair is saved, Ctrl-C waits (see interrupt.rs).
         let _critical = interrupt::critical().await;
-        let grant = login::refresh(http, config, &refresh_token).await.map_err(|e| self.refresh_failed(e))?;
+        let grant = oauth::refresh(http, config, &refresh_token).await.map_err(|e| self.refresh_failed(e))?;
         let token = rotated(&cur.token, grant, refresh_token);
         // Persist the rotated pair before the new access token is used.
         if let Some((store, profile)) = &self.store {
