@@ -79,6 +79,12 @@ pub struct Config {
     /// redirect can never carry a token elsewhere), and `user_agent`,
     /// `timeout` and `connect_timeout` are not applied to it.
     pub http_client: Option<reqwest::Client>,
+    /// Whether the HTTP client built from these settings takes a proxy from
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lower-case forms), as reqwest does. Off with [`Config::new`], so that
+    /// nothing is read from the environment unasked; on with
+    /// [`Config::from_env`] and [`Config::with_env`].
+    pub proxy_from_env: bool,
 }
 
 /// A pause the client is about to take before sending (see [`Config::on_wait`]).
@@ -125,9 +131,19 @@ impl std::fmt::Debug for WaitHook {
 }
 
 impl Config {
-    /// Twitch's servers, the defaults below, and `client_id`; no secret. The
-    /// app-token cache goes to the platform's cache folder for ttv (see
-    /// [`default_cache_dir`]); reads no `TWITCH_*`/`TTV_*` variables.
+    /// Twitch's servers, the defaults below, and `client_id`; no secret.
+    ///
+    /// Reads no environment variable of its own (no `TWITCH_*`, `TTV_*` or
+    /// proxy variables; see [`Config::from_env`] for those). Two defaults
+    /// come from the platform, as their crates find them:
+    /// - the app-token cache goes to the platform's cache folder for ttv
+    ///   (feature `file-store`; see [`default_cache_dir`]), which the
+    ///   `directories` crate finds from `HOME` (and `XDG_CACHE_HOME` on
+    ///   Linux); [`Config::with_cache_dir`]`(None)` keeps the token in memory;
+    /// - the certificate verifier of the built HTTP client (feature
+    ///   `rustls-ring`) is the platform's; on Linux and other Unix systems
+    ///   it loads the system's root certificates on the first TLS handshake,
+    ///   from `SSL_CERT_FILE` and `SSL_CERT_DIR` when they are set.
     pub fn new(client_id: impl Into<String>) -> Config {
         Config {
             client_id: client_id.into(),
@@ -151,11 +167,23 @@ impl Config {
             on_wait: None,
             user_agent: DEFAULT_USER_AGENT.into(),
             http_client: None,
+            proxy_from_env: false,
         }
     }
 
-    /// Reads `TWITCH_CLIENT_ID`, `TWITCH_CLIENT_SECRET`, `TWITCH_HELIX_URL`,
-    /// `TWITCH_OAUTH2_URL` and `TTV_CACHE_DIR`.
+    /// [`Config::new`] with the environment laid over it ([`Config::with_env`]);
+    /// fails when no client id is set.
+    ///
+    /// The variables read, and only when set and not empty:
+    /// - `TWITCH_CLIENT_ID`: [`Config::client_id`] (required);
+    /// - `TWITCH_CLIENT_SECRET`: [`Config::client_secret`];
+    /// - `TWITCH_HELIX_URL`: [`Config::helix_url`];
+    /// - `TWITCH_OAUTH2_URL`: [`Config::oauth2_url`];
+    /// - `TTV_CACHE_DIR`: [`Config::cache_dir`].
+    ///
+    /// It also sets [`Config::proxy_from_env`], so the built HTTP client takes
+    /// its proxy from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+    /// (or their lower-case forms).
     pub fn from_env() -> Result<Config, Error> {
         let config = Config::new("").with_env();
         if config.client_id.is_empty() {
@@ -168,9 +196,10 @@ impl Config {
         Ok(config)
     }
 
-    /// These settings with what the environment sets laid over them (see
-    /// [`Config::from_env`] for the names); unset or empty variables change
-    /// nothing. For layering: a file's values, then this, then flags.
+    /// These settings with what the environment sets laid over them (the
+    /// variables [`Config::from_env`] lists, and the proxy variables through
+    /// [`Config::proxy_from_env`]); unset or empty variables change nothing.
+    /// For layering: a file's values, then this, then flags.
     pub fn with_env(mut self) -> Config {
         if let Some(id) = env("TWITCH_CLIENT_ID") {
             self.client_id = id;
@@ -187,6 +216,7 @@ impl Config {
         if let Some(dir) = env("TTV_CACHE_DIR") {
             self.cache_dir = Some(dir.into());
         }
+        self.proxy_from_env = true;
         self.normalized()
     }
 
@@ -299,6 +329,12 @@ impl Config {
     /// Sets [`Config::user_agent`].
     pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Config {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sets [`Config::proxy_from_env`].
+    pub fn with_proxy_from_env(mut self, proxy_from_env: bool) -> Config {
+        self.proxy_from_env = proxy_from_env;
         self
     }
 

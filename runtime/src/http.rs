@@ -60,7 +60,11 @@ fn built_client(config: &Config) -> Result<reqwest::Client, Error> {
         .with_custom_certificate_verifier(Arc::new(LazyVerifier { provider, verifier: OnceLock::new() }))
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder();
+    // reqwest reads the proxy variables unless told not to; only a caller
+    // who asked for the environment gets them.
+    let builder = if config.proxy_from_env { builder } else { builder.no_proxy() };
+    builder
         .user_agent(config.user_agent.as_str())
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
@@ -230,6 +234,16 @@ mod tests {
         });
         client.get(url).send().await.unwrap();
         server.await.unwrap()
+    }
+
+    #[test]
+    fn proxy_variables_are_read_only_when_the_caller_asks() {
+        // reqwest shows its proxy matchers in Debug; the environment's is one.
+        let unasked = format!("{:?}", client(&Config::new("cid")).unwrap());
+        assert!(!unasked.contains("proxies"), "{unasked}");
+        let asked = format!("{:?}", client(&Config::new("cid").with_proxy_from_env(true)).unwrap());
+        assert!(asked.contains("proxies"), "{asked}");
+        assert!(Config::new("cid").with_env().proxy_from_env);
     }
 
     #[test]

@@ -7,6 +7,35 @@
 //! crate.
 //!
 //! [ttv-helix]: https://docs.rs/ttv-helix
+//!
+//! ## Features
+//!
+//! All on by default; `ttv-helix` has the same ones and passes them on.
+//!
+//! - `file-store`: [`FileStore`] (user tokens in private files, written
+//!   atomically and locked across processes) and the app-token cache on disk
+//!   ([`Config::cache_dir`]). Without it, tokens live in memory
+//!   ([`MemoryStore`]) or in the program's own [`TokenStore`].
+//! - `login`: the login flows that get a user token, device code and
+//!   authorization code (`OAuthClient::start_device_flow`,
+//!   `OAuthClient::exchange_code`, `auth::RedirectListener`). Refreshing,
+//!   validating and revoking tokens need no feature.
+//! - `extension-jwt`: signing extension JWTs from the extension secret
+//!   (`ExtensionJwt::signed`); without it, [`ExtensionJwt::Ready`] sends a
+//!   JWT made elsewhere.
+//! - `rustls-ring`: the HTTP client's TLS, rustls with ring and the
+//!   platform's certificate verifier (given to this client only, never
+//!   installed process-wide). Without it, pass your own `reqwest::Client`
+//!   with [`Config::with_http_client`]; building a client without one fails
+//!   with [`Error::Config`] saying so.
+//!
+//! ## Environment
+//!
+//! Nothing reads environment variables unless asked: [`Config::from_env`] /
+//! [`Config::with_env`] and `FileStore::from_env` list the ones they read.
+//! [`Config::new`] and `FileStore::default_dir` use the platform's folders
+//! (found from `HOME` and the `XDG_*` variables on Linux), and the platform
+//! certificate verifier honours `SSL_CERT_FILE` / `SSL_CERT_DIR` on Linux.
 
 pub mod auth;
 pub mod batch;

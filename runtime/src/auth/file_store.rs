@@ -16,11 +16,13 @@ pub struct FileStore {
 }
 
 impl FileStore {
+    /// The store in `dir` (created privately on the first save).
     pub fn new(dir: impl Into<PathBuf>) -> FileStore {
         FileStore { dir: dir.into() }
     }
 
-    /// `TTV_STATE_DIR` when set, else [`FileStore::default_dir`].
+    /// The folder `TTV_STATE_DIR` names when it is set and not empty (the one
+    /// variable this reads), else [`FileStore::default_dir`].
     pub fn from_env() -> Option<FileStore> {
         let dir = std::env::var_os("TTV_STATE_DIR").filter(|d| !d.is_empty()).map(PathBuf::from);
         dir.or_else(FileStore::default_dir).map(FileStore::new)
@@ -28,7 +30,9 @@ impl FileStore {
 
     /// The user's state folder for ttv (`~/.local/state/ttv` on Linux), or the
     /// local data folder where the platform has no state folder; `None` without
-    /// an absolute home folder.
+    /// an absolute home folder. Found by the `directories` crate from the
+    /// platform's conventions (`HOME`, and `XDG_STATE_HOME` on Linux); reads no
+    /// `TTV_*` variable.
     pub fn default_dir() -> Option<PathBuf> {
         let dirs = super::folders::project_dirs()?;
         Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
