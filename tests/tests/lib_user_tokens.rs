@@ -218,7 +218,8 @@ async fn refresh_failures_say_whether_to_log_in_again_or_retry() {
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
     let first = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.unwrap();
     files.save("default", &stored(&mock, &access, &refresh, now() - 10)).unwrap();
-    let err = Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("spent refresh token");
+    let err =
+        Helix::user_from_store(mock.client_config(), files.clone(), "default").await.expect_err("spent refresh token");
     assert!(
         matches!(&err, Error::RefreshRefused { status: 400, profile: Some(p), .. } if p == "default"),
         "says which profile must log in again: {err:?}"
