@@ -87,3 +87,61 @@ fn read_secret() -> Result<String, CliError> {
         .map(str::to_owned)
         .ok_or_else(|| CliError::Usage("--client-secret-stdin: standard input held no secret".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ttv <args>` parsed as main.rs parses it, and the `config` subcommand's matches.
+    fn parsed(args: &[&str]) -> ArgMatches {
+        let args: Vec<std::ffi::OsString> = std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
+        crate::app::command_for(&args).try_get_matches_from(args).expect("valid arguments")
+    }
+
+    fn run_config(args: &[&str]) -> Result<String, CliError> {
+        let root = parsed(args);
+        let (_, sub) = root.subcommand().expect("a subcommand");
+        run(&root, sub)
+    }
+
+    #[test]
+    fn path_prints_the_file_given_with_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("ttv.toml");
+        let out = run_config(&["--config", file.to_str().expect("utf-8"), "config", "path"]).expect("path");
+        assert_eq!(out, format!("{}\n", file.display()));
+    }
+
+    #[test]
+    fn init_writes_a_private_file_with_the_client_id_and_keeps_an_existing_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("conf").join("ttv.toml");
+        let path = file.to_str().expect("utf-8");
+        let out = run_config(&["--config", path, "--client-id", " abc123 ", "config", "init"]).expect("written");
+        let report: serde_json::Value = serde_json::from_str(&out).expect("a JSON report");
+        assert_eq!(report["client_id"], "abc123");
+        assert_eq!(report["client_secret_set"], false);
+        let table: toml::Table = toml::from_str(&std::fs::read_to_string(&file).expect("file")).expect("TOML");
+        assert_eq!(table["client_id"].as_str(), Some("abc123"));
+        assert!(!table.contains_key("client_secret"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
+        }
+        let again = run_config(&["--config", path, "--client-id", "other", "config", "init"]).unwrap_err();
+        assert!(matches!(again, CliError::Usage(_)) && again.to_string().contains("--force"), "{again}");
+        assert!(std::fs::read_to_string(&file).expect("file").contains("abc123"), "the old file is kept");
+        run_config(&["--config", path, "--client-id", "other", "config", "init", "--force"]).expect("replaced");
+        assert!(std::fs::read_to_string(&file).expect("file").contains("other"));
+    }
+
+    #[test]
+    fn init_without_a_client_id_says_how_to_give_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("ttv.toml");
+        let err = run_config(&["--config", file.to_str().expect("utf-8"), "config", "init"]).unwrap_err();
+        assert!(err.to_string().contains("--client-id ID"), "{err}");
+        assert!(!file.exists(), "nothing is written");
+    }
+}

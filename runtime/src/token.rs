@@ -1,7 +1,7 @@
 //! Token classes in the type system.
 //!
-//! `Client<App>` holds an app access token, `Client<User>` a user access token,
-//! `Client<Extension>` signs extension JWTs. Each endpoint names the class it
+//! `Helix<App>` holds an app access token, `Helix<User>` a user access token,
+//! `Helix<Extension>` signs extension JWTs. Each endpoint names the class it
 //! accepts and its method carries the bound `T: Permits<Class>`, so calling a
 //! user-only endpoint on an app client is a compile error naming the token it needs.
 
@@ -62,9 +62,9 @@ impl AuthClassMarker for NoToken {}
 
 /// `T: Permits<C>` holds when a client with token kind `T` may call an endpoint of class `C`.
 #[diagnostic::on_unimplemented(
-    message = "`Client<{Self}>` cannot call this endpoint: it needs a `{C}` token",
-    label = "needs `Client<{C}>`",
-    note = "user-only endpoints are methods of `Client<User>` (`Client::user`, a user access token); app-only endpoints are methods of `Client<App>` (`Client::app`, the client-credentials grant); extension endpoints are methods of `Client<Extension>` (`Client::extension`)"
+    message = "`Helix<{Self}>` cannot call this endpoint: it needs a `{C}` token",
+    label = "needs `Helix<{C}>`",
+    note = "user-only endpoints are methods of `Helix<User>` (`Helix::user`, a user access token); app-only endpoints are methods of `Helix<App>` (`Helix::app`, the client-credentials grant); extension endpoints are methods of `Helix<Extension>` (`Helix::extension`)"
 )]
 pub trait Permits<C: AuthClassMarker>: TokenKind {}
 
