@@ -16,7 +16,7 @@ pub fn client_shell() -> TokenStream {
         /// rate-limit figures. The endpoint methods are generated from the spec,
         /// and one that needs another kind of token does not compile. Everything
         /// else (`validate`, `send`, `pages`, `rate_limit`, ...) is the runtime's
-        /// [`Client`](ttv_runtime::Client), reached through `Deref`.
+        /// [`Client`], reached through `Deref`.
         pub struct Helix<T: ttv_runtime::TokenKind>(ttv_runtime::Client<T>);
 
         impl<T: ttv_runtime::TokenKind> Clone for Helix<T> {
@@ -46,7 +46,7 @@ pub fn client_shell() -> TokenStream {
 
         impl Helix<ttv_runtime::App> {
             /// A client that gets app tokens with the client-credentials grant
-            /// (see [`Client::app`](ttv_runtime::Client::app)).
+            /// (see [`Client::app`]).
             pub fn app(config: ttv_runtime::Config) -> Result<Self, ttv_runtime::Error> {
                 ttv_runtime::Client::app(config).map(Helix)
             }
@@ -54,7 +54,7 @@ pub fn client_shell() -> TokenStream {
 
         impl Helix<ttv_runtime::Extension> {
             /// A client for the extension endpoints (see
-            /// [`Client::extension`](ttv_runtime::Client::extension)).
+            /// [`Client::extension`]).
             pub fn extension(
                 config: ttv_runtime::Config,
                 jwt: ttv_runtime::ExtensionJwt,
@@ -65,7 +65,7 @@ pub fn client_shell() -> TokenStream {
 
         impl Helix<ttv_runtime::User> {
             /// A client for a user access token, validated now (see
-            /// [`Client::user`](ttv_runtime::Client::user)).
+            /// [`Client::user`]).
             pub async fn user(
                 config: ttv_runtime::Config,
                 token: ttv_runtime::Secret,
@@ -74,7 +74,7 @@ pub fn client_shell() -> TokenStream {
             }
 
             /// A client for the token stored under `profile`, refreshing itself
-            /// (see [`Client::user_from_store`](ttv_runtime::Client::user_from_store)).
+            /// (see [`Client::user_from_store`]).
             pub async fn user_from_store(
                 config: ttv_runtime::Config,
                 store: std::sync::Arc<dyn ttv_runtime::TokenStore>,
@@ -83,8 +83,8 @@ pub fn client_shell() -> TokenStream {
                 ttv_runtime::Client::user_from_store(config, store, profile).await.map(Helix)
             }
 
-            /// A client for any [`UserTokenSource`](ttv_runtime::UserTokenSource)
-            /// (see [`Client::user_with`](ttv_runtime::Client::user_with)).
+            /// A client for any [`UserTokenSource`]
+            /// (see [`Client::user_with`]).
             pub async fn user_with(
                 config: ttv_runtime::Config,
                 source: ttv_runtime::UserTokenSource,
@@ -110,7 +110,7 @@ pub fn client_shell() -> TokenStream {
                 &self.request
             }
 
-            /// The request, to send later with [`Client::send`](ttv_runtime::Client::send).
+            /// The request, to send later with [`Client::send`].
             pub fn into_request(self) -> E {
                 self.request
             }
@@ -133,7 +133,7 @@ pub fn client_shell() -> TokenStream {
         }
 
         impl<T: ttv_runtime::TokenKind, E: ttv_runtime::Paginated> Call<'_, T, E> {
-            /// Every page, following cursors lazily (see [`Client::pages`](ttv_runtime::Client::pages)).
+            /// Every page, following cursors lazily (see [`Client::pages`]).
             pub fn pages(
                 self,
             ) -> impl ttv_runtime::Stream<Item = Result<ttv_runtime::Response<E::Item>, ttv_runtime::Error>> + Send + 'static
@@ -144,7 +144,7 @@ pub fn client_shell() -> TokenStream {
             }
 
             /// Every item of every page, lazily; `.take(n)` caps it (see
-            /// [`Client::items`](ttv_runtime::Client::items)).
+            /// [`Client::items`]).
             pub fn items(self) -> impl ttv_runtime::Stream<Item = Result<E::Item, ttv_runtime::Error>> + Send + 'static
             where
                 T: ttv_runtime::Permits<E::Auth>,

@@ -7,7 +7,7 @@
 /// rate-limit figures. The endpoint methods are generated from the spec,
 /// and one that needs another kind of token does not compile. Everything
 /// else (`validate`, `send`, `pages`, `rate_limit`, ...) is the runtime's
-/// [`Client`](ttv_runtime::Client), reached through `Deref`.
+/// [`Client`], reached through `Deref`.
 pub struct Helix<T: ttv_runtime::TokenKind>(ttv_runtime::Client<T>);
 impl<T: ttv_runtime::TokenKind> Clone for Helix<T> {
     fn clone(&self) -> Self {
@@ -32,14 +32,14 @@ impl<T: ttv_runtime::TokenKind> From<ttv_runtime::Client<T>> for Helix<T> {
 }
 impl Helix<ttv_runtime::App> {
     /// A client that gets app tokens with the client-credentials grant
-    /// (see [`Client::app`](ttv_runtime::Client::app)).
+    /// (see [`Client::app`]).
     pub fn app(config: ttv_runtime::Config) -> Result<Self, ttv_runtime::Error> {
         ttv_runtime::Client::app(config).map(Helix)
     }
 }
 impl Helix<ttv_runtime::Extension> {
     /// A client for the extension endpoints (see
-    /// [`Client::extension`](ttv_runtime::Client::extension)).
+    /// [`Client::extension`]).
     pub fn extension(
         config: ttv_runtime::Config,
         jwt: ttv_runtime::ExtensionJwt,
@@ -49,7 +49,7 @@ impl Helix<ttv_runtime::Extension> {
 }
 impl Helix<ttv_runtime::User> {
     /// A client for a user access token, validated now (see
-    /// [`Client::user`](ttv_runtime::Client::user)).
+    /// [`Client::user`]).
     pub async fn user(
         config: ttv_runtime::Config,
         token: ttv_runtime::Secret,
@@ -57,7 +57,7 @@ impl Helix<ttv_runtime::User> {
         ttv_runtime::Client::user(config, token).await.map(Helix)
     }
     /// A client for the token stored under `profile`, refreshing itself
-    /// (see [`Client::user_from_store`](ttv_runtime::Client::user_from_store)).
+    /// (see [`Client::user_from_store`]).
     pub async fn user_from_store(
         config: ttv_runtime::Config,
         store: std::sync::Arc<dyn ttv_runtime::TokenStore>,
@@ -65,8 +65,8 @@ impl Helix<ttv_runtime::User> {
     ) -> Result<Self, ttv_runtime::Error> {
         ttv_runtime::Client::user_from_store(config, store, profile).await.map(Helix)
     }
-    /// A client for any [`UserTokenSource`](ttv_runtime::UserTokenSource)
-    /// (see [`Client::user_with`](ttv_runtime::Client::user_with)).
+    /// A client for any [`UserTokenSource`]
+    /// (see [`Client::user_with`]).
     pub async fn user_with(
         config: ttv_runtime::Config,
         source: ttv_runtime::UserTokenSource,
@@ -88,7 +88,7 @@ impl<'a, T: ttv_runtime::TokenKind, E: ttv_runtime::Endpoint> Call<'a, T, E> {
     pub fn request(&self) -> &E {
         &self.request
     }
-    /// The request, to send later with [`Client::send`](ttv_runtime::Client::send).
+    /// The request, to send later with [`Client::send`].
     pub fn into_request(self) -> E {
         self.request
     }
@@ -108,7 +108,7 @@ impl<'a, T: ttv_runtime::TokenKind, E: ttv_runtime::Endpoint> Call<'a, T, E> {
     }
 }
 impl<T: ttv_runtime::TokenKind, E: ttv_runtime::Paginated> Call<'_, T, E> {
-    /// Every page, following cursors lazily (see [`Client::pages`](ttv_runtime::Client::pages)).
+    /// Every page, following cursors lazily (see [`Client::pages`]).
     pub fn pages(
         self,
     ) -> impl ttv_runtime::Stream<
@@ -120,7 +120,7 @@ impl<T: ttv_runtime::TokenKind, E: ttv_runtime::Paginated> Call<'_, T, E> {
         self.client.pages(&self.request)
     }
     /// Every item of every page, lazily; `.take(n)` caps it (see
-    /// [`Client::items`](ttv_runtime::Client::items)).
+    /// [`Client::items`]).
     pub fn items(
         self,
     ) -> impl ttv_runtime::Stream<
