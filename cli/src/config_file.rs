@@ -94,7 +94,8 @@ mod tests {
 
     /// `ttv <args>` parsed as main.rs parses it, and the `config` subcommand's matches.
     fn parsed(args: &[&str]) -> ArgMatches {
-        let args: Vec<std::ffi::OsString> = std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
+        let args: Vec<std::ffi::OsString> =
+            std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
         crate::app::command_for(&args).try_get_matches_from(args).expect("valid arguments")
     }
 
