@@ -5,6 +5,7 @@ use crate::input::Prepared;
 use crate::response::Response;
 use crate::token::{AuthClassMarker, Permits, TokenKind};
 use crate::Error;
+use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ttv_meta::{AuthClass, HttpMethod};
@@ -37,11 +38,9 @@ impl<T: DeserializeOwned + Send + 'static> Decode for Response<T> {
         }
         // The fast path; the JSON path of an error is worked out only when there is one.
         serde_json::from_slice(body).map_err(|plain| {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let (path, message) = match serde_path_to_error::deserialize::<_, Self>(&mut de) {
-                Err(e) => item_error::<T>(body).unwrap_or_else(|| (e.path().to_string(), e.inner().to_string())),
-                Ok(_) => (".".into(), plain.to_string()),
-            };
+            let (path, message) = item_error::<T>(body)
+                .or_else(|| envelope_error(body))
+                .unwrap_or_else(|| (".".into(), plain.to_string()));
             Error::Decode { endpoint: meta.name.into(), path, message }
         })
     }
@@ -83,6 +82,17 @@ fn item_error<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// Where an answer that is not about one item fails to decode: not JSON, or a
+/// `pagination` or `total` of the wrong shape. Not generic (the items are
+/// skipped), so it is compiled once here rather than for every answer type.
+fn envelope_error(body: &[u8]) -> Option<(String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, Response<serde::de::IgnoredAny>>(&mut de) {
+        Err(e) => Some((e.path().to_string(), e.inner().to_string())),
+        Ok(_) => None,
+    }
 }
 
 /// Text answers (`text/calendar`) come back as they were sent.
@@ -150,7 +160,19 @@ pub(crate) fn json_answer(meta: &EndpointMeta, body: &[u8]) -> Result<serde_json
 impl Inner {
     /// Checks scopes, sends, re-mints an app token (or refreshes a user token) once after a 401, and turns
     /// Helix's error bodies into [`Error`]s. Returns the raw body.
-    pub(crate) async fn execute(&self, meta: &'static EndpointMeta, prepared: &Prepared) -> Result<Vec<u8>, Error> {
+    ///
+    /// Boxed, so that this path (tokens, rate limit, retries, HTTP) is compiled
+    /// once here: an `async fn` is compiled where its future is polled, and the
+    /// generic callers would otherwise copy all of it into every program.
+    pub(crate) fn execute<'a>(
+        &'a self,
+        meta: &'static EndpointMeta,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
+        Box::pin(self.checked(meta, prepared))
+    }
+
+    async fn checked(&self, meta: &'static EndpointMeta, prepared: &Prepared) -> Result<Vec<u8>, Error> {
         crate::token_values::check(meta, self.tokens.kind(), prepared)?;
         match self.token_user_id() {
             Some(user_id) => crate::input::check_token_user(meta, user_id, prepared)?,
@@ -163,12 +185,22 @@ impl Inner {
             }
         }
         // Endpoints that take no token get none: nothing secret leaves for nothing.
-        self.authorized(&Target::of(meta), meta.auth != AuthClass::NoToken, prepared).await
+        self.send_authorized(&Target::of(meta), meta.auth != AuthClass::NoToken, prepared).await
     }
 
     /// Sends with the client's token (when `with_token`), renewing it once
     /// after a 401 that says it expired, and turns an error status into an [`Error`].
-    pub(crate) async fn authorized(
+    /// Boxed for the reason [`execute`](Inner::execute) is.
+    pub(crate) fn authorized<'a>(
+        &'a self,
+        target: &'a Target<'a>,
+        with_token: bool,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
+        Box::pin(self.send_authorized(target, with_token, prepared))
+    }
+
+    async fn send_authorized(
         &self,
         target: &Target<'_>,
         with_token: bool,
