@@ -10,7 +10,7 @@
 //!
 //! ## Features
 //!
-//! All on by default; `ttv-helix` has the same ones and passes them on.
+//! These are on by default; `ttv-helix` has the same features and passes them on.
 //!
 //! - `file-store`: [`FileStore`] (user tokens in private files, written
 //!   atomically and locked across processes) and the app-token cache on disk
@@ -28,6 +28,13 @@
 //!   installed process-wide). Without it, pass your own `reqwest::Client`
 //!   with [`Config::with_http_client`]; building a client without one fails
 //!   with [`Error::Config`] saying so.
+//!
+//! One feature is off by default:
+//!
+//! - `http2`: HTTP/2 when the server offers it over TLS, so concurrent
+//!   requests (a split bulk lookup) share one connection. Without it the
+//!   client speaks HTTP/1.1 with a pool of kept-alive connections, and builds
+//!   without the h2 stack. The `ttv` CLI turns it on.
 //!
 //! ## Environment
 //!
@@ -47,6 +54,7 @@ pub mod input;
 #[doc(hidden)]
 pub mod nulls;
 pub mod pagination;
+mod random;
 pub mod raw;
 mod request;
 mod response;

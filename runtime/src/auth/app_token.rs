@@ -140,7 +140,7 @@ impl AppTokens {
             create_private_dir(&dir)?;
             let folder = std::fs::File::open(&dir)?;
             // Released when the descriptor is closed, also if the process dies.
-            fs4::FileExt::lock(&folder)?;
+            folder.lock()?;
             Ok(folder)
         })
         .await;

@@ -37,7 +37,7 @@ fn write_private_with_names(
     let result = (|| {
         // Held until the file is closed: a recovering process skips a file
         // whose writer is still alive.
-        fs4::FileExt::lock(&file)?;
+        file.lock()?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
@@ -59,9 +59,7 @@ fn folder_of(path: &Path) -> std::io::Result<&Path> {
 
 /// `.NAME.<16 random letters>.tmp`: hidden, beside the target, never predictable.
 fn random_temp_name(file_name: &str) -> String {
-    use rand::distr::Alphanumeric;
-    use rand::Rng;
-    let suffix: String = rand::rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect();
+    let suffix = crate::random::alphanumeric(16);
     format!(".{file_name}.{suffix}.tmp")
 }
 
@@ -237,7 +235,7 @@ fn open_leftover(path: &Path) -> Option<Leftover> {
     if !file.metadata().ok()?.is_file() {
         return None;
     }
-    fs4::FileExt::try_lock(&file).ok()?;
+    file.try_lock().ok()?;
     let mut bytes = Vec::new();
     (&file).take(MAX_LEFTOVER).read_to_end(&mut bytes).ok()?;
     Some(Leftover { path: path.to_owned(), bytes, _file: file })
@@ -353,7 +351,7 @@ mod tests {
         std::fs::write(dir.path().join(".other.json.deadwriter2.tmp"), b"{}").unwrap();
         let live = dir.path().join(".token.json.livewriter.tmp");
         let held = File::create(&live).unwrap();
-        fs4::FileExt::lock(&held).unwrap();
+        held.lock().unwrap();
         let found = leftovers(&path);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].bytes, b"{}");

@@ -103,7 +103,7 @@ impl FileStore {
             opts.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
         }
         let Ok(lock) = opts.open(&lock_path) else { return };
-        if fs4::FileExt::try_lock(&lock).is_ok() {
+        if lock.try_lock().is_ok() {
             self.recover_leftovers(path);
         }
     }
@@ -236,7 +236,7 @@ impl TokenStore for FileStore {
         }
         let file = opts.open(&path).map_err(|e| io_error("open the lock file", &path, e))?;
         // flock(2) / LockFileEx: released when the file is closed, also if the process dies.
-        fs4::FileExt::lock(&file).map_err(|e| io_error("lock", &path, e))?;
+        file.lock().map_err(|e| io_error("lock", &path, e))?;
         self.recover_leftovers(&self.path(profile)?);
         Ok(StoreLock::new(file))
     }

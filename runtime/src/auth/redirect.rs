@@ -169,9 +169,7 @@ async fn handle(mut stream: TcpStream, wanted_path: String, state: String) -> Op
 
 /// A fresh `state` for one login: 32 random letters and digits.
 pub fn random_state() -> String {
-    use rand::distr::Alphanumeric;
-    use rand::Rng;
-    rand::rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect()
+    crate::random::alphanumeric(32)
 }
 
 /// `http://localhost:3000/cb` → (3000, "/cb").

@@ -62,7 +62,7 @@ pub(crate) fn backoff(config: &Config, retry: u32) -> Duration {
     let exp = config.retry_base_delay.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
     let capped = exp.min(config.retry_max_delay);
     let half = capped / 2;
-    let jitter = if half.is_zero() { Duration::ZERO } else { half.mul_f64(rand::random::<f64>()) };
+    let jitter = if half.is_zero() { Duration::ZERO } else { half.mul_f64(crate::random::unit_interval()) };
     half + jitter
 }
 
