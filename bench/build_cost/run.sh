@@ -2,7 +2,8 @@
 # Cold release build of the same minimal app on ttv-helix and on twitch_api +
 # twitch_oauth2 (fetched from crates.io; nothing of it is committed), measured
 # side by side: A B A B ..., each from an empty target folder, with the same
-# cargo and job count. Prints each time and the ratio ttv / peer.
+# cargo and job count. Prints each build's wall-clock and CPU time (user + sys,
+# which other load on a shared machine disturbs less) and the ratios ttv / peer.
 #
 #   bench/build_cost/run.sh [--runs N]     (default 2 pairs)
 set -euo pipefail
@@ -46,23 +47,30 @@ TOML
 cp "$here/ttv_app.rs" "$work/ttv/src/main.rs"
 cp "$here/peer_app.rs" "$work/peer/src/main.rs"
 
-build() { # prints seconds of a cold release build of $1
+build() { # prints "wall user sys" seconds of a cold release build of $1
     local dir="$work/$1"
     rm -rf "$dir/target"
-    local start end
-    start=$(date +%s.%N)
-    (cd "$dir" && cargo build --release --quiet)
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+    local TIMEFORMAT='%R %U %S'
+    { time (cd "$dir" && cargo build --release --quiet) 2>/dev/null; } 2>&1
+}
+
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+
+crates() { # distinct packages a build of $1 compiles (normal and build dependencies)
+    (cd "$work/$1" && cargo tree --prefix none -e normal,build | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
 }
 
 (cd "$work/ttv" && cargo fetch --quiet) && (cd "$work/peer" && cargo fetch --quiet)
-echo "crates: ttv-helix app $(cd "$work/ttv" && cargo tree --prefix none -e normal,build | sort -u | wc -l)," \
-     "peer app $(cd "$work/peer" && cargo tree --prefix none -e normal,build | sort -u | wc -l)"
-ttv_total=0; peer_total=0
+echo "crates: ttv-helix app $(crates ttv), peer app $(crates peer)"
+ttv_total=0; peer_total=0; ttv_cpu=0; peer_cpu=0
 for i in $(seq 1 "$runs"); do
-    t=$(build ttv); p=$(build peer)
-    echo "pair $i: ttv-helix ${t}s, twitch_api ${p}s, ratio $(echo "scale=3; $t / $p" | bc)"
-    ttv_total=$(echo "$ttv_total + $t" | bc); peer_total=$(echo "$peer_total + $p" | bc)
+    read -r t tu ts < <(build ttv)
+    read -r p pu ps < <(build peer)
+    tc=$(calc "$tu + $ts"); pc=$(calc "$pu + $ps")
+    echo "pair $i: ttv-helix ${t}s (cpu ${tc}s), twitch_api ${p}s (cpu ${pc}s)," \
+         "ratio $(calc "$t / $p") (cpu $(calc "$tc / $pc"))"
+    ttv_total=$(calc "$ttv_total + $t"); peer_total=$(calc "$peer_total + $p")
+    ttv_cpu=$(calc "$ttv_cpu + $tc"); peer_cpu=$(calc "$peer_cpu + $pc")
 done
-echo "total: ttv-helix ${ttv_total}s, twitch_api ${peer_total}s, ratio $(echo "scale=3; $ttv_total / $peer_total" | bc) (target: at most 0.8)"
+echo "total: ttv-helix ${ttv_total}s, twitch_api ${peer_total}s, ratio $(calc "$ttv_total / $peer_total")" \
+     "(cpu ${ttv_cpu}s / ${peer_cpu}s = $(calc "$ttv_cpu / $peer_cpu")); target: at most 0.8"

@@ -27,7 +27,7 @@
 use crate::client::Inner;
 use crate::input::{fields, prepare_fields};
 use crate::Error;
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use ttv_meta::{EndpointMeta, HttpMethod, Location, ParamMeta, ResponseMeta};

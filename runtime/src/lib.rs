@@ -73,7 +73,7 @@ pub use auth::{MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSou
 pub use client::Client;
 pub use config::{Config, TWITCH_DEFAULT_BUCKET};
 pub use error::{Error, Result, SecretNeed};
-pub use futures::Stream;
+pub use futures_util::Stream;
 pub use pagination::Paginated;
 pub use raw::RawRequest;
 pub use request::{Decode, Endpoint};

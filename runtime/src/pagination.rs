@@ -6,7 +6,7 @@
 //! methods (this crate has no endpoints of its own):
 //!
 //! ```text
-//! use futures::TryStreamExt;
+//! use futures_util::TryStreamExt;
 //! let mut streams = std::pin::pin!(helix.get_streams().first(100).items());
 //! while let Some(stream) = streams.try_next().await? {
 //!     println!("{} {}", stream.user_login, stream.viewer_count);
@@ -24,7 +24,7 @@ use crate::request::{json_answer, Decode, Endpoint};
 use crate::response::Response;
 use crate::token::{Permits, TokenKind};
 use crate::Error;
-use futures::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;

@@ -12,7 +12,7 @@ use crate::input::Prepared;
 use crate::request::Target;
 use crate::token::TokenKind;
 use crate::Error;
-use futures::Stream;
+use futures_util::Stream;
 use serde_json::Value;
 use ttv_meta::HttpMethod;
 
@@ -75,7 +75,7 @@ impl<T: TokenKind> Client<T> {
     /// Lazy: a page is fetched when the stream is polled.
     pub fn raw_pages<'a>(&'a self, request: &RawRequest) -> impl Stream<Item = Result<Value, Error>> + 'a {
         let method = request.method;
-        futures::stream::unfold(Some(prepared(request)), move |next| async move {
+        futures_util::stream::unfold(Some(prepared(request)), move |next| async move {
             let mut prepared = match next? {
                 Ok(prepared) => prepared,
                 Err(e) => return Some((Err(e), None)),

@@ -5,7 +5,7 @@ use crate::input::Prepared;
 use crate::response::Response;
 use crate::token::{AuthClassMarker, Permits, TokenKind};
 use crate::Error;
-use futures::future::BoxFuture;
+use futures_util::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ttv_meta::{AuthClass, HttpMethod};

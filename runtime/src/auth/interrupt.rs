@@ -37,7 +37,7 @@ pub async fn stop() -> Stopped {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::FutureExt;
+    use futures_util::FutureExt;
 
     #[tokio::test]
     async fn stop_waits_for_steps_under_way_and_blocks_new_ones() {
