@@ -22,10 +22,10 @@ impl Format {
     }
 }
 
-/// Prints a Helix answer. A closed stdout (`| head`) is not an error.
-pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
+/// Writes a Helix answer on `out` (stdout). A closed stdout (`| head`) is not an error.
+pub fn write_answer(out: &mut impl Write, answer: &Value, format: Format) -> std::io::Result<()> {
     // Buffered: stdout alone writes each line with its own system call.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let data = answer.get("data").unwrap_or(answer);
     let result = match (format, answer) {
         // Text answers (iCalendar) are printed as sent, whatever the format.

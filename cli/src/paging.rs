@@ -50,8 +50,18 @@ pub async fn follow_pages(
     paging: Paging,
     resume_with: &str,
 ) -> Result<Outcome, CliError> {
+    write_pages(pages, paging, resume_with, std::io::BufWriter::new(std::io::stdout())).await
+}
+
+/// [`follow_pages`] onto `out`.
+async fn write_pages(
+    pages: impl futures::Stream<Item = Result<Value, ttv_helix::Error>>,
+    paging: Paging,
+    resume_with: &str,
+    out: impl Write,
+) -> Result<Outcome, CliError> {
     futures::pin_mut!(pages);
-    let mut sink = Sink::new(paging.format, std::io::BufWriter::new(std::io::stdout()));
+    let mut sink = Sink::new(paging.format, out);
     let mut progress = Progress::new();
     let limit = paging.max_items.unwrap_or(u64::MAX);
     let (mut count, mut page_count) = (0u64, 0u64);
