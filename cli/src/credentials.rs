@@ -31,13 +31,16 @@ pub struct Credentials {
     pub extension: Option<ExtensionJwt>,
 }
 
+/// Looks up an environment variable: its value trimmed, `None` when unset or empty.
+type VarLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// What resolving reads besides the flags: the environment's variables, the
 /// default config file, the token store's folder, and the runtime's own
 /// variables laid over a config. [`Env::process`] is this process's; tests
 /// build their own, so no test reads or sets the real environment.
 pub struct Env {
     /// A variable's value, trimmed; `None` when unset or empty.
-    var: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    var: VarLookup,
     /// Where the config file is when neither `--config` nor `TTV_CONFIG` says.
     default_config: Option<PathBuf>,
     /// The folder user tokens are kept in (`TTV_STATE_DIR`, else the state folder).
