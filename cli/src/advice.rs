@@ -88,4 +88,93 @@ mod tests {
         assert!(message(&missing).contains("ttv auth login --profile bot"), "{}", message(&missing));
         assert_eq!(exit_code(&missing), exit::CONFIG);
     }
+
+    fn io_error() -> std::io::Error {
+        std::io::Error::from(std::io::ErrorKind::PermissionDenied)
+    }
+
+    #[test]
+    fn every_kind_of_library_error_has_its_exit_code() {
+        let table: Vec<(Error, u8)> = vec![
+            (Error::InvalidInput { endpoint: "Get Users", message: "too many".into() }, exit::USAGE),
+            (
+                Error::MissingScope { endpoint: "Start Commercial", missing: "channel:edit:commercial".into() },
+                exit::AUTH,
+            ),
+            (Error::Unauthorized { endpoint: "Get Users".into(), status: 401, message: "bad".into() }, exit::AUTH),
+            (Error::OAuth { what: "refresh", status: 400, message: "no".into() }, exit::AUTH),
+            (Error::RefreshRefused { profile: None, status: 400, message: "no".into() }, exit::AUTH),
+            (Error::UserTokenRefused { profile: None, status: 401, message: "no".into() }, exit::AUTH),
+            (Error::LoggedOutMeanwhile { profile: "p".into() }, exit::AUTH),
+            (
+                Error::Helix { endpoint: "x".into(), status: 500, error: "Internal".into(), message: "m".into() },
+                exit::HELIX,
+            ),
+            (Error::Timeout { endpoint: "x".into(), seconds: 30 }, exit::NETWORK),
+            (Error::Network { endpoint: "x".into(), message: "refused".into(), source: None }, exit::NETWORK),
+            (Error::Redirect { endpoint: "x".into(), status: 302, host: "elsewhere".into() }, exit::NETWORK),
+            (Error::Decode { endpoint: "x".into(), path: ".data".into(), message: "m".into() }, exit::DECODE),
+            (Error::AnswerTooLarge { endpoint: "x".into(), limit: 10 }, exit::DECODE),
+            (Error::RateLimited { endpoint: "x".into(), retries: 3 }, exit::RATE_LIMITED),
+            (
+                Error::Deadline { endpoint: "x".into(), deadline: 5, waited: 5, reason: "429".into() },
+                exit::RATE_LIMITED,
+            ),
+            (Error::Config("no".into()), exit::CONFIG),
+            (Error::NoClientSecret { needed_for: SecretNeed::AppToken }, exit::CONFIG),
+            (Error::Io { action: "read", path: "/x".into(), source: io_error() }, exit::CONFIG),
+        ];
+        for (e, code) in table {
+            assert_eq!(exit_code(&e), code, "{e:?}");
+            assert_eq!(crate::error::CliError::from(e).exit_code(), code);
+        }
+    }
+
+    #[test]
+    fn a_missing_secret_says_which_flow_needs_it_and_what_works_without() {
+        let app = message(&Error::NoClientSecret { needed_for: SecretNeed::AppToken });
+        assert!(app.contains("TWITCH_CLIENT_SECRET") && app.contains("TWITCH_USER_TOKEN"), "{app}");
+        let code = message(&Error::NoClientSecret { needed_for: SecretNeed::CodeExchange });
+        assert_eq!(code, PUBLIC_CLIENT_HINT);
+        assert!(code.contains("without --browser"));
+    }
+
+    #[test]
+    fn profile_errors_name_the_login_for_that_profile() {
+        let other = Error::ProfileOfOtherClient {
+            profile: "bot".into(),
+            logged_in_with: "old-client".into(),
+            client_id: "new-client".into(),
+        };
+        assert!(message(&other).ends_with("log in again with this client id: ttv auth login --profile bot"));
+        let corrupt = Error::CorruptTokenFile {
+            profile: "work".into(),
+            path: "/state/user-work.json".into(),
+            problem: "not JSON",
+            line: 1,
+            column: 2,
+        };
+        assert!(message(&corrupt).ends_with("; log in again: ttv auth login --profile work"), "{}", message(&corrupt));
+        let refused = Error::RefreshRefused { profile: Some("work".into()), status: 400, message: "Invalid".into() };
+        assert!(message(&refused).ends_with("log in again: ttv auth login --profile work"));
+        let supplied = Error::UserTokenRefused { profile: None, status: 401, message: "invalid".into() };
+        assert!(
+            message(&supplied).ends_with("get a new user token (TWITCH_USER_TOKEN), or log in with `ttv auth login`")
+        );
+    }
+
+    #[test]
+    fn supplied_tokens_are_named_by_the_variables_that_hold_them() {
+        let app_token = message(&Error::NotAUserToken { profile: None });
+        assert!(app_token.starts_with("TWITCH_USER_TOKEN holds an app access token"), "{app_token}");
+        let other = Error::TokenOfOtherClient { token_client_id: "a".into(), client_id: "b".into() };
+        let text = message(&other);
+        assert!(text.contains("client id a, but TWITCH_CLIENT_ID is b"), "{text}");
+        let listen = Error::RedirectListen { address: "127.0.0.1:3000".parse().unwrap(), source: io_error() };
+        assert!(message(&listen).contains("--port"), "{}", message(&listen));
+        let plain = Error::Timeout { endpoint: "Get Users".into(), seconds: 30 };
+        assert_eq!(message(&plain), plain.to_string(), "errors without advice keep the library's message");
+        let printed = crate::error::CliError::from(Error::NotLoggedIn { profile: "bot".into() }).to_string();
+        assert!(printed.contains("ttv auth login --profile bot"), "the CLI prints the advice: {printed}");
+    }
 }

@@ -130,4 +130,59 @@ mod tests {
         assert!(err(&["/users", "-q", "login"]).contains("KEY=VALUE"));
         assert!(err(&["/users", "--body", "{"]).contains("not valid JSON"));
     }
+
+    #[cfg(feature = "mock")]
+    mod with_mock {
+        use super::*;
+        use crate::context::TokenChoice;
+        use crate::test_support::{credentials, ctx, mock};
+
+        async fn api(ctx: &Ctx, args: &[&str]) -> Result<Outcome, CliError> {
+            let m = command().try_get_matches_from(std::iter::once("api").chain(args.iter().copied())).unwrap();
+            run(ctx, &m).await
+        }
+
+        #[tokio::test]
+        async fn a_raw_request_prints_the_whole_answer_sent_with_the_user_token() {
+            let mock = mock().await;
+            let user_token = mock.issue_user_token("ninja", &[]);
+            let ctx = ctx(credentials(&mock, Some(user_token)), TokenChoice::Auto, "default", None);
+            let Outcome::Report(answer, code) = api(&ctx, &["/users"]).await.expect("answered") else {
+                panic!("api reports the whole answer")
+            };
+            assert_eq!(code, exit::OK);
+            assert_eq!(answer["data"][0]["login"], "ninja", "no query: the user token's user");
+            assert_eq!(mock.stats().app_tokens_minted, 0);
+            let Outcome::Report(answer, _) =
+                api(&ctx, &["GET", "/users?login=pokimane", "-q", "login=ninja"]).await.unwrap()
+            else {
+                panic!("api reports")
+            };
+            let mut logins: Vec<&str> =
+                answer["data"].as_array().unwrap().iter().filter_map(|u| u["login"].as_str()).collect();
+            logins.sort_unstable();
+            assert_eq!(logins, ["ninja", "pokimane"]);
+        }
+
+        #[tokio::test]
+        async fn token_app_sends_the_app_token_and_helix_errors_keep_their_exit_code() {
+            let mock = mock().await;
+            let user_token = mock.issue_user_token("ninja", &[]);
+            let ctx = ctx(credentials(&mock, Some(user_token)), TokenChoice::App, "default", None);
+            api(&ctx, &["/users", "-q", "login=ninja"]).await.expect("answered");
+            assert_eq!(mock.stats().app_tokens_minted, 1, "--token app");
+            mock.faults().push(ttv_mock::Fault::new(ttv_mock::FaultKind::Status(404)).on("/helix/users"));
+            let Err(e) = api(&ctx, &["/users", "-q", "login=ninja"]).await else { panic!("a 404 answered") };
+            assert_eq!(e.exit_code(), exit::HELIX, "{e}");
+        }
+
+        #[tokio::test]
+        async fn a_full_url_is_refused_before_any_token_goes_out() {
+            let mock = mock().await;
+            let ctx = ctx(credentials(&mock, None), TokenChoice::App, "default", None);
+            let Err(e) = api(&ctx, &["https://example.com/helix/users"]).await else { panic!("sent to another host") };
+            assert_eq!(e.exit_code(), exit::USAGE, "{e}");
+            assert_eq!(mock.stats().helix_requests, 0);
+        }
+    }
 }

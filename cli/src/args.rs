@@ -187,6 +187,11 @@ mod tests {
     static GET_USERS: Verb = Verb { verb: "get-users", aliases: &[], endpoint: &ttv_helix::endpoints::GET_USERS };
     static START_COMMERCIAL: Verb =
         Verb { verb: "start-commercial", aliases: &[], endpoint: &ttv_helix::endpoints::START_COMMERCIAL };
+    static MODIFY_CHANNEL: Verb = Verb {
+        verb: "modify-channel-information",
+        aliases: &[],
+        endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
+    };
 
     fn fields(verb: &'static Verb, flags: &[&str]) -> Result<Map<String, Value>, crate::error::CliError> {
         let matches = crate::verb_command::verb(verb)
@@ -209,5 +214,100 @@ mod tests {
         let stray = fields(&START_COMMERCIAL, &["--body", r#"{"nope": 1}"#]).unwrap_err();
         assert_eq!(stray.exit_code(), crate::exit::USAGE);
         assert!(stray.to_string().contains("nope"), "{stray}");
+    }
+
+    fn matches(verb: &'static Verb, flags: &[&str]) -> clap::ArgMatches {
+        crate::verb_command::verb(verb)
+            .try_get_matches_from(std::iter::once(verb.verb).chain(flags.iter().copied()))
+            .expect("the flags parse")
+    }
+
+    fn usage_error(result: Result<Map<String, Value>, crate::error::CliError>) -> String {
+        let e = result.expect_err("refused");
+        assert_eq!(e.exit_code(), crate::exit::USAGE, "{e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn inputs_past_the_cap_or_not_text_are_refused() {
+        let endless = std::io::Read::take(std::io::repeat(b'a'), super::INPUT_CAP + 1);
+        assert!(matches!(super::read_capped(endless), Err(super::ReadError::TooLarge)));
+        let exactly = std::io::Read::take(std::io::repeat(b'a'), super::INPUT_CAP);
+        assert_eq!(super::read_capped(exactly).expect("at the cap is fine").len() as u64, super::INPUT_CAP);
+        assert!(matches!(super::read_capped(&[0xff, 0xfe][..]), Err(super::ReadError::NotText)));
+        assert!(matches!(super::read_file_capped("/nonexistent/ttv/file"), Err(super::ReadError::Io(_))));
+    }
+
+    #[test]
+    fn body_comes_from_a_file_inline_and_flags_override_its_fields() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("body.json");
+        std::fs::write(&file, r#"{"title": "from file", "delay": 5}"#).expect("written");
+        let at_file = format!("@{}", file.display());
+        let f =
+            fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--body", &at_file, "--title", "from flag"]).unwrap();
+        assert_eq!(f["title"], "from flag", "a flag wins over the body's field");
+        assert_eq!(f["delay"], 5);
+        let f = fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--body", r#"{"delay": 3}"#]).unwrap();
+        assert_eq!(f["delay"], 3);
+        let text = usage_error(fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--body", "[1, 2]"]));
+        assert!(text.contains("JSON object"), "{text}");
+        let text = usage_error(fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--body", "{nope"]));
+        assert!(text.contains("not valid JSON"), "{text}");
+        let missing = format!("@{}", dir.path().join("missing.json").display());
+        let text = usage_error(fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--body", &missing]));
+        assert!(text.contains("missing.json"), "{text}");
+    }
+
+    #[test]
+    fn list_values_can_come_from_a_file_one_a_line_or_comma_separated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("logins.txt");
+        std::fs::write(&file, "ninja\n\n  pokimane ,shroud\n").expect("written");
+        let at_file = format!("@{}", file.display());
+        let f = fields(&GET_USERS, &["--login", &at_file, "--login", "xqc"]).unwrap();
+        assert_eq!(f["login"], json!(["ninja", "pokimane", "shroud", "xqc"]));
+        let missing = format!("@{}", dir.path().join("none.txt").display());
+        let text = usage_error(fields(&GET_USERS, &["--login", &missing]));
+        assert!(text.starts_with("--login @") && text.contains("none.txt"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_body_list_clears_it_but_an_empty_query_item_stays() {
+        let f = fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--tags", ""]).unwrap();
+        assert_eq!(f["tags"], json!([]), "`--tags ''` is the empty list");
+        let f = fields(&GET_USERS, &["--login", ""]).unwrap();
+        assert_eq!(f["login"], json!([""]), "left for the library to refuse");
+    }
+
+    #[test]
+    fn boolean_flags_take_the_usual_spellings() {
+        for (given, expected) in [("yes", true), ("on", true), ("1", true), ("false", false), ("off", false)] {
+            let flag = format!("--is-branded-content={given}");
+            let f = fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", &flag]).unwrap();
+            assert_eq!(f["is_branded_content"], json!(expected), "{given}");
+        }
+        let f = fields(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content"]).unwrap();
+        assert_eq!(f["is_branded_content"], json!(true), "the flag alone is true");
+        let shape = ttv_helix::meta::Shape::Boolean;
+        let e = super::scalar("is_branded_content", &shape, "maybe").expect_err("not a boolean");
+        assert_eq!(e.to_string(), "--is-branded-content expects true or false, got `maybe`");
+        let e = super::scalar("delay", &ttv_helix::meta::Shape::Integer, "1.5").expect_err("not whole");
+        assert_eq!(e.to_string(), "--delay expects a whole number, got `1.5`");
+    }
+
+    #[test]
+    fn a_parameter_naming_the_token_user_defaults_to_it_when_there_is_one() {
+        let m = matches(&START_COMMERCIAL, &["--length", "30"]);
+        let args = Args { verb: &START_COMMERCIAL, matches: &m };
+        let request: ttv_helix::requests::StartCommercial = args.request(Some("10001")).expect("a request");
+        assert_eq!(request, ttv_helix::requests::StartCommercial::new("10001", 30));
+        let e = args.request::<ttv_helix::requests::StartCommercial>(None).expect_err("no user to default to");
+        assert_eq!(e.exit_code(), crate::exit::USAGE);
+        assert!(e.to_string().contains("--broadcaster-id is required"), "{e}");
+        let m = matches(&START_COMMERCIAL, &["--length", "30", "--broadcaster-id", "42"]);
+        let args = Args { verb: &START_COMMERCIAL, matches: &m };
+        let request: ttv_helix::requests::StartCommercial = args.request(Some("10001")).expect("a request");
+        assert_eq!(request.broadcaster_id, "42", "a given value is kept");
     }
 }

@@ -478,8 +478,8 @@ async fn token(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
 }
 
 #[cfg(test)]
-mod web_address_tests {
-    use super::is_web_address;
+mod tests {
+    use super::*;
 
     #[test]
     fn only_web_addresses_reach_the_browser_opener() {
@@ -488,6 +488,208 @@ mod web_address_tests {
         for bad in ["--help", "/etc/passwd", "file:///etc/passwd", "javascript:alert(1)", "https://x y", "https://x\n"]
         {
             assert!(!is_web_address(bad), "{bad}");
+        }
+    }
+
+    /// The matches of `ttv auth <args>`, and the subcommand's.
+    fn auth_matches(args: &[&str]) -> ArgMatches {
+        command().try_get_matches_from(std::iter::once("auth").chain(args.iter().copied())).expect("valid arguments")
+    }
+
+    #[test]
+    fn scopes_are_split_on_spaces_and_commas() {
+        let m = auth_matches(&["login", "--scopes", " chat:read  user:read:follows,bits:read", "--scope", "bits:read"]);
+        let (_, login) = m.subcommand().expect("login");
+        assert_eq!(scopes(login), ["chat:read", "user:read:follows", "bits:read"]);
+        let m = auth_matches(&["login"]);
+        assert!(scopes(m.subcommand().expect("login").1).is_empty());
+    }
+
+    #[test]
+    fn the_login_page_escapes_the_url_for_its_attribute() {
+        assert_eq!(html_attribute(r#"https://x/?a=1&b="2"<br>"#), "https://x/?a=1&amp;b=&quot;2&quot;&lt;br&gt;");
+    }
+
+    #[cfg(feature = "mock")]
+    mod with_mock {
+        use super::*;
+        use crate::context::TokenChoice;
+        use crate::test_support::{credentials, ctx, mock, save, stored_token};
+
+        async fn run_auth(ctx: &Ctx, args: &[&str]) -> Result<Outcome, CliError> {
+            run(ctx, &auth_matches(args)).await
+        }
+
+        fn report(outcome: Outcome) -> Value {
+            match outcome {
+                Outcome::Report(value, code) => {
+                    assert_eq!(code, exit::OK);
+                    value
+                }
+                _ => panic!("auth commands report"),
+            }
+        }
+
+        #[tokio::test]
+        async fn login_with_the_embedded_mock_is_refused() {
+            let mock = mock().await;
+            let ctx = Ctx::new(credentials(&mock, None), TokenChoice::Auto, "default".into(), None, None, true);
+            let Err(e) = run_auth(&ctx, &["login"]).await else { panic!("logged in to the embedded mock") };
+            assert_eq!(e.exit_code(), exit::CONFIG);
+            assert!(e.to_string().contains("--mock"), "{e}");
+        }
+
+        #[tokio::test]
+        async fn login_checks_the_token_can_be_saved_before_asking_twitch() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let not_a_folder = dir.path().join("file");
+            std::fs::write(&not_a_folder, "").expect("written");
+            // Were the check not first, the login would meet the OAuth server that is not there (exit 6).
+            let mut creds = credentials(&mock, None);
+            creds.config.oauth2_url = "http://127.0.0.1:1/oauth2".into();
+            let ctx = ctx(creds, TokenChoice::Auto, "default", Some(&not_a_folder));
+            let Err(e) = run_auth(&ctx, &["login"]).await else { panic!("a login with nowhere to save it") };
+            assert_eq!(e.exit_code(), exit::CONFIG, "{e}");
+            let ctx = crate::test_support::ctx(credentials(&mock, None), TokenChoice::Auto, "default", None);
+            let Err(e) = run_auth(&ctx, &["login"]).await else { panic!("a login without a store") };
+            assert!(e.to_string().contains("TTV_STATE_DIR"), "{e}");
+        }
+
+        #[tokio::test]
+        async fn status_lists_every_profile_and_never_a_token() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let work = stored_token(&mock, "ninja", &["chat:read"]);
+            save(dir.path(), "work", &work);
+            let mut foreign = stored_token(&mock, "ninja", &[]);
+            foreign.client_id = "another-client".into();
+            save(dir.path(), "foreign", &foreign);
+            std::fs::write(dir.path().join("user-broken.json"), "{\"client_id\": ").expect("written");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(dir.path().join("user-work.json")).expect("saved").permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "token files are private");
+            }
+            let ctx = ctx(credentials(&mock, None), TokenChoice::Auto, "work", Some(dir.path()));
+            let report = report(run_auth(&ctx, &["status"]).await.expect("status"));
+            assert_eq!(report["client_id"], mock.client_id());
+            assert_eq!(report["profile"], "work");
+            assert_eq!(report["user_token_from_environment"], false);
+            assert_eq!(report["app"]["client_secret_set"], true);
+            assert_eq!(report["state_dir"], dir.path().display().to_string());
+            let profiles = report["profiles"].as_array().expect("profiles");
+            let named = |name: &str| profiles.iter().find(|p| p["profile"] == name).cloned().expect(name);
+            let w = named("work");
+            assert_eq!(w["login"], "ninja");
+            assert_eq!(w["scopes"], serde_json::json!(["chat:read"]));
+            assert_eq!(w["refreshable"], true);
+            assert_eq!(w["expired"], false);
+            assert!(w.get("note").is_none(), "{w}");
+            assert!(named("foreign")["note"].as_str().expect("a note").contains("another client id"));
+            assert_eq!(named("broken")["status"], "corrupt");
+            let text = report.to_string();
+            for secret in [work.access_token.expose(), work.refresh_token.as_ref().expect("refresh").expose()] {
+                assert!(!text.contains(secret), "status shows a token: {text}");
+            }
+        }
+
+        #[tokio::test]
+        async fn logout_revokes_the_token_where_it_was_issued_and_deletes_the_file() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let token = stored_token(&mock, "ninja", &["chat:read"]);
+            save(dir.path(), "work", &token);
+            let ctx = ctx(credentials(&mock, None), TokenChoice::Auto, "work", Some(dir.path()));
+            let report = report(run_auth(&ctx, &["logout"]).await.expect("logged out"));
+            assert_eq!(report, serde_json::json!({"profile": "work", "revoked": true, "deleted": true}));
+            assert!(!dir.path().join("user-work.json").exists());
+            assert!(!mock.is_token_valid(token.access_token.expose()), "the token was revoked");
+            let again = report_of_logout(&ctx).await;
+            assert_eq!(again, serde_json::json!({"profile": "work", "revoked": false, "deleted": false}));
+        }
+
+        async fn report_of_logout(ctx: &Ctx) -> Value {
+            report(run_auth(ctx, &["logout"]).await.expect("logout"))
+        }
+
+        #[tokio::test]
+        async fn logout_keeps_a_token_it_could_not_revoke() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut token = stored_token(&mock, "ninja", &[]);
+            // An OAuth server that is not there: nothing listens on port 1.
+            token.oauth2_url = "http://127.0.0.1:1/oauth2".into();
+            save(dir.path(), "work", &token);
+            let mut creds = credentials(&mock, None);
+            creds.config.max_retries = 0;
+            let ctx = ctx(creds, TokenChoice::Auto, "work", Some(dir.path()));
+            let Err(e) = run_auth(&ctx, &["logout"]).await else { panic!("logged out without revoking") };
+            assert_eq!(e.exit_code(), exit::NETWORK, "{e}");
+            assert!(e.to_string().contains("it is kept"), "{e}");
+            assert!(dir.path().join("user-work.json").exists(), "the token file stays");
+        }
+
+        #[tokio::test]
+        async fn logout_of_a_corrupt_file_revokes_what_is_legible_and_deletes_it() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let token = stored_token(&mock, "ninja", &[]);
+            save(dir.path(), "work", &token);
+            let file = dir.path().join("user-work.json");
+            // A file cut short after its access token.
+            let text = format!(
+                "{{\"client_id\":\"{}\",\"oauth2_url\":\"{}\",\"access_token\":\"{}\",\"refresh_tok",
+                mock.client_id(),
+                mock.oauth2_url(),
+                token.access_token.expose()
+            );
+            std::fs::write(&file, text).expect("written");
+            let ctx = ctx(credentials(&mock, None), TokenChoice::Auto, "work", Some(dir.path()));
+            let report = report_of_logout(&ctx).await;
+            assert_eq!(report, serde_json::json!({"profile": "work", "revoked": true, "deleted": true}));
+            assert!(!file.exists());
+            assert!(!mock.is_token_valid(token.access_token.expose()));
+        }
+
+        #[tokio::test]
+        async fn validate_uses_the_stored_profile_and_names_it() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            save(dir.path(), "work", &stored_token(&mock, "ninja", &["chat:read"]));
+            let ctx = ctx(credentials(&mock, None), TokenChoice::Auto, "work", Some(dir.path()));
+            let user = report(run_auth(&ctx, &["validate"]).await.expect("validated"));
+            assert_eq!((user["token"].as_str(), user["profile"].as_str()), (Some("user"), Some("work")));
+            assert_eq!(user["login"], "ninja");
+            let app = report(run_auth(&ctx, &["validate", "--app"]).await.expect("validated"));
+            assert_eq!(app["token"], "app");
+            assert!(app.get("profile").is_none(), "{app}");
+            let nothing_stored = crate::test_support::ctx(credentials(&mock, None), TokenChoice::Auto, "work", None);
+            let app = report(run_auth(&nothing_stored, &["validate"]).await.expect("validated"));
+            assert_eq!(app["token"], "app", "with no user token the app token is validated");
+        }
+
+        #[tokio::test]
+        async fn token_prints_only_the_token_asked_for() {
+            let mock = mock().await;
+            let user_token = mock.issue_user_token("ninja", &[]);
+            let ctx = crate::test_support::ctx(
+                credentials(&mock, Some(user_token.clone())),
+                TokenChoice::Auto,
+                "default",
+                None,
+            );
+            let Outcome::Text(text) = run_auth(&ctx, &["token", "--user"]).await.expect("printed") else {
+                panic!("a token is text")
+            };
+            assert_eq!(text, format!("{user_token}\n"));
+            let Outcome::Text(app) = run_auth(&ctx, &["token", "--app"]).await.expect("printed") else {
+                panic!("a token is text")
+            };
+            assert!(mock.is_token_valid(app.trim_end()) && app.trim_end() != user_token, "an app token: {app}");
+            let Err(e) = run_auth(&ctx, &["token"]).await else { panic!("printed a token nobody chose") };
+            assert_eq!(e.exit_code(), exit::USAGE);
         }
     }
 }

@@ -80,3 +80,82 @@ async fn is_live(ctx: &Ctx, matches: &ArgMatches) -> Result<Outcome, CliError> {
     let report = json!({ "login": login, "live": live, "stream": stream });
     Ok(Outcome::Report(report, if live { exit::OK } else { exit::OFFLINE }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_commands_are_there_and_some_stand_alone() {
+        let names: Vec<String> = commands().iter().map(|c| c.get_name().to_owned()).collect();
+        assert_eq!(names, ["validate", "auth", "api", "completions", "config", "is-live"]);
+        for alone in ["api", "validate", "auth", "config"] {
+            assert!(stands_alone(alone), "{alone}");
+        }
+        assert!(!stands_alone("completions"), "completions names every verb");
+        assert!(!stands_alone("is-live"), "is-live runs get-streams");
+        assert!(!stands_alone("get-users"));
+    }
+
+    #[cfg(feature = "mock")]
+    mod with_mock {
+        use super::*;
+        use crate::context::TokenChoice;
+        use crate::test_support::{credentials, ctx, mock};
+
+        fn report(outcome: Outcome) -> (serde_json::Value, u8) {
+            match outcome {
+                Outcome::Report(value, code) => (value, code),
+                _ => panic!("built-ins report"),
+            }
+        }
+
+        #[tokio::test]
+        async fn endpoint_verbs_are_not_built_ins() {
+            let mock = mock().await;
+            let ctx = ctx(credentials(&mock, None), TokenChoice::App, "default", None);
+            assert!(run(&ctx, "get-users", &ArgMatches::default()).await.is_none());
+            assert!(run(&ctx, "completions", &ArgMatches::default()).await.is_none(), "main.rs runs it");
+        }
+
+        #[tokio::test]
+        async fn validate_shows_the_token_in_use_and_never_the_token() {
+            let mock = mock().await;
+            let user_token = mock.issue_user_token("ninja", &["chat:read"]);
+            let user = ctx(credentials(&mock, Some(user_token.clone())), TokenChoice::Auto, "default", None);
+            let (info, code) = report(run(&user, "validate", &ArgMatches::default()).await.expect("built-in").unwrap());
+            assert_eq!(code, exit::OK);
+            assert_eq!(info["login"], "ninja");
+            assert_eq!(info["scopes"], serde_json::json!(["chat:read"]));
+            assert!(!info.to_string().contains(&user_token));
+            let app = ctx(credentials(&mock, Some(user_token)), TokenChoice::App, "default", None);
+            let (info, _) = report(run(&app, "validate", &ArgMatches::default()).await.expect("built-in").unwrap());
+            assert_eq!(info["client_id"], mock.client_id());
+            assert!(info["login"].is_null(), "an app token has no user: {info}");
+        }
+
+        #[tokio::test]
+        async fn is_live_exits_0_with_the_stream_of_a_live_channel() {
+            let mock = mock().await;
+            let ctx = ctx(credentials(&mock, None), TokenChoice::App, "default", None);
+            let live = crate::verb_table::find(STREAMS_VERB).expect("get-streams");
+            let streams = crate::verb_command::verb(live).try_get_matches_from([STREAMS_VERB]).expect("parsed");
+            let Outcome::Answer(streams) =
+                crate::verbs::dispatch(&ctx, STREAMS_VERB, &Args { verb: live, matches: &streams }).await.unwrap()
+            else {
+                panic!("get-streams answers")
+            };
+            let login = streams["data"][0]["user_login"].as_str().expect("the mock has a live channel").to_owned();
+            let m = commands()
+                .into_iter()
+                .find(|c| c.get_name() == "is-live")
+                .expect("is-live")
+                .try_get_matches_from(["is-live", "--login", &login])
+                .expect("parsed");
+            let (report, code) = report(run(&ctx, "is-live", &m).await.expect("built-in").unwrap());
+            assert_eq!(code, exit::OK);
+            assert_eq!(report["live"], true);
+            assert_eq!(report["stream"]["user_login"], login.as_str());
+        }
+    }
+}

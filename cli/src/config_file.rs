@@ -34,7 +34,7 @@ pub fn command() -> Command {
 
 /// Runs `ttv config ...`; returns what to print on stdout.
 pub fn run(root: &ArgMatches, matches: &ArgMatches) -> Result<String, CliError> {
-    let path = crate::credentials::config_path(root)
+    let path = crate::credentials::config_path(root, &crate::credentials::Env::process())
         .ok_or_else(|| CliError::Config("no config folder on this system: pass --config FILE".into()))?;
     match matches.subcommand() {
         Some(("path", _)) => Ok(format!("{}\n", path.display())),

@@ -240,3 +240,152 @@ fn login_scopes(meta: &EndpointMeta) -> String {
     let scopes: Vec<&str> = meta.scopes_all.iter().chain(meta.scopes_any.first()).copied().collect();
     scopes.join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit;
+    use ttv_helix::endpoints::{GET_CUSTOM_REWARD, GET_USERS, START_COMMERCIAL};
+    use ttv_helix::{Config, Secret, StoredUserToken};
+
+    fn offline_creds() -> Credentials {
+        let mut config = Config::new("test-client");
+        // Nothing listens on port 1: no test here may reach a server.
+        config.helix_url = "http://127.0.0.1:1/helix".into();
+        config.oauth2_url = "http://127.0.0.1:1/oauth2".into();
+        config.cache_dir = None;
+        Credentials { config, user_token: None, extension: None }
+    }
+
+    fn ctx_in(creds: Credentials, profile: &str, state: Option<&std::path::Path>) -> Ctx {
+        let store = state.map(|dir| Arc::new(FileStore::new(dir)));
+        Ctx::new(creds, TokenChoice::Auto, profile.to_owned(), store, None, false)
+    }
+
+    fn token_for(config: &Config) -> StoredUserToken {
+        StoredUserToken {
+            client_id: config.client_id.clone(),
+            oauth2_url: config.oauth2_url.clone(),
+            access_token: Secret::new("stored-access"),
+            refresh_token: None,
+            expires_at: 0,
+            obtained_at: 0,
+            scopes: Vec::new(),
+            login: Some("someone".into()),
+            user_id: Some("1".into()),
+        }
+    }
+
+    #[test]
+    fn login_scopes_are_all_required_ones_and_the_first_of_any() {
+        assert_eq!(login_scopes(&START_COMMERCIAL), "channel:edit:commercial");
+        assert_eq!(login_scopes(&GET_CUSTOM_REWARD), "channel:read:redemptions");
+        assert_eq!(login_scopes(&GET_USERS), "");
+    }
+
+    #[tokio::test]
+    async fn without_a_user_token_the_error_names_the_login_that_gives_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let work = ctx_in(offline_creds(), "work", Some(dir.path()));
+        let Err(e) = work.user_for(Some(&START_COMMERCIAL)).await else { panic!("a user token from nowhere") };
+        assert_eq!(e.exit_code(), exit::CONFIG);
+        assert!(e.to_string().contains("`ttv auth login --scopes \"channel:edit:commercial\" --profile work`"), "{e}");
+        let default = ctx_in(offline_creds(), ttv_helix::auth::DEFAULT_PROFILE, Some(dir.path()));
+        let Err(e) = default.user_for(Some(&GET_USERS)).await else { panic!("a user token from nowhere") };
+        assert!(e.to_string().contains("log in with `ttv auth login`, or set TWITCH_USER_TOKEN"), "{e}");
+        let no_store = ctx_in(offline_creds(), ttv_helix::auth::DEFAULT_PROFILE, None);
+        let Err(e) = no_store.user().await else { panic!("a user token from nowhere") };
+        assert!(e.to_string().contains("--scopes \"...\""), "{e}");
+    }
+
+    #[test]
+    fn auto_uses_a_stored_profile_only_when_it_fits_these_settings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let creds = offline_creds();
+        let store = FileStore::new(dir.path());
+        let ctx = ctx_in(offline_creds(), "work", Some(dir.path()));
+        assert!(!ctx.prefers_user(), "nothing stored");
+        store.save("work", &token_for(&creds.config)).expect("saved");
+        assert!(ctx.prefers_user(), "a profile of this client and server");
+        let mut other = token_for(&creds.config);
+        other.oauth2_url = "http://127.0.0.1:2/oauth2".into();
+        store.save("work", &other).expect("saved");
+        assert!(!ctx.prefers_user(), "a profile from another OAuth server (a mock's, say)");
+        other = token_for(&creds.config);
+        other.client_id = "another-client".into();
+        store.save("work", &other).expect("saved");
+        assert!(!ctx.prefers_user(), "a profile of another client id");
+        std::fs::write(dir.path().join("user-work.json"), "{ not json").expect("written");
+        assert!(ctx.prefers_user(), "a corrupt profile counts, so that its error shows");
+        let forced = Ctx::new(offline_creds(), TokenChoice::App, "work".into(), None, None, false);
+        assert!(!forced.prefers_user());
+        let with_env = Credentials { user_token: Some(Secret::new("env-token")), ..offline_creds() };
+        assert!(ctx_in(with_env, "work", None).prefers_user(), "a TWITCH_USER_TOKEN");
+    }
+
+    #[tokio::test]
+    async fn an_extension_call_without_a_jwt_says_what_to_set() {
+        let ctx = ctx_in(offline_creds(), "default", None);
+        let Err(e) = ctx.extension().await else { panic!("an extension client without a JWT") };
+        assert_eq!(e.exit_code(), exit::CONFIG);
+        assert!(e.to_string().contains("TWITCH_EXTENSION_SECRET") && e.to_string().contains("TWITCH_EXTENSION_JWT"));
+    }
+
+    #[cfg(feature = "mock")]
+    mod with_mock {
+        use super::*;
+        use crate::test_support::{credentials, ctx, ctx_paging, mock, save, stored_token};
+
+        async fn get_users(ctx: &Ctx, flags: &[&str]) -> Result<Outcome, CliError> {
+            let verb = crate::verb_table::find("get-users").expect("the verb");
+            let matches = crate::verb_command::verb(verb)
+                .try_get_matches_from(std::iter::once("get-users").chain(flags.iter().copied()))
+                .expect("the flags parse");
+            crate::verbs::dispatch(ctx, verb.verb, &Args { verb, matches: &matches }).await
+        }
+
+        fn answer(outcome: Outcome) -> serde_json::Value {
+            match outcome {
+                Outcome::Answer(answer) => answer,
+                _ => panic!("an endpoint verb answers"),
+            }
+        }
+
+        #[tokio::test]
+        async fn the_stored_profile_is_the_user_token_when_none_is_supplied() {
+            let mock = mock().await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            save(dir.path(), "work", &stored_token(&mock, "ninja", &[]));
+            let ctx = ctx(credentials(&mock, None), TokenChoice::Auto, "work", Some(dir.path()));
+            assert!(ctx.prefers_user());
+            let user = ctx.user().await.expect("the stored user");
+            assert_eq!(user.token_info().user_id, mock.user_id("ninja"));
+            // Get Users without flags is the token's user.
+            let answer = answer(get_users(&ctx, &[]).await.expect("answered"));
+            assert_eq!(answer["data"][0]["login"], "ninja");
+            assert!(!ctx.has_env_user_token());
+        }
+
+        #[tokio::test]
+        async fn either_endpoints_go_out_with_the_chosen_token() {
+            let mock = mock().await;
+            let user_token = mock.issue_user_token("ninja", &[]);
+            let auto = ctx(credentials(&mock, Some(user_token.clone())), TokenChoice::Auto, "default", None);
+            get_users(&auto, &["--login", "ninja"]).await.expect("answered");
+            assert_eq!(mock.stats().app_tokens_minted, 0, "auto with a user token uses it");
+            let app = ctx(credentials(&mock, Some(user_token)), TokenChoice::App, "default", None);
+            let answer = answer(get_users(&app, &["--login", "ninja"]).await.expect("answered"));
+            assert_eq!(answer["data"][0]["login"], "ninja");
+            assert_eq!(mock.stats().app_tokens_minted, 1, "--token app mints an app token");
+        }
+
+        #[tokio::test]
+        async fn paging_flags_leave_an_endpoint_without_pages_one_answer() {
+            let mock = mock().await;
+            let paging = crate::paging::Paging { max_items: Some(1), format: crate::output::Format::Json };
+            let ctx = ctx_paging(credentials(&mock, None), TokenChoice::App, "default", None, Some(paging));
+            let answer = answer(get_users(&ctx, &["--login", "ninja,pokimane"]).await.expect("answered"));
+            assert_eq!(answer["data"].as_array().map(Vec::len), Some(2));
+        }
+    }
+}

@@ -18,6 +18,8 @@ mod outcome;
 mod output;
 mod paging;
 mod run;
+#[cfg(all(test, feature = "mock"))]
+mod test_support;
 mod verb;
 mod verb_command;
 mod verb_table;

@@ -22,10 +22,10 @@ impl Format {
     }
 }
 
-/// Prints a Helix answer. A closed stdout (`| head`) is not an error.
-pub fn print_answer(answer: &Value, format: Format) -> std::io::Result<()> {
+/// Writes a Helix answer on `out` (stdout). A closed stdout (`| head`) is not an error.
+pub fn write_answer(out: &mut impl Write, answer: &Value, format: Format) -> std::io::Result<()> {
     // Buffered: stdout alone writes each line with its own system call.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let data = answer.get("data").unwrap_or(answer);
     let result = match (format, answer) {
         // Text answers (iCalendar) are printed as sent, whatever the format.
@@ -152,5 +152,63 @@ mod tests {
         assert!(long.starts_with(&"é".repeat(MESSAGE_CAP)), "{long}");
         assert!(long.ends_with("… (20 more characters cut)"), "{long}");
         assert_eq!(terminal_safe(&"x".repeat(MESSAGE_CAP)), "x".repeat(MESSAGE_CAP));
+    }
+
+    fn written(answer: &Value, format: Format) -> String {
+        let mut out = Vec::new();
+        write_answer(&mut out, answer, format).expect("written");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn formats_are_parsed_and_anything_else_is_json() {
+        assert_eq!(Format::parse("ndjson"), Format::Ndjson);
+        assert_eq!(Format::parse("table"), Format::Table);
+        assert_eq!(Format::parse("raw"), Format::Raw);
+        assert_eq!(Format::parse("json"), Format::Json);
+        assert_eq!(Format::parse("yaml"), Format::Json);
+    }
+
+    #[test]
+    fn each_format_prints_its_part_of_the_answer() {
+        let answer = json!({"data": [{"id": "1"}, {"id": "2"}], "pagination": {"cursor": "c"}});
+        assert_eq!(written(&answer, Format::Json), format!("{}\n", pretty(&answer["data"])));
+        assert_eq!(written(&answer, Format::Raw), format!("{}\n", pretty(&answer)));
+        assert_eq!(written(&answer, Format::Ndjson), "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
+        assert_eq!(written(&answer, Format::Table), "ID\n1\n2\n");
+        let one = json!({"data": {"segments": []}});
+        assert_eq!(written(&one, Format::Ndjson), "{\"segments\":[]}\n", "a data object is one line");
+        let no_data = json!({"login": "x"});
+        assert_eq!(written(&no_data, Format::Json), format!("{}\n", pretty(&no_data)), "no data: the whole");
+    }
+
+    #[test]
+    fn text_answers_are_printed_as_sent_in_every_format() {
+        let calendar = Value::String("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into());
+        for format in [Format::Json, Format::Ndjson, Format::Table, Format::Raw] {
+            assert_eq!(written(&calendar, format), "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "{format:?}");
+        }
+    }
+
+    #[test]
+    fn table_cells_stay_on_one_line_and_are_cut_at_40_characters() {
+        let long = "é".repeat(50);
+        let t = table(&json!([{"title": format!("a\nb\tc"), "long": long, "n": 5, "none": null}]));
+        let mut lines = t.lines();
+        let header = lines.next().expect("a header");
+        assert!(header.starts_with("TITLE") && header.contains("LONG") && header.contains("NONE"), "{header}");
+        let row = lines.next().expect("a row");
+        assert!(row.starts_with("a b c"), "{row}");
+        assert!(row.contains(&format!("{}…", "é".repeat(39))) && !row.contains(&"é".repeat(40)), "{row}");
+        assert!(lines.next().is_none());
+        assert_eq!(table(&Value::Null), "(no results)\n");
+        assert_eq!(table(&json!(["a", "b"])), format!("{}\n", pretty(&json!(["a", "b"]))));
+        assert_eq!(table(&json!({"id": "7"})), "ID\n7\n", "one object is one row");
+    }
+
+    #[test]
+    fn zero_width_and_direction_characters_are_shown_not_obeyed() {
+        assert_eq!(terminal_safe("a\u{200b}b\u{2066}c\u{feff}"), "a\\u{200b}b\\u{2066}c\\u{feff}");
+        assert_eq!(terminal_safe("日本語 ok"), "日本語 ok", "printable text stays");
     }
 }

@@ -50,8 +50,18 @@ pub async fn follow_pages(
     paging: Paging,
     resume_with: &str,
 ) -> Result<Outcome, CliError> {
+    write_pages(pages, paging, resume_with, std::io::BufWriter::new(std::io::stdout())).await
+}
+
+/// [`follow_pages`] onto `out`.
+async fn write_pages(
+    pages: impl futures::Stream<Item = Result<Value, ttv_helix::Error>>,
+    paging: Paging,
+    resume_with: &str,
+    out: impl Write,
+) -> Result<Outcome, CliError> {
     futures::pin_mut!(pages);
-    let mut sink = Sink::new(paging.format, std::io::BufWriter::new(std::io::stdout()));
+    let mut sink = Sink::new(paging.format, out);
     let mut progress = Progress::new();
     let limit = paging.max_items.unwrap_or(u64::MAX);
     let (mut count, mut page_count) = (0u64, 0u64);
@@ -253,5 +263,124 @@ mod tests {
         let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(Value::Array(lines), all);
         assert_eq!(written(Format::Table, &pages), output::table(&all));
+    }
+
+    use serde_json::json;
+
+    fn page(items: &[u64], cursor: &str) -> Value {
+        let items: Vec<Value> = items.iter().map(|i| json!({ "id": i.to_string() })).collect();
+        json!({"data": items, "pagination": {"cursor": cursor}})
+    }
+
+    /// What [`write_pages`] writes of `pages`, and its outcome.
+    async fn streamed(
+        pages: Vec<Result<Value, ttv_helix::Error>>,
+        max_items: Option<u64>,
+        format: Format,
+    ) -> (String, Result<Outcome, CliError>) {
+        let mut out = Vec::new();
+        let outcome =
+            write_pages(futures::stream::iter(pages), Paging { max_items, format }, "--after ", &mut out).await;
+        (String::from_utf8(out).expect("utf-8"), outcome)
+    }
+
+    fn ids(ndjson: &str) -> Vec<String> {
+        ndjson
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line")["id"].as_str().expect("id").to_owned())
+            .collect()
+    }
+
+    fn paging_of(verb: &str, flags: &[&str]) -> Option<Paging> {
+        let verb = crate::verb_table::find(verb).expect("the verb");
+        let m = crate::verb_command::verb(verb)
+            .try_get_matches_from(std::iter::once(verb.verb).chain(flags.iter().copied()))
+            .expect("the flags parse");
+        Paging::from_matches(&m, Format::Ndjson)
+    }
+
+    #[test]
+    fn paging_is_asked_for_with_all_or_max_items_only() {
+        assert_eq!(paging_of("get-streams", &["--all"]), Some(Paging { max_items: None, format: Format::Ndjson }));
+        assert_eq!(paging_of("get-streams", &["--max-items", "5"]).and_then(|p| p.max_items), Some(5));
+        assert_eq!(paging_of("get-streams", &[]), None);
+        assert_eq!(paging_of("get-users", &["--login", "x"]), None, "a verb without pages has no paging flags");
+    }
+
+    #[test]
+    fn the_cursor_is_read_from_either_pagination_shape() {
+        assert_eq!(cursor(&json!({"pagination": {"cursor": "abc"}})).as_deref(), Some("abc"));
+        assert_eq!(cursor(&json!({"pagination": "xyz"})).as_deref(), Some("xyz"));
+        assert_eq!(cursor(&json!({"pagination": {"cursor": ""}})), None);
+        assert_eq!(cursor(&json!({"pagination": {}})), None);
+        assert_eq!(cursor(&json!({"data": []})), None);
+    }
+
+    #[test]
+    fn pages_are_as_large_as_allowed_unless_fewer_items_are_wanted() {
+        use ttv_helix::requests::GetStreams;
+        let meta = &ttv_helix::endpoints::GET_STREAMS;
+        let request = GetStreams::default();
+        assert_eq!(with_page_size(&request, meta, None).expect("sized").first, Some(100));
+        assert_eq!(with_page_size(&request, meta, Some(5)).expect("sized").first, Some(5));
+        assert_eq!(with_page_size(&request, meta, Some(100_000)).expect("sized").first, Some(100));
+        let mut given = GetStreams::default();
+        given.first = Some(7);
+        assert_eq!(with_page_size(&given, meta, Some(50)).expect("sized").first, Some(7), "--first is kept");
+    }
+
+    #[tokio::test]
+    async fn max_items_stops_mid_page_and_reads_no_further_page() {
+        let not_fetched = Err(ttv_helix::Error::Config("the third page was fetched".into()));
+        let pages = vec![Ok(page(&[1, 2], "c1")), Ok(page(&[3, 4], "c2")), not_fetched];
+        let (out, outcome) = streamed(pages, Some(3), Format::Ndjson).await;
+        assert!(matches!(outcome, Ok(Outcome::Streamed)));
+        assert_eq!(ids(&out), ["1", "2", "3"]);
+        let pages = vec![Ok(page(&[1, 2], "c1")), Ok(page(&[3, 4], "")), Ok(page(&[5], ""))];
+        let (out, _) = streamed(pages, None, Format::Ndjson).await;
+        assert_eq!(ids(&out), ["1", "2", "3", "4", "5"], "--all reads to the end");
+    }
+
+    #[tokio::test]
+    async fn an_error_after_some_pages_keeps_them_well_formed_and_gives_its_exit_code() {
+        let refused = ttv_helix::Error::Helix {
+            endpoint: "Get Streams".into(),
+            status: 400,
+            error: "Bad Request".into(),
+            message: "bad cursor".into(),
+        };
+        let (out, outcome) = streamed(vec![Ok(page(&[1, 2], "c1")), Err(refused)], None, Format::Json).await;
+        let Err(e) = outcome else { panic!("the error was lost") };
+        assert_eq!(e.exit_code(), crate::exit::HELIX);
+        let written: Value = serde_json::from_str(&out).expect("the JSON array is closed");
+        assert_eq!(written, json!([{"id": "1"}, {"id": "2"}]));
+    }
+
+    #[tokio::test]
+    async fn a_data_object_per_page_is_one_item() {
+        let schedule = |n: u64| json!({"data": {"segments": [n]}, "pagination": {"cursor": format!("c{n}")}});
+        let (out, _) = streamed(vec![Ok(schedule(1)), Ok(schedule(2))], Some(2), Format::Ndjson).await;
+        let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+        assert_eq!(lines, [json!({"segments": [1]}), json!({"segments": [2]})]);
+    }
+
+    /// A stdout whose reader has gone (`| head -1`).
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_closed_pipe_ends_the_stream_quietly() {
+        let pages = futures::stream::iter(vec![Ok(page(&[1], "c")), Ok(page(&[2], ""))]);
+        let paging = Paging { max_items: None, format: Format::Ndjson };
+        let outcome = write_pages(pages, paging, "--after ", ClosedPipe).await;
+        assert!(matches!(outcome, Ok(Outcome::Streamed)));
     }
 }

@@ -136,3 +136,93 @@ fn param_help(p: &ParamMeta, splittable: bool) -> String {
     }
     help
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static GET_USERS: Verb =
+        Verb { verb: "get-users", aliases: &["getUsers"], endpoint: &ttv_helix::endpoints::GET_USERS };
+    static START_COMMERCIAL: Verb =
+        Verb { verb: "start-commercial", aliases: &[], endpoint: &ttv_helix::endpoints::START_COMMERCIAL };
+    static MODIFY_CHANNEL: Verb = Verb {
+        verb: "modify-channel-information",
+        aliases: &["edit-channel"],
+        endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
+    };
+    static GET_STREAMS: Verb = Verb { verb: "get-streams", aliases: &[], endpoint: &ttv_helix::endpoints::GET_STREAMS };
+
+    fn parse(verb: &'static Verb, flags: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
+        super::verb(verb).try_get_matches_from(std::iter::once(verb.verb).chain(flags.iter().copied()))
+    }
+
+    fn help_of(verb: &'static Verb, param: &str) -> String {
+        let cmd = super::verb(verb);
+        let arg = cmd.get_arguments().find(|a| a.get_id() == param).unwrap_or_else(|| panic!("no --{param}"));
+        arg.get_help().map(ToString::to_string).unwrap_or_default()
+    }
+
+    #[test]
+    fn api_names_become_flags_and_stay_accepted() {
+        assert_eq!(flag_name("is_branded_content"), "is-branded-content");
+        let m = parse(&START_COMMERCIAL, &["--broadcaster_id", "1", "--length", "30"]).expect("the API name works");
+        assert_eq!(m.get_one::<String>("broadcaster_id").map(String::as_str), Some("1"));
+    }
+
+    #[test]
+    fn aliases_with_capitals_are_hidden_and_the_method_name_works() {
+        let cmd = super::verb(&GET_USERS);
+        let visible: Vec<&str> = cmd.get_visible_aliases().collect();
+        assert!(!visible.contains(&"getUsers"), "{visible:?}");
+        let all: Vec<&str> = cmd.get_all_aliases().collect();
+        assert!(all.contains(&"getUsers") && all.contains(&"get_users"), "{all:?}");
+        let cmd = super::verb(&MODIFY_CHANNEL);
+        assert!(cmd.get_visible_aliases().any(|a| a == "edit-channel"));
+    }
+
+    #[test]
+    fn required_ranged_and_token_user_parameters_are_checked_by_the_parser() {
+        let e = parse(&START_COMMERCIAL, &["--broadcaster-id", "1"]).expect_err("--length is required");
+        assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let e = parse(&START_COMMERCIAL, &["--length", "181"]).expect_err("past the range");
+        assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+        parse(&START_COMMERCIAL, &["--length", "180"]).expect("--broadcaster-id defaults to the token's user");
+        let e = parse(&START_COMMERCIAL, &["--length", "thirty"]).expect_err("not a number");
+        assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+
+    #[test]
+    fn lists_split_on_commas_and_booleans_need_an_equals_sign() {
+        let m = parse(&GET_USERS, &["--login", "a,b", "--login", "c"]).expect("parsed");
+        let logins: Vec<&String> = m.get_many::<String>("login").expect("logins").collect();
+        assert_eq!(logins, ["a", "b", "c"]);
+        let m = parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content=no"]).expect("parsed");
+        assert_eq!(m.get_one::<bool>("is_branded_content"), Some(&false));
+        let m = parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content"]).expect("parsed");
+        assert_eq!(m.get_one::<bool>("is_branded_content"), Some(&true));
+        assert!(parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content=maybe"]).is_err());
+    }
+
+    #[test]
+    fn only_verbs_with_pages_or_a_body_get_those_flags() {
+        let has = |verb: &'static Verb, id: &str| super::verb(verb).get_arguments().any(|a| a.get_id() == id);
+        assert!(has(&GET_STREAMS, "all") && has(&GET_STREAMS, "max-items"));
+        assert!(!has(&GET_USERS, "all") && !has(&GET_USERS, "body"));
+        assert!(has(&MODIFY_CHANNEL, "body"));
+        assert!(parse(&GET_STREAMS, &["--max-items", "0"]).is_err(), "at least one item");
+    }
+
+    #[test]
+    fn help_says_how_many_values_where_they_go_and_whose_they_must_be() {
+        let login = help_of(&GET_USERS, "login");
+        assert!(login.contains("any number, sent 100 a request"), "get-users is split into batches: {login}");
+        let languages = help_of(&GET_STREAMS, "language");
+        assert!(languages.contains("up to 100, comma-separated or repeated"), "{languages}");
+        let title = help_of(&MODIFY_CHANNEL, "title");
+        assert!(title.ends_with("[body]"), "{title}");
+        let broadcaster = help_of(&START_COMMERCIAL, "broadcaster_id");
+        assert!(broadcaster.contains("default: the token's user"), "{broadcaster}");
+        let long = super::verb(&START_COMMERCIAL).get_long_about().map(ToString::to_string).unwrap_or_default();
+        assert!(long.contains("POST /channels/commercial") && long.contains("channel:edit:commercial"), "{long}");
+    }
+}
