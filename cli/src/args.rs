@@ -54,7 +54,7 @@ impl Args<'_> {
     /// The request as the library's type for the endpoint. `token_user` is the
     /// id of the user token's user when the request goes out with one: required
     /// parameters that must name that user (`token_user` in the spec) default to it.
-    pub fn request<E: ttv_helix::Endpoint>(&self, token_user: Option<&str>) -> Result<E, CliError> {
+    pub fn request<E: crate::verb::Request>(&self, token_user: Option<&str>) -> Result<E, CliError> {
         let mut fields = self.fields()?;
         for p in self.meta().params.iter().filter(|p| p.token_user && p.required) {
             if fields.contains_key(p.name) {

@@ -7,6 +7,7 @@ use crate::credentials::Credentials;
 use crate::error::CliError;
 use crate::outcome::Outcome;
 use crate::paging::Paging;
+use crate::verb::Request;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 use ttv_helix::auth::{FileStore, TokenStore};
@@ -118,7 +119,7 @@ impl Ctx {
         }
     }
 
-    pub async fn call_user<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    pub async fn call_user<E: Request>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
     where
         User: Permits<E::Auth>,
     {
@@ -127,7 +128,7 @@ impl Ctx {
         self.answer(user, &request).await
     }
 
-    pub async fn call_app<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    pub async fn call_app<E: Request>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
     where
         App: Permits<E::Auth>,
     {
@@ -135,7 +136,7 @@ impl Ctx {
         self.answer(self.app().await?, &request).await
     }
 
-    pub async fn call_extension<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    pub async fn call_extension<E: Request>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
     where
         Extension: Permits<E::Auth>,
     {
@@ -144,12 +145,15 @@ impl Ctx {
     }
 
     /// Endpoints that take no token go out on the app client, which then never mints one.
-    pub async fn call_public<E: Endpoint<Auth = NoToken>>(&self, args: &Args<'_>) -> Result<Outcome, CliError> {
+    pub async fn call_public<E: Request + Endpoint<Auth = NoToken>>(
+        &self,
+        args: &Args<'_>,
+    ) -> Result<Outcome, CliError> {
         let request: E = args.request(None)?;
         self.answer(self.app().await?, &request).await
     }
 
-    pub async fn call_either<E: Endpoint>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
+    pub async fn call_either<E: Request>(&self, args: &Args<'_>) -> Result<Outcome, CliError>
     where
         App: Permits<E::Auth>,
         User: Permits<E::Auth>,
@@ -165,7 +169,7 @@ impl Ctx {
     pub async fn answer<T, E>(&self, client: &Helix<T>, request: &E) -> Result<Outcome, CliError>
     where
         T: TokenKind + Permits<E::Auth>,
-        E: Endpoint,
+        E: Request,
     {
         match self.paging {
             Some(paging) if E::meta().is_paginated() => crate::paging::follow(client, request, paging).await,

@@ -6,12 +6,13 @@
 use crate::error::CliError;
 use crate::outcome::Outcome;
 use crate::output::{self, Format};
+use crate::verb::Request;
 use clap::ArgMatches;
 use futures::StreamExt;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use ttv_helix::meta::EndpointMeta;
-use ttv_helix::{Endpoint, Helix, Permits, TokenKind};
+use ttv_helix::{Helix, Permits, TokenKind};
 
 /// How far to follow cursors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +34,7 @@ impl Paging {
 pub async fn follow<T, E>(client: &Helix<T>, request: &E, paging: Paging) -> Result<Outcome, CliError>
 where
     T: TokenKind + Permits<E::Auth>,
-    E: Endpoint,
+    E: Request,
 {
     let request = with_page_size(request, E::meta(), paging.max_items)?;
     // Each page is checked against the typed model before any of it is written.
@@ -124,7 +125,7 @@ fn cursor(page: &Value) -> Option<String> {
 
 /// Pages as large as the endpoint allows (fewer requests), unless `--first`
 /// was given, or `--max-items` needs fewer.
-fn with_page_size<E: Endpoint>(request: &E, meta: &EndpointMeta, max_items: Option<u64>) -> Result<E, CliError> {
+fn with_page_size<E: Request>(request: &E, meta: &EndpointMeta, max_items: Option<u64>) -> Result<E, CliError> {
     let Some((lo, hi)) = meta.param("first").and_then(|p| p.range) else { return Ok(request.clone()) };
     let mut fields = serde_json::to_value(request).map_err(|e| CliError::Usage(e.to_string()))?;
     if fields.get("first").is_some_and(|f| !f.is_null()) {

@@ -15,3 +15,9 @@ pub struct Verb {
     /// The library's metadata of the endpoint.
     pub endpoint: &'static EndpointMeta,
 }
+
+/// A request the CLI can build from its flags (as JSON): the library's request
+/// types, with its `deserialize-requests` feature.
+pub trait Request: ttv_helix::Endpoint + serde::de::DeserializeOwned {}
+
+impl<E: ttv_helix::Endpoint + serde::de::DeserializeOwned> Request for E {}

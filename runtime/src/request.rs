@@ -12,7 +12,7 @@ use ttv_meta::{AuthClass, HttpMethod};
 use ttv_meta::{EndpointMeta, ResponseMeta};
 
 /// A request type generated from the spec.
-pub trait Endpoint: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+pub trait Endpoint: Serialize + Clone + Send + Sync + 'static {
     /// The type of each element of the answer's `data`.
     type Item: DeserializeOwned + Serialize + Send + 'static;
     /// What `send` returns: `Response<Item>` for JSON, `String` for text answers.

@@ -26,7 +26,7 @@ pub fn library(model: &Model) -> String {
 
         /// One request type per endpoint: its query, path and body parameters.
         pub mod requests {
-            use serde::{Deserialize, Serialize};
+            use serde::Serialize;
             #(#requests)*
         }
 
@@ -137,7 +137,8 @@ fn request(e: &Endpoint) -> TokenStream {
     quote! {
         #request_doc
         #deprecated
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -215,7 +215,7 @@ pub mod types {
 }
 /// One request type per endpoint: its query, path and body parameters.
 pub mod requests {
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// Parameters of **Get Users**.
     ///
     /// Look up users by id or login name.
@@ -223,7 +223,8 @@ pub mod requests {
     /// `GET /users` · app or user access token · scopes: optionally `user:read:email`
     ///
     /// [Twitch reference: Get Users](https://dev.twitch.tv/docs/api/reference#get-users)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
     pub struct GetUsers {
         /// User ids. (at most 100)
@@ -267,7 +268,8 @@ pub mod requests {
     /// `GET /streams/followed` · user access token · scopes: `user:read:follows` · paginated
     ///
     /// [Twitch reference: Get Followed Streams](https://dev.twitch.tv/docs/api/reference#get-followed-streams)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
     pub struct GetFollowedStreams {
         /// The user; must match the token. (required)
@@ -314,7 +316,8 @@ pub mod requests {
     /// `PATCH /channels` · user access token · scopes: `channel:manage:broadcast`
     ///
     /// [Twitch reference: Modify Channel Information](https://dev.twitch.tv/docs/api/reference#modify-channel-information)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
     pub struct ModifyChannelInformation {
         /// `broadcaster_id` (required)
@@ -374,7 +377,8 @@ pub mod requests {
     /// `GET /eventsub/conduits` · app access token
     ///
     /// [Twitch reference: Get Conduits](https://dev.twitch.tv/docs/api/reference#get-conduits)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
     pub struct GetConduits {}
     impl GetConduits {
