@@ -2,11 +2,12 @@
 //!
 //! What `endpoints.yaml` says about each Helix endpoint, as plain static data,
 //! and the small wire helpers that both the client (`ttv-runtime`) and the mock
-//! server (`ttv-mock`) need: form encoding and HS256 JWTs. It depends on no
+//! server (`ttv-mock`) need: form encoding and HS256 JWTs (feature `jwt`). It depends on no
 //! HTTP stack, so the mock can share these types without the client.
 
 pub mod endpoint;
 pub mod form;
+#[cfg(feature = "jwt")]
 pub mod jwt;
 
 pub use endpoint::*;
