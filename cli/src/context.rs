@@ -9,9 +9,9 @@ use crate::outcome::Outcome;
 use crate::paging::Paging;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
-use ttv_helix::auth::{FileStore, TokenStore};
 use ttv_helix::meta::EndpointMeta;
 use ttv_helix::{App, Endpoint, Extension, Helix, NoToken, Permits, TokenKind, User};
+use ttv_helix::{FileStore, TokenStore};
 
 /// Which token `either` endpoints use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +183,7 @@ impl Ctx {
             if self.is_mock() {
                 CliError::Config("--mock keeps no tokens: the embedded mock's tokens die with it".into())
             } else {
-                let why = ttv_helix::auth::folders::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
+                let why = ttv_helix::__private::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
                 CliError::Config(format!("no folder to keep tokens in{why}: set TTV_STATE_DIR to an absolute path"))
             }
         })
@@ -218,7 +218,7 @@ impl Ctx {
                 Some(scopes) => format!("ttv auth login --scopes \"{scopes}\""),
                 None => "ttv auth login --scopes \"...\"".to_owned(),
             };
-            let profile = if self.profile == ttv_helix::auth::DEFAULT_PROFILE {
+            let profile = if self.profile == ttv_helix::__private::DEFAULT_PROFILE {
                 String::new()
             } else {
                 format!(" --profile {}", self.profile)

@@ -33,9 +33,9 @@ pub async fn main(matches: &ArgMatches) -> Result<u8, CliError> {
     }
     crate::waits::apply_flags(matches, &mut creds.config);
     let profile =
-        matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::auth::DEFAULT_PROFILE.into());
+        matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::__private::DEFAULT_PROFILE.into());
     // Checked first: every message that suggests `--profile NAME` must suggest a usable one.
-    ttv_helix::auth::store::check_profile_name(&profile).map_err(|e| CliError::Usage(e.to_string()))?;
+    ttv_helix::__private::check_profile_name(&profile).map_err(|e| CliError::Usage(e.to_string()))?;
     // The embedded mock's tokens die with it: no store then.
     let store = if mock.is_some() { None } else { ttv_helix::FileStore::from_env().map(std::sync::Arc::new) };
     let paging = crate::paging::Paging::from_matches(sub, format);

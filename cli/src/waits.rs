@@ -5,7 +5,7 @@
 use clap::ArgMatches;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use ttv_helix::config::{Wait, WaitHook, WaitReason};
+use ttv_helix::{Wait, WaitHook, WaitReason};
 
 /// Lays the bounding flags over `config` and has long pauses told on stderr.
 pub fn apply_flags(matches: &ArgMatches, config: &mut ttv_helix::Config) {

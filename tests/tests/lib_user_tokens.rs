@@ -7,8 +7,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ttv_helix::auth::{OAuthClient, StoreLock};
 use ttv_helix::{Error, FileStore, Helix, Secret, StoredUserToken, TokenStore, User, UserTokenSource};
+use ttv_helix::{OAuthClient, StoreLock};
 use ttv_mock::{MockConfig, MockServer, MockStats};
 use ttv_tests::{start_mock, MockClientConfig};
 
