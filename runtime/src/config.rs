@@ -89,6 +89,7 @@ pub struct Config {
 
 /// A pause the client is about to take before sending (see [`Config::on_wait`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Wait {
     /// The endpoint the request is for (`Get Users`, or `GET /users` for a raw request).
     pub endpoint: String,
@@ -98,8 +99,17 @@ pub struct Wait {
     pub reason: WaitReason,
 }
 
+impl Wait {
+    /// A pause of `duration` before sending to `endpoint`; the client makes
+    /// these, and a program makes them only to test its own [`WaitHook`].
+    pub fn new(endpoint: impl Into<String>, duration: Duration, reason: WaitReason) -> Wait {
+        Wait { endpoint: endpoint.into(), duration, reason }
+    }
+}
+
 /// Why the client pauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WaitReason {
     /// The token's rate-limit bucket is empty (or Twitch answered 429).
     RateLimited,

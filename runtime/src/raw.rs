@@ -21,6 +21,7 @@ const RAW: &str = "Raw request";
 
 /// One request to a path under the Helix base URL, e.g. `GET /users?login=ninja`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RawRequest {
     pub method: HttpMethod,
     /// The path under the Helix base URL, starting with `/` (`/users`), without a query.

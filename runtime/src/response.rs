@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Top-level fields other than `data`, `pagination` and `total` are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "T: serde::de::DeserializeOwned", serialize = "T: Serialize"))]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The items. Endpoints whose `data` is one object give a one-item list.
     #[serde(default = "Vec::new", deserialize_with = "one_or_many")]
@@ -71,6 +72,7 @@ fn cursor_or_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Pag
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -82,6 +84,7 @@ pub struct NoContent {}
 
 /// The last rate-limit figures Helix sent (`Ratelimit-*` headers).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     pub limit: u32,
     pub remaining: u32,

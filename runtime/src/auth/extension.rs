@@ -18,6 +18,7 @@ const LIFETIME_SECS: u64 = 120;
 
 /// Where an extension client gets its JWTs.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum ExtensionJwt {
     /// Sign with the extension's secret (base64, as the console shows it).
     #[cfg(feature = "extension-jwt")]

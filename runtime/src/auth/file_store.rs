@@ -56,6 +56,7 @@ impl FileStore {
 
 /// What is still legible in a corrupt token file (see [`FileStore::salvage`]).
 #[derive(Debug, Default, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Salvaged {
     pub client_id: Option<String>,
     pub oauth2_url: Option<String>,

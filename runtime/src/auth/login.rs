@@ -28,6 +28,7 @@ const MAX_DEVICE_LIFETIME_SECS: u64 = 3600;
 
 /// A started device code login: show `verification_uri` and `user_code` to
 /// the user, then [`OAuthClient::finish_device_flow`].
+#[non_exhaustive]
 pub struct DeviceAuthorization {
     /// Secret: identifies this login when polling.
     pub device_code: Secret,
@@ -54,6 +55,7 @@ impl std::fmt::Debug for DeviceAuthorization {
 
 /// One poll of a device code login.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DevicePoll {
     /// Not approved yet: poll again after the interval.
     Pending,

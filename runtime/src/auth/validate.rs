@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What Twitch reports about a token.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenInfo {
     pub client_id: String,
     /// Absent for app tokens.
