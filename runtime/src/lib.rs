@@ -18,7 +18,7 @@
 //!   ([`MemoryStore`]) or in the program's own [`TokenStore`].
 //! - `login`: the login flows that get a user token, device code and
 //!   authorization code (`OAuthClient::start_device_flow`,
-//!   `OAuthClient::exchange_code`, [`RedirectListener`]). Refreshing,
+//!   `OAuthClient::exchange_code`, `RedirectListener`). Refreshing,
 //!   validating and revoking tokens need no feature.
 //! - `extension-jwt`: signing extension JWTs from the extension secret
 //!   (`ExtensionJwt::signed`); without it, [`ExtensionJwt::Ready`] sends a
@@ -36,7 +36,7 @@
 //! [`Config::new`] and `FileStore::default_dir` use the platform's folders
 //! (found from `HOME` and the `XDG_*` variables on Linux), and the platform
 //! certificate verifier honours `SSL_CERT_FILE` / `SSL_CERT_DIR` on Linux.
-
+//!
 //! ## Layout of the API
 //!
 //! Every item a program names is re-exported at the crate root, and the
@@ -46,7 +46,10 @@
 //! what it is (`OAuthClient`, `RedirectListener`, `DeviceAuthorization`); one
 //! level of paths keeps `use` lines and error messages short. What only the
 //! generated code, the `ttv` CLI and the tests need lives in the hidden
-//! [`__private`] module, which is not part of the API.
+//! `__private` module, which is not part of the API and may change in any
+//! release.
+
+#![deny(missing_docs)]
 
 mod auth;
 mod batch;

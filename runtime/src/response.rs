@@ -12,10 +12,13 @@ pub struct Response<T> {
     #[serde(default = "Vec::new", deserialize_with = "one_or_many")]
     pub data: Vec<T>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "cursor_or_object")]
+    /// Where the next page starts; absent on the last page and on unpaginated endpoints.
     pub pagination: Option<Pagination>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The total count some endpoints report (e.g. followers), which may exceed `data`.
     pub total: Option<i64>,
     #[serde(flatten)]
+    /// Top-level fields other than these three, kept so that new ones are not lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -73,8 +76,10 @@ fn cursor_or_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Pag
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+/// The cursor part of a paginated answer.
 pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The opaque cursor to send as `after` for the next page; empty or absent at the end.
     pub cursor: Option<String>,
 }
 
@@ -86,7 +91,9 @@ pub struct NoContent {}
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimit {
+    /// How many points the bucket holds when full.
     pub limit: u32,
+    /// How many points are left until `reset`.
     pub remaining: u32,
     /// Unix seconds when the bucket refills.
     pub reset: u64,

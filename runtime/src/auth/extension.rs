@@ -23,6 +23,7 @@ pub enum ExtensionJwt {
     /// Sign with the extension's secret (base64, as the console shows it).
     #[cfg(feature = "extension-jwt")]
     Signed {
+        /// The decoded extension secret (the HMAC key); never shown by `Debug`.
         secret: Vec<u8>,
         /// The extension owner's user id (`user_id` claim).
         owner_id: String,

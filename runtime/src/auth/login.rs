@@ -34,9 +34,13 @@ pub struct DeviceAuthorization {
     pub device_code: Secret,
     /// What the user types on Twitch's activation page (not secret).
     pub user_code: String,
+    /// The page where the user enters `user_code` and approves the login.
     pub verification_uri: String,
+    /// How long to wait between polls, as Twitch asked (bounded).
     pub interval: Duration,
+    /// How long the device code stays usable (bounded).
     pub expires_in: Duration,
+    /// The scopes asked for, stored with the token once approved.
     pub scopes: Vec<String>,
     issued: Instant,
 }

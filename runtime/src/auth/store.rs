@@ -22,6 +22,7 @@ pub struct StoredUserToken {
     pub client_id: String,
     /// The OAuth server that issued it (a mock's tokens never go to Twitch).
     pub oauth2_url: String,
+    /// The secret that authorizes Helix calls; never shown by `Debug`.
     pub access_token: Secret,
     /// Absent for tokens that cannot be refreshed (e.g. implicit grant).
     #[serde(default)]
@@ -33,10 +34,13 @@ pub struct StoredUserToken {
     #[serde(default)]
     pub obtained_at: u64,
     #[serde(default)]
+    /// The scopes the user granted, as Twitch reported them.
     pub scopes: Vec<String>,
     #[serde(default)]
+    /// The login (user name) of the user the token belongs to, when known.
     pub login: Option<String>,
     #[serde(default)]
+    /// The id of the user the token belongs to, when known.
     pub user_id: Option<String>,
 }
 
@@ -202,6 +206,7 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// An empty store.
     pub fn new() -> MemoryStore {
         MemoryStore::default()
     }
