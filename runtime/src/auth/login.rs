@@ -99,7 +99,7 @@ impl OAuthClient {
             return Err(Error::OAuth {
                 what: "device login",
                 status,
-                message: format!("{}; check TWITCH_CLIENT_ID and the scopes", oauth_error_message(&body)),
+                message: format!("{}; check the client id and the scopes", oauth_error_message(&body)),
             });
         }
         let answer: DeviceAnswer = serde_json::from_slice(&body).map_err(|e| decode_error(WHAT, &e))?;
@@ -222,7 +222,7 @@ impl OAuthClient {
                 what: "authorization code",
                 status,
                 message: format!(
-                    "{}; check TWITCH_CLIENT_SECRET and that the redirect URL {redirect_uri} is registered for the app",
+                    "{}; check the client secret and that the redirect URL {redirect_uri} is registered for the app",
                     oauth_error_message(&body)
                 ),
             });
