@@ -141,28 +141,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct User {
         /// The user's id, stable for life.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Lowercase login name, as in twitch.tv/\<login\>.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub login: String,
         /// The name as the user styles it (case, sometimes other scripts).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Staff status: `admin`, `global_mod`, `staff`, or empty for everyone else.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `partner`, `affiliate`, or empty for other channels.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_type: String,
         /// The channel's About text.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// Avatar image.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub profile_image_url: String,
         /// Image shown while the channel is offline; empty when unset.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub offline_image_url: String,
         /// Always 0 now; Twitch stopped counting.
         ///
@@ -173,7 +173,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub email: Option<String>,
         /// When the account was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -185,40 +185,40 @@ pub mod types {
     #[non_exhaustive]
     pub struct Stream {
         /// The broadcast's id (the same for the whole stream).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// The broadcaster's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Category being streamed; empty when none is set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// Name of that category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// `live`, or empty if the stream ended between lookup and answer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// The stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Viewers watching now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_count: i64,
         /// When the broadcast began.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// ISO 639-1 code of the stream's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
         /// Preview image template; replace {width} and {height}.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// Old tag ids; Twitch sends an empty list.
         ///
@@ -243,16 +243,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Game {
         /// Category id, as used by game_id everywhere.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Category name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Box art template; replace {width} and {height}.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub box_art_url: String,
         /// The category's id on IGDB; empty when unknown.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub igdb_id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -264,13 +264,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct Category {
         /// `box_art_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub box_art_url: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -282,25 +282,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct Channel {
         /// ISO 639-1 code of the channel's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_language: String,
         /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Category last streamed or set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// Name of that category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Whether the channel is live now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_live: bool,
         /// Old tag ids; Twitch sends an empty list.
         ///
@@ -308,16 +308,16 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag_ids: Option<Vec<String>>,
         /// Free-form tags the broadcaster set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tags: Vec<String>,
         /// Avatar image of the channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// Current or last stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// When the live stream began; empty when offline.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -329,37 +329,37 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelInformation {
         /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// ISO 639-1 code of the channel's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_language: String,
         /// Name of the channel's current category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// Id of that category; empty when none is set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// The stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Broadcast delay in seconds (partners only; 0 otherwise).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub delay: i64,
         /// Free-form tags the broadcaster set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tags: Vec<String>,
         /// Content labels that apply (e.g. `MatureGame`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content_classification_labels: Vec<String>,
         /// Whether the stream is marked as branded content.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_branded_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -371,16 +371,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct FollowedChannel {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `followed_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub followed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -392,10 +392,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct Conduit {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `shard_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub shard_count: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -407,10 +407,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ContentClassificationLabelInput {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -422,13 +422,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct Commercial {
         /// `length`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub length: i64,
         /// `message`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message: String,
         /// `retry_after`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub retry_after: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -440,22 +440,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct AdSchedule {
         /// `snooze_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_count: i64,
         /// `snooze_refresh_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_refresh_at: i64,
         /// `next_ad_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub next_ad_at: i64,
         /// `duration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
         /// `last_ad_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_ad_at: i64,
         /// `preroll_free_time`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub preroll_free_time: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -467,13 +467,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct AdSnooze {
         /// `snooze_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_count: i64,
         /// `snooze_refresh_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_refresh_at: i64,
         /// `next_ad_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub next_ad_at: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -485,17 +485,17 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionAnalytics {
         /// `extension_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub extension_id: String,
         /// `URL`
         #[serde(rename = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `date_range`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -507,10 +507,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct DateRange {
         /// `started_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// `ended_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub ended_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -522,17 +522,17 @@ pub mod types {
     #[non_exhaustive]
     pub struct GameAnalytics {
         /// `game_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// `URL`
         #[serde(rename = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `date_range`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -544,19 +544,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct BitsLeaderboardEntry {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `rank`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub rank: i64,
         /// `score`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub score: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -568,22 +568,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct Cheermote {
         /// `prefix`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prefix: String,
         /// `tiers`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tiers: Vec<crate::types::CheermoteTier>,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `order`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub order: i64,
         /// `last_updated`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_updated: String,
         /// `is_charitable`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_charitable: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -595,22 +595,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct CheermoteTier {
         /// `min_bits`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub min_bits: i64,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `color`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
         /// `images`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::CheermoteImages,
         /// `can_cheer`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_cheer: bool,
         /// `show_in_bits_card`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub show_in_bits_card: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -681,34 +681,34 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionTransaction {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `timestamp`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub timestamp: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `product_type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub product_type: String,
         /// `product_data`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub product_data: crate::types::ExtensionProductData,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -720,27 +720,27 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionProductData {
         /// `sku`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sku: String,
         /// `domain`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub domain: String,
         /// `cost`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: crate::types::BitsCost,
         /// `inDevelopment`
         #[serde(rename = "inDevelopment")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub in_development: bool,
         /// `displayName`
         #[serde(rename = "displayName")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// `expiration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expiration: String,
         /// `broadcast`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -752,10 +752,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct BitsCost {
         /// `amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: i64,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -767,13 +767,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelEditor {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -785,16 +785,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelFollower {
         /// `followed_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub followed_at: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -806,58 +806,58 @@ pub mod types {
     #[non_exhaustive]
     pub struct CustomReward {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `prompt`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prompt: String,
         /// `cost`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
         /// `image`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub image: Option<crate::types::ImageSet>,
         /// `default_image`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub default_image: crate::types::ImageSet,
         /// `background_color`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub background_color: String,
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// `is_user_input_required`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_user_input_required: bool,
         /// `max_per_stream_setting`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_stream_setting: crate::types::MaxPerStreamSetting,
         /// `max_per_user_per_stream_setting`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_user_per_stream_setting: crate::types::MaxPerUserPerStreamSetting,
         /// `global_cooldown_setting`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub global_cooldown_setting: crate::types::GlobalCooldownSetting,
         /// `is_paused`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_paused: bool,
         /// `is_in_stock`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_in_stock: bool,
         /// `should_redemptions_skip_request_queue`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub should_redemptions_skip_request_queue: bool,
         /// `redemptions_redeemed_current_stream`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -875,13 +875,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ImageSet {
         /// `url_1x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_1x: String,
         /// `url_2x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_2x: String,
         /// `url_4x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_4x: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -893,10 +893,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct MaxPerStreamSetting {
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// `max_per_stream`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -908,10 +908,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct MaxPerUserPerStreamSetting {
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// `max_per_user_per_stream`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_user_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -923,10 +923,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct GlobalCooldownSetting {
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// `global_cooldown_seconds`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub global_cooldown_seconds: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -938,37 +938,37 @@ pub mod types {
     #[non_exhaustive]
     pub struct CustomRewardRedemption {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `reward`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reward: crate::types::RedeemedReward,
         /// `user_input`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_input: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `redeemed_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub redeemed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -980,16 +980,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct RedeemedReward {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `prompt`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prompt: String,
         /// `cost`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1001,31 +1001,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct CharityCampaign {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `charity_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_name: String,
         /// `charity_description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_description: String,
         /// `charity_logo`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_logo: String,
         /// `charity_website`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_website: String,
         /// `current_amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub current_amount: crate::types::CharityAmount,
         /// `target_amount`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1040,13 +1040,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct CharityAmount {
         /// `value`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub value: i64,
         /// `decimal_places`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub decimal_places: i64,
         /// `currency`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub currency: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1058,22 +1058,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct CharityCampaignDonation {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `campaign_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub campaign_id: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: crate::types::CharityAmount,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1085,13 +1085,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserRef {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1103,31 +1103,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelEmote {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `images`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
         /// `tier`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
         /// `emote_type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
         /// `emote_set_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
         /// `format`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
         /// `scale`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
         /// `theme_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1139,22 +1139,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct GlobalEmote {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `images`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
         /// `format`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
         /// `scale`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
         /// `theme_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1166,31 +1166,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct Emote {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `images`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
         /// `emote_type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
         /// `emote_set_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
         /// `owner_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub owner_id: String,
         /// `format`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
         /// `scale`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
         /// `theme_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1202,10 +1202,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChatBadgeSet {
         /// `set_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub set_id: String,
         /// `versions`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub versions: Vec<crate::types::ChatBadgeVersion>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1217,22 +1217,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChatBadgeVersion {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `image_url_1x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_1x: String,
         /// `image_url_2x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_2x: String,
         /// `image_url_4x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_4x: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `click_action`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1250,13 +1250,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChatSettings {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `emote_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_mode: bool,
         /// `follower_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub follower_mode: bool,
         /// `follower_mode_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1271,16 +1271,16 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
         /// `slow_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slow_mode: bool,
         /// `slow_mode_wait_time`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
         /// `subscriber_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriber_mode: bool,
         /// `unique_chat_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1292,19 +1292,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct SharedChatSession {
         /// `session_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub session_id: String,
         /// `host_broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub host_broadcaster_id: String,
         /// `participants`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub participants: Vec<crate::types::SharedChatParticipant>,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `updated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1316,7 +1316,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct SharedChatParticipant {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1328,28 +1328,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserEmote {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `emote_type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
         /// `emote_set_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
         /// `owner_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub owner_id: String,
         /// `format`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
         /// `scale`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
         /// `theme_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1361,13 +1361,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChatSettingsUpdated {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `emote_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_mode: bool,
         /// `follower_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub follower_mode: bool,
         /// `follower_mode_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1376,22 +1376,22 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_id: Option<String>,
         /// `non_moderator_chat_delay`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub non_moderator_chat_delay: bool,
         /// `non_moderator_chat_delay_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
         /// `slow_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slow_mode: bool,
         /// `slow_mode_wait_time`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
         /// `subscriber_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriber_mode: bool,
         /// `unique_chat_mode`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1403,10 +1403,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct SentChatMessage {
         /// `message_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message_id: String,
         /// `is_sent`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_sent: bool,
         /// `drop_reason`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1421,10 +1421,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChatDropReason {
         /// `code`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub code: String,
         /// `message`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1436,16 +1436,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserChatColor {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `color`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1457,10 +1457,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct CreatedClip {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `edit_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub edit_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1472,55 +1472,55 @@ pub mod types {
     #[non_exhaustive]
     pub struct Clip {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// `embed_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub embed_url: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `creator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub creator_id: String,
         /// `creator_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub creator_name: String,
         /// `video_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_id: String,
         /// `game_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// `language`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `view_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub view_count: i64,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `thumbnail_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// `duration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: f64,
         /// `vod_offset`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub vod_offset: Option<i64>,
         /// `is_featured`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_featured: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1532,7 +1532,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct ClipDownload {
         /// `clip_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub clip_id: String,
         /// `landscape_download_url`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1550,13 +1550,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ConduitShard {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `transport`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::ConduitShardTransport,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1568,7 +1568,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct ConduitShardTransport {
         /// `method`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
         /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1592,10 +1592,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ConduitShardInput {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `transport`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::ConduitShardTransportInput,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1628,13 +1628,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ContentClassificationLabel {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1646,25 +1646,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct DropsEntitlement {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `benefit_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub benefit_id: String,
         /// `timestamp`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub timestamp: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `game_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// `fulfillment_status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub fulfillment_status: String,
         /// `last_updated`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_updated: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1676,10 +1676,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct DropsEntitlementUpdate {
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `ids`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub ids: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1691,16 +1691,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionConfigurationSegment {
         /// `segment`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub segment: String,
         /// `broadcaster_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub broadcaster_id: Option<String>,
         /// `content`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content: String,
         /// `version`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1712,19 +1712,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionLiveChannel {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `game_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// `game_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1736,10 +1736,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionSecret {
         /// `format_version`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format_version: i64,
         /// `secrets`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub secrets: Vec<crate::types::ExtensionSharedSecret>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1751,13 +1751,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionSharedSecret {
         /// `content`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content: String,
         /// `active_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub active_at: String,
         /// `expires_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1769,73 +1769,73 @@ pub mod types {
     #[non_exhaustive]
     pub struct Extension {
         /// `author_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub author_name: String,
         /// `bits_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_enabled: bool,
         /// `can_install`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_install: bool,
         /// `configuration_location`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub configuration_location: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `eula_tos_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub eula_tos_url: String,
         /// `has_chat_support`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub has_chat_support: bool,
         /// `icon_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub icon_url: String,
         /// `icon_urls`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub icon_urls: crate::types::ExtensionIconUrls,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `privacy_policy_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub privacy_policy_url: String,
         /// `request_identity_link`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub request_identity_link: bool,
         /// `screenshot_urls`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub screenshot_urls: Vec<String>,
         /// `state`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub state: String,
         /// `subscriptions_support_level`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriptions_support_level: String,
         /// `summary`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub summary: String,
         /// `support_email`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub support_email: String,
         /// `version`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
         /// `viewer_summary`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_summary: String,
         /// `views`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub views: crate::types::ExtensionViews,
         /// `allowlisted_config_urls`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub allowlisted_config_urls: Vec<String>,
         /// `allowlisted_panel_urls`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub allowlisted_panel_urls: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1868,19 +1868,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionViews {
         /// `mobile`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub mobile: crate::types::ExtensionMobileView,
         /// `panel`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub panel: crate::types::ExtensionPanelView,
         /// `video_overlay`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_overlay: crate::types::ExtensionView,
         /// `component`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub component: crate::types::ExtensionComponentView,
         /// `config`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub config: crate::types::ExtensionView,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1892,7 +1892,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionMobileView {
         /// `viewer_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1904,13 +1904,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionPanelView {
         /// `viewer_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
         /// `height`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub height: i64,
         /// `can_link_external_content`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1922,10 +1922,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionView {
         /// `viewer_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
         /// `can_link_external_content`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1937,25 +1937,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionComponentView {
         /// `viewer_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
         /// `aspect_ratio_x`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aspect_ratio_x: i64,
         /// `aspect_ratio_y`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aspect_ratio_y: i64,
         /// `autoscale`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub autoscale: bool,
         /// `scale_pixels`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale_pixels: i64,
         /// `target_height`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub target_height: i64,
         /// `can_link_external_content`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1967,22 +1967,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct ExtensionBitsProduct {
         /// `sku`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sku: String,
         /// `cost`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: crate::types::BitsCost,
         /// `in_development`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub in_development: bool,
         /// `display_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// `expiration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expiration: String,
         /// `is_broadcast`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1994,10 +1994,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct BitsCostInput {
         /// `amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: i64,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2009,28 +2009,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct EventSubSubscription {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `version`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
         /// `condition`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub condition: serde_json::Value,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `transport`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::EventSubTransport,
         /// `cost`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2042,7 +2042,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct EventSubTransport {
         /// `method`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
         /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2069,7 +2069,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct EventSubTransportInput {
         /// `method`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
         /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2093,31 +2093,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct CreatorGoal {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `current_amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub current_amount: i64,
         /// `target_amount`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub target_amount: i64,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2129,19 +2129,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct GuestStarSettings {
         /// `is_moderator_send_live_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_moderator_send_live_enabled: bool,
         /// `slot_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slot_count: i64,
         /// `is_browser_source_audio_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_browser_source_audio_enabled: bool,
         /// `group_layout`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub group_layout: String,
         /// `browser_source_token`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub browser_source_token: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2153,10 +2153,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct GuestStarSession {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `guests`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub guests: Vec<crate::types::GuestStarGuest>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2168,31 +2168,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct GuestStarGuest {
         /// `slot_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slot_id: String,
         /// `is_live`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_live: bool,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_display_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_display_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `volume`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub volume: i64,
         /// `assigned_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub assigned_at: String,
         /// `audio_settings`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub audio_settings: crate::types::GuestStarMediaSettings,
         /// `video_settings`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_settings: crate::types::GuestStarMediaSettings,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2204,13 +2204,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct GuestStarMediaSettings {
         /// `is_host_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_host_enabled: bool,
         /// `is_guest_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_guest_enabled: bool,
         /// `is_available`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2222,25 +2222,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct GuestStarInvite {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `invited_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub invited_at: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `is_video_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_video_enabled: bool,
         /// `is_audio_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_audio_enabled: bool,
         /// `is_video_available`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_video_available: bool,
         /// `is_audio_available`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_audio_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2270,43 +2270,43 @@ pub mod types {
     #[non_exhaustive]
     pub struct HypeTrain {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_id: String,
         /// `broadcaster_user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_login: String,
         /// `broadcaster_user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_name: String,
         /// `level`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub level: i64,
         /// `total`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
         /// `progress`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub progress: i64,
         /// `goal`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub goal: i64,
         /// `top_contributions`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub top_contributions: Vec<crate::types::HypeTrainContribution>,
         /// `shared_train_participants`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub shared_train_participants: Option<Vec<crate::types::HypeTrainParticipant>>,
         /// `started_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// `expires_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `is_shared_train`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2321,19 +2321,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct HypeTrainContribution {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `total`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2345,13 +2345,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct HypeTrainParticipant {
         /// `broadcaster_user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_id: String,
         /// `broadcaster_user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_login: String,
         /// `broadcaster_user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2363,13 +2363,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct HypeTrainRecord {
         /// `level`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub level: i64,
         /// `total`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
         /// `achieved_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub achieved_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2381,10 +2381,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct AutoModStatus {
         /// `msg_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_id: String,
         /// `is_permitted`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_permitted: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2396,10 +2396,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct AutoModMessageInput {
         /// `msg_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_id: String,
         /// `msg_text`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_text: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2411,37 +2411,37 @@ pub mod types {
     #[non_exhaustive]
     pub struct AutoModSettings {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `overall_level`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overall_level: Option<i64>,
         /// `disability`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub disability: i64,
         /// `aggression`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aggression: i64,
         /// `sexuality_sex_or_gender`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sexuality_sex_or_gender: i64,
         /// `misogyny`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub misogyny: i64,
         /// `bullying`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bullying: i64,
         /// `swearing`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub swearing: i64,
         /// `race_ethnicity_or_religion`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub race_ethnicity_or_religion: i64,
         /// `sex_based_terms`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sex_based_terms: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2453,31 +2453,31 @@ pub mod types {
     #[non_exhaustive]
     pub struct BannedUser {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `expires_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `reason`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `moderator_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_login: String,
         /// `moderator_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2489,16 +2489,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Ban {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `end_time`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2513,7 +2513,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct BanInput {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `duration`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2531,16 +2531,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct UnbanRequest {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// Who resolved the request; null while it is pending.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2552,22 +2552,22 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_name: Option<String>,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `text`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub text: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `resolved_at`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2585,22 +2585,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct BlockedTerm {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `text`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub text: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `updated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// `expires_at`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2615,13 +2615,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ModeratedChannel {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2633,19 +2633,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct ShieldModeStatus {
         /// `is_active`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_active: bool,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `moderator_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_login: String,
         /// `moderator_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_name: String,
         /// `last_activated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_activated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2657,16 +2657,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Warning {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `reason`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2678,10 +2678,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct WarningInput {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `reason`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2693,22 +2693,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct SuspiciousUserStatus {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `moderator_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
         /// `updated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `types`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub types: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2720,43 +2720,43 @@ pub mod types {
     #[non_exhaustive]
     pub struct Poll {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `choices`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub choices: Vec<crate::types::PollChoice>,
         /// `bits_voting_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_voting_enabled: bool,
         /// `bits_per_vote`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_per_vote: i64,
         /// `channel_points_voting_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_voting_enabled: bool,
         /// `channel_points_per_vote`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_per_vote: i64,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `duration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
         /// `started_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// `ended_at`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2771,19 +2771,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct PollChoice {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `votes`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub votes: i64,
         /// `channel_points_votes`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_votes: i64,
         /// `bits_votes`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_votes: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2795,7 +2795,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct PollChoiceInput {
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2807,34 +2807,34 @@ pub mod types {
     #[non_exhaustive]
     pub struct Prediction {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `winning_outcome_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub winning_outcome_id: Option<String>,
         /// `outcomes`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub outcomes: Vec<crate::types::PredictionOutcome>,
         /// `prediction_window`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prediction_window: i64,
         /// `status`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `ended_at`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2852,22 +2852,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct PredictionOutcome {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `users`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub users: i64,
         /// `channel_points`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points: i64,
         /// `top_predictors`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub top_predictors: Option<Vec<crate::types::TopPredictor>>,
         /// `color`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2879,16 +2879,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct TopPredictor {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `channel_points_used`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_used: i64,
         /// Points won; null while the prediction is active or locked.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2903,7 +2903,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct PredictionOutcomeInput {
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2915,7 +2915,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct Raid {
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `is_mature`
         ///
@@ -2935,13 +2935,13 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub segments: Option<Vec<crate::types::ScheduleSegment>>,
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `vacation`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2956,16 +2956,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct ScheduleSegment {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `start_time`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub start_time: String,
         /// `end_time`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub end_time: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `canceled_until`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2974,7 +2974,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub category: Option<crate::types::ScheduleCategory>,
         /// `is_recurring`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_recurring: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2986,10 +2986,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ScheduleCategory {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3001,10 +3001,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct ScheduleVacation {
         /// `start_time`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub start_time: String,
         /// `end_time`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub end_time: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3016,7 +3016,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct StreamKey {
         /// `stream_key`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub stream_key: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3028,16 +3028,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct CreatedStreamMarker {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `position_seconds`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub position_seconds: i64,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3049,16 +3049,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct StreamMarkers {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `videos`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub videos: Vec<crate::types::VideoMarkers>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3070,10 +3070,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct VideoMarkers {
         /// `video_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_id: String,
         /// `markers`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub markers: Vec<crate::types::StreamMarker>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3085,20 +3085,20 @@ pub mod types {
     #[non_exhaustive]
     pub struct StreamMarker {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `position_seconds`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub position_seconds: i64,
         /// A link to the video at the marker; Twitch has sent it as `URL`.
         #[serde(alias = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3110,40 +3110,40 @@ pub mod types {
     #[non_exhaustive]
     pub struct BroadcasterSubscription {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `gifter_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_id: String,
         /// `gifter_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_login: String,
         /// `gifter_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_name: String,
         /// `is_gift`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_gift: bool,
         /// `plan_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub plan_name: String,
         /// `tier`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3155,13 +3155,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserSubscription {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `gifter_id`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -3173,10 +3173,10 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_name: Option<String>,
         /// `is_gift`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_gift: bool,
         /// `tier`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3188,16 +3188,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct StreamTag {
         /// `tag_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tag_id: String,
         /// `is_auto`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_auto: bool,
         /// `localization_names`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub localization_names: serde_json::Value,
         /// `localization_descriptions`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub localization_descriptions: serde_json::Value,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3209,13 +3209,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelTeam {
         /// `broadcaster_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// `broadcaster_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// `broadcaster_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// `background_image_url`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -3224,25 +3224,25 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `updated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// `info`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
         /// `team_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_name: String,
         /// `team_display_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_display_name: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3254,7 +3254,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct Team {
         /// `users`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub users: Vec<crate::types::UserRef>,
         /// `background_image_url`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -3263,25 +3263,25 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `updated_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// `info`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
         /// `team_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_name: String,
         /// `team_display_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_display_name: String,
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3293,16 +3293,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserAuthorization {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `scopes`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scopes: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3314,13 +3314,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct BlockedUser {
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `display_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3332,19 +3332,19 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserExtension {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `version`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
         /// `name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// `can_activate`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_activate: bool,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3392,52 +3392,52 @@ pub mod types {
     #[non_exhaustive]
     pub struct Video {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `stream_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_id: Option<String>,
         /// `user_id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `user_name`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// `title`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// `description`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// `created_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// `published_at`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub published_at: String,
         /// `url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// `thumbnail_url`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// `viewable`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewable: String,
         /// `view_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub view_count: i64,
         /// `language`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `duration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: String,
         /// `muted_segments`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -3452,10 +3452,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct MutedSegment {
         /// `duration`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
         /// `offset`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub offset: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
