@@ -35,6 +35,9 @@ pub fn message(e: &Error) -> String {
         | Error::UserTokenExpired { profile, .. }
         | Error::RefreshRefused { profile, .. } => format!("{e}; {}", log_in_again(profile.as_deref())),
         Error::TokenOfOtherClient { .. } => e.to_string().replace("but the client id is", "but TWITCH_CLIENT_ID is"),
+        Error::OAuth { message, .. } if message.contains("check the client") => {
+            format!("{e} (TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET, or the config file)")
+        }
         Error::RedirectListen { .. } => format!(
             "{e}; pick another port with --port (and register http://localhost:PORT as a redirect URL of the app in \
              the Twitch console)"
@@ -176,5 +179,18 @@ mod tests {
         assert_eq!(message(&plain), plain.to_string(), "errors without advice keep the library's message");
         let printed = crate::error::CliError::from(Error::NotLoggedIn { profile: "bot".into() }).to_string();
         assert!(printed.contains("ttv auth login --profile bot"), "the CLI prints the advice: {printed}");
+    }
+
+    #[test]
+    fn a_refused_client_gets_the_variables_that_set_it() {
+        let refused = Error::OAuth {
+            what: "app token (client credentials)",
+            status: 403,
+            message: "invalid client secret; check the client id and the client secret".into(),
+        };
+        assert!(!refused.to_string().contains("TWITCH_"), "the library names no variable: {refused}");
+        assert!(message(&refused).ends_with("(TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET, or the config file)"));
+        let other = Error::OAuth { what: "token revocation", status: 400, message: "invalid token".into() };
+        assert_eq!(message(&other), other.to_string());
     }
 }

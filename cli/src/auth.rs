@@ -5,7 +5,7 @@
 //! User tokens are stored per profile (`--profile NAME`, default `default`) in
 //! the state folder (`TTV_STATE_DIR`, else e.g. `~/.local/state/ttv`), one
 //! file per profile, 0600 in a 0700 folder, written atomically. The library
-//! refreshes them (ttv_helix::auth::user_tokens); this file is the command line.
+//! refreshes them (ttv-runtime's `UserTokenSource`); this file is the command line.
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -16,9 +16,9 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use ttv_helix::auth::redirect::random_state;
-use ttv_helix::auth::{FileStore, OAuthClient, RedirectListener, StoredUserToken, TokenStore};
+use ttv_helix::__private::random_state;
 use ttv_helix::Error;
+use ttv_helix::{FileStore, OAuthClient, RedirectListener, StoredUserToken, TokenStore};
 
 /// Matches a redirect URL people register in the Twitch console.
 const DEFAULT_PORT: u16 = 3000;
@@ -266,7 +266,7 @@ fn open_browser_privately(dir: &std::path::Path, url: &str) -> Option<LoginPage>
          <meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>ttv login</title></head>\
          <body><p><a href=\"{target}\">Continue to Twitch to log in</a></p></body></html>\n"
     );
-    if let Err(e) = ttv_helix::auth::file::write_private(&path, page.as_bytes()) {
+    if let Err(e) = ttv_helix::__private::write_private(&path, page.as_bytes()) {
         eprintln!("ttv: could not open a browser ({e}); open the page yourself");
         return None;
     }

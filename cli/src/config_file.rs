@@ -63,10 +63,10 @@ fn init(root: &ArgMatches, sub: &ArgMatches, path: &std::path::Path) -> Result<S
     }
     let text = toml::to_string(&table).map_err(|e| CliError::Config(format!("cannot write TOML: {e}")))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        ttv_helix::auth::file::create_private_dir(dir)
+        ttv_helix::__private::create_private_dir(dir)
             .map_err(|e| CliError::Config(format!("cannot create {}: {e}", dir.display())))?;
     }
-    ttv_helix::auth::file::write_private(path, text.as_bytes())
+    ttv_helix::__private::write_private(path, text.as_bytes())
         .map_err(|e| CliError::Config(format!("cannot write {}: {e}", path.display())))?;
     let report = serde_json::json!({
         "file": path.display().to_string(),

@@ -10,9 +10,9 @@ use crate::paging::Paging;
 use crate::verb::Request;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
-use ttv_helix::auth::{FileStore, TokenStore};
 use ttv_helix::meta::EndpointMeta;
 use ttv_helix::{App, Endpoint, Extension, Helix, NoToken, Permits, TokenKind, User};
+use ttv_helix::{FileStore, TokenStore};
 
 /// Which token `either` endpoints use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +187,7 @@ impl Ctx {
             if self.is_mock() {
                 CliError::Config("--mock keeps no tokens: the embedded mock's tokens die with it".into())
             } else {
-                let why = ttv_helix::auth::folders::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
+                let why = ttv_helix::__private::home_problem().map(|p| format!(" ({p})")).unwrap_or_default();
                 CliError::Config(format!("no folder to keep tokens in{why}: set TTV_STATE_DIR to an absolute path"))
             }
         })
@@ -222,7 +222,7 @@ impl Ctx {
                 Some(scopes) => format!("ttv auth login --scopes \"{scopes}\""),
                 None => "ttv auth login --scopes \"...\"".to_owned(),
             };
-            let profile = if self.profile == ttv_helix::auth::DEFAULT_PROFILE {
+            let profile = if self.profile == ttv_helix::__private::DEFAULT_PROFILE {
                 String::new()
             } else {
                 format!(" --profile {}", self.profile)
@@ -267,17 +267,9 @@ mod tests {
     }
 
     fn token_for(config: &Config) -> StoredUserToken {
-        StoredUserToken {
-            client_id: config.client_id.clone(),
-            oauth2_url: config.oauth2_url.clone(),
-            access_token: Secret::new("stored-access"),
-            refresh_token: None,
-            expires_at: 0,
-            obtained_at: 0,
-            scopes: Vec::new(),
-            login: Some("someone".into()),
-            user_id: Some("1".into()),
-        }
+        StoredUserToken::new(config.client_id.clone(), config.oauth2_url.clone(), Secret::new("stored-access"))
+            .with_login("someone")
+            .with_user_id("1")
     }
 
     #[test]
@@ -294,10 +286,10 @@ mod tests {
         let Err(e) = work.user_for(Some(&START_COMMERCIAL)).await else { panic!("a user token from nowhere") };
         assert_eq!(e.exit_code(), exit::CONFIG);
         assert!(e.to_string().contains("`ttv auth login --scopes \"channel:edit:commercial\" --profile work`"), "{e}");
-        let default = ctx_in(offline_creds(), ttv_helix::auth::DEFAULT_PROFILE, Some(dir.path()));
+        let default = ctx_in(offline_creds(), ttv_helix::__private::DEFAULT_PROFILE, Some(dir.path()));
         let Err(e) = default.user_for(Some(&GET_USERS)).await else { panic!("a user token from nowhere") };
         assert!(e.to_string().contains("log in with `ttv auth login`, or set TWITCH_USER_TOKEN"), "{e}");
-        let no_store = ctx_in(offline_creds(), ttv_helix::auth::DEFAULT_PROFILE, None);
+        let no_store = ctx_in(offline_creds(), ttv_helix::__private::DEFAULT_PROFILE, None);
         let Err(e) = no_store.user().await else { panic!("a user token from nowhere") };
         assert!(e.to_string().contains("--scopes \"...\""), "{e}");
     }

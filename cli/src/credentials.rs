@@ -20,7 +20,7 @@ pub struct FileConfig {
 
 /// `~/.config/ttv/config.toml` on Linux.
 pub fn default_config_path() -> Option<PathBuf> {
-    ttv_helix::auth::folders::project_dirs().map(|d| d.config_dir().join("config.toml"))
+    ttv_helix::__private::project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
 /// Everything a run needs to reach Twitch.

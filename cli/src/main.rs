@@ -81,7 +81,7 @@ fn main() -> ExitCode {
 /// refresh token may be spent already), then exits 130 or 143 as shells expect.
 async fn interrupted() -> u8 {
     let code = interrupt_signal().await;
-    let _stopped = ttv_helix::auth::interrupt::stop().await;
+    let _stopped = ttv_helix::__private::stop().await;
     eprintln!("ttv: interrupted");
     std::process::exit(i32::from(code))
 }

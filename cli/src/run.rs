@@ -47,9 +47,9 @@ async fn context(
     }
     crate::waits::apply_flags(matches, &mut creds.config);
     let profile =
-        matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::auth::DEFAULT_PROFILE.into());
+        matches.get_one::<String>("profile").cloned().unwrap_or_else(|| ttv_helix::__private::DEFAULT_PROFILE.into());
     // Checked first: every message that suggests `--profile NAME` must suggest a usable one.
-    ttv_helix::auth::store::check_profile_name(&profile).map_err(|e| CliError::Usage(e.to_string()))?;
+    ttv_helix::__private::check_profile_name(&profile).map_err(|e| CliError::Usage(e.to_string()))?;
     // The embedded mock's tokens die with it: no store then.
     let store = if mock.is_some() { None } else { env.token_store().map(std::sync::Arc::new) };
     let paging = crate::paging::Paging::from_matches(sub, format);
@@ -212,7 +212,7 @@ mod tests {
         assert_eq!(ctx.config().timeout, std::time::Duration::from_secs(7));
         assert_eq!(ctx.config().max_retries, 0);
         assert_eq!(ctx.config().client_id, "test-client");
-        assert_eq!(ctx.profile, ttv_helix::auth::DEFAULT_PROFILE);
+        assert_eq!(ctx.profile, ttv_helix::__private::DEFAULT_PROFILE);
         let (ctx, _) = context_of(&["--token", "user", "get-users"], &with_client_id()).await.expect("a context");
         assert!(ctx.prefers_user(), "--token user");
         let (ctx, _) = context_of(&["get-users"], &with_client_id()).await.expect("a context");

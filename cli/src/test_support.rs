@@ -51,16 +51,15 @@ pub fn ctx_paging(
 pub fn stored_token(mock: &MockServer, login: &str, scopes: &[&str]) -> StoredUserToken {
     let (access, refresh) = mock.issue_user_tokens(login, scopes);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
-    StoredUserToken {
-        client_id: mock.client_id().to_owned(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access),
-        refresh_token: Some(Secret::new(refresh)),
-        expires_at: now + 3600,
-        obtained_at: now,
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        login: Some(login.to_owned()),
-        user_id: mock.user_id(login),
+    let token = StoredUserToken::new(mock.client_id(), mock.oauth2_url(), Secret::new(access))
+        .with_refresh_token(Secret::new(refresh))
+        .with_expires_at(now + 3600)
+        .with_obtained_at(now)
+        .with_scopes(scopes.iter().copied())
+        .with_login(login);
+    match mock.user_id(login) {
+        Some(id) => token.with_user_id(id),
+        None => token,
     }
 }
 

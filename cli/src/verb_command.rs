@@ -34,7 +34,7 @@ pub fn verb(verb: &'static Verb) -> Command {
         .alias(meta.method_name);
     let has_body = meta.params.iter().any(|p| p.location == Location::Body);
     for p in meta.params {
-        cmd = cmd.arg(param_arg(p, has_body, ttv_helix::batch::splittable(meta)));
+        cmd = cmd.arg(param_arg(p, has_body, ttv_helix::__private::splittable(meta)));
     }
     if has_body {
         cmd = cmd.arg(

@@ -5,7 +5,7 @@
 use clap::ArgMatches;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use ttv_helix::config::{Wait, WaitHook, WaitReason};
+use ttv_helix::{Wait, WaitHook, WaitReason};
 
 /// Lays the bounding flags over `config` and has long pauses told on stderr.
 pub fn apply_flags(matches: &ArgMatches, config: &mut ttv_helix::Config) {
@@ -37,6 +37,7 @@ fn describe(wait: &Wait) -> String {
     match &wait.reason {
         WaitReason::RateLimited => format!("rate limited: waiting {secs} s"),
         WaitReason::Retry(why) => format!("{why}: retrying in {secs} s"),
+        _ => format!("waiting {secs} s"),
     }
 }
 
@@ -46,7 +47,7 @@ mod tests {
 
     #[test]
     fn pauses_are_described_in_whole_seconds() {
-        let wait = |ms, reason| Wait { endpoint: "Get Users".into(), duration: Duration::from_millis(ms), reason };
+        let wait = |ms, reason| Wait::new("Get Users", Duration::from_millis(ms), reason);
         assert_eq!(describe(&wait(15_200, WaitReason::RateLimited)), "rate limited: waiting 16 s");
         assert_eq!(
             describe(&wait(2_000, WaitReason::Retry("503 Service Unavailable".into()))),

@@ -10,11 +10,16 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
+/// What the comparison found.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Operations in the OpenAPI file.
     pub total: usize,
+    /// Of those, the ones the spec has.
     pub covered: usize,
+    /// Operations the spec lacks.
     pub missing: Vec<String>,
+    /// Where the spec and the OpenAPI file disagree, with no recorded reason.
     pub differences: Vec<String>,
     /// Differences the spec records as decisions (`reference_differs`), with the reason.
     pub accepted: Vec<String>,
@@ -23,6 +28,7 @@ pub struct Report {
 }
 
 impl Report {
+    /// Nothing missing and no unexplained difference.
     pub fn is_complete(&self) -> bool {
         self.missing.is_empty() && self.differences.is_empty()
     }
@@ -51,6 +57,7 @@ impl fmt::Display for Report {
     }
 }
 
+/// Reads the OpenAPI JSON file at `openapi` and compares `model` with it.
 pub fn run(model: &Model, openapi: &Path) -> Result<Report, String> {
     let text = std::fs::read_to_string(openapi).map_err(|e| format!("cannot read {}: {e}", openapi.display()))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", openapi.display()))?;
@@ -121,6 +128,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
     ops
 }
 
+/// Compares `model` with an OpenAPI document already parsed.
 pub fn compare(model: &Model, doc: &Value) -> Report {
     let ops = operations(doc);
     let mut report = Report { total: ops.len(), ..Report::default() };

@@ -2,12 +2,14 @@
 
 use std::fmt;
 
+/// One mistake in the spec, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
     /// `endpoint "Get Users"` or `type "User"`; empty for file-level errors.
     pub place: String,
     /// The key path inside that place, e.g. `params.first.range`.
     pub key: String,
+    /// What is wrong, and what would be right.
     pub message: String,
 }
 
@@ -38,6 +40,7 @@ impl fmt::Display for SpecErrors {
 }
 
 impl SpecErrors {
+    /// A list of one error.
     pub fn single(place: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
         SpecErrors(vec![SpecError { place: place.into(), key: key.into(), message: message.into() }])
     }

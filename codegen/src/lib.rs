@@ -3,6 +3,8 @@
 //!
 //! The format is documented in `SPEC.md` next to this crate's `Cargo.toml`.
 
+#![deny(missing_docs)]
+
 pub mod coverage;
 pub mod emit;
 pub mod error;

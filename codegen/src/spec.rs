@@ -6,29 +6,43 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+/// The whole `endpoints.yaml` file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
+    /// The format's version; only 1 exists.
     pub version: u32,
+    /// The endpoints, in the order they are emitted.
     pub endpoints: Vec<EndpointSpec>,
+    /// Named types, by PascalCase name.
     #[serde(default)]
     pub types: IndexMap<String, TypeSpec>,
 }
 
+/// The HTTP method, spelled as in the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Method {
+    /// `GET`.
     GET,
+    /// `POST`.
     POST,
+    /// `PUT`.
     PUT,
+    /// `PATCH`.
     PATCH,
+    /// `DELETE`.
     DELETE,
 }
 
+/// The token an endpoint accepts, as the spec spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Auth {
+    /// An app access token only.
     App,
+    /// A user access token only.
     User,
+    /// An app or a user access token.
     Either,
     /// A JWT signed with the extension's secret.
     Extension,
@@ -36,37 +50,54 @@ pub enum Auth {
     None,
 }
 
+/// One endpoint as written in the spec.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
+    /// The reference's name, e.g. `Get Users`; every other name derives from it.
     pub name: String,
+    /// The one-line description.
     pub summary: String,
+    /// The anchor of its section in the reference.
     pub doc: String,
+    /// The HTTP method.
     pub method: Method,
+    /// The path under the Helix base URL.
     pub path: String,
+    /// The token it accepts.
     pub auth: Auth,
+    /// The scopes the token needs (a list means all of them).
     #[serde(default, deserialize_with = "scopes")]
     pub scopes: ScopesSpec,
+    /// Other CLI verbs for it.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Whether Twitch has deprecated it.
     #[serde(default)]
     pub deprecated: bool,
+    /// Query and path parameters, by API name.
     #[serde(default, deserialize_with = "field_map")]
     pub params: IndexMap<String, FieldSpec>,
+    /// Groups of parameters of which a request may give only one.
     #[serde(default)]
     pub one_of: Vec<Vec<String>>,
+    /// Groups of parameters of which a request must give at least one.
     #[serde(default)]
     pub at_least_one_of: Vec<Vec<String>>,
     /// Groups of which an app token request must give one (a user token
     /// stands for its own user instead).
     #[serde(default)]
     pub app_token_at_least_one_of: Vec<Vec<String>>,
+    /// A limit shared by several list parameters.
     #[serde(default)]
     pub max_total: Option<MaxTotalSpec>,
+    /// JSON body fields, by API name.
     #[serde(default, deserialize_with = "field_map")]
     pub body: IndexMap<String, FieldSpec>,
+    /// What it answers.
     #[serde(default)]
     pub response: ResponseSpec,
+    /// How the mock answers it.
     #[serde(default)]
     pub mock: Option<MockSpec>,
     /// Values a field may take with each kind of token, e.g. EventSub's
@@ -79,38 +110,51 @@ pub struct EndpointSpec {
     pub reference_differs: IndexMap<String, String>,
 }
 
+/// The scopes an endpoint's token needs.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopesSpec {
+    /// Needed, all of them.
     #[serde(default)]
     pub all: Vec<String>,
+    /// Needed, at least one of them.
     #[serde(default)]
     pub any: Vec<String>,
+    /// Not needed; they make the answer say more.
     #[serde(default)]
     pub optional: Vec<String>,
 }
 
+/// The values a field may take with each kind of token.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenValuesSpec {
+    /// With an app token.
     #[serde(default)]
     pub app: Vec<String>,
+    /// With a user token.
     #[serde(default)]
     pub user: Vec<String>,
 }
 
+/// A limit shared by several list parameters.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaxTotalSpec {
+    /// The list parameters that share it.
     pub params: Vec<String>,
+    /// The most values they take together.
     pub max: u32,
 }
 
+/// What an endpoint answers, as written in the spec.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
+    /// The type of each `data` item; absent for 204 No Content.
     #[serde(default)]
     pub item: Option<String>,
+    /// Whether answers come in pages with a cursor.
     #[serde(default)]
     pub paginated: bool,
     /// `data` is one object rather than a list.
@@ -121,28 +165,37 @@ pub struct ResponseSpec {
     pub text: Option<String>,
 }
 
+/// How the mock answers an endpoint.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MockSpec {
+    /// The data set it answers from.
     #[serde(default)]
     pub source: Option<String>,
+    /// By parameter: how it filters the rows (`eq: FIELD`, `contains: FIELD`, ...).
     #[serde(default)]
     pub filters: IndexMap<String, String>,
 }
 
+/// A named type as written in the spec.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
+    /// The one-line description.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Its fields, by JSON name.
     #[serde(deserialize_with = "field_map")]
     pub fields: IndexMap<String, FieldSpec>,
 }
 
+/// Where a parameter travels, when not in the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum In {
+    /// In the query string (the default).
     Query,
+    /// In the path, replacing `{name}`.
     Path,
 }
 
@@ -151,18 +204,25 @@ pub enum In {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
+    /// Its type, in the spec's type language (`string`, `[User]`, `datetime?`).
     #[serde(rename = "type")]
     pub ty: String,
+    /// Whether every request must give it.
     #[serde(default)]
     pub required: bool,
+    /// Most values a list takes in one request.
     #[serde(default)]
     pub max: Option<u32>,
+    /// Inclusive bounds for an integer.
     #[serde(default)]
     pub range: Option<[i64; 2]>,
+    /// Where it travels (`in:`); the query when absent.
     #[serde(default, rename = "in")]
     pub location: Option<In>,
+    /// The one-line description.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Whether Twitch has deprecated it.
     #[serde(default)]
     pub deprecated: bool,
     /// The id of the token's user (Twitch: "must match the user ID in the token").

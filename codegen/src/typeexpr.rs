@@ -2,22 +2,33 @@
 
 use std::fmt;
 
+/// The spec's primitive types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Prim {
+    /// `string`: text, and ids.
     String,
+    /// `integer`: a whole number.
     Integer,
+    /// `number`: a floating-point number.
     Number,
+    /// `boolean`.
     Boolean,
+    /// `datetime`: an RFC 3339 timestamp, kept as text.
     DateTime,
+    /// `json`: any JSON value, passed through.
     Json,
 }
 
+/// A type as written in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeExpr {
+    /// A primitive.
     Prim(Prim),
     /// A type from the spec's `types` section.
     Named(String),
+    /// `[T]`: a list.
     List(Box<TypeExpr>),
+    /// `T?`: may be absent or null.
     Optional(Box<TypeExpr>),
 }
 
@@ -61,6 +72,7 @@ impl TypeExpr {
         Ok(TypeExpr::Prim(prim))
     }
 
+    /// Whether it is `T?`.
     pub fn is_optional(&self) -> bool {
         matches!(self, TypeExpr::Optional(_))
     }
@@ -73,6 +85,7 @@ impl TypeExpr {
         }
     }
 
+    /// Whether it is a list, optional or not.
     pub fn is_list(&self) -> bool {
         matches!(self.required(), TypeExpr::List(_))
     }

@@ -31,6 +31,7 @@ impl Check {
     }
 }
 
+/// Checks `spec` and lowers it into the model; every mistake found, at once.
 pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
     let mut c = Check { errors: Vec::new() };
     if spec.version != 1 {

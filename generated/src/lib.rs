@@ -25,6 +25,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 pub use ttv_runtime::*;
 
 /// What the spec says about each endpoint, as data: the types of

@@ -14,14 +14,20 @@
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpMethod {
+    /// `GET`: reads, never changes anything.
     Get,
+    /// `POST`: creates or starts something.
     Post,
+    /// `PUT`: replaces a setting.
     Put,
+    /// `PATCH`: changes some fields of a resource.
     Patch,
+    /// `DELETE`: removes something.
     Delete,
 }
 
 impl HttpMethod {
+    /// The method as sent on the wire (`GET`).
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -61,6 +67,7 @@ pub enum AuthClass {
 }
 
 impl AuthClass {
+    /// The token class in words, for error messages and `--help`.
     pub fn describe(self) -> &'static str {
         match self {
             AuthClass::User => "user access token",
@@ -75,15 +82,23 @@ impl AuthClass {
 /// The shape of one value, for parameters, body fields and response fields.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
+    /// Text; also ids, which Twitch sends as strings.
     String,
+    /// A whole number.
     Integer,
+    /// A floating-point number.
     Number,
+    /// `true` or `false`.
     Boolean,
+    /// An RFC 3339 timestamp, kept as a string.
     DateTime,
+    /// Any JSON value, passed through unchecked.
     Json,
     /// A named type from the spec, with its fields.
     Object(&'static TypeMeta),
+    /// A list of values of the inner shape.
     List(&'static Shape),
+    /// A value that may be absent or null.
     Optional(&'static Shape),
 }
 
@@ -96,6 +111,7 @@ impl Shape {
         }
     }
 
+    /// Whether it is a list, optional or not.
     pub fn is_list(&self) -> bool {
         matches!(self.inner(), Shape::List(_))
     }
@@ -120,11 +136,14 @@ impl Shape {
 #[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TypeMeta {
+    /// The type's name as in the spec (and the generated Rust type).
     pub name: &'static str,
+    /// Its fields, in spec order.
     pub fields: &'static [FieldMeta],
 }
 
 impl TypeMeta {
+    /// A type named `name` with `fields`.
     pub const fn new(name: &'static str, fields: &'static [FieldMeta]) -> TypeMeta {
         TypeMeta { name, fields }
     }
@@ -134,11 +153,14 @@ impl TypeMeta {
 #[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FieldMeta {
+    /// The field's name on the wire.
     pub name: &'static str,
+    /// What the field holds.
     pub shape: Shape,
 }
 
 impl FieldMeta {
+    /// A field named `name` holding `shape`.
     pub const fn new(name: &'static str, shape: Shape) -> FieldMeta {
         FieldMeta { name, shape }
     }
@@ -147,8 +169,11 @@ impl FieldMeta {
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
+    /// In the URL's query string (`?login=a&login=b`).
     Query,
+    /// In the URL's path, replacing a `{name}` placeholder.
     Path,
+    /// A field of the JSON body.
     Body,
 }
 
@@ -158,14 +183,19 @@ pub enum Location {
 pub struct ParamMeta {
     /// The API's name (snake_case).
     pub name: &'static str,
+    /// Where it travels: query, path or body.
     pub location: Location,
+    /// What it holds.
     pub shape: Shape,
+    /// Whether every request must give it.
     pub required: bool,
     /// Most values a list takes in one request.
     pub max: Option<u32>,
     /// Inclusive bounds for an integer.
     pub range: Option<(i64, i64)>,
+    /// The reference's one-line description, shown in `--help`.
     pub summary: &'static str,
+    /// Whether Twitch has deprecated it (still accepted, to be avoided).
     pub deprecated: bool,
     /// Must be the id of the token's user when the token is a user token
     /// (Twitch: "must match the user ID in the access token"). Checked before
@@ -176,6 +206,7 @@ pub struct ParamMeta {
 /// Const builders, so that a generated table states only what differs from
 /// the defaults (optional, no limits, no summary).
 impl ParamMeta {
+    /// An optional parameter named `name` at `location`, with no limits or summary.
     pub const fn new(name: &'static str, location: Location, shape: Shape) -> ParamMeta {
         ParamMeta {
             name,
@@ -189,35 +220,44 @@ impl ParamMeta {
             token_user: false,
         }
     }
+    /// An optional query parameter.
     pub const fn query(name: &'static str, shape: Shape) -> ParamMeta {
         ParamMeta::new(name, Location::Query, shape)
     }
+    /// A path parameter (`{name}` in the endpoint's path).
     pub const fn path(name: &'static str, shape: Shape) -> ParamMeta {
         ParamMeta::new(name, Location::Path, shape)
     }
+    /// An optional body field.
     pub const fn body(name: &'static str, shape: Shape) -> ParamMeta {
         ParamMeta::new(name, Location::Body, shape)
     }
+    /// Every request must give it.
     pub const fn required(mut self) -> ParamMeta {
         self.required = true;
         self
     }
+    /// A list takes at most `max` values per request.
     pub const fn max(mut self, max: u32) -> ParamMeta {
         self.max = Some(max);
         self
     }
+    /// An integer must lie within `low..=high`.
     pub const fn range(mut self, low: i64, high: i64) -> ParamMeta {
         self.range = Some((low, high));
         self
     }
+    /// The one-line description.
     pub const fn summary(mut self, summary: &'static str) -> ParamMeta {
         self.summary = summary;
         self
     }
+    /// Marks it deprecated.
     pub const fn deprecated(mut self) -> ParamMeta {
         self.deprecated = true;
         self
     }
+    /// Must be the token's own user id (see the field `token_user`).
     pub const fn token_user(mut self) -> ParamMeta {
         self.token_user = true;
         self
@@ -232,12 +272,16 @@ pub enum ResponseMeta {
     NoContent,
     /// JSON `{"data": [...]}`; the items' type is the generated request's, not metadata.
     Data {
+        /// Whether answers come in pages with a cursor (`after`).
         paginated: bool,
         /// Twitch sends `data` as one object rather than a list.
         single: bool,
     },
     /// A text body of this media type (e.g. `text/calendar`).
-    Text { content_type: &'static str },
+    Text {
+        /// The media type Twitch sends, e.g. `text/calendar`.
+        content_type: &'static str,
+    },
 }
 
 /// Values a body or query field may take with each kind of token (EventSub:
@@ -247,11 +291,14 @@ pub enum ResponseMeta {
 pub struct TokenValues {
     /// Dotted path into the request, e.g. `transport.method`.
     pub field: &'static str,
+    /// Values allowed with an app token.
     pub app: &'static [&'static str],
+    /// Values allowed with a user token.
     pub user: &'static [&'static str],
 }
 
 impl TokenValues {
+    /// The values `field` may take with an app token and with a user token.
     pub const fn new(field: &'static str, app: &'static [&'static str], user: &'static [&'static str]) -> TokenValues {
         TokenValues { field, app, user }
     }
@@ -265,31 +312,44 @@ pub struct EndpointMeta {
     pub name: &'static str,
     /// The library method, e.g. `get_users`.
     pub method_name: &'static str,
+    /// The reference's one-line description of the endpoint.
     pub summary: &'static str,
     /// Full link to the reference section.
     pub doc_url: &'static str,
+    /// The HTTP method it is called with.
     pub http_method: HttpMethod,
     /// Path under the Helix base URL, possibly with `{param}` placeholders.
     pub path: &'static str,
+    /// The token class it accepts.
     pub auth: AuthClass,
+    /// Scopes the token needs all of.
     pub scopes_all: &'static [&'static str],
+    /// Scopes of which the token needs at least one.
     pub scopes_any: &'static [&'static str],
+    /// Scopes that are not needed but make the answer say more.
     pub scopes_optional: &'static [&'static str],
+    /// Its parameters and body fields.
     pub params: &'static [ParamMeta],
+    /// Groups of parameters of which a request may give only one.
     pub one_of: &'static [&'static [&'static str]],
+    /// Groups of parameters of which a request must give at least one.
     pub at_least_one_of: &'static [&'static [&'static str]],
     /// Groups of which a request sent with an app token must give one (Get
     /// Users: `id` or `login`; a user token stands for its own user).
     pub app_token_at_least_one_of: &'static [&'static [&'static str]],
     /// A limit shared by several list parameters (Get Users: 100 ids and logins together).
     pub max_total: Option<(&'static [&'static str], u32)>,
+    /// What the answer holds.
     pub response: ResponseMeta,
+    /// Whether Twitch has deprecated the endpoint.
     pub deprecated: bool,
+    /// Per-token-kind limits on field values (EventSub transports).
     pub token_values: &'static [TokenValues],
 }
 
 /// Const builders for generated tables: each endpoint states what it has.
 impl EndpointMeta {
+    /// An endpoint with its name, method name, HTTP method, path, token class and answer; nothing else set yet.
     pub const fn new(
         name: &'static str,
         method_name: &'static str,
@@ -319,6 +379,7 @@ impl EndpointMeta {
             token_values: &[],
         }
     }
+    /// The one-line summary and the link to the reference.
     pub const fn docs(mut self, summary: &'static str, doc_url: &'static str) -> EndpointMeta {
         self.summary = summary;
         self.doc_url = doc_url;
@@ -336,30 +397,37 @@ impl EndpointMeta {
         self.scopes_optional = optional;
         self
     }
+    /// Its parameters and body fields.
     pub const fn params(mut self, params: &'static [ParamMeta]) -> EndpointMeta {
         self.params = params;
         self
     }
+    /// Groups of which a request may give only one.
     pub const fn one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
         self.one_of = groups;
         self
     }
+    /// Groups of which a request must give at least one.
     pub const fn at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
         self.at_least_one_of = groups;
         self
     }
+    /// Groups of which a request sent with an app token must give one.
     pub const fn app_token_at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
         self.app_token_at_least_one_of = groups;
         self
     }
+    /// A limit of `max` values shared by the list parameters `params`.
     pub const fn max_total(mut self, params: &'static [&'static str], max: u32) -> EndpointMeta {
         self.max_total = Some((params, max));
         self
     }
+    /// Marks it deprecated.
     pub const fn deprecated(mut self) -> EndpointMeta {
         self.deprecated = true;
         self
     }
+    /// Per-token-kind limits on field values.
     pub const fn token_values(mut self, values: &'static [TokenValues]) -> EndpointMeta {
         self.token_values = values;
         self
@@ -367,10 +435,12 @@ impl EndpointMeta {
 }
 
 impl EndpointMeta {
+    /// The parameter named `name`, if it has one.
     pub fn param(&self, name: &str) -> Option<&ParamMeta> {
         self.params.iter().find(|p| p.name == name)
     }
 
+    /// Whether its answers come in pages with a cursor.
     pub fn is_paginated(&self) -> bool {
         matches!(self.response, ResponseMeta::Data { paginated: true, .. })
     }

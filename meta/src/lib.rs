@@ -5,6 +5,8 @@
 //! server (`ttv-mock`) need: form encoding and HS256 JWTs (feature `jwt`). It depends on no
 //! HTTP stack, so the mock can share these types without the client.
 
+#![deny(missing_docs)]
+
 pub mod endpoint;
 pub mod form;
 #[cfg(feature = "jwt")]

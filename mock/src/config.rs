@@ -7,6 +7,7 @@ use crate::route_meta::RouteMeta;
 
 /// The app credentials a fresh mock accepts.
 pub const DEFAULT_CLIENT_ID: &str = "ttvmockclient000000000000000000";
+/// The client secret a fresh mock accepts with [`DEFAULT_CLIENT_ID`].
 pub const DEFAULT_CLIENT_SECRET: &str = "ttvmocksecret0000000000000000000";
 /// Requests each token may make per minute, as Twitch grants by default.
 pub const RATE_LIMIT: u32 = 800;
@@ -25,7 +26,9 @@ pub struct MockConfig {
     pub live_every: usize,
     /// How many channels each user follows.
     pub follows_per_user: usize,
+    /// The Client ID the mock accepts; others are refused as Twitch would.
     pub client_id: String,
+    /// The client secret it accepts with `client_id`.
     pub client_secret: String,
     /// How long minted tokens stay valid.
     pub token_lifetime: Duration,
@@ -69,7 +72,9 @@ pub struct MockConfig {
 /// A certificate chain and its private key, both PEM.
 #[derive(Clone)]
 pub struct MockTls {
+    /// The server's certificate chain, leaf first, PEM.
     pub cert_chain_pem: Vec<u8>,
+    /// The private key of the leaf certificate, PEM.
     pub key_pem: Vec<u8>,
 }
 

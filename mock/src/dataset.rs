@@ -52,17 +52,22 @@ const CHANNEL_ALIASES: [&[&str]; 4] = [
 /// All collections, built once from a [`MockConfig`].
 #[derive(Debug, Clone)]
 pub struct Dataset {
+    /// Every user the mock knows (`config.users` of them).
     pub users: Vec<Entity>,
+    /// One channel per user, in the same order.
     pub channels: Vec<Entity>,
     /// Live channels only, busiest first; derived from `channels`.
     pub streams: Vec<Entity>,
+    /// The games and categories (`config.games` of them) channels are set to.
     pub games: Vec<Entity>,
+    /// Who follows which channel (`config.follows_per_user` each).
     pub follows: Vec<Entity>,
     /// Lookup tables for `eq` filters, built on first use (index.rs).
     pub index: crate::index::IndexCache,
 }
 
 impl Dataset {
+    /// Builds the data set `config` describes; the same config gives the same data.
     pub fn build(config: &MockConfig) -> Dataset {
         let games: Vec<Entity> = (0..config.games).map(game).collect();
         let users: Vec<Entity> = (0..config.users).map(user).collect();
@@ -85,10 +90,12 @@ impl Dataset {
         }
     }
 
+    /// The user with this login, if there is one.
     pub fn user_by_login(&self, login: &str) -> Option<&Entity> {
         self.users.iter().find(|u| str_field(u, "login").is_some_and(|l| l.eq_ignore_ascii_case(login)))
     }
 
+    /// The user with this id, if there is one.
     pub fn user_by_id(&self, id: &str) -> Option<&Entity> {
         self.users.iter().find(|u| str_field(u, "id") == Some(id))
     }

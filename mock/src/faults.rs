@@ -32,7 +32,10 @@ pub enum FaultKind {
     Status(u16),
     /// 429 with `Ratelimit-Limit`, `Ratelimit-Remaining: 0` and a
     /// `Ratelimit-Reset` this far in the future (rounded up to the second).
-    TooManyRequests { reset_after: Duration },
+    TooManyRequests {
+        /// How long until the bucket refills, as `Ratelimit-Reset` says.
+        reset_after: Duration,
+    },
     /// The answer comes this much later (then normally).
     Delay(Duration),
     /// The real answer with a JSON syntax error (its first `:` removed).
@@ -53,6 +56,7 @@ pub struct Fault {
     /// Path it applies to (`/helix/users`), or with a trailing `*` a prefix
     /// (`/helix/*`); `None`: every request under `/helix`.
     pub route: Option<String>,
+    /// What goes wrong.
     pub kind: FaultKind,
     /// How many matching requests it hits (`usize::MAX`: all of them).
     pub times: usize,
@@ -72,6 +76,7 @@ impl Fault {
         self
     }
 
+    /// Hits this many matching requests instead of one.
     pub fn times(mut self, times: usize) -> Fault {
         self.times = times;
         self
@@ -107,6 +112,7 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// Queues `fault` behind those already waiting.
     pub fn push(&self, fault: Fault) {
         self.lock().push_back(fault);
     }

@@ -12,6 +12,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 mod config;
 mod conn;
 mod dataset;

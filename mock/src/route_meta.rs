@@ -35,17 +35,21 @@ pub struct RouteMeta {
 
 /// Const builders, so that generated tables state only what a route has.
 impl RouteMeta {
+    /// A route for `endpoint` with no data set, no filters and no `data` items.
     pub const fn new(endpoint: &'static EndpointMeta) -> RouteMeta {
         RouteMeta { endpoint, source: None, filters: &[], item: None }
     }
+    /// The data set it answers from.
     pub const fn source(mut self, source: &'static str) -> RouteMeta {
         self.source = Some(source);
         self
     }
+    /// How its parameters select items.
     pub const fn filters(mut self, filters: &'static [(&'static str, MockFilter)]) -> RouteMeta {
         self.filters = filters;
         self
     }
+    /// The shape of each element of `data`.
     pub const fn item(mut self, item: Shape) -> RouteMeta {
         self.item = Some(item);
         self

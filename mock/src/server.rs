@@ -78,6 +78,7 @@ impl MockServer {
         Ok(MockServer { addr, state, shutdown: Some(tx), thread: Some(thread) })
     }
 
+    /// The address it listens on: 127.0.0.1 and the configured port, or a free one.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -98,6 +99,7 @@ impl MockServer {
         format!("{}/oauth2", self.base_url())
     }
 
+    /// The Client ID it accepts.
     pub fn client_id(&self) -> &str {
         &self.state.config.client_id
     }
@@ -107,6 +109,7 @@ impl MockServer {
         &self.state.config.extension_secret
     }
 
+    /// The client secret it accepts.
     pub fn client_secret(&self) -> &str {
         &self.state.config.client_secret
     }
@@ -139,6 +142,7 @@ impl MockServer {
         data.user_by_login(login).and_then(|u| u.get("id")).and_then(|v| v.as_str()).map(str::to_string)
     }
 
+    /// What it has counted so far (requests, tokens minted, faults injected, ...).
     pub fn stats(&self) -> MockStats {
         self.state.stats()
     }

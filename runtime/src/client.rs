@@ -114,7 +114,7 @@ impl Client<User> {
     }
 
     /// A client for the token stored under `profile` (e.g. by `ttv auth login`
-    /// in a [`FileStore`](crate::auth::FileStore)). It refreshes itself and
+    /// in a `FileStore`). It refreshes itself and
     /// saves each rotated token back before using it.
     pub async fn user_from_store(
         config: Config,
@@ -158,6 +158,7 @@ impl<T: TokenKind> Client<T> {
         Client { inner: Arc::new(Inner { http, config, tokens, limiter }), _kind: PhantomData }
     }
 
+    /// The settings the client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }

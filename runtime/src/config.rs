@@ -30,12 +30,16 @@ pub struct Config {
     pub client_id: String,
     /// Needed for app tokens (client-credentials grant); Public clients have none.
     pub client_secret: Option<Secret>,
+    /// The Helix base URL (Twitch's, or a mock's `http://127.0.0.1:PORT/helix`).
     pub helix_url: String,
+    /// The OAuth base URL, where tokens are minted, validated, refreshed and revoked.
     pub oauth2_url: String,
     /// Where the app token is cached between runs; `None` keeps it in memory only.
     pub cache_dir: Option<PathBuf>,
     /// Total time allowed for one HTTP request.
     pub timeout: Duration,
+    /// Time allowed to open a connection (10 s by default, against 30 s for the
+    /// whole request), so that an unreachable host fails fast.
     pub connect_timeout: Duration,
     /// Check the token's scopes before sending (on by default; scope tables drift).
     pub check_scopes: bool,
@@ -45,6 +49,7 @@ pub struct Config {
     /// The first backoff between retries; it doubles each time (with jitter)
     /// up to [`Config::retry_max_delay`]. A 429 waits for `Ratelimit-Reset` instead.
     pub retry_base_delay: Duration,
+    /// The longest backoff between retries, however many have failed.
     pub retry_max_delay: Duration,
     /// How many requests of one split batch (e.g. 10,000 logins, 100 a request)
     /// are in flight at once. Helix speaks HTTP/2, so they share one connection;
@@ -89,6 +94,7 @@ pub struct Config {
 
 /// A pause the client is about to take before sending (see [`Config::on_wait`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Wait {
     /// The endpoint the request is for (`Get Users`, or `GET /users` for a raw request).
     pub endpoint: String,
@@ -98,8 +104,17 @@ pub struct Wait {
     pub reason: WaitReason,
 }
 
+impl Wait {
+    /// A pause of `duration` before sending to `endpoint`; the client makes
+    /// these, and a program makes them only to test its own [`WaitHook`].
+    pub fn new(endpoint: impl Into<String>, duration: Duration, reason: WaitReason) -> Wait {
+        Wait { endpoint: endpoint.into(), duration, reason }
+    }
+}
+
 /// Why the client pauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WaitReason {
     /// The token's rate-limit bucket is empty (or Twitch answered 429).
     RateLimited,
@@ -112,6 +127,7 @@ pub enum WaitReason {
 pub struct WaitHook(std::sync::Arc<dyn Fn(&Wait) + Send + Sync>);
 
 impl WaitHook {
+    /// Wraps `hook`, which is called before every pause longer than a second.
     pub fn new(hook: impl Fn(&Wait) + Send + Sync + 'static) -> WaitHook {
         WaitHook(std::sync::Arc::new(hook))
     }
@@ -137,7 +153,7 @@ impl Config {
     /// proxy variables; see [`Config::from_env`] for those). Two defaults
     /// come from the platform, as their crates find them:
     /// - the app-token cache goes to the platform's cache folder for ttv
-    ///   (feature `file-store`; see [`default_cache_dir`]), which the
+    ///   (feature `file-store`; `~/.cache/ttv` on Linux), which the
     ///   `directories` crate finds from `HOME` (and `XDG_CACHE_HOME` on
     ///   Linux); [`Config::with_cache_dir`]`(None)` keeps the token in memory;
     /// - the certificate verifier of the built HTTP client (feature
@@ -353,6 +369,6 @@ fn env(name: &str) -> Option<String> {
 /// the `directories` crate finds it (from `HOME` and `XDG_CACHE_HOME` on
 /// Linux). Feature `file-store`; without it there is no cache on disk.
 #[cfg(feature = "file-store")]
-pub fn default_cache_dir() -> Option<PathBuf> {
+fn default_cache_dir() -> Option<PathBuf> {
     crate::auth::folders::project_dirs().map(|d| d.cache_dir().to_path_buf())
 }

@@ -12,13 +12,13 @@
 //!
 //! These are on by default; `ttv-helix` has the same features and passes them on.
 //!
-//! - `file-store`: [`FileStore`] (user tokens in private files, written
+//! - `file-store`: `FileStore` (user tokens in private files, written
 //!   atomically and locked across processes) and the app-token cache on disk
 //!   ([`Config::cache_dir`]). Without it, tokens live in memory
 //!   ([`MemoryStore`]) or in the program's own [`TokenStore`].
 //! - `login`: the login flows that get a user token, device code and
 //!   authorization code (`OAuthClient::start_device_flow`,
-//!   `OAuthClient::exchange_code`, `auth::RedirectListener`). Refreshing,
+//!   `OAuthClient::exchange_code`, `RedirectListener`). Refreshing,
 //!   validating and revoking tokens need no feature.
 //! - `extension-jwt`: signing extension JWTs from the extension secret
 //!   (`ExtensionJwt::signed`); without it, [`ExtensionJwt::Ready`] sends a
@@ -43,19 +43,32 @@
 //! [`Config::new`] and `FileStore::default_dir` use the platform's folders
 //! (found from `HOME` and the `XDG_*` variables on Linux), and the platform
 //! certificate verifier honours `SSL_CERT_FILE` / `SSL_CERT_DIR` on Linux.
+//!
+//! ## Layout of the API
+//!
+//! Every item a program names is re-exported at the crate root, and the
+//! modules are private: `ttv_helix::Config`, `ttv_helix::FileStore`,
+//! `ttv_helix::OAuthClient`. The login items stay flat rather than in a
+//! public `auth` module because there are few of them and each already says
+//! what it is (`OAuthClient`, `RedirectListener`, `DeviceAuthorization`); one
+//! level of paths keeps `use` lines and error messages short. What only the
+//! generated code, the `ttv` CLI and the tests need lives in the hidden
+//! `__private` module, which is not part of the API and may change in any
+//! release.
 
-pub mod auth;
-pub mod batch;
+#![deny(missing_docs)]
+
+mod auth;
+mod batch;
 mod client;
-pub mod config;
-pub mod error;
+mod config;
+mod error;
 mod http;
-pub mod input;
-#[doc(hidden)]
-pub mod nulls;
-pub mod pagination;
+mod input;
+mod nulls;
+mod pagination;
 mod random;
-pub mod raw;
+mod raw;
 mod request;
 mod response;
 mod secret;
@@ -67,11 +80,16 @@ mod transport;
 mod test_meta;
 
 pub use auth::extension::ExtensionJwt;
+#[cfg(feature = "login")]
+pub use auth::{DeviceAuthorization, DevicePoll, RedirectListener};
 #[cfg(feature = "file-store")]
-pub use auth::FileStore;
-pub use auth::{MemoryStore, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
+pub use auth::{FileStore, Salvaged};
+pub use auth::{MemoryStore, OAuthClient, StoreLock, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Client;
-pub use config::{Config, TWITCH_DEFAULT_BUCKET};
+pub use config::{
+    Config, Wait, WaitHook, WaitReason, DEFAULT_DEADLINE, DEFAULT_HELIX_URL, DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_OAUTH2_URL, DEFAULT_USER_AGENT, TWITCH_DEFAULT_BUCKET,
+};
 pub use error::{Error, Result, SecretNeed};
 pub use futures_util::Stream;
 pub use pagination::Paginated;
@@ -80,3 +98,20 @@ pub use request::{Decode, Endpoint};
 pub use response::{NoContent, Pagination, RateLimit, Response};
 pub use secret::Secret;
 pub use token::{App, AppOrUser, AuthClassMarker, Extension, NoToken, Permits, TokenKind, User};
+
+/// Not public API: what the generated code of `ttv-helix`, the `ttv` CLI and
+/// the workspace's tests need of the runtime. Anything here may change or
+/// disappear in any release, patch releases included; do not use it.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "file-store")]
+    pub use crate::auth::file::{create_private_dir, write_private};
+    #[cfg(feature = "file-store")]
+    pub use crate::auth::folders::{home_problem, project_dirs};
+    pub use crate::auth::interrupt::stop;
+    #[cfg(feature = "login")]
+    pub use crate::auth::redirect::random_state;
+    pub use crate::auth::store::{check_profile_name, DEFAULT_PROFILE};
+    pub use crate::batch::splittable;
+    pub use crate::nulls::or_default;
+}

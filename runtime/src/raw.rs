@@ -21,15 +21,20 @@ const RAW: &str = "Raw request";
 
 /// One request to a path under the Helix base URL, e.g. `GET /users?login=ninja`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RawRequest {
+    /// The HTTP method.
     pub method: HttpMethod,
     /// The path under the Helix base URL, starting with `/` (`/users`), without a query.
     pub path: String,
+    /// Query pairs in order; a repeated key sends a list.
     pub query: Vec<(String, String)>,
+    /// The JSON body, for methods that take one.
     pub body: Option<Value>,
 }
 
 impl RawRequest {
+    /// A request of `method` to `path` (e.g. `/users`), with no query and no body yet.
     pub fn new(method: HttpMethod, path: impl Into<String>) -> RawRequest {
         RawRequest { method, path: path.into(), query: Vec::new(), body: None }
     }

@@ -20,14 +20,16 @@ pub trait Endpoint: Serialize + Clone + Send + Sync + 'static {
     /// The token class it accepts: [`crate::User`], [`crate::App`], [`crate::AppOrUser`],
     /// [`crate::Extension`] or [`crate::NoToken`].
     type Auth: AuthClassMarker;
+    /// The endpoint's facts from the spec: path, method, parameters, scopes, limits.
     fn meta() -> &'static EndpointMeta;
 }
 
 /// Turns an answer's body into an endpoint's output type.
 pub trait Decode: Sized + Send + 'static {
+    /// Decodes one answer's body; errors name the endpoint and the failing field.
     fn decode(meta: &EndpointMeta, body: &[u8]) -> Result<Self, Error>;
-    /// Joins the answers of a request that was split into several (see
-    /// [`crate::batch`]), in order.
+    /// Joins, in order, the answers of a request the client split into
+    /// several (an id list longer than one request takes).
     fn merge(parts: Vec<Self>) -> Self;
 }
 

@@ -6,15 +6,19 @@ use serde::{Deserialize, Serialize};
 /// Top-level fields other than `data`, `pagination` and `total` are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "T: serde::de::DeserializeOwned", serialize = "T: Serialize"))]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The items. Endpoints whose `data` is one object give a one-item list.
     #[serde(default = "Vec::new", deserialize_with = "one_or_many")]
     pub data: Vec<T>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "cursor_or_object")]
+    /// Where the next page starts; absent on the last page and on unpaginated endpoints.
     pub pagination: Option<Pagination>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The total count some endpoints report (e.g. followers), which may exceed `data`.
     pub total: Option<i64>,
     #[serde(flatten)]
+    /// Top-level fields other than these three, kept so that new ones are not lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -71,8 +75,11 @@ fn cursor_or_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Pag
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+/// The cursor part of a paginated answer.
 pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The opaque cursor to send as `after` for the next page; empty or absent at the end.
     pub cursor: Option<String>,
 }
 
@@ -82,8 +89,11 @@ pub struct NoContent {}
 
 /// The last rate-limit figures Helix sent (`Ratelimit-*` headers).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
+    /// How many points the bucket holds when full.
     pub limit: u32,
+    /// How many points are left until `reset`.
     pub remaining: u32,
     /// Unix seconds when the bucket refills.
     pub reset: u64,

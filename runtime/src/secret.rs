@@ -8,6 +8,7 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a token or secret; `Debug` and `Display` will never show it.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }

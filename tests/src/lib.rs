@@ -63,16 +63,15 @@ pub fn mock() -> MockServer {
 pub fn stored_login(mock: &MockServer, login: &str, scopes: &[&str], expires_at: u64) -> ttv_helix::StoredUserToken {
     use ttv_helix::Secret;
     let (access, refresh) = mock.issue_user_tokens(login, scopes);
-    ttv_helix::StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access.as_str()),
-        refresh_token: Some(Secret::new(refresh.as_str())),
-        expires_at,
-        obtained_at: expires_at.saturating_sub(4 * 3600),
-        scopes: scopes.iter().map(|s| s.to_string()).collect(),
-        login: Some(login.into()),
-        user_id: mock.user_id(login),
+    let token = ttv_helix::StoredUserToken::new(mock.client_id(), mock.oauth2_url(), Secret::new(access.as_str()))
+        .with_refresh_token(Secret::new(refresh.as_str()))
+        .with_expires_at(expires_at)
+        .with_obtained_at(expires_at.saturating_sub(4 * 3600))
+        .with_scopes(scopes.iter().copied())
+        .with_login(login);
+    match mock.user_id(login) {
+        Some(user_id) => token.with_user_id(user_id),
+        None => token,
     }
 }
 

@@ -587,7 +587,7 @@ fn no_secret_or_token_is_printed_in_any_flow_even_at_max_verbosity() {
     printed.push_str(&failed.stderr);
     let spent = stored(cli.home(), "web").unwrap();
     keep(&mut printed, &run(tv(&cli).args(["-vv", "--profile", "web", "auth", "logout"])), "logout");
-    FileStore::new(state_dir(cli.home())).save("web", &StoredUserToken { expires_at: now() - 1, ..spent }).unwrap();
+    FileStore::new(state_dir(cli.home())).save("web", &spent.with_expires_at(now() - 1)).unwrap();
     let failed = run(tv(&cli).args(["-vv", "--profile", "web", "auth", "validate"]));
     assert_eq!(failed.code, 4, "{}", failed.stderr);
     printed.push_str(&failed.stdout);

@@ -39,17 +39,13 @@ fn mode(path: &Path) -> u32 {
 fn seed(mock: &MockServer, dir: &Path) -> (String, String) {
     let (access, refresh) = mock.issue_user_tokens("ninja", &["chat:read"]);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let token = StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access.as_str()),
-        refresh_token: Some(Secret::new(refresh.as_str())),
-        expires_at: now + 3600,
-        obtained_at: now,
-        scopes: vec!["chat:read".into()],
-        login: Some("ninja".into()),
-        user_id: mock.user_id("ninja"),
-    };
+    let token = StoredUserToken::new(mock.client_id(), mock.oauth2_url(), Secret::new(access.as_str()))
+        .with_refresh_token(Secret::new(refresh.as_str()))
+        .with_expires_at(now + 3600)
+        .with_obtained_at(now)
+        .with_scopes(["chat:read"])
+        .with_login("ninja")
+        .with_user_id(mock.user_id("ninja").expect("the mock knows ninja"));
     FileStore::new(state(dir)).save("default", &token).unwrap();
     (access, refresh)
 }

@@ -190,6 +190,8 @@ async fn the_cache_is_keyed_by_client_id() {
     let err = theirs.get_users().login(["ninja"]).send().await.expect_err("the mock knows no such client");
     assert!(matches!(err, Error::OAuth { status: 400, .. }), "{err:?}");
     assert!(err.to_string().contains("invalid client"), "{err}");
+    assert!(err.to_string().contains("check the client id"), "{err}");
+    assert!(!err.to_string().contains("TWITCH_"), "the library names no environment variable: {err}");
     assert_error_hides(&err, &[mock.client_secret(), &token]);
     assert_eq!(cached_token(&ours_file), token, "our cache file is untouched");
     assert_eq!(mock.stats().app_tokens_minted, 1);

@@ -7,8 +7,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ttv_helix::auth::{OAuthClient, StoreLock};
 use ttv_helix::{Error, FileStore, Helix, Secret, StoredUserToken, TokenStore, User, UserTokenSource};
+use ttv_helix::{OAuthClient, StoreLock};
 use ttv_mock::{MockConfig, MockServer, MockStats};
 use ttv_tests::{start_mock, MockClientConfig};
 
@@ -25,17 +25,13 @@ fn now() -> u64 {
 /// A stored token as `ttv auth login` leaves it; `expires_at` in the past
 /// makes the client refresh before first use.
 fn stored(mock: &MockServer, access: &str, refresh: &str, expires_at: u64) -> StoredUserToken {
-    StoredUserToken {
-        client_id: mock.client_id().into(),
-        oauth2_url: mock.oauth2_url(),
-        access_token: Secret::new(access),
-        refresh_token: Some(Secret::new(refresh)),
-        expires_at,
-        obtained_at: expires_at.saturating_sub(4 * 3600),
-        scopes: SCOPES.iter().map(|s| s.to_string()).collect(),
-        login: Some("ninja".into()),
-        user_id: mock.user_id("ninja"),
-    }
+    StoredUserToken::new(mock.client_id(), mock.oauth2_url(), Secret::new(access))
+        .with_refresh_token(Secret::new(refresh))
+        .with_expires_at(expires_at)
+        .with_obtained_at(expires_at.saturating_sub(4 * 3600))
+        .with_scopes(SCOPES.iter().copied())
+        .with_login("ninja")
+        .with_user_id(mock.user_id("ninja").expect("the mock knows ninja"))
 }
 
 /// A token store written outside the crate: tokens in memory, and for each

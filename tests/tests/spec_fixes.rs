@@ -37,7 +37,7 @@ fn resolve_unban_requests_sends_the_request_id_as_given() {
 /// per batch) would repeat its effect. Checked across the whole spec.
 #[test]
 fn every_endpoint_a_batch_may_split_is_a_get() {
-    let split: Vec<_> = ttv_helix::ENDPOINTS.iter().filter(|e| ttv_helix::batch::splittable(e)).collect();
+    let split: Vec<_> = ttv_helix::ENDPOINTS.iter().filter(|e| ttv_helix::__private::splittable(e)).collect();
     assert!(!split.is_empty(), "the spec has endpoints a batch splits (e.g. get-users)");
     for e in split {
         assert_eq!(e.http_method, ttv_helix::meta::HttpMethod::Get, "{}", e.name);

@@ -60,7 +60,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
         let skip_or_null = if f.ty.is_optional() {
             quote!(#[serde(skip_serializing_if = "Option::is_none")])
         } else {
-            quote!(#[serde(deserialize_with = "ttv_runtime::nulls::or_default")])
+            quote!(#[serde(deserialize_with = "ttv_runtime::__private::or_default")])
         };
         let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
         if f.deprecated {

@@ -7,6 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The `Helix<T>` and `Call` types, the same for every spec.
 pub fn client_shell() -> TokenStream {
     quote! {
         /// A Helix client holding an app token (`Helix<App>`), a user token

@@ -227,7 +227,7 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
         return Err(Error::OAuth {
             what: "app token (client credentials)",
             status,
-            message: format!("{}; check TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET", super::oauth_error_message(&bytes)),
+            message: format!("{}; check the client id and the client secret", super::oauth_error_message(&bytes)),
         });
     }
     let got: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {

@@ -18,10 +18,12 @@ const LIFETIME_SECS: u64 = 120;
 
 /// Where an extension client gets its JWTs.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum ExtensionJwt {
     /// Sign with the extension's secret (base64, as the console shows it).
     #[cfg(feature = "extension-jwt")]
     Signed {
+        /// The decoded extension secret (the HMAC key); never shown by `Debug`.
         secret: Vec<u8>,
         /// The extension owner's user id (`user_id` claim).
         owner_id: String,

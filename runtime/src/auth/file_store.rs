@@ -38,6 +38,7 @@ impl FileStore {
         Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
     }
 
+    /// The folder the token files are in.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -56,10 +57,15 @@ impl FileStore {
 
 /// What is still legible in a corrupt token file (see [`FileStore::salvage`]).
 #[derive(Debug, Default, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Salvaged {
+    /// The application the token was issued to, if legible.
     pub client_id: Option<String>,
+    /// The OAuth server that issued it, if legible (to revoke it at the right one).
     pub oauth2_url: Option<String>,
+    /// The access token, if legible.
     pub access_token: Option<Secret>,
+    /// The refresh token, if legible (revoked when the access token is not).
     pub refresh_token: Option<Secret>,
 }
 

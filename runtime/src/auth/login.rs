@@ -28,14 +28,19 @@ const MAX_DEVICE_LIFETIME_SECS: u64 = 3600;
 
 /// A started device code login: show `verification_uri` and `user_code` to
 /// the user, then [`OAuthClient::finish_device_flow`].
+#[non_exhaustive]
 pub struct DeviceAuthorization {
     /// Secret: identifies this login when polling.
     pub device_code: Secret,
     /// What the user types on Twitch's activation page (not secret).
     pub user_code: String,
+    /// The page where the user enters `user_code` and approves the login.
     pub verification_uri: String,
+    /// How long to wait between polls, as Twitch asked (bounded).
     pub interval: Duration,
+    /// How long the device code stays usable (bounded).
     pub expires_in: Duration,
+    /// The scopes asked for, stored with the token once approved.
     pub scopes: Vec<String>,
     issued: Instant,
 }
@@ -54,6 +59,7 @@ impl std::fmt::Debug for DeviceAuthorization {
 
 /// One poll of a device code login.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DevicePoll {
     /// Not approved yet: poll again after the interval.
     Pending,
@@ -93,7 +99,7 @@ impl OAuthClient {
             return Err(Error::OAuth {
                 what: "device login",
                 status,
-                message: format!("{}; check TWITCH_CLIENT_ID and the scopes", oauth_error_message(&body)),
+                message: format!("{}; check the client id and the scopes", oauth_error_message(&body)),
             });
         }
         let answer: DeviceAnswer = serde_json::from_slice(&body).map_err(|e| decode_error(WHAT, &e))?;
@@ -216,7 +222,7 @@ impl OAuthClient {
                 what: "authorization code",
                 status,
                 message: format!(
-                    "{}; check TWITCH_CLIENT_SECRET and that the redirect URL {redirect_uri} is registered for the app",
+                    "{}; check the client secret and that the redirect URL {redirect_uri} is registered for the app",
                     oauth_error_message(&body)
                 ),
             });

@@ -25,7 +25,7 @@ pub use login::{DeviceAuthorization, DevicePoll};
 pub use oauth::OAuthClient;
 #[cfg(feature = "login")]
 pub use redirect::RedirectListener;
-pub use store::{MemoryStore, StoreLock, StoredUserToken, TokenStore, DEFAULT_PROFILE};
+pub use store::{MemoryStore, StoreLock, StoredUserToken, TokenStore};
 pub use user_tokens::UserTokenSource;
 pub use validate::TokenInfo;
 

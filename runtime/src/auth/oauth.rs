@@ -106,12 +106,14 @@ pub(crate) async fn refresh(
 }
 
 impl OAuthClient {
+    /// A client for Twitch's OAuth endpoints with `config`'s client id, secret and URLs.
     pub fn new(config: Config) -> Result<OAuthClient, Error> {
         let config = config.normalized();
         let http = crate::http::client(&config)?;
         Ok(OAuthClient { http, config })
     }
 
+    /// The settings it was made with (client id, OAuth URL, timeouts).
     pub fn config(&self) -> &Config {
         &self.config
     }

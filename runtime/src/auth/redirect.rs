@@ -57,6 +57,7 @@ impl RedirectListener {
         Ok(RedirectListener { listener, listener_v6, redirect_uri: redirect_uri.to_owned(), path })
     }
 
+    /// The redirect URI to register in the console and send in the authorize URL.
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }

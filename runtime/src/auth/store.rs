@@ -16,11 +16,13 @@ use std::sync::Mutex;
 
 /// A user access token with what is needed to refresh it and to say whose it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StoredUserToken {
     /// The application the token was issued to.
     pub client_id: String,
     /// The OAuth server that issued it (a mock's tokens never go to Twitch).
     pub oauth2_url: String,
+    /// The secret that authorizes Helix calls; never shown by `Debug`.
     pub access_token: Secret,
     /// Absent for tokens that cannot be refreshed (e.g. implicit grant).
     #[serde(default)]
@@ -32,14 +34,70 @@ pub struct StoredUserToken {
     #[serde(default)]
     pub obtained_at: u64,
     #[serde(default)]
+    /// The scopes the user granted, as Twitch reported them.
     pub scopes: Vec<String>,
     #[serde(default)]
+    /// The login (user name) of the user the token belongs to, when known.
     pub login: Option<String>,
     #[serde(default)]
+    /// The id of the user the token belongs to, when known.
     pub user_id: Option<String>,
 }
 
 impl StoredUserToken {
+    /// A token `client_id` got from the OAuth server at `oauth2_url`, with
+    /// nothing else known yet; add the rest with the `with_*` methods (a
+    /// custom [`TokenStore`] builds the tokens it loads this way).
+    pub fn new(client_id: impl Into<String>, oauth2_url: impl Into<String>, access_token: Secret) -> StoredUserToken {
+        StoredUserToken {
+            client_id: client_id.into(),
+            oauth2_url: oauth2_url.into(),
+            access_token,
+            refresh_token: None,
+            expires_at: 0,
+            obtained_at: 0,
+            scopes: Vec::new(),
+            login: None,
+            user_id: None,
+        }
+    }
+
+    /// The refresh token, so the client can renew the access token.
+    pub fn with_refresh_token(mut self, refresh_token: Secret) -> StoredUserToken {
+        self.refresh_token = Some(refresh_token);
+        self
+    }
+
+    /// Unix seconds when the access token expires (0: unknown or never).
+    pub fn with_expires_at(mut self, expires_at: u64) -> StoredUserToken {
+        self.expires_at = expires_at;
+        self
+    }
+
+    /// Unix seconds when the access token was issued (sizes the refresh margin).
+    pub fn with_obtained_at(mut self, obtained_at: u64) -> StoredUserToken {
+        self.obtained_at = obtained_at;
+        self
+    }
+
+    /// The scopes the token was granted.
+    pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> StoredUserToken {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The login of the user the token belongs to.
+    pub fn with_login(mut self, login: impl Into<String>) -> StoredUserToken {
+        self.login = Some(login.into());
+        self
+    }
+
+    /// The id of the user the token belongs to.
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> StoredUserToken {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
     /// Seconds the access token has left (0 when expired; `None` when unknown).
     pub fn expires_in(&self) -> Option<u64> {
         (self.expires_at != 0).then(|| self.expires_at.saturating_sub(super::now()))
@@ -148,6 +206,7 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// An empty store.
     pub fn new() -> MemoryStore {
         MemoryStore::default()
     }
@@ -192,6 +251,20 @@ mod tests {
             login: Some("ninja".into()),
             user_id: Some("10001".into()),
         }
+    }
+
+    #[test]
+    fn the_builder_sets_every_field_a_custom_store_needs() {
+        let built = StoredUserToken::new("cid", "http://127.0.0.1:1/oauth2", Secret::new("access-secret-2"))
+            .with_refresh_token(Secret::new("refresh-secret-1"))
+            .with_expires_at(ISSUED + 3600)
+            .with_obtained_at(ISSUED)
+            .with_scopes(["chat:read"])
+            .with_login("ninja")
+            .with_user_id("10001");
+        assert_eq!(built, token("access-secret-2"));
+        let bare = StoredUserToken::new("cid", "http://127.0.0.1:1/oauth2", Secret::new("a"));
+        assert_eq!((bare.refresh_token, bare.expires_at, bare.login), (None, 0, None));
     }
 
     #[test]

@@ -7,14 +7,18 @@ use serde::{Deserialize, Serialize};
 
 /// What Twitch reports about a token.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenInfo {
+    /// The application the token was issued to.
     pub client_id: String,
     /// Absent for app tokens.
     #[serde(default)]
     pub login: Option<String>,
     #[serde(default)]
+    /// The id of the user the token belongs to; absent for app tokens.
     pub user_id: Option<String>,
     #[serde(default)]
+    /// The scopes the token carries.
     pub scopes: Vec<String>,
     /// Seconds left.
     #[serde(default)]

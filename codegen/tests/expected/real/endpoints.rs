@@ -141,28 +141,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct User {
         /// The user's id, stable for life.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Lowercase login name, as in twitch.tv/\<login\>.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub login: String,
         /// The name as the user styles it (case, sometimes other scripts).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Staff status: `admin`, `global_mod`, `staff`, or empty for everyone else.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `partner`, `affiliate`, or empty for other channels.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_type: String,
         /// The channel's About text.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// Avatar image.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub profile_image_url: String,
         /// Image shown while the channel is offline; empty when unset.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub offline_image_url: String,
         /// Always 0 now; Twitch stopped counting.
         ///
@@ -173,7 +173,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub email: Option<String>,
         /// When the account was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -185,40 +185,40 @@ pub mod types {
     #[non_exhaustive]
     pub struct Stream {
         /// The broadcast's id (the same for the whole stream).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// The broadcaster's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
         /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Category being streamed; empty when none is set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// Name of that category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// `live`, or empty if the stream ended between lookup and answer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// The stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Viewers watching now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_count: i64,
         /// When the broadcast began.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// ISO 639-1 code of the stream's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
         /// Preview image template; replace {width} and {height}.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// Old tag ids; Twitch sends an empty list.
         ///
@@ -243,16 +243,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Game {
         /// Category id, as used by game_id everywhere.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Category name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Box art template; replace {width} and {height}.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub box_art_url: String,
         /// The category's id on IGDB; empty when unknown.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub igdb_id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -263,14 +263,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Category {
-        /// Box art or category image; a template, replace {width} and {height}.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `box_art_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub box_art_url: String,
-        /// Category name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Category id, as used by game_id elsewhere.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -282,25 +282,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct Channel {
         /// ISO 639-1 code of the channel's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_language: String,
         /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Category last streamed or set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// Name of that category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Whether the channel is live now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_live: bool,
         /// Old tag ids; Twitch sends an empty list.
         ///
@@ -308,16 +308,16 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag_ids: Option<Vec<String>>,
         /// Free-form tags the broadcaster set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tags: Vec<String>,
         /// Avatar image of the channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
         /// Current or last stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// When the live stream began; empty when offline.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -329,37 +329,37 @@ pub mod types {
     #[non_exhaustive]
     pub struct ChannelInformation {
         /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// ISO 639-1 code of the channel's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_language: String,
         /// Name of the channel's current category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
         /// Id of that category; empty when none is set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
         /// The stream title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Broadcast delay in seconds (partners only; 0 otherwise).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub delay: i64,
         /// Free-form tags the broadcaster set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tags: Vec<String>,
         /// Content labels that apply (e.g. `MatureGame`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content_classification_labels: Vec<String>,
         /// Whether the stream is marked as branded content.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_branded_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -370,17 +370,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct FollowedChannel {
-        /// User id of the followed channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Login name of the followed channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// Display name of the followed channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// When the user began following the channel (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `followed_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub followed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -391,11 +391,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Conduit {
-        /// The conduit's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// How many shards the conduit has (after the create or update, for those calls).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `shard_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub shard_count: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -406,11 +406,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ContentClassificationLabelInput {
-        /// The label to switch: `DebatedSocialIssuesAndPolitics`, `DrugsIntoxication`, `SexualThemes`, `ViolentGraphic`, `Gambling` or `ProfanityVulgarity`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// `true` to apply the label to the channel, `false` to remove it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -421,14 +421,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Commercial {
-        /// Seconds of ads actually started; requests above 180 are cut to 180.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `length`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub length: i64,
-        /// Text from Twitch on whether an ad could be served; often empty.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `message`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message: String,
-        /// Seconds to wait before another commercial may be started.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `retry_after`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub retry_after: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -439,23 +439,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AdSchedule {
-        /// Snoozes the broadcaster has left.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `snooze_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_count: i64,
-        /// When one more snooze becomes available, as Unix seconds; `0` when none is pending.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `snooze_refresh_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_refresh_at: i64,
-        /// When the next scheduled ad break starts, as Unix seconds; `0` when none is scheduled or the channel is offline.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `next_ad_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub next_ad_at: i64,
-        /// Length of the upcoming ad break, in seconds.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `duration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
-        /// When the last ad break ran, as Unix seconds; `0` when none ran or the channel is offline.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `last_ad_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_ad_at: i64,
-        /// Seconds of pre-roll-free viewing the channel has left; `0` when not pre-roll free.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `preroll_free_time`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub preroll_free_time: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -466,14 +466,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AdSnooze {
-        /// Snoozes left after this one.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `snooze_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_count: i64,
-        /// When one more snooze becomes available, as Unix seconds; `0` when none is pending.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `snooze_refresh_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub snooze_refresh_at: i64,
-        /// New start of the next ad break after the snooze, as Unix seconds; `0` when none is scheduled.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `next_ad_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub next_ad_at: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -484,18 +484,18 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionAnalytics {
-        /// The extension the report covers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `extension_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub extension_id: String,
-        /// Link to download the report (CSV); valid for 5 minutes.
+        /// `URL`
         #[serde(rename = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
-        /// Kind of report, e.g. `overview_v2`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// First and last day the report covers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `date_range`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -506,11 +506,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DateRange {
-        /// Start of the reporting window (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `started_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
-        /// End of the reporting window (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `ended_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub ended_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -521,18 +521,18 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GameAnalytics {
-        /// The game the report covers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `game_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
-        /// Link to download the report (CSV); valid for 5 minutes.
+        /// `URL`
         #[serde(rename = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
-        /// Kind of report, e.g. `overview_v2`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// First and last day the report covers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `date_range`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -543,20 +543,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsLeaderboardEntry {
-        /// The cheerer's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The cheerer's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The cheerer's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// Place on the leaderboard, 1 for the top cheerer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `rank`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub rank: i64,
-        /// Bits the user cheered in the leaderboard's period.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `score`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub score: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -567,23 +567,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Cheermote {
-        /// The word typed before the amount to cheer (`Cheer` in `Cheer100`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `prefix`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prefix: String,
-        /// The Bits tiers, each with its minimum amount and images.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `tiers`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tiers: Vec<crate::types::CheermoteTier>,
-        /// Origin: `global_first_party`, `global_third_party`, `channel_custom`, `sponsored`, or `display_only` (internal).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// Position in the Bits card; unique only within one `type`, may skip numbers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `order`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub order: i64,
-        /// When the Cheermote last changed (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `last_updated`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_updated: String,
-        /// Whether cheers with it are matched as a charity contribution during a campaign.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_charitable`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_charitable: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -594,23 +594,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteTier {
-        /// Smallest cheer in this tier; the tier ends one below the next tier's minimum.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `min_bits`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub min_bits: i64,
-        /// The tier's level: `1`, `100`, `500`, `1000`, `5000`, `10000` or `100000`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The tier's colour as hex, e.g. `#979797`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `color`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
-        /// The tier's images per theme, animation and scale.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `images`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::CheermoteImages,
-        /// Whether users may cheer at this tier.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_cheer`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_cheer: bool,
-        /// Whether the tier appears in the Bits card.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `show_in_bits_card`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub show_in_bits_card: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -621,10 +621,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImages {
-        /// Images for the light theme.
+        /// `light`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub light: Option<crate::types::CheermoteImageTheme>,
-        /// Images for the dark theme.
+        /// `dark`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub dark: Option<crate::types::CheermoteImageTheme>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -636,10 +636,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImageTheme {
-        /// Animated (GIF) images per scale.
+        /// `animated`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub animated: Option<crate::types::CheermoteImageFormat>,
-        /// Static (PNG) images per scale.
+        /// `static`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub r#static: Option<crate::types::CheermoteImageFormat>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -651,23 +651,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImageFormat {
-        /// Image URL at scale 1 (smallest).
+        /// `1`
         #[serde(rename = "1")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _1: Option<String>,
-        /// Image URL at scale 2.
+        /// `2`
         #[serde(rename = "2")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _2: Option<String>,
-        /// Image URL at scale 3.
+        /// `3`
         #[serde(rename = "3")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _3: Option<String>,
-        /// Image URL at scale 4 (largest).
+        /// `4`
         #[serde(rename = "4")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _4: Option<String>,
-        /// Image URL at scale 1.5.
+        /// `1.5`
         #[serde(rename = "1.5")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _1_5: Option<String>,
@@ -680,35 +680,35 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionTransaction {
-        /// The transaction's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// When the purchase happened (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `timestamp`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub timestamp: String,
-        /// User id of the channel where the purchase happened.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Login name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// User id of the buyer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// Login name of the buyer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// Display name of the buyer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// Kind of purchase; always `BITS_IN_EXTENSION`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `product_type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub product_type: String,
-        /// The product that was bought.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `product_data`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub product_data: crate::types::ExtensionProductData,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -719,28 +719,28 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionProductData {
-        /// The product's SKU, set by the extension.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `sku`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sku: String,
-        /// `twitch.ext.` followed by the extension's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `domain`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub domain: String,
-        /// Price paid.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `cost`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: crate::types::BitsCost,
-        /// `true` when the product is still in development and cannot be bought for real.
+        /// `inDevelopment`
         #[serde(rename = "inDevelopment")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub in_development: bool,
-        /// The product's name.
+        /// `displayName`
         #[serde(rename = "displayName")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
-        /// Always empty (only unexpired products can be bought).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `expiration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expiration: String,
-        /// Whether the purchase was broadcast to every instance of the extension.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcast`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -751,11 +751,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsCost {
-        /// The price, in Bits.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: i64,
-        /// Currency; always `bits`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -766,14 +766,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelEditor {
-        /// The editor's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The editor's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// When the user became an editor (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -784,17 +784,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelFollower {
-        /// When the user began following (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `followed_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub followed_at: String,
-        /// The follower's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The follower's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The follower's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -805,64 +805,64 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomReward {
-        /// User id of the channel that owns the reward.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Login name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The reward's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The reward's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// Text shown to the viewer when `is_user_input_required` is set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `prompt`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prompt: String,
-        /// Price in channel points.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `cost`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
-        /// Custom images; null when the broadcaster uploaded none (see `default_image`).
+        /// `image`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub image: Option<crate::types::ImageSet>,
-        /// Twitch's default images for the reward.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `default_image`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub default_image: crate::types::ImageSet,
-        /// Background colour as hex, e.g. `#00E5CB`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `background_color`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub background_color: String,
-        /// Whether viewers can see the reward; disabled rewards are hidden.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
-        /// Whether the viewer must type text when redeeming.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_user_input_required`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_user_input_required: bool,
-        /// Cap on redemptions per live stream.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `max_per_stream_setting`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_stream_setting: crate::types::MaxPerStreamSetting,
-        /// Cap on redemptions per viewer per live stream.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `max_per_user_per_stream_setting`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_user_per_stream_setting: crate::types::MaxPerUserPerStreamSetting,
-        /// Minimum wait between two redemptions.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `global_cooldown_setting`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub global_cooldown_setting: crate::types::GlobalCooldownSetting,
-        /// Whether redemptions are paused (viewers cannot redeem).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_paused`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_paused: bool,
-        /// Whether the reward is in stock; viewers cannot redeem it otherwise.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_in_stock`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_in_stock: bool,
-        /// `true` marks redemptions `FULFILLED` at once; `false` leaves them `UNFULFILLED` in the queue.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `should_redemptions_skip_request_queue`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub should_redemptions_skip_request_queue: bool,
-        /// Redemptions in the current stream; null when offline or the per-stream cap is off.
+        /// `redemptions_redeemed_current_stream`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub redemptions_redeemed_current_stream: Option<i64>,
-        /// When the current cooldown ends; null when not cooling down.
+        /// `cooldown_expires_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub cooldown_expires_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -874,14 +874,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageSet {
-        /// Small image (28x28 for emotes).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `url_1x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_1x: String,
-        /// Medium image (56x56 for emotes).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `url_2x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_2x: String,
-        /// Large image (112x112 for emotes).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `url_4x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url_4x: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -892,11 +892,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MaxPerStreamSetting {
-        /// Whether the per-stream cap applies.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
-        /// Most redemptions allowed in one live stream.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `max_per_stream`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -907,11 +907,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MaxPerUserPerStreamSetting {
-        /// Whether the per-viewer cap applies.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
-        /// Most redemptions one viewer may make in one live stream.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `max_per_user_per_stream`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub max_per_user_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -922,11 +922,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GlobalCooldownSetting {
-        /// Whether the cooldown applies.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
-        /// Length of the cooldown, in seconds.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `global_cooldown_seconds`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub global_cooldown_seconds: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -937,38 +937,38 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomRewardRedemption {
-        /// User id of the channel the reward belongs to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Login name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The redemption's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// User id of the viewer who redeemed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// Display name of the viewer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// Login name of the viewer.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The reward that was redeemed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `reward`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reward: crate::types::RedeemedReward,
-        /// Text the viewer entered; empty when the reward asks for none.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_input`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_input: String,
-        /// `UNFULFILLED` (waiting in the queue), `FULFILLED`, or `CANCELED` (the viewer got the points back).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// When the viewer redeemed (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `redeemed_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub redeemed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -979,17 +979,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct RedeemedReward {
-        /// The reward's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The reward's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// Text shown to the viewer when input is required.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `prompt`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prompt: String,
-        /// Price in channel points.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `cost`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1000,34 +1000,34 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityCampaign {
-        /// The campaign's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// User id of the channel running the campaign.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Login name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// Name of the charity.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `charity_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_name: String,
-        /// The charity's description of itself.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `charity_description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_description: String,
-        /// The charity's logo, a 100x100 PNG.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `charity_logo`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_logo: String,
-        /// Link to the charity's website.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `charity_website`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub charity_website: String,
-        /// Money raised so far.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `current_amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub current_amount: crate::types::CharityAmount,
-        /// The fundraising goal; null when the broadcaster set none.
+        /// `target_amount`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub target_amount: Option<crate::types::CharityAmount>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1039,14 +1039,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityAmount {
-        /// The amount in the currency's minor unit (550 for 5.50 USD).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `value`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub value: i64,
-        /// Decimal places of the currency; the amount is `value / 10^decimal_places`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `decimal_places`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub decimal_places: i64,
-        /// ISO 4217 currency code, e.g. `USD`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `currency`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub currency: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1057,23 +1057,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityCampaignDonation {
-        /// The donation's id, unique across campaigns.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The campaign donated to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `campaign_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub campaign_id: String,
-        /// The donor's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The donor's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The donor's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// Money donated.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: crate::types::CharityAmount,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1084,14 +1084,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserRef {
-        /// The user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1102,32 +1102,32 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelEmote {
-        /// The emote's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The code viewers type in chat to show the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Static light-theme image URLs; prefer the answer's `template` URL.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `images`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
-        /// Subscriber tier that unlocks it (e.g. `1000`); empty unless `emote_type` is `subscriptions`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `tier`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
-        /// `subscriptions`, `bitstier` or `follower`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
-        /// The emote set it belongs to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_set_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
-        /// Available formats: `static` (PNG) and/or `animated` (GIF).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `format`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
-        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scale`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
-        /// Available backgrounds: `light` and/or `dark`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `theme_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1138,23 +1138,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GlobalEmote {
-        /// The emote's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The code viewers type in chat to show the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Static light-theme image URLs; prefer the answer's `template` URL.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `images`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
-        /// Available formats: `static` (PNG) and/or `animated` (GIF).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `format`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
-        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scale`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
-        /// Available backgrounds: `light` and/or `dark`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `theme_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1165,32 +1165,32 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Emote {
-        /// The emote's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The code viewers type in chat to show the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Static light-theme image URLs; prefer the answer's `template` URL.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `images`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub images: crate::types::ImageSet,
-        /// `subscriptions`, `bitstier` or `follower`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
-        /// The emote set it belongs to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_set_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
-        /// User id of the broadcaster who owns the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `owner_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub owner_id: String,
-        /// Available formats: `static` (PNG) and/or `animated` (GIF).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `format`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
-        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scale`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
-        /// Available backgrounds: `light` and/or `dark`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `theme_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1201,11 +1201,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatBadgeSet {
-        /// The badge's id, e.g. `bits` or `subscriber`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `set_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub set_id: String,
-        /// The badge's versions (for Bits, one per tier).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `versions`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub versions: Vec<crate::types::ChatBadgeVersion>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1216,28 +1216,28 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatBadgeVersion {
-        /// The version's id; its meaning depends on the badge (for `bits`, the Bits tier).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// Small image, 18x18.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `image_url_1x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_1x: String,
-        /// Medium image, 36x36.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `image_url_2x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_2x: String,
-        /// Large image, 72x72.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `image_url_4x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub image_url_4x: String,
-        /// The badge's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// The badge's description.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// What clicking the badge does; null when nothing.
+        /// `click_action`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub click_action: Option<String>,
-        /// Where clicking the badge leads; null when nowhere.
+        /// `click_url`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub click_url: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1249,38 +1249,38 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatSettings {
-        /// The channel the settings belong to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Whether messages may contain only emotes.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_mode: bool,
-        /// Whether only followers may chat (see `follower_mode_duration`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `follower_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub follower_mode: bool,
-        /// Minutes a user must have followed before chatting; null when follower mode is off.
+        /// `follower_mode_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub follower_mode_duration: Option<i64>,
-        /// The moderator from the request; absent unless the token has moderator:read:chat_settings.
+        /// `moderator_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_id: Option<String>,
-        /// Whether messages of non-moderators are held back briefly so moderators can remove them; absent without a moderator's token.
+        /// `non_moderator_chat_delay`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay: Option<bool>,
-        /// Seconds messages are held back; null when the delay is off, absent without a moderator's token.
+        /// `non_moderator_chat_delay_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
-        /// Whether users must wait between messages (see `slow_mode_wait_time`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `slow_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slow_mode: bool,
-        /// Seconds a user must wait between messages; null when slow mode is off.
+        /// `slow_mode_wait_time`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
-        /// Whether only subscribers may chat.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `subscriber_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriber_mode: bool,
-        /// Whether a user may not repeat a message (unique-chat mode).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `unique_chat_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1291,20 +1291,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SharedChatSession {
-        /// The shared chat session's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `session_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub session_id: String,
-        /// User id of the channel that started the session.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `host_broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub host_broadcaster_id: String,
-        /// The channels in the session, the host included.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `participants`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub participants: Vec<crate::types::SharedChatParticipant>,
-        /// When the session began (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When the session last changed, e.g. a channel joined or left (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `updated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1315,8 +1315,8 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SharedChatParticipant {
-        /// User id of the channel taking part.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1327,29 +1327,29 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserEmote {
-        /// The emote's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The code typed in chat to show the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// How the user got it: `subscriptions`, `bitstier`, `follower`, `channelpoints`, `rewards`, `hypetrain`, `prime`, `turbo`, `smilies`, `globals`, `owl2019`, `twofactor`, `limitedtime` or `none`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_type: String,
-        /// The emote set it belongs to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_set_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
-        /// User id of the broadcaster who owns the emote.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `owner_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub owner_id: String,
-        /// Available formats: `static` (PNG) and/or `animated` (GIF).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `format`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format: Vec<String>,
-        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scale`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale: Vec<String>,
-        /// Available backgrounds: `light` and/or `dark`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `theme_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1360,38 +1360,38 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatSettingsUpdated {
-        /// The channel whose settings were changed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Whether messages may now contain only emotes.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `emote_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_mode: bool,
-        /// Whether only followers may chat now (see `follower_mode_duration`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `follower_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub follower_mode: bool,
-        /// Minutes a user must have followed before chatting; null when follower mode is off.
+        /// `follower_mode_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub follower_mode_duration: Option<i64>,
-        /// The moderator who made the change.
+        /// `moderator_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_id: Option<String>,
-        /// Whether messages of non-moderators are now held back briefly.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `non_moderator_chat_delay`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub non_moderator_chat_delay: bool,
-        /// Seconds messages are held back; null when the delay is off.
+        /// `non_moderator_chat_delay_duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
-        /// Whether users must now wait between messages.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `slow_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slow_mode: bool,
-        /// Seconds a user must wait between messages; null when slow mode is off.
+        /// `slow_mode_wait_time`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
-        /// Whether only subscribers may chat now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `subscriber_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriber_mode: bool,
-        /// Whether a user may not repeat a message now.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `unique_chat_mode`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1402,13 +1402,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SentChatMessage {
-        /// Id Twitch gave the message.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `message_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message_id: String,
-        /// Whether the message passed Twitch's checks and was sent.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_sent`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_sent: bool,
-        /// Why the message was dropped; absent or null when it was sent.
+        /// `drop_reason`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub drop_reason: Option<crate::types::ChatDropReason>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1420,11 +1420,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatDropReason {
-        /// Machine-readable code for why the message was dropped.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `code`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub code: String,
-        /// Human-readable reason.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `message`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub message: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1435,17 +1435,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserChatColor {
-        /// The user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// Name colour as hex, e.g. `#9146FF`; empty when the user never chose one.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `color`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1456,11 +1456,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatedClip {
-        /// The new clip's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// Link to edit and publish the clip; from a stream it works for 24 hours or until published.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `edit_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub edit_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1471,56 +1471,56 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Clip {
-        /// The clip's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// Link to watch the clip.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
-        /// Link for embedding the clip in an iframe.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `embed_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub embed_url: String,
-        /// User id of the channel the clip was cut from.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// User id of whoever made the clip.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `creator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub creator_id: String,
-        /// Display name of whoever made the clip.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `creator_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub creator_name: String,
-        /// The VOD the clip comes from; empty when that video is not available.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `video_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_id: String,
-        /// Category being streamed when the clip was made.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `game_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
-        /// ISO 639-1 code of the channel's language, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `language`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
-        /// The clip's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// How many times the clip was watched.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `view_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub view_count: i64,
-        /// When the clip was made (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// Preview image of the clip.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `thumbnail_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
-        /// Length in seconds, to a tenth of a second.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `duration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: f64,
-        /// Seconds from the start of the VOD to the clip; null when there is no VOD yet or it is unavailable (often for minutes after clipping).
+        /// `vod_offset`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub vod_offset: Option<i64>,
-        /// Whether the broadcaster featured the clip.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_featured`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_featured: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1531,13 +1531,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ClipDownload {
-        /// The clip's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `clip_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub clip_id: String,
-        /// Link to download the landscape version; null when there is none.
+        /// `landscape_download_url`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub landscape_download_url: Option<String>,
-        /// Link to download the portrait version; null when there is none.
+        /// `portrait_download_url`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub portrait_download_url: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1549,14 +1549,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShard {
-        /// The shard's id (its number within the conduit).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// `enabled` (events are delivered only then), or why not: `webhook_callback_verification_pending`, `webhook_callback_verification_failed`, `notification_failures_exceeded`, `websocket_disconnected`, `websocket_failed_ping_pong`, `websocket_received_inbound_traffic`, `websocket_internal_error`, `websocket_network_timeout`, `websocket_network_error`, `websocket_failed_to_reconnect`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// Where the shard sends events.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `transport`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::ConduitShardTransport,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1567,19 +1567,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardTransport {
-        /// `webhook` or `websocket`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `method`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
-        /// HTTPS URL events are posted to; only for `webhook`.
+        /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// The WebSocket session events go to; only for `websocket`.
+        /// `session_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// When the WebSocket connected (UTC); only for `websocket`.
+        /// `connected_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub connected_at: Option<String>,
-        /// When the WebSocket was lost (UTC); only for `websocket`, absent while connected.
+        /// `disconnected_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disconnected_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1591,11 +1591,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardInput {
-        /// The shard to update (its number within the conduit).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The new transport for the shard.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `transport`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::ConduitShardTransportInput,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1606,16 +1606,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardTransportInput {
-        /// `webhook` or `websocket`.
+        /// `method`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        /// HTTPS URL on port 443 to post events to (no redirects); only with `webhook`.
+        /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// Signing secret, 10 to 100 ASCII characters; only with `webhook`.
+        /// `secret`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        /// Id of the WebSocket session (from its welcome message); only with `websocket`.
+        /// `session_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1627,14 +1627,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ContentClassificationLabel {
-        /// The label's id, e.g. `ViolentGraphic`, as used in channel settings.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// What the label covers, in the requested locale.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// The label's name, in the requested locale.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1645,26 +1645,26 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropsEntitlement {
-        /// The entitlement's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The reward (benefit) granted.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `benefit_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub benefit_id: String,
-        /// When it was granted (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `timestamp`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub timestamp: String,
-        /// User id of the recipient.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The game the user was playing when it was earned.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `game_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
-        /// `CLAIMED` or `FULFILLED`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `fulfillment_status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub fulfillment_status: String,
-        /// When the entitlement last changed (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `last_updated`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_updated: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1675,11 +1675,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropsEntitlementUpdate {
-        /// Outcome for `ids`: `SUCCESS`, `INVALID_ID`, `NOT_FOUND`, `UNAUTHORIZED`, or `UPDATE_FAILED` (transient; retry later).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// The entitlements this outcome applies to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `ids`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub ids: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1690,17 +1690,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionConfigurationSegment {
-        /// `broadcaster`, `developer` or `global`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `segment`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub segment: String,
-        /// The channel that installed the extension; only for the `broadcaster` and `developer` segments.
+        /// `broadcaster_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub broadcaster_id: Option<String>,
-        /// The stored data: plain text or JSON encoded as a string.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `content`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content: String,
-        /// Version label the extension gave this content.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `version`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1711,20 +1711,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionLiveChannel {
-        /// User id of the live channel with the extension installed or active.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// Display name of that channel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// Category being streamed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `game_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_name: String,
-        /// Id of that category.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `game_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub game_id: String,
-        /// The stream title; may be empty.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1735,11 +1735,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionSecret {
-        /// Version of the secrets' format.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `format_version`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub format_version: i64,
-        /// The secrets, with their validity windows.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `secrets`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub secrets: Vec<crate::types::ExtensionSharedSecret>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1750,14 +1750,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionSharedSecret {
-        /// The raw secret for signing JWTs.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `content`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub content: String,
-        /// From when the secret may be used to sign (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `active_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub active_at: String,
-        /// After this time the secret no longer verifies JWTs (UTC).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `expires_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1768,74 +1768,74 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Extension {
-        /// The user or organization that owns the extension.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `author_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub author_name: String,
-        /// Whether the extension has features that use Bits.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `bits_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_enabled: bool,
-        /// Whether a channel can install it; usually `false` while it is in testing with an allowlist.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_install`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_install: bool,
-        /// Where its configuration lives: `hosted` (Twitch's configuration service), `custom` (the extension's backend) or `none` (needs none).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `configuration_location`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub configuration_location: String,
-        /// Long description shown on the extension's details page.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// Link to the extension's terms of service.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `eula_tos_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub eula_tos_url: String,
-        /// Whether the extension can talk to the channel's chat.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `has_chat_support`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub has_chat_support: bool,
-        /// Default icon shown in the Extensions directory.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `icon_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub icon_url: String,
-        /// The default icon in several sizes.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `icon_urls`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub icon_urls: crate::types::ExtensionIconUrls,
-        /// The extension's id (its client id).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The extension's name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Link to the extension's privacy policy.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `privacy_policy_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub privacy_policy_url: String,
-        /// Whether the extension asks viewers to link their Twitch identity.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `request_identity_link`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub request_identity_link: bool,
-        /// Screenshots shown in the Extensions marketplace.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `screenshot_urls`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub screenshot_urls: Vec<String>,
-        /// Review state: `Approved`, `AssetsUploaded`, `Deleted`, `Deprecated`, `InReview`, `InTest`, `PendingAction`, `Rejected` or `Released`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `state`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub state: String,
-        /// `optional` if it may see the viewer's subscription level in the channel, `none` if not.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `subscriptions_support_level`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub subscriptions_support_level: String,
-        /// Short blurb streamers see when hovering over it in the Extensions manager.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `summary`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub summary: String,
-        /// E-mail address for support requests.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `support_email`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub support_email: String,
-        /// The version this description belongs to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `version`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
-        /// Short text shown on the channel explaining what it does.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewer_summary`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_summary: String,
-        /// How it is shown in each place it can appear (mobile, panel, overlay, component, config).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `views`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub views: crate::types::ExtensionViews,
-        /// Configuration URLs it may display (set in the developer console).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `allowlisted_config_urls`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub allowlisted_config_urls: Vec<String>,
-        /// Panel URLs it may display (set in the developer console).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `allowlisted_panel_urls`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub allowlisted_panel_urls: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1846,15 +1846,15 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionIconUrls {
-        /// The 100×100 pixel icon; absent when there is none of this size.
+        /// `100x100`
         #[serde(rename = "100x100")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _100x100: Option<String>,
-        /// The 24×24 pixel icon; absent when there is none of this size.
+        /// `24x24`
         #[serde(rename = "24x24")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _24x24: Option<String>,
-        /// The 300×200 pixel icon; absent when there is none of this size.
+        /// `300x200`
         #[serde(rename = "300x200")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _300x200: Option<String>,
@@ -1867,20 +1867,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionViews {
-        /// How it is shown in the mobile app.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `mobile`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub mobile: crate::types::ExtensionMobileView,
-        /// How it is shown when activated as a panel.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `panel`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub panel: crate::types::ExtensionPanelView,
-        /// How it is shown when activated as a video overlay.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `video_overlay`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_overlay: crate::types::ExtensionView,
-        /// How it is shown when activated as a video component.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `component`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub component: crate::types::ExtensionComponentView,
-        /// The page broadcasters see while configuring it in the Extension Manager.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `config`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub config: crate::types::ExtensionView,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1891,8 +1891,8 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionMobileView {
-        /// HTML page shown to mobile viewers, in a panel behind the chat.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewer_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1903,14 +1903,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionPanelView {
-        /// HTML page shown on the channel page when it sits in a panel slot.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewer_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
-        /// Height of the panel in pixels.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `height`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub height: i64,
-        /// Whether it may link to sites outside Twitch.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_link_external_content`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1921,11 +1921,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionView {
-        /// HTML page of this view (on the channel page for an overlay; in the Extension Manager for config).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewer_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
-        /// Whether it may link to sites outside Twitch.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_link_external_content`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1936,26 +1936,26 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionComponentView {
-        /// HTML page shown on the channel page when it sits in a video component slot.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewer_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_url: String,
-        /// Width part of the width:height ratio its frame keeps as the player resizes.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `aspect_ratio_x`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aspect_ratio_x: i64,
-        /// Height part of the width:height ratio its frame keeps as the player resizes.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `aspect_ratio_y`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aspect_ratio_y: i64,
-        /// Whether CSS zoom scales it from a fixed inner width (`scale_pixels`); when `false` it must be responsive itself.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `autoscale`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub autoscale: bool,
-        /// Base width in pixels used for scaling; ignored when `autoscale` is `false`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scale_pixels`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scale_pixels: i64,
-        /// Height as a percentage (1 to 100) of the largest height a video component may have.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `target_height`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub target_height: i64,
-        /// Whether it may link to sites outside Twitch.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_link_external_content`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1966,23 +1966,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionBitsProduct {
-        /// The product's SKU, unique among the extension's products.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `sku`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sku: String,
-        /// The price in Bits.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `cost`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: crate::types::BitsCost,
-        /// `true` while the product is in development and not for sale to the public.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `in_development`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub in_development: bool,
-        /// The name the extension shows for it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `display_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
-        /// When the product expires (RFC 3339); empty when it never expires.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `expiration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expiration: String,
-        /// Whether a purchase is announced to every instance of the extension on the channel (via `onTransactionComplete`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_broadcast`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -1993,44 +1993,44 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsCostInput {
-        /// Price in Bits (1 to 10000).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub amount: i64,
-        /// Currency; always `bits`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// A subscription to one EventSub event type: its condition, transport and status.
+    /// An EventSub subscription.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubSubscription {
-        /// The subscription's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// `enabled` when events flow; otherwise why not (e.g. `webhook_callback_verification_pending`, `authorization_revoked`, `websocket_disconnected`).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// The event type subscribed to, e.g. `channel.follow`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// Version of that event type's definition, e.g. `1` or `2`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `version`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
-        /// The type's condition values (which broadcaster, user, ...); their keys depend on `type`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `condition`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub condition: serde_json::Value,
-        /// When the subscription was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// Where its events are delivered.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `transport`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::EventSubTransport,
-        /// How much it counts against the app's cost limit (`max_total_cost`); usually 0 when its condition names a user who authorized the app.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `cost`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2041,22 +2041,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubTransport {
-        /// `webhook`, `websocket` or `conduit`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `method`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
-        /// The webhook URL; only for `webhook`.
+        /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// The WebSocket session events go to; only for `websocket`.
+        /// `session_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// The conduit events go to; only for `conduit`.
+        /// `conduit_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub conduit_id: Option<String>,
-        /// When the WebSocket connected; only for `websocket`.
+        /// `connected_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub connected_at: Option<String>,
-        /// When the WebSocket connection was lost; only for `websocket`, absent while connected.
+        /// `disconnected_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disconnected_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2068,19 +2068,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubTransportInput {
-        /// `webhook`, `websocket` or `conduit`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `method`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub method: String,
-        /// HTTPS URL on port 443 that receives the events (redirects are not followed); only for `webhook`.
+        /// `callback`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// Key for signing the events, 10 to 100 ASCII characters; only for `webhook`.
+        /// `secret`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        /// Id from the WebSocket welcome message; only for `websocket`.
+        /// `session_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// Id of a conduit you created; only for `conduit`.
+        /// `conduit_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub conduit_id: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2092,32 +2092,32 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatorGoal {
-        /// The goal's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The broadcaster who set the goal.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// What is counted: `follower`, `subscription` (tier points), `subscription_count`, `new_subscription` (tier points of new subs only) or `new_subscription_count`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// The goal's text; empty when none was given.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// Progress so far, in the unit `type` implies (followers, subscriptions or tier points).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `current_amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub current_amount: i64,
-        /// The value the goal aims for, in the same unit.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `target_amount`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub target_amount: i64,
-        /// When the goal was set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2128,20 +2128,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarSettings {
-        /// Whether Guest Star moderators may decide if an assigned guest is live.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_moderator_send_live_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_moderator_send_live_enabled: bool,
-        /// How many guests the host may add to a call (1 to 6).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `slot_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slot_count: i64,
-        /// Whether browser sources of this channel's sessions play audio.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_browser_source_audio_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_browser_source_audio_enabled: bool,
-        /// How live guests are arranged: `TILED_LAYOUT` (all the same size) or `SCREENSHARE_LAYOUT` (a screen share shown larger).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `group_layout`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub group_layout: String,
-        /// View-only token for building browser source URLs.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `browser_source_token`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub browser_source_token: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2152,11 +2152,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarSession {
-        /// The session's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The guests in the session now, the host included.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `guests`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub guests: Vec<crate::types::GuestStarGuest>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2167,32 +2167,32 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarGuest {
-        /// The guest's slot: `0` for the host, then `1`, `2`, ...; `SCREENSHARE` for a screen share. Matches the browser source links.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `slot_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub slot_id: String,
-        /// Whether the guest is visible in the host's browser source.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_live`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_live: bool,
-        /// The guest's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The guest's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_display_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_display_name: String,
-        /// The guest's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The host's volume for this guest, 0 to 100.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `volume`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub volume: i64,
-        /// When the guest was put in the slot.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `assigned_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub assigned_at: String,
-        /// The guest's microphone state.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `audio_settings`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub audio_settings: crate::types::GuestStarMediaSettings,
-        /// The guest's camera state.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `video_settings`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_settings: crate::types::GuestStarMediaSettings,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2203,14 +2203,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarMediaSettings {
-        /// Whether the host lets this audio or video into the session.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_host_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_host_enabled: bool,
-        /// Whether the guest sends this audio or video to the session.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_guest_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_guest_enabled: bool,
-        /// Whether the guest has a usable device for it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_available`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2221,26 +2221,26 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarInvite {
-        /// The invited user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// When the invite was sent.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `invited_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub invited_at: String,
-        /// `INVITED` (not answered yet), `ACCEPTED` (in the waiting room, maybe still setting up) or `READY` (ready to join).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// Whether the invitee has their camera switched on (they may turn it on when joining).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_video_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_video_enabled: bool,
-        /// Whether the invitee has their microphone switched on (they may unmute when joining).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_audio_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_audio_enabled: bool,
-        /// Whether the invitee has a camera to share.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_video_available`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_video_available: bool,
-        /// Whether the invitee has a microphone to share.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_audio_available`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_audio_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2251,13 +2251,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainStatus {
-        /// The Hype Train running now; null when none is.
+        /// `current`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub current: Option<crate::types::HypeTrain>,
-        /// The channel's best Hype Train; null if it never had one.
+        /// `all_time_high`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub all_time_high: Option<crate::types::HypeTrainRecord>,
-        /// The channel's best shared Hype Train; null if it never had one.
+        /// `shared_all_time_high`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub shared_all_time_high: Option<crate::types::HypeTrainRecord>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2269,46 +2269,46 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrain {
-        /// The Hype Train's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_name: String,
-        /// The level reached so far.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `level`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub level: i64,
-        /// Points contributed in all.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `total`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
-        /// Points contributed toward the current level.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `progress`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub progress: i64,
-        /// Points needed to reach the next level.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `goal`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub goal: i64,
-        /// The biggest contributors.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `top_contributions`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub top_contributions: Vec<crate::types::HypeTrainContribution>,
-        /// The channels sharing this train; null when it is not shared.
+        /// `shared_train_participants`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub shared_train_participants: Option<Vec<crate::types::HypeTrainParticipant>>,
-        /// When the train started.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `started_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
-        /// When it ends unless it levels up (each new level pushes this back).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `expires_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
-        /// Kind of train: `regular`, `treasure` or `golden_kappa`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// Whether other channels share the train (see `shared_train_participants`).
+        /// `is_shared_train`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_shared_train: Option<bool>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2320,20 +2320,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainContribution {
-        /// The contributor's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The contributor's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The contributor's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// What was given: `bits`, `subscription` or `other` (as the reference's example shows).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// Points contributed in that way.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `total`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2344,14 +2344,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainParticipant {
-        /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2362,14 +2362,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainRecord {
-        /// Level the record train reached.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `level`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub level: i64,
-        /// Points contributed to the record train.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `total`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
-        /// When the record was set.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `achieved_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub achieved_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2380,11 +2380,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModStatus {
-        /// The id you gave the message in the request.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `msg_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_id: String,
-        /// `true` if AutoMod would let the message into chat; `false` if it would hold or block it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_permitted`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_permitted: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2395,11 +2395,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModMessageInput {
-        /// An id of your choosing, echoed back to match the answer to the message.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `msg_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_id: String,
-        /// The message text to check.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `msg_text`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub msg_text: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2410,38 +2410,38 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModSettings {
-        /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The moderator (or broadcaster) the request was made as.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// The channel's overall AutoMod level (0 to 4); null once individual levels are set instead.
+        /// `overall_level`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overall_level: Option<i64>,
-        /// Level for discrimination against disability, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `disability`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub disability: i64,
-        /// Level for aggressive hostility, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `aggression`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub aggression: i64,
-        /// Level for discrimination by sexuality, sex or gender, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `sexuality_sex_or_gender`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sexuality_sex_or_gender: i64,
-        /// Level for discrimination against women, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `misogyny`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub misogyny: i64,
-        /// Level for name-calling and insults, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `bullying`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bullying: i64,
-        /// Level for profanity, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `swearing`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub swearing: i64,
-        /// Level for racial, ethnic or religious discrimination, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `race_ethnicity_or_religion`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub race_ethnicity_or_religion: i64,
-        /// Level for sexual content, 0 (off) to 4 (strictest).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `sex_based_terms`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub sex_based_terms: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2452,32 +2452,32 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BannedUser {
-        /// The banned user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The banned user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The banned user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// When the timeout ends; empty for a permanent ban.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `expires_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub expires_at: String,
-        /// When the ban or timeout was applied.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// The reason the moderator gave; empty when none.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `reason`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
-        /// The moderator who applied it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// That moderator's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_login: String,
-        /// That moderator's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2488,19 +2488,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Ban {
-        /// The channel the user is banned from chatting in.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The moderator who applied the ban or timeout.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// The banned or timed-out user.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// When the ban or timeout was applied.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When the timeout ends; null for a permanent ban.
+        /// `end_time`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2512,13 +2512,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BanInput {
-        /// The user to ban or time out.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// Timeout length in seconds, 1 to 1209600 (two weeks); leave out for a permanent ban; 1 ends a running timeout.
+        /// `duration`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
-        /// Why, in at most 500 characters.
+        /// `reason`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub reason: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2530,17 +2530,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UnbanRequest {
-        /// The unban request's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The channel the user asks to be unbanned from.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
         /// Who resolved the request; null while it is pending.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2551,28 +2551,28 @@ pub mod types {
         /// Display name of who resolved it; null while pending.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_name: Option<String>,
-        /// The banned user who asks.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// That user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// That user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// What the user wrote in the request.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `text`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub text: String,
-        /// `pending`, `approved`, `denied`, `acknowledged` or `canceled`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// When the request was made.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When it was approved or denied; null while pending.
+        /// `resolved_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub resolved_at: Option<String>,
-        /// What the resolving moderator wrote; null when nothing (or while pending).
+        /// `resolution_text`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub resolution_text: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2584,25 +2584,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BlockedTerm {
-        /// The channel whose list the term is on.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The moderator who blocked the term.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// The blocked term's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The blocked word or phrase.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `text`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub text: String,
-        /// When the term was blocked.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When it last changed; equals `created_at` at first and moves while AutoMod keeps denying it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `updated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
-        /// When the block lapses; null when it was added by hand or blocked for good by AutoMod.
+        /// `expires_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub expires_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2614,14 +2614,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ModeratedChannel {
-        /// The channel's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2632,20 +2632,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ShieldModeStatus {
-        /// Whether Shield Mode is on.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_active`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_active: bool,
-        /// Who last switched it on; empty if it never was.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// That moderator's login name; empty if never.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_login: String,
-        /// That moderator's display name; empty if never.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_name: String,
-        /// When it was last switched on; empty if never.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `last_activated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_activated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2656,17 +2656,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Warning {
-        /// The channel where the warning applies.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The warned user.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// Who sent the warning.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// The reason given.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `reason`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2677,11 +2677,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct WarningInput {
-        /// The user to warn.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// Why, in at most 500 characters.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `reason`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2692,73 +2692,73 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SuspiciousUserStatus {
-        /// The chatter whose status changed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The channel where the status applies.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The moderator who last changed it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `moderator_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub moderator_id: String,
-        /// When the status last changed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `updated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
-        /// `ACTIVE_MONITORING`, `RESTRICTED`, or `NO_TREATMENT` once removed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// Why the user is suspicious: `MANUALLY_ADDED`, `DETECTED_BAN_EVADER`, `DETECTED_SUS_CHATTER`, `BANNED_IN_SHARED_CHANNEL`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `types`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub types: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// A poll viewers vote on in chat, with its choices and state.
+    /// A chat poll.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Poll {
-        /// The poll's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The broadcaster who created the poll.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The question asked (at most 60 characters).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// The answers viewers pick from (2 to 5).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `choices`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub choices: Vec<crate::types::PollChoice>,
-        /// Unused; always `false`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `bits_voting_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_voting_enabled: bool,
-        /// Unused; always 0.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `bits_per_vote`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_per_vote: i64,
-        /// Whether viewers may buy extra votes with Channel Points.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `channel_points_voting_enabled`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_voting_enabled: bool,
-        /// Channel Points one extra vote costs.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `channel_points_per_vote`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_per_vote: i64,
-        /// `ACTIVE`, `COMPLETED` (ran its time), `TERMINATED` (ended early), `ARCHIVED` (ended and hidden), `MODERATED` (deleted) or `INVALID`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// How long the poll runs, in seconds.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `duration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
-        /// When the poll started.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `started_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub started_at: String,
-        /// When it ended; null while `ACTIVE`.
+        /// `ended_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ended_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2770,20 +2770,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PollChoice {
-        /// The choice's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The choice's text (at most 25 characters).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// All votes for it, Channel Points votes included.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `votes`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub votes: i64,
-        /// Votes bought with Channel Points.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `channel_points_votes`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_votes: i64,
-        /// Unused; always 0.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `bits_votes`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub bits_votes: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2794,52 +2794,52 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PollChoiceInput {
-        /// The choice's text, at most 25 characters.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// A prediction viewers bet Channel Points on, with its outcomes and state.
+    /// A channel points prediction.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Prediction {
-        /// The prediction's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The broadcaster who created it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The question viewers bet on.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// Id of the outcome that won; null unless `status` is `RESOLVED`.
+        /// `winning_outcome_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub winning_outcome_id: Option<String>,
-        /// The outcomes viewers bet on.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `outcomes`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub outcomes: Vec<crate::types::PredictionOutcome>,
-        /// How long viewers may bet, in seconds.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `prediction_window`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub prediction_window: i64,
-        /// `ACTIVE` (betting open), `LOCKED` (betting closed), `RESOLVED` (points paid out) or `CANCELED` (points refunded).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `status`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub status: String,
-        /// When the prediction started.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When it was resolved or canceled; null while `ACTIVE`.
+        /// `ended_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ended_at: Option<String>,
-        /// When betting was closed; the reference says null unless `status` is `LOCKED`.
+        /// `locked_at`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub locked_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2851,23 +2851,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PredictionOutcome {
-        /// The outcome's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The outcome's text.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// How many viewers bet on it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `users`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub users: i64,
-        /// Channel Points bet on it in all.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `channel_points`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points: i64,
-        /// The viewers who bet the most on it; null when nobody has.
+        /// `top_predictors`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub top_predictors: Option<Vec<crate::types::TopPredictor>>,
-        /// `BLUE` or `PINK`: with two outcomes the first is blue and the second pink; with more, all are blue.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `color`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2878,17 +2878,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct TopPredictor {
-        /// The viewer's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The viewer's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// The viewer's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// Channel Points the viewer bet.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `channel_points_used`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub channel_points_used: i64,
         /// Points won; null while the prediction is active or locked.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2902,8 +2902,8 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PredictionOutcomeInput {
-        /// The outcome's text, at most 25 characters.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2914,10 +2914,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Raid {
-        /// When the raid was requested.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// Always `false`; Twitch no longer fills it.
+        /// `is_mature`
         ///
         /// Deprecated by Twitch; `None` once it is gone.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2934,16 +2934,16 @@ pub mod types {
         /// The scheduled broadcasts; null while the broadcaster is on vacation.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub segments: Option<Vec<crate::types::ScheduleSegment>>,
-        /// The channel whose schedule this is.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The broadcaster's break, if any; null when vacation mode is off.
+        /// `vacation`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub vacation: Option<crate::types::ScheduleVacation>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2955,26 +2955,26 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleSegment {
-        /// The segment's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// When the broadcast is planned to start.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `start_time`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub start_time: String,
-        /// When it is planned to end.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `end_time`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub end_time: String,
-        /// The planned broadcast's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// Set to `end_time` when the broadcaster canceled this occurrence of a recurring stream; null otherwise.
+        /// `canceled_until`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub canceled_until: Option<String>,
-        /// The planned category; null when none is set.
+        /// `category`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub category: Option<crate::types::ScheduleCategory>,
-        /// `true` if it repeats at the same time every week, `false` for a one-off.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_recurring`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_recurring: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -2985,11 +2985,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleCategory {
-        /// The category's id (a game, or e.g. Just Chatting).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The category's name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3000,11 +3000,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleVacation {
-        /// When the break starts.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `start_time`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub start_time: String,
-        /// When the break ends.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `end_time`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub end_time: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3015,8 +3015,8 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamKey {
-        /// The secret key for streaming to the channel; treat it as a password.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `stream_key`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub stream_key: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3027,17 +3027,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatedStreamMarker {
-        /// The marker's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// When the marker was made.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// Seconds from the start of the stream to the marker.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `position_seconds`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub position_seconds: i64,
-        /// The note given for the marker; empty when none.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3048,17 +3048,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamMarkers {
-        /// The user who made the markers.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// That user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// That user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The videos holding markers (Twitch sends one).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `videos`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub videos: Vec<crate::types::VideoMarkers>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3069,11 +3069,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoMarkers {
-        /// The video's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `video_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub video_id: String,
-        /// Its markers, oldest first.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `markers`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub markers: Vec<crate::types::StreamMarker>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3084,21 +3084,21 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamMarker {
-        /// The marker's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// When the marker was made.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// The note given for the marker; empty when none.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// Seconds from the start of the stream to the marker.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `position_seconds`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub position_seconds: i64,
         /// A link to the video at the marker; Twitch has sent it as `URL`.
         #[serde(alias = "URL")]
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3109,41 +3109,41 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BroadcasterSubscription {
-        /// The channel subscribed to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// Who gifted the subscription; empty unless `is_gift`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `gifter_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_id: String,
-        /// The gifter's login name; empty unless `is_gift`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `gifter_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_login: String,
-        /// The gifter's display name; empty unless `is_gift`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `gifter_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub gifter_name: String,
-        /// Whether someone else gifted the subscription.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_gift`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_gift: bool,
-        /// The subscription's name as the channel set it.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `plan_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub plan_name: String,
-        /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `tier`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
-        /// The subscriber's user id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The subscriber's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// The subscriber's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3154,29 +3154,29 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserSubscription {
-        /// The channel subscribed to.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// Who gifted the subscription; absent unless `is_gift`.
+        /// `gifter_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_id: Option<String>,
-        /// The gifter's login name; absent unless `is_gift`.
+        /// `gifter_login`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_login: Option<String>,
-        /// The gifter's display name; absent unless `is_gift`.
+        /// `gifter_name`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_name: Option<String>,
-        /// Whether someone else gifted the subscription.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_gift`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_gift: bool,
-        /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `tier`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tier: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3187,17 +3187,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamTag {
-        /// The tag's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `tag_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tag_id: String,
-        /// Whether Twitch adds the tag itself (broadcasters cannot set automatic tags).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `is_auto`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_auto: bool,
-        /// The tag's name per locale, keyed like `en-us`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `localization_names`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub localization_names: serde_json::Value,
-        /// The tag's description per locale, keyed like `en-us`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `localization_descriptions`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub localization_descriptions: serde_json::Value,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3208,41 +3208,41 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelTeam {
-        /// The channel's user id (the member asked about).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_id: String,
-        /// The channel's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_login: String,
-        /// The channel's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `broadcaster_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub broadcaster_name: String,
-        /// The team's background image; null when it has none.
+        /// `background_image_url`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub background_image_url: Option<String>,
-        /// The team's banner image; null when it has none.
+        /// `banner`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
-        /// When the team was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When the team last changed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `updated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
-        /// The team's description; may hold Markdown, HTML or newlines.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `info`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
-        /// The team's name, as in its URL.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `team_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_name: String,
-        /// The team's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `team_display_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_display_name: String,
-        /// The team's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3253,35 +3253,35 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Team {
-        /// The team's members.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `users`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub users: Vec<crate::types::UserRef>,
-        /// The team's background image; null when it has none.
+        /// `background_image_url`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub background_image_url: Option<String>,
-        /// The team's banner image; null when it has none.
+        /// `banner`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
-        /// When the team was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When the team last changed.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `updated_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub updated_at: String,
-        /// The team's description; may hold Markdown, HTML or newlines.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `info`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
-        /// The team's name, as in its URL.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `team_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_name: String,
-        /// The team's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `team_display_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub team_display_name: String,
-        /// The team's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3292,17 +3292,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserAuthorization {
-        /// The user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// The user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// Every scope the user granted to this client id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `scopes`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub scopes: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3313,14 +3313,14 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BlockedUser {
-        /// The blocked user's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The blocked user's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The blocked user's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `display_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub display_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3331,20 +3331,20 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserExtension {
-        /// The extension's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The installed version.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `version`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub version: String,
-        /// The extension's name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub name: String,
-        /// Whether it is configured and can be switched on.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `can_activate`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub can_activate: bool,
-        /// Where it can be switched on: `component`, `mobile`, `overlay`, `panel`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3355,13 +3355,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ActiveExtensions {
-        /// Panel extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name}`; `active` is `false` for an unconfigured slot.
+        /// `panel`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub panel: Option<serde_json::Value>,
-        /// Video-overlay extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name}`; `active` is `false` for an unconfigured slot.
+        /// `overlay`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<serde_json::Value>,
-        /// Video-component extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name, x, y}`; `x`, `y` place it on the video.
+        /// `component`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub component: Option<serde_json::Value>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3373,13 +3373,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ActiveExtensionsInput {
-        /// Panel slots to set: slot number -\> `{active, id, version}`.
+        /// `panel`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub panel: Option<serde_json::Value>,
-        /// Video-overlay slots to set: slot number -\> `{active, id, version}`.
+        /// `overlay`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<serde_json::Value>,
-        /// Video-component slots to set: slot number -\> `{active, id, version, x, y}`.
+        /// `component`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub component: Option<serde_json::Value>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3391,55 +3391,55 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Video {
-        /// The video's id.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
-        /// The broadcast it was recorded from when `type` is `archive`; null otherwise.
+        /// `stream_id`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_id: Option<String>,
-        /// The broadcaster who owns the video.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_id`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
-        /// The broadcaster's login name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_login`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
-        /// The broadcaster's display name.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `user_name`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_name: String,
-        /// The video's title.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `title`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
-        /// The video's description.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `description`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
-        /// When the video was created.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `created_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
-        /// When it was published.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `published_at`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub published_at: String,
-        /// The video's page on Twitch.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub url: String,
-        /// Thumbnail template; replace `%{width}` and `%{height}` (Twitch only serves 320×180).
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `thumbnail_url`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub thumbnail_url: String,
-        /// Visibility; always `public`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `viewable`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewable: String,
-        /// How many times it was watched.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `view_count`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub view_count: i64,
-        /// ISO 639-1 code of the language it was streamed in, or `other`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `language`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub language: String,
-        /// `archive` (a past broadcast), `highlight` (a cut of one) or `upload`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `type`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
-        /// Length as Twitch writes it, e.g. `3m21s`.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `duration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: String,
-        /// Parts muted by Twitch's audio recognition; null when none.
+        /// `muted_segments`
         #[serde(skip_serializing_if = "Option::is_none")]
         pub muted_segments: Option<Vec<crate::types::MutedSegment>>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3451,11 +3451,11 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MutedSegment {
-        /// Length of the muted part, in seconds.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `duration`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
-        /// Where it begins, in seconds from the start of the video.
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        /// `offset`
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub offset: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -3464,7 +3464,7 @@ pub mod types {
 }
 /// One request type per endpoint: its query, path and body parameters.
 pub mod requests {
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
     /// Parameters of **Start Commercial**.
     ///
     /// Run an ad break on a live channel.
@@ -3472,8 +3472,7 @@ pub mod requests {
     /// `POST /channels/commercial` · user access token · scopes: `channel:edit:commercial`
     ///
     /// [Twitch reference: Start Commercial](https://dev.twitch.tv/docs/api/reference#start-commercial)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct StartCommercial {
         /// The broadcaster; must be the token's user. (body, required)
@@ -3505,8 +3504,7 @@ pub mod requests {
     /// `GET /channels/ads` · user access token · scopes: `channel:read:ads`
     ///
     /// [Twitch reference: Get Ad Schedule](https://dev.twitch.tv/docs/api/reference#get-ad-schedule)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetAdSchedule {
         /// The broadcaster; must be the token's user. (required)
@@ -3535,8 +3533,7 @@ pub mod requests {
     /// `POST /channels/ads/schedule/snooze` · user access token · scopes: `channel:manage:ads`
     ///
     /// [Twitch reference: Snooze Next Ad](https://dev.twitch.tv/docs/api/reference#snooze-next-ad)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SnoozeNextAd {
         /// The broadcaster; must be the token's user. (required)
@@ -3565,8 +3562,7 @@ pub mod requests {
     /// `GET /analytics/extensions` · user access token · scopes: `analytics:read:extensions` · paginated
     ///
     /// [Twitch reference: Get Extension Analytics](https://dev.twitch.tv/docs/api/reference#get-extension-analytics)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionAnalytics {
         /// Only this extension (default: all of yours).
@@ -3642,8 +3638,7 @@ pub mod requests {
     /// `GET /analytics/games` · user access token · scopes: `analytics:read:games` · paginated
     ///
     /// [Twitch reference: Get Game Analytics](https://dev.twitch.tv/docs/api/reference#get-game-analytics)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGameAnalytics {
         /// Only this game (default: all of yours).
@@ -3719,8 +3714,7 @@ pub mod requests {
     /// `GET /bits/leaderboard` · user access token · scopes: `bits:read`
     ///
     /// [Twitch reference: Get Bits Leaderboard](https://dev.twitch.tv/docs/api/reference#get-bits-leaderboard)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetBitsLeaderboard {
         /// How many leaders to return (default 10). (1..=100)
@@ -3779,8 +3773,7 @@ pub mod requests {
     /// `GET /bits/cheermotes` · app or user access token
     ///
     /// [Twitch reference: Get Cheermotes](https://dev.twitch.tv/docs/api/reference#get-cheermotes)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCheermotes {
         /// Also include this channel's custom Cheermotes.
@@ -3815,8 +3808,7 @@ pub mod requests {
     /// `GET /extensions/transactions` · app access token · paginated
     ///
     /// [Twitch reference: Get Extension Transactions](https://dev.twitch.tv/docs/api/reference#get-extension-transactions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionTransactions {
         /// The extension whose sales to list. (required)
@@ -3871,8 +3863,7 @@ pub mod requests {
     /// `GET /channels` · app or user access token
     ///
     /// [Twitch reference: Get Channel Information](https://dev.twitch.tv/docs/api/reference#get-channel-information)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelInformation {
         /// Broadcaster ids of the channels to fetch. (required, at most 100)
@@ -3902,8 +3893,7 @@ pub mod requests {
     /// `PATCH /channels` · user access token · scopes: `channel:manage:broadcast`
     ///
     /// [Twitch reference: Modify Channel Information](https://dev.twitch.tv/docs/api/reference#modify-channel-information)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct ModifyChannelInformation {
         /// Channel to change; must be the token's user. (required)
@@ -3999,8 +3989,7 @@ pub mod requests {
     /// `GET /channels/editors` · user access token · scopes: `channel:read:editors`
     ///
     /// [Twitch reference: Get Channel Editors](https://dev.twitch.tv/docs/api/reference#get-channel-editors)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelEditors {
         /// The broadcaster; must be the token's user. (required)
@@ -4029,8 +4018,7 @@ pub mod requests {
     /// `GET /channels/followed` · user access token · scopes: `user:read:follows` · paginated
     ///
     /// [Twitch reference: Get Followed Channels](https://dev.twitch.tv/docs/api/reference#get-followed-channels)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetFollowedChannels {
         /// The following user; must be the token's user. (required)
@@ -4085,8 +4073,7 @@ pub mod requests {
     /// `GET /channels/followers` · user access token · scopes: `moderator:read:followers` · paginated
     ///
     /// [Twitch reference: Get Channel Followers](https://dev.twitch.tv/docs/api/reference#get-channel-followers)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelFollowers {
         /// Only report this user (if following).
@@ -4141,8 +4128,7 @@ pub mod requests {
     /// `POST /channel_points/custom_rewards` · user access token · scopes: `channel:manage:redemptions`
     ///
     /// [Twitch reference: Create Custom Rewards](https://dev.twitch.tv/docs/api/reference#create-custom-rewards)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateCustomRewards {
         /// The broadcaster; must be the token's user. (required)
@@ -4270,8 +4256,7 @@ pub mod requests {
     /// `DELETE /channel_points/custom_rewards` · user access token · scopes: `channel:manage:redemptions`
     ///
     /// [Twitch reference: Delete Custom Reward](https://dev.twitch.tv/docs/api/reference#delete-custom-reward)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteCustomReward {
         /// The broadcaster; must be the token's user. (required)
@@ -4303,8 +4288,7 @@ pub mod requests {
     /// `GET /channel_points/custom_rewards` · user access token · scopes: one of `channel:read:redemptions`, `channel:manage:redemptions`
     ///
     /// [Twitch reference: Get Custom Reward](https://dev.twitch.tv/docs/api/reference#get-custom-reward)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCustomReward {
         /// The broadcaster; must be the token's user. (required)
@@ -4350,8 +4334,7 @@ pub mod requests {
     /// `GET /channel_points/custom_rewards/redemptions` · user access token · scopes: one of `channel:read:redemptions`, `channel:manage:redemptions` · paginated
     ///
     /// [Twitch reference: Get Custom Reward Redemption](https://dev.twitch.tv/docs/api/reference#get-custom-reward-redemption)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCustomRewardRedemption {
         /// The broadcaster; must be the token's user. (required)
@@ -4428,8 +4411,7 @@ pub mod requests {
     /// `PATCH /channel_points/custom_rewards` · user access token · scopes: `channel:manage:redemptions`
     ///
     /// [Twitch reference: Update Custom Reward](https://dev.twitch.tv/docs/api/reference#update-custom-reward)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateCustomReward {
         /// The broadcaster; must be the token's user. (required)
@@ -4574,8 +4556,7 @@ pub mod requests {
     /// `PATCH /channel_points/custom_rewards/redemptions` · user access token · scopes: `channel:manage:redemptions`
     ///
     /// [Twitch reference: Update Redemption Status](https://dev.twitch.tv/docs/api/reference#update-redemption-status)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateRedemptionStatus {
         /// The redemptions to change. (required, at most 50)
@@ -4619,8 +4600,7 @@ pub mod requests {
     /// `GET /charity/campaigns` · user access token · scopes: `channel:read:charity`
     ///
     /// [Twitch reference: Get Charity Campaign](https://dev.twitch.tv/docs/api/reference#get-charity-campaign)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCharityCampaign {
         /// The broadcaster; must be the token's user. (required)
@@ -4649,8 +4629,7 @@ pub mod requests {
     /// `GET /charity/donations` · user access token · scopes: `channel:read:charity` · paginated
     ///
     /// [Twitch reference: Get Charity Campaign Donations](https://dev.twitch.tv/docs/api/reference#get-charity-campaign-donations)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCharityCampaignDonations {
         /// The broadcaster; must be the token's user. (required)
@@ -4697,8 +4676,7 @@ pub mod requests {
     /// `GET /chat/chatters` · user access token · scopes: `moderator:read:chatters` · paginated
     ///
     /// [Twitch reference: Get Chatters](https://dev.twitch.tv/docs/api/reference#get-chatters)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChatters {
         /// The channel whose chatters to list. (required)
@@ -4751,8 +4729,7 @@ pub mod requests {
     /// `GET /chat/emotes` · app or user access token
     ///
     /// [Twitch reference: Get Channel Emotes](https://dev.twitch.tv/docs/api/reference#get-channel-emotes)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelEmotes {
         /// The channel whose emotes to list. (required)
@@ -4781,8 +4758,7 @@ pub mod requests {
     /// `GET /chat/emotes/global` · app or user access token
     ///
     /// [Twitch reference: Get Global Emotes](https://dev.twitch.tv/docs/api/reference#get-global-emotes)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGlobalEmotes {}
     impl GetGlobalEmotes {
@@ -4806,8 +4782,7 @@ pub mod requests {
     /// `GET /chat/emotes/set` · app or user access token
     ///
     /// [Twitch reference: Get Emote Sets](https://dev.twitch.tv/docs/api/reference#get-emote-sets)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetEmoteSets {
         /// The emote sets to fetch. (required, at most 25)
@@ -4837,8 +4812,7 @@ pub mod requests {
     /// `GET /chat/badges` · app or user access token
     ///
     /// [Twitch reference: Get Channel Chat Badges](https://dev.twitch.tv/docs/api/reference#get-channel-chat-badges)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelChatBadges {
         /// The channel whose badges to list. (required)
@@ -4867,8 +4841,7 @@ pub mod requests {
     /// `GET /chat/badges/global` · app or user access token
     ///
     /// [Twitch reference: Get Global Chat Badges](https://dev.twitch.tv/docs/api/reference#get-global-chat-badges)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGlobalChatBadges {}
     impl GetGlobalChatBadges {
@@ -4892,8 +4865,7 @@ pub mod requests {
     /// `GET /chat/settings` · app or user access token · scopes: optionally `moderator:read:chat_settings`
     ///
     /// [Twitch reference: Get Chat Settings](https://dev.twitch.tv/docs/api/reference#get-chat-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChatSettings {
         /// The channel whose settings to show. (required)
@@ -4931,8 +4903,7 @@ pub mod requests {
     /// `GET /shared_chat/session` · app or user access token
     ///
     /// [Twitch reference: Get Shared Chat Session](https://dev.twitch.tv/docs/api/reference#get-shared-chat-session)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetSharedChatSession {
         /// The channel to look up. (required)
@@ -4961,8 +4932,7 @@ pub mod requests {
     /// `GET /chat/emotes/user` · user access token · scopes: `user:read:emotes` · paginated
     ///
     /// [Twitch reference: Get User Emotes](https://dev.twitch.tv/docs/api/reference#get-user-emotes)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUserEmotes {
         /// The user; must be the token's user. (required)
@@ -5009,8 +4979,7 @@ pub mod requests {
     /// `PATCH /chat/settings` · user access token · scopes: `moderator:manage:chat_settings`
     ///
     /// [Twitch reference: Update Chat Settings](https://dev.twitch.tv/docs/api/reference#update-chat-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateChatSettings {
         /// The channel to change. (required)
@@ -5118,8 +5087,7 @@ pub mod requests {
     /// `POST /chat/announcements` · user access token · scopes: `moderator:manage:announcements`
     ///
     /// [Twitch reference: Send Chat Announcement](https://dev.twitch.tv/docs/api/reference#send-chat-announcement)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendChatAnnouncement {
         /// The channel to announce in. (required)
@@ -5167,8 +5135,7 @@ pub mod requests {
     /// `POST /chat/shoutouts` · user access token · scopes: `moderator:manage:shoutouts`
     ///
     /// [Twitch reference: Send a Shoutout](https://dev.twitch.tv/docs/api/reference#send-a-shoutout)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendAShoutout {
         /// The channel giving the shoutout. (required)
@@ -5207,8 +5174,7 @@ pub mod requests {
     /// `POST /chat/messages` · app or user access token · scopes: `user:write:chat`
     ///
     /// [Twitch reference: Send Chat Message](https://dev.twitch.tv/docs/api/reference#send-chat-message)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendChatMessage {
         /// The channel to post in. (body, required)
@@ -5264,8 +5230,7 @@ pub mod requests {
     /// `GET /chat/color` · app or user access token
     ///
     /// [Twitch reference: Get User Chat Color](https://dev.twitch.tv/docs/api/reference#get-user-chat-color)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUserChatColor {
         /// Users to look up. (required, at most 100)
@@ -5295,8 +5260,7 @@ pub mod requests {
     /// `PUT /chat/color` · user access token · scopes: `user:manage:chat_color`
     ///
     /// [Twitch reference: Update User Chat Color](https://dev.twitch.tv/docs/api/reference#update-user-chat-color)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateUserChatColor {
         /// The user; must be the token's user. (required)
@@ -5328,8 +5292,7 @@ pub mod requests {
     /// `POST /clips` · user access token · scopes: `clips:edit`
     ///
     /// [Twitch reference: Create Clip](https://dev.twitch.tv/docs/api/reference#create-clip)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateClip {
         /// The channel to clip. (required)
@@ -5375,8 +5338,7 @@ pub mod requests {
     /// `POST /videos/clips` · app or user access token · scopes: one of `editor:manage:clips`, `channel:manage:clips`
     ///
     /// [Twitch reference: Create Clip From VOD](https://dev.twitch.tv/docs/api/reference#create-clip-from-vod)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateClipFromVod {
         /// The broadcaster or an editor; must be the token's user. (required)
@@ -5432,8 +5394,7 @@ pub mod requests {
     /// `GET /clips` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Clips](https://dev.twitch.tv/docs/api/reference#get-clips)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetClips {
         /// Clips made from this channel.
@@ -5531,8 +5492,7 @@ pub mod requests {
     /// `GET /clips/downloads` · app or user access token · scopes: one of `editor:manage:clips`, `channel:manage:clips`
     ///
     /// [Twitch reference: Get Clips Download](https://dev.twitch.tv/docs/api/reference#get-clips-download)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetClipsDownload {
         /// The broadcaster or an editor; must be the token's user. (required)
@@ -5572,8 +5532,7 @@ pub mod requests {
     /// `GET /eventsub/conduits` · app access token
     ///
     /// [Twitch reference: Get Conduits](https://dev.twitch.tv/docs/api/reference#get-conduits)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetConduits {}
     impl GetConduits {
@@ -5597,8 +5556,7 @@ pub mod requests {
     /// `POST /eventsub/conduits` · app access token
     ///
     /// [Twitch reference: Create Conduits](https://dev.twitch.tv/docs/api/reference#create-conduits)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateConduits {
         /// How many shards it starts with. (body, required)
@@ -5625,8 +5583,7 @@ pub mod requests {
     /// `PATCH /eventsub/conduits` · app access token
     ///
     /// [Twitch reference: Update Conduits](https://dev.twitch.tv/docs/api/reference#update-conduits)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateConduits {
         /// The conduit. (body, required)
@@ -5658,8 +5615,7 @@ pub mod requests {
     /// `DELETE /eventsub/conduits` · app access token
     ///
     /// [Twitch reference: Delete Conduit](https://dev.twitch.tv/docs/api/reference#delete-conduit)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteConduit {
         /// The conduit. (required)
@@ -5686,8 +5642,7 @@ pub mod requests {
     /// `GET /eventsub/conduits/shards` · app access token · paginated
     ///
     /// [Twitch reference: Get Conduit Shards](https://dev.twitch.tv/docs/api/reference#get-conduit-shards)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetConduitShards {
         /// The conduit. (required)
@@ -5734,8 +5689,7 @@ pub mod requests {
     /// `PATCH /eventsub/conduits/shards` · app access token
     ///
     /// [Twitch reference: Update Conduit Shards](https://dev.twitch.tv/docs/api/reference#update-conduit-shards)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateConduitShards {
         /// The conduit. (body, required)
@@ -5771,8 +5725,7 @@ pub mod requests {
     /// `GET /content_classification_labels` · app or user access token
     ///
     /// [Twitch reference: Get Content Classification Labels](https://dev.twitch.tv/docs/api/reference#get-content-classification-labels)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetContentClassificationLabels {
         /// Language of the text, such as en-US (the default).
@@ -5807,8 +5760,7 @@ pub mod requests {
     /// `GET /entitlements/drops` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Drops Entitlements](https://dev.twitch.tv/docs/api/reference#get-drops-entitlements)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetDropsEntitlements {
         /// Only these entitlement ids. (at most 100)
@@ -5884,8 +5836,7 @@ pub mod requests {
     /// `PATCH /entitlements/drops` · app or user access token
     ///
     /// [Twitch reference: Update Drops Entitlements](https://dev.twitch.tv/docs/api/reference#update-drops-entitlements)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateDropsEntitlements {
         /// The entitlements to change. (body, at most 100)
@@ -5931,8 +5882,7 @@ pub mod requests {
     /// `GET /extensions/configurations` · extension JWT
     ///
     /// [Twitch reference: Get Extension Configuration Segment](https://dev.twitch.tv/docs/api/reference#get-extension-configuration-segment)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionConfigurationSegment {
         /// The channel, for broadcaster and developer segments.
@@ -5977,8 +5927,7 @@ pub mod requests {
     /// `PUT /extensions/configurations` · extension JWT
     ///
     /// [Twitch reference: Set Extension Configuration Segment](https://dev.twitch.tv/docs/api/reference#set-extension-configuration-segment)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SetExtensionConfigurationSegment {
         /// The extension. (body, required)
@@ -6035,15 +5984,14 @@ pub mod requests {
     /// `PUT /extensions/required_configuration` · extension JWT
     ///
     /// [Twitch reference: Set Extension Required Configuration](https://dev.twitch.tv/docs/api/reference#set-extension-required-configuration)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SetExtensionRequiredConfiguration {
         /// The channel that installed the extension. (required)
         pub broadcaster_id: String,
         /// The extension. (body, required)
         pub extension_id: String,
-        /// The version of the extension this configuration is for. (body, required)
+        /// The extension version. (body, required)
         pub extension_version: String,
         /// The configuration string that must be set. (body, required)
         pub required_configuration: String,
@@ -6079,8 +6027,7 @@ pub mod requests {
     /// `POST /extensions/pubsub` · extension JWT
     ///
     /// [Twitch reference: Send Extension PubSub Message](https://dev.twitch.tv/docs/api/reference#send-extension-pubsub-message)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendExtensionPubsubMessage {
         /// Targets: broadcast, global or whisper-\<user id\>. (body, required)
@@ -6129,8 +6076,7 @@ pub mod requests {
     /// `GET /extensions/live` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Extension Live Channels](https://dev.twitch.tv/docs/api/reference#get-extension-live-channels)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionLiveChannels {
         /// The extension. (required)
@@ -6177,8 +6123,7 @@ pub mod requests {
     /// `GET /extensions/jwt/secrets` · extension JWT
     ///
     /// [Twitch reference: Get Extension Secrets](https://dev.twitch.tv/docs/api/reference#get-extension-secrets)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionSecrets {
         /// The extension. (required)
@@ -6207,8 +6152,7 @@ pub mod requests {
     /// `POST /extensions/jwt/secrets` · extension JWT
     ///
     /// [Twitch reference: Create Extension Secret](https://dev.twitch.tv/docs/api/reference#create-extension-secret)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateExtensionSecret {
         /// The extension. (required)
@@ -6246,8 +6190,7 @@ pub mod requests {
     /// `POST /extensions/chat` · extension JWT
     ///
     /// [Twitch reference: Send Extension Chat Message](https://dev.twitch.tv/docs/api/reference#send-extension-chat-message)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendExtensionChatMessage {
         /// The channel to post in. (required)
@@ -6256,7 +6199,7 @@ pub mod requests {
         pub text: String,
         /// The extension sending it. (body, required)
         pub extension_id: String,
-        /// Which version of the extension sends the message. (body, required)
+        /// The extension version. (body, required)
         pub extension_version: String,
     }
     impl SendExtensionChatMessage {
@@ -6290,8 +6233,7 @@ pub mod requests {
     /// `GET /extensions` · extension JWT
     ///
     /// [Twitch reference: Get Extensions](https://dev.twitch.tv/docs/api/reference#get-extensions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensions {
         /// The extension. (required)
@@ -6329,8 +6271,7 @@ pub mod requests {
     /// `GET /extensions/released` · app or user access token
     ///
     /// [Twitch reference: Get Released Extensions](https://dev.twitch.tv/docs/api/reference#get-released-extensions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetReleasedExtensions {
         /// The extension. (required)
@@ -6368,8 +6309,7 @@ pub mod requests {
     /// `GET /bits/extensions` · app access token
     ///
     /// [Twitch reference: Get Extension Bits Products](https://dev.twitch.tv/docs/api/reference#get-extension-bits-products)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetExtensionBitsProducts {
         /// Also list disabled and expired products.
@@ -6404,8 +6344,7 @@ pub mod requests {
     /// `PUT /bits/extensions` · app access token
     ///
     /// [Twitch reference: Update Extension Bits Product](https://dev.twitch.tv/docs/api/reference#update-extension-bits-product)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateExtensionBitsProduct {
         /// Product SKU (unique in the extension; cannot change). (body, required)
@@ -6469,8 +6408,7 @@ pub mod requests {
     /// `POST /eventsub/subscriptions` · app or user access token
     ///
     /// [Twitch reference: Create EventSub Subscription](https://dev.twitch.tv/docs/api/reference#create-eventsub-subscription)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateEventsubSubscription {
         /// The event type, e.g. channel.follow. (body, required)
@@ -6513,8 +6451,7 @@ pub mod requests {
     /// `DELETE /eventsub/subscriptions` · app or user access token
     ///
     /// [Twitch reference: Delete EventSub Subscription](https://dev.twitch.tv/docs/api/reference#delete-eventsub-subscription)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteEventsubSubscription {
         /// The subscription. (required)
@@ -6543,8 +6480,7 @@ pub mod requests {
     /// `GET /eventsub/subscriptions` · app or user access token · paginated
     ///
     /// [Twitch reference: Get EventSub Subscriptions](https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetEventsubSubscriptions {
         /// Only subscriptions in this state.
@@ -6612,8 +6548,7 @@ pub mod requests {
     /// `GET /games/top` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Top Games](https://dev.twitch.tv/docs/api/reference#get-top-games)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetTopGames {
         /// Page size (default 20). (1..=100)
@@ -6665,8 +6600,7 @@ pub mod requests {
     /// `GET /games` · app or user access token
     ///
     /// [Twitch reference: Get Games](https://dev.twitch.tv/docs/api/reference#get-games)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGames {
         /// Category ids. (at most 100)
@@ -6721,8 +6655,7 @@ pub mod requests {
     /// `GET /goals` · user access token · scopes: `channel:read:goals`
     ///
     /// [Twitch reference: Get Creator Goals](https://dev.twitch.tv/docs/api/reference#get-creator-goals)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetCreatorGoals {
         /// The broadcaster; must be the token's user. (required)
@@ -6751,8 +6684,7 @@ pub mod requests {
     /// `GET /guest_star/channel_settings` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#get-channel-guest-star-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelGuestStarSettings {
         /// The channel to look up. (required)
@@ -6787,8 +6719,7 @@ pub mod requests {
     /// `PUT /guest_star/channel_settings` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: Update Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#update-channel-guest-star-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateChannelGuestStarSettings {
         /// The broadcaster; must be the token's user. (required)
@@ -6858,8 +6789,7 @@ pub mod requests {
     /// `GET /guest_star/session` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Session](https://dev.twitch.tv/docs/api/reference#get-guest-star-session)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGuestStarSession {
         /// The host channel. (required)
@@ -6894,8 +6824,7 @@ pub mod requests {
     /// `POST /guest_star/session` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: Create Guest Star Session](https://dev.twitch.tv/docs/api/reference#create-guest-star-session)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateGuestStarSession {
         /// The broadcaster; must be the token's user. (required)
@@ -6924,8 +6853,7 @@ pub mod requests {
     /// `DELETE /guest_star/session` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: End Guest Star Session](https://dev.twitch.tv/docs/api/reference#end-guest-star-session)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct EndGuestStarSession {
         /// The broadcaster; must be the token's user. (required)
@@ -6960,8 +6888,7 @@ pub mod requests {
     /// `GET /guest_star/invites` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Invites](https://dev.twitch.tv/docs/api/reference#get-guest-star-invites)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetGuestStarInvites {
         /// The host channel. (required)
@@ -7000,8 +6927,7 @@ pub mod requests {
     /// `POST /guest_star/invites` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Send Guest Star Invite](https://dev.twitch.tv/docs/api/reference#send-guest-star-invite)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendGuestStarInvite {
         /// The host channel. (required)
@@ -7044,8 +6970,7 @@ pub mod requests {
     /// `DELETE /guest_star/invites` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Delete Guest Star Invite](https://dev.twitch.tv/docs/api/reference#delete-guest-star-invite)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteGuestStarInvite {
         /// The host channel. (required)
@@ -7088,8 +7013,7 @@ pub mod requests {
     /// `POST /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Assign Guest Star Slot](https://dev.twitch.tv/docs/api/reference#assign-guest-star-slot)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AssignGuestStarSlot {
         /// The host channel. (required)
@@ -7136,8 +7060,7 @@ pub mod requests {
     /// `PATCH /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Update Guest Star Slot](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateGuestStarSlot {
         /// The host channel. (required)
@@ -7189,8 +7112,7 @@ pub mod requests {
     /// `DELETE /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Delete Guest Star Slot](https://dev.twitch.tv/docs/api/reference#delete-guest-star-slot)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteGuestStarSlot {
         /// The host channel. (required)
@@ -7246,8 +7168,7 @@ pub mod requests {
     /// `PATCH /guest_star/slot_settings` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Update Guest Star Slot Settings](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateGuestStarSlotSettings {
         /// The host channel. (required)
@@ -7323,8 +7244,7 @@ pub mod requests {
     /// `GET /hypetrain/status` · user access token · scopes: `channel:read:hype_train`
     ///
     /// [Twitch reference: Get Hype Train Status](https://dev.twitch.tv/docs/api/reference#get-hype-train-status)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetHypeTrainStatus {
         /// The channel to look up. (required)
@@ -7353,8 +7273,7 @@ pub mod requests {
     /// `POST /moderation/enforcements/status` · user access token · scopes: `moderation:read`
     ///
     /// [Twitch reference: Check AutoMod Status](https://dev.twitch.tv/docs/api/reference#check-automod-status)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CheckAutomodStatus {
         /// The broadcaster; must be the token's user. (required)
@@ -7390,8 +7309,7 @@ pub mod requests {
     /// `POST /moderation/automod/message` · user access token · scopes: `moderator:manage:automod`
     ///
     /// [Twitch reference: Manage Held AutoMod Messages](https://dev.twitch.tv/docs/api/reference#manage-held-automod-messages)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct ManageHeldAutomodMessages {
         /// The moderator deciding; must be the token's user. (body, required)
@@ -7430,8 +7348,7 @@ pub mod requests {
     /// `GET /moderation/automod/settings` · user access token · scopes: `moderator:read:automod_settings`
     ///
     /// [Twitch reference: Get AutoMod Settings](https://dev.twitch.tv/docs/api/reference#get-automod-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetAutomodSettings {
         /// The channel to look up. (required)
@@ -7466,8 +7383,7 @@ pub mod requests {
     /// `PUT /moderation/automod/settings` · user access token · scopes: `moderator:manage:automod_settings`
     ///
     /// [Twitch reference: Update AutoMod Settings](https://dev.twitch.tv/docs/api/reference#update-automod-settings)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateAutomodSettings {
         /// The channel to change. (required)
@@ -7575,8 +7491,7 @@ pub mod requests {
     /// `GET /moderation/banned` · user access token · scopes: one of `moderation:read`, `moderator:manage:banned_users` · paginated
     ///
     /// [Twitch reference: Get Banned Users](https://dev.twitch.tv/docs/api/reference#get-banned-users)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetBannedUsers {
         /// The broadcaster; must be the token's user. (required)
@@ -7642,8 +7557,7 @@ pub mod requests {
     /// `POST /moderation/bans` · user access token · scopes: `moderator:manage:banned_users`
     ///
     /// [Twitch reference: Ban User](https://dev.twitch.tv/docs/api/reference#ban-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct BanUser {
         /// The channel to ban from. (required)
@@ -7682,8 +7596,7 @@ pub mod requests {
     /// `DELETE /moderation/bans` · user access token · scopes: `moderator:manage:banned_users`
     ///
     /// [Twitch reference: Unban User](https://dev.twitch.tv/docs/api/reference#unban-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UnbanUser {
         /// The channel to unban in. (required)
@@ -7722,8 +7635,7 @@ pub mod requests {
     /// `GET /moderation/unban_requests` · user access token · scopes: one of `moderator:read:unban_requests`, `moderator:manage:unban_requests` · paginated
     ///
     /// [Twitch reference: Get Unban Requests](https://dev.twitch.tv/docs/api/reference#get-unban-requests)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUnbanRequests {
         /// The channel to look up. (required)
@@ -7788,8 +7700,7 @@ pub mod requests {
     /// `PATCH /moderation/unban_requests` · user access token · scopes: `moderator:manage:unban_requests`
     ///
     /// [Twitch reference: Resolve Unban Requests](https://dev.twitch.tv/docs/api/reference#resolve-unban-requests)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct ResolveUnbanRequests {
         /// The channel the request was sent to. (required)
@@ -7841,8 +7752,7 @@ pub mod requests {
     /// `GET /moderation/blocked_terms` · user access token · scopes: one of `moderator:read:blocked_terms`, `moderator:manage:blocked_terms` · paginated
     ///
     /// [Twitch reference: Get Blocked Terms](https://dev.twitch.tv/docs/api/reference#get-blocked-terms)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetBlockedTerms {
         /// The channel to look up. (required)
@@ -7895,8 +7805,7 @@ pub mod requests {
     /// `POST /moderation/blocked_terms` · user access token · scopes: `moderator:manage:blocked_terms`
     ///
     /// [Twitch reference: Add Blocked Term](https://dev.twitch.tv/docs/api/reference#add-blocked-term)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AddBlockedTerm {
         /// The channel to change. (required)
@@ -7935,8 +7844,7 @@ pub mod requests {
     /// `DELETE /moderation/blocked_terms` · user access token · scopes: `moderator:manage:blocked_terms`
     ///
     /// [Twitch reference: Remove Blocked Term](https://dev.twitch.tv/docs/api/reference#remove-blocked-term)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct RemoveBlockedTerm {
         /// The channel to change. (required)
@@ -7975,8 +7883,7 @@ pub mod requests {
     /// `DELETE /moderation/chat` · user access token · scopes: `moderator:manage:chat_messages`
     ///
     /// [Twitch reference: Delete Chat Messages](https://dev.twitch.tv/docs/api/reference#delete-chat-messages)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteChatMessages {
         /// The channel to clean. (required)
@@ -8020,8 +7927,7 @@ pub mod requests {
     /// `GET /moderation/channels` · user access token · scopes: `user:read:moderated_channels` · paginated
     ///
     /// [Twitch reference: Get Moderated Channels](https://dev.twitch.tv/docs/api/reference#get-moderated-channels)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetModeratedChannels {
         /// The user; must be the token's user. (required)
@@ -8068,8 +7974,7 @@ pub mod requests {
     /// `GET /moderation/moderators` · user access token · scopes: one of `moderation:read`, `channel:manage:moderators` · paginated
     ///
     /// [Twitch reference: Get Moderators](https://dev.twitch.tv/docs/api/reference#get-moderators)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetModerators {
         /// The broadcaster; must be the token's user. (required)
@@ -8127,8 +8032,7 @@ pub mod requests {
     /// `POST /moderation/moderators` · user access token · scopes: `channel:manage:moderators`
     ///
     /// [Twitch reference: Add Channel Moderator](https://dev.twitch.tv/docs/api/reference#add-channel-moderator)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AddChannelModerator {
         /// The broadcaster; must be the token's user. (required)
@@ -8163,8 +8067,7 @@ pub mod requests {
     /// `DELETE /moderation/moderators` · user access token · scopes: `channel:manage:moderators`
     ///
     /// [Twitch reference: Remove Channel Moderator](https://dev.twitch.tv/docs/api/reference#remove-channel-moderator)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct RemoveChannelModerator {
         /// The broadcaster; must be the token's user. (required)
@@ -8199,8 +8102,7 @@ pub mod requests {
     /// `GET /channels/vips` · user access token · scopes: one of `channel:read:vips`, `channel:manage:vips` · paginated
     ///
     /// [Twitch reference: Get VIPs](https://dev.twitch.tv/docs/api/reference#get-vips)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetVips {
         /// Only these users. (at most 100)
@@ -8258,8 +8160,7 @@ pub mod requests {
     /// `POST /channels/vips` · user access token · scopes: `channel:manage:vips`
     ///
     /// [Twitch reference: Add Channel VIP](https://dev.twitch.tv/docs/api/reference#add-channel-vip)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AddChannelVip {
         /// The new VIP. (required)
@@ -8294,8 +8195,7 @@ pub mod requests {
     /// `DELETE /channels/vips` · user access token · scopes: `channel:manage:vips`
     ///
     /// [Twitch reference: Remove Channel VIP](https://dev.twitch.tv/docs/api/reference#remove-channel-vip)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct RemoveChannelVip {
         /// The VIP (may be the token user removing themselves). (required)
@@ -8330,8 +8230,7 @@ pub mod requests {
     /// `PUT /moderation/shield_mode` · user access token · scopes: `moderator:manage:shield_mode`
     ///
     /// [Twitch reference: Update Shield Mode Status](https://dev.twitch.tv/docs/api/reference#update-shield-mode-status)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateShieldModeStatus {
         /// The channel. (required)
@@ -8370,8 +8269,7 @@ pub mod requests {
     /// `GET /moderation/shield_mode` · user access token · scopes: one of `moderator:read:shield_mode`, `moderator:manage:shield_mode`
     ///
     /// [Twitch reference: Get Shield Mode Status](https://dev.twitch.tv/docs/api/reference#get-shield-mode-status)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetShieldModeStatus {
         /// The channel. (required)
@@ -8406,8 +8304,7 @@ pub mod requests {
     /// `POST /moderation/warnings` · user access token · scopes: `moderator:manage:warnings`
     ///
     /// [Twitch reference: Warn Chat User](https://dev.twitch.tv/docs/api/reference#warn-chat-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct WarnChatUser {
         /// The channel. (required)
@@ -8446,8 +8343,7 @@ pub mod requests {
     /// `POST /moderation/suspicious_users` · app or user access token · scopes: `moderator:manage:suspicious_users`
     ///
     /// [Twitch reference: Add Suspicious Status to Chat User](https://dev.twitch.tv/docs/api/reference#add-suspicious-status-to-chat-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AddSuspiciousStatusToChatUser {
         /// The channel. (required)
@@ -8490,8 +8386,7 @@ pub mod requests {
     /// `DELETE /moderation/suspicious_users` · app or user access token · scopes: `moderator:manage:suspicious_users`
     ///
     /// [Twitch reference: Remove Suspicious Status From Chat User](https://dev.twitch.tv/docs/api/reference#remove-suspicious-status-from-chat-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct RemoveSuspiciousStatusFromChatUser {
         /// The channel. (required)
@@ -8530,8 +8425,7 @@ pub mod requests {
     /// `GET /polls` · user access token · scopes: one of `channel:read:polls`, `channel:manage:polls` · paginated
     ///
     /// [Twitch reference: Get Polls](https://dev.twitch.tv/docs/api/reference#get-polls)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetPolls {
         /// The broadcaster; must be the token's user. (required)
@@ -8586,8 +8480,7 @@ pub mod requests {
     /// `POST /polls` · user access token · scopes: `channel:manage:polls`
     ///
     /// [Twitch reference: Create Poll](https://dev.twitch.tv/docs/api/reference#create-poll)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreatePoll {
         /// The broadcaster; must be the token's user. (body, required)
@@ -8648,8 +8541,7 @@ pub mod requests {
     /// `PATCH /polls` · user access token · scopes: `channel:manage:polls`
     ///
     /// [Twitch reference: End Poll](https://dev.twitch.tv/docs/api/reference#end-poll)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct EndPoll {
         /// The broadcaster; must be the token's user. (body, required)
@@ -8688,8 +8580,7 @@ pub mod requests {
     /// `GET /predictions` · user access token · scopes: one of `channel:read:predictions`, `channel:manage:predictions` · paginated
     ///
     /// [Twitch reference: Get Predictions](https://dev.twitch.tv/docs/api/reference#get-predictions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetPredictions {
         /// The broadcaster; must be the token's user. (required)
@@ -8744,8 +8635,7 @@ pub mod requests {
     /// `POST /predictions` · user access token · scopes: `channel:manage:predictions`
     ///
     /// [Twitch reference: Create Prediction](https://dev.twitch.tv/docs/api/reference#create-prediction)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreatePrediction {
         /// The broadcaster; must be the token's user. (body, required)
@@ -8789,8 +8679,7 @@ pub mod requests {
     /// `PATCH /predictions` · user access token · scopes: `channel:manage:predictions`
     ///
     /// [Twitch reference: End Prediction](https://dev.twitch.tv/docs/api/reference#end-prediction)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct EndPrediction {
         /// The broadcaster; must be the token's user. (body, required)
@@ -8838,8 +8727,7 @@ pub mod requests {
     /// `POST /raids` · user access token · scopes: `channel:manage:raids`
     ///
     /// [Twitch reference: Start a raid](https://dev.twitch.tv/docs/api/reference#start-a-raid)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct StartARaid {
         /// The raiding channel; must be the token's user. (required)
@@ -8874,8 +8762,7 @@ pub mod requests {
     /// `DELETE /raids` · user access token · scopes: `channel:manage:raids`
     ///
     /// [Twitch reference: Cancel a raid](https://dev.twitch.tv/docs/api/reference#cancel-a-raid)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CancelARaid {
         /// The broadcaster; must be the token's user. (required)
@@ -8904,8 +8791,7 @@ pub mod requests {
     /// `GET /schedule` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Channel Stream Schedule](https://dev.twitch.tv/docs/api/reference#get-channel-stream-schedule)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelStreamSchedule {
         /// The channel. (required)
@@ -8976,8 +8862,7 @@ pub mod requests {
     /// `GET /schedule/icalendar` · no token
     ///
     /// [Twitch reference: Get Channel iCalendar](https://dev.twitch.tv/docs/api/reference#get-channel-icalendar)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelIcalendar {
         /// The channel. (required)
@@ -9006,8 +8891,7 @@ pub mod requests {
     /// `PATCH /schedule/settings` · user access token · scopes: `channel:manage:schedule`
     ///
     /// [Twitch reference: Update Channel Stream Schedule](https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateChannelStreamSchedule {
         /// The broadcaster; must be the token's user. (required)
@@ -9069,8 +8953,7 @@ pub mod requests {
     /// `POST /schedule/segment` · user access token · scopes: `channel:manage:schedule`
     ///
     /// [Twitch reference: Create Channel Stream Schedule Segment](https://dev.twitch.tv/docs/api/reference#create-channel-stream-schedule-segment)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateChannelStreamScheduleSegment {
         /// The broadcaster; must be the token's user. (required)
@@ -9138,8 +9021,7 @@ pub mod requests {
     /// `PATCH /schedule/segment` · user access token · scopes: `channel:manage:schedule`
     ///
     /// [Twitch reference: Update Channel Stream Schedule Segment](https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule-segment)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateChannelStreamScheduleSegment {
         /// The broadcaster; must be the token's user. (required)
@@ -9220,8 +9102,7 @@ pub mod requests {
     /// `DELETE /schedule/segment` · user access token · scopes: `channel:manage:schedule`
     ///
     /// [Twitch reference: Delete Channel Stream Schedule Segment](https://dev.twitch.tv/docs/api/reference#delete-channel-stream-schedule-segment)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteChannelStreamScheduleSegment {
         /// The broadcaster; must be the token's user. (required)
@@ -9253,8 +9134,7 @@ pub mod requests {
     /// `GET /search/categories` · app or user access token · paginated
     ///
     /// [Twitch reference: Search Categories](https://dev.twitch.tv/docs/api/reference#search-categories)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SearchCategories {
         /// Text to search for. (required)
@@ -9301,8 +9181,7 @@ pub mod requests {
     /// `GET /search/channels` · app or user access token · paginated
     ///
     /// [Twitch reference: Search Channels](https://dev.twitch.tv/docs/api/reference#search-channels)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SearchChannels {
         /// Text to search for. (required)
@@ -9357,8 +9236,7 @@ pub mod requests {
     /// `GET /streams/key` · user access token · scopes: `channel:read:stream_key`
     ///
     /// [Twitch reference: Get Stream Key](https://dev.twitch.tv/docs/api/reference#get-stream-key)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetStreamKey {
         /// The broadcaster; must be the token's user. (required)
@@ -9387,8 +9265,7 @@ pub mod requests {
     /// `GET /streams` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Streams](https://dev.twitch.tv/docs/api/reference#get-streams)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetStreams {
         /// Only streams of these user ids. (at most 100)
@@ -9490,8 +9367,7 @@ pub mod requests {
     /// `GET /streams/followed` · user access token · scopes: `user:read:follows` · paginated
     ///
     /// [Twitch reference: Get Followed Streams](https://dev.twitch.tv/docs/api/reference#get-followed-streams)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetFollowedStreams {
         /// The following user; must be the token's user. (required)
@@ -9538,8 +9414,7 @@ pub mod requests {
     /// `POST /streams/markers` · user access token · scopes: `channel:manage:broadcast`
     ///
     /// [Twitch reference: Create Stream Marker](https://dev.twitch.tv/docs/api/reference#create-stream-marker)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CreateStreamMarker {
         /// The live channel (the token user or a channel they edit). (body, required)
@@ -9577,8 +9452,7 @@ pub mod requests {
     /// `GET /streams/markers` · user access token · scopes: one of `user:read:broadcast`, `channel:manage:broadcast` · paginated
     ///
     /// [Twitch reference: Get Stream Markers](https://dev.twitch.tv/docs/api/reference#get-stream-markers)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetStreamMarkers {
         /// Markers of this user's most recent video.
@@ -9646,8 +9520,7 @@ pub mod requests {
     /// `GET /subscriptions` · user access token · scopes: `channel:read:subscriptions` · paginated
     ///
     /// [Twitch reference: Get Broadcaster Subscriptions](https://dev.twitch.tv/docs/api/reference#get-broadcaster-subscriptions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetBroadcasterSubscriptions {
         /// The broadcaster; must be the token's user. (required)
@@ -9713,8 +9586,7 @@ pub mod requests {
     /// `GET /subscriptions/user` · user access token · scopes: `user:read:subscriptions`
     ///
     /// [Twitch reference: Check User Subscription](https://dev.twitch.tv/docs/api/reference#check-user-subscription)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CheckUserSubscription {
         /// The channel. (required)
@@ -9752,8 +9624,7 @@ pub mod requests {
     ///
     /// **Deprecated** by Twitch.
     #[deprecated(note = "deprecated by Twitch")]
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetAllStreamTags {
         /// Only these tags. (at most 100)
@@ -9814,8 +9685,7 @@ pub mod requests {
     ///
     /// **Deprecated** by Twitch.
     #[deprecated(note = "deprecated by Twitch")]
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetStreamTags {
         /// The channel. (required)
@@ -9846,8 +9716,7 @@ pub mod requests {
     /// `GET /teams/channel` · app or user access token
     ///
     /// [Twitch reference: Get Channel Teams](https://dev.twitch.tv/docs/api/reference#get-channel-teams)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetChannelTeams {
         /// The channel. (required)
@@ -9876,8 +9745,7 @@ pub mod requests {
     /// `GET /teams` · app or user access token
     ///
     /// [Twitch reference: Get Teams](https://dev.twitch.tv/docs/api/reference#get-teams)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetTeams {
         /// Team name.
@@ -9918,8 +9786,7 @@ pub mod requests {
     /// `GET /users` · app or user access token · scopes: optionally `user:read:email`
     ///
     /// [Twitch reference: Get Users](https://dev.twitch.tv/docs/api/reference#get-users)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUsers {
         /// User ids to look up. (at most 100)
@@ -9963,8 +9830,7 @@ pub mod requests {
     /// `PUT /users` · user access token · scopes: `user:edit`; optionally `user:read:email`
     ///
     /// [Twitch reference: Update User](https://dev.twitch.tv/docs/api/reference#update-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateUser {
         /// New description (up to 300 characters; empty clears it).
@@ -9997,8 +9863,7 @@ pub mod requests {
     /// `GET /authorization/users` · app access token
     ///
     /// [Twitch reference: Get Authorization By User](https://dev.twitch.tv/docs/api/reference#get-authorization-by-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetAuthorizationByUser {
         /// Users to check. (required, at most 10)
@@ -10028,8 +9893,7 @@ pub mod requests {
     /// `GET /users/blocks` · user access token · scopes: `user:read:blocked_users` · paginated
     ///
     /// [Twitch reference: Get User Block List](https://dev.twitch.tv/docs/api/reference#get-user-block-list)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUserBlockList {
         /// The broadcaster; must be the token's user. (required)
@@ -10076,8 +9940,7 @@ pub mod requests {
     /// `PUT /users/blocks` · user access token · scopes: `user:manage:blocked_users`
     ///
     /// [Twitch reference: Block User](https://dev.twitch.tv/docs/api/reference#block-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct BlockUser {
         /// The user to block. (required)
@@ -10123,8 +9986,7 @@ pub mod requests {
     /// `DELETE /users/blocks` · user access token · scopes: `user:manage:blocked_users`
     ///
     /// [Twitch reference: Unblock User](https://dev.twitch.tv/docs/api/reference#unblock-user)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UnblockUser {
         /// The user to unblock. (required)
@@ -10153,8 +10015,7 @@ pub mod requests {
     /// `GET /users/extensions/list` · user access token · scopes: one of `user:read:broadcast`, `user:edit:broadcast`
     ///
     /// [Twitch reference: Get User Extensions](https://dev.twitch.tv/docs/api/reference#get-user-extensions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUserExtensions {}
     impl GetUserExtensions {
@@ -10178,8 +10039,7 @@ pub mod requests {
     /// `GET /users/extensions` · app or user access token · scopes: optionally `user:read:broadcast`, `user:edit:broadcast`
     ///
     /// [Twitch reference: Get User Active Extensions](https://dev.twitch.tv/docs/api/reference#get-user-active-extensions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetUserActiveExtensions {
         /// The broadcaster (needed with an app token).
@@ -10214,8 +10074,7 @@ pub mod requests {
     /// `PUT /users/extensions` · user access token · scopes: `user:edit:broadcast`
     ///
     /// [Twitch reference: Update User Extensions](https://dev.twitch.tv/docs/api/reference#update-user-extensions)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct UpdateUserExtensions {
         /// The slots to set, per extension kind. (body, required)
@@ -10242,8 +10101,7 @@ pub mod requests {
     /// `GET /videos` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Videos](https://dev.twitch.tv/docs/api/reference#get-videos)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct GetVideos {
         /// These video ids. (at most 100)
@@ -10349,8 +10207,7 @@ pub mod requests {
     /// `DELETE /videos` · user access token · scopes: `channel:manage:videos`
     ///
     /// [Twitch reference: Delete Videos](https://dev.twitch.tv/docs/api/reference#delete-videos)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct DeleteVideos {
         /// The videos to delete. (required, at most 5)
@@ -10380,8 +10237,7 @@ pub mod requests {
     /// `POST /whispers` · user access token · scopes: `user:manage:whispers`
     ///
     /// [Twitch reference: Send Whisper](https://dev.twitch.tv/docs/api/reference#send-whisper)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SendWhisper {
         /// The sender; must be the token's user. (required)
@@ -16258,7 +16114,7 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("The version of the extension this configuration is for."),
+                    .summary("The extension version."),
                 ParamMeta::body("required_configuration", Shape::String)
                     .required()
                     .summary("The configuration string that must be set."),
@@ -16394,7 +16250,7 @@ pub mod endpoints {
                     .summary("The extension sending it."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("Which version of the extension sends the message."),
+                    .summary("The extension version."),
             ],
         );
     /// **Get Extensions**: Fetch the details of one extension.

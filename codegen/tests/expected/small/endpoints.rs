@@ -141,13 +141,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct User {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub login: String,
         /// `type`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
         /// `email`
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,16 +167,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Stream {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `user_login`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_login: String,
         /// `viewer_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub viewer_count: i64,
         /// `tags`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub tags: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -188,10 +188,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct LabelInput {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `is_enabled`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub is_enabled: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
@@ -203,10 +203,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct Conduit {
         /// `id`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub id: String,
         /// `shard_count`
-        #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub shard_count: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
