@@ -24,6 +24,16 @@
 //! helix.get_followed_streams("123").send().await; // needs Helix<User>
 //! # }
 //! ```
+//!
+//! ## Features
+//!
+//! `file-store`, `login`, `extension-jwt` and `rustls-ring` (on by default) and
+//! `http2` (off) are ttv-runtime's, passed on; see [its documentation](ttv_runtime).
+//! One is this crate's own, off by default:
+//!
+//! - `deserialize-requests`: the request types implement `serde::Deserialize`
+//!   too, so a request can be read from JSON or a config file. Without it they
+//!   are built with `new` and their setters (and serialize as before).
 
 #![deny(missing_docs)]
 
