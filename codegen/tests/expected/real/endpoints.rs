@@ -263,13 +263,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Category {
-        /// `box_art_url`
+        /// Box art or category image; a template, replace {width} and {height}.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub box_art_url: String,
-        /// `name`
+        /// Category name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `id`
+        /// Category id, as used by game_id elsewhere.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -370,16 +370,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct FollowedChannel {
-        /// `broadcaster_id`
+        /// User id of the followed channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// Login name of the followed channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// Display name of the followed channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `followed_at`
+        /// When the user began following the channel (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub followed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -391,10 +391,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Conduit {
-        /// `id`
+        /// The conduit's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `shard_count`
+        /// How many shards the conduit has (after the create or update, for those calls).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub shard_count: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -406,10 +406,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ContentClassificationLabelInput {
-        /// `id`
+        /// The label to switch: `DebatedSocialIssuesAndPolitics`, `DrugsIntoxication`, `SexualThemes`, `ViolentGraphic`, `Gambling` or `ProfanityVulgarity`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `is_enabled`
+        /// `true` to apply the label to the channel, `false` to remove it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_enabled: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -421,13 +421,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Commercial {
-        /// `length`
+        /// Seconds of ads actually started; requests above 180 are cut to 180.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub length: i64,
-        /// `message`
+        /// Text from Twitch on whether an ad could be served; often empty.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub message: String,
-        /// `retry_after`
+        /// Seconds to wait before another commercial may be started.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub retry_after: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -439,22 +439,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AdSchedule {
-        /// `snooze_count`
+        /// Snoozes the broadcaster has left.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub snooze_count: i64,
-        /// `snooze_refresh_at`
+        /// When one more snooze becomes available, as Unix seconds; `0` when none is pending.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub snooze_refresh_at: i64,
-        /// `next_ad_at`
+        /// When the next scheduled ad break starts, as Unix seconds; `0` when none is scheduled or the channel is offline.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub next_ad_at: i64,
-        /// `duration`
+        /// Length of the upcoming ad break, in seconds.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub duration: i64,
-        /// `last_ad_at`
+        /// When the last ad break ran, as Unix seconds; `0` when none ran or the channel is offline.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub last_ad_at: i64,
-        /// `preroll_free_time`
+        /// Seconds of pre-roll-free viewing the channel has left; `0` when not pre-roll free.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub preroll_free_time: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -466,13 +466,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AdSnooze {
-        /// `snooze_count`
+        /// Snoozes left after this one.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub snooze_count: i64,
-        /// `snooze_refresh_at`
+        /// When one more snooze becomes available, as Unix seconds; `0` when none is pending.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub snooze_refresh_at: i64,
-        /// `next_ad_at`
+        /// New start of the next ad break after the snooze, as Unix seconds; `0` when none is scheduled.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub next_ad_at: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -484,17 +484,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionAnalytics {
-        /// `extension_id`
+        /// The extension the report covers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub extension_id: String,
-        /// `URL`
+        /// Link to download the report (CSV); valid for 5 minutes.
         #[serde(rename = "URL")]
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url: String,
-        /// `type`
+        /// Kind of report, e.g. `overview_v2`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `date_range`
+        /// First and last day the report covers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -506,10 +506,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DateRange {
-        /// `started_at`
+        /// Start of the reporting window (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub started_at: String,
-        /// `ended_at`
+        /// End of the reporting window (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub ended_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -521,17 +521,17 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GameAnalytics {
-        /// `game_id`
+        /// The game the report covers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub game_id: String,
-        /// `URL`
+        /// Link to download the report (CSV); valid for 5 minutes.
         #[serde(rename = "URL")]
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url: String,
-        /// `type`
+        /// Kind of report, e.g. `overview_v2`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `date_range`
+        /// First and last day the report covers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub date_range: crate::types::DateRange,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -543,19 +543,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsLeaderboardEntry {
-        /// `user_id`
+        /// The cheerer's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The cheerer's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The cheerer's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `rank`
+        /// Place on the leaderboard, 1 for the top cheerer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub rank: i64,
-        /// `score`
+        /// Bits the user cheered in the leaderboard's period.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub score: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -567,22 +567,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Cheermote {
-        /// `prefix`
+        /// The word typed before the amount to cheer (`Cheer` in `Cheer100`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub prefix: String,
-        /// `tiers`
+        /// The Bits tiers, each with its minimum amount and images.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub tiers: Vec<crate::types::CheermoteTier>,
-        /// `type`
+        /// Origin: `global_first_party`, `global_third_party`, `channel_custom`, `sponsored`, or `display_only` (internal).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `order`
+        /// Position in the Bits card; unique only within one `type`, may skip numbers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub order: i64,
-        /// `last_updated`
+        /// When the Cheermote last changed (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub last_updated: String,
-        /// `is_charitable`
+        /// Whether cheers with it are matched as a charity contribution during a campaign.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_charitable: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -594,22 +594,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteTier {
-        /// `min_bits`
+        /// Smallest cheer in this tier; the tier ends one below the next tier's minimum.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub min_bits: i64,
-        /// `id`
+        /// The tier's level: `1`, `100`, `500`, `1000`, `5000`, `10000` or `100000`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `color`
+        /// The tier's colour as hex, e.g. `#979797`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub color: String,
-        /// `images`
+        /// The tier's images per theme, animation and scale.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub images: crate::types::CheermoteImages,
-        /// `can_cheer`
+        /// Whether users may cheer at this tier.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_cheer: bool,
-        /// `show_in_bits_card`
+        /// Whether the tier appears in the Bits card.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub show_in_bits_card: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -621,10 +621,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImages {
-        /// `light`
+        /// Images for the light theme.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub light: Option<crate::types::CheermoteImageTheme>,
-        /// `dark`
+        /// Images for the dark theme.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub dark: Option<crate::types::CheermoteImageTheme>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -636,10 +636,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImageTheme {
-        /// `animated`
+        /// Animated (GIF) images per scale.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub animated: Option<crate::types::CheermoteImageFormat>,
-        /// `static`
+        /// Static (PNG) images per scale.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub r#static: Option<crate::types::CheermoteImageFormat>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -651,23 +651,23 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CheermoteImageFormat {
-        /// `1`
+        /// Image URL at scale 1 (smallest).
         #[serde(rename = "1")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _1: Option<String>,
-        /// `2`
+        /// Image URL at scale 2.
         #[serde(rename = "2")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _2: Option<String>,
-        /// `3`
+        /// Image URL at scale 3.
         #[serde(rename = "3")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _3: Option<String>,
-        /// `4`
+        /// Image URL at scale 4 (largest).
         #[serde(rename = "4")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _4: Option<String>,
-        /// `1.5`
+        /// Image URL at scale 1.5.
         #[serde(rename = "1.5")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _1_5: Option<String>,
@@ -680,34 +680,34 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionTransaction {
-        /// `id`
+        /// The transaction's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `timestamp`
+        /// When the purchase happened (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub timestamp: String,
-        /// `broadcaster_id`
+        /// User id of the channel where the purchase happened.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// Login name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `user_id`
+        /// User id of the buyer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// Login name of the buyer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// Display name of the buyer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `product_type`
+        /// Kind of purchase; always `BITS_IN_EXTENSION`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub product_type: String,
-        /// `product_data`
+        /// The product that was bought.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub product_data: crate::types::ExtensionProductData,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -719,27 +719,27 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionProductData {
-        /// `sku`
+        /// The product's SKU, set by the extension.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub sku: String,
-        /// `domain`
+        /// `twitch.ext.` followed by the extension's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub domain: String,
-        /// `cost`
+        /// Price paid.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub cost: crate::types::BitsCost,
-        /// `inDevelopment`
+        /// `true` when the product is still in development and cannot be bought for real.
         #[serde(rename = "inDevelopment")]
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub in_development: bool,
-        /// `displayName`
+        /// The product's name.
         #[serde(rename = "displayName")]
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub display_name: String,
-        /// `expiration`
+        /// Always empty (only unexpired products can be bought).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub expiration: String,
-        /// `broadcast`
+        /// Whether the purchase was broadcast to every instance of the extension.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -751,10 +751,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsCost {
-        /// `amount`
+        /// The price, in Bits.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub amount: i64,
-        /// `type`
+        /// Currency; always `bits`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -766,13 +766,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelEditor {
-        /// `user_id`
+        /// The editor's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// The editor's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `created_at`
+        /// When the user became an editor (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -784,16 +784,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelFollower {
-        /// `followed_at`
+        /// When the user began following (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub followed_at: String,
-        /// `user_id`
+        /// The follower's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The follower's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The follower's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -805,64 +805,64 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomReward {
-        /// `broadcaster_id`
+        /// User id of the channel that owns the reward.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// Login name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `id`
+        /// The reward's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `title`
+        /// The reward's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `prompt`
+        /// Text shown to the viewer when `is_user_input_required` is set.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub prompt: String,
-        /// `cost`
+        /// Price in channel points.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub cost: i64,
-        /// `image`
+        /// Custom images; null when the broadcaster uploaded none (see `default_image`).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub image: Option<crate::types::ImageSet>,
-        /// `default_image`
+        /// Twitch's default images for the reward.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub default_image: crate::types::ImageSet,
-        /// `background_color`
+        /// Background colour as hex, e.g. `#00E5CB`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub background_color: String,
-        /// `is_enabled`
+        /// Whether viewers can see the reward; disabled rewards are hidden.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_enabled: bool,
-        /// `is_user_input_required`
+        /// Whether the viewer must type text when redeeming.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_user_input_required: bool,
-        /// `max_per_stream_setting`
+        /// Cap on redemptions per live stream.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub max_per_stream_setting: crate::types::MaxPerStreamSetting,
-        /// `max_per_user_per_stream_setting`
+        /// Cap on redemptions per viewer per live stream.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub max_per_user_per_stream_setting: crate::types::MaxPerUserPerStreamSetting,
-        /// `global_cooldown_setting`
+        /// Minimum wait between two redemptions.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub global_cooldown_setting: crate::types::GlobalCooldownSetting,
-        /// `is_paused`
+        /// Whether redemptions are paused (viewers cannot redeem).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_paused: bool,
-        /// `is_in_stock`
+        /// Whether the reward is in stock; viewers cannot redeem it otherwise.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_in_stock: bool,
-        /// `should_redemptions_skip_request_queue`
+        /// `true` marks redemptions `FULFILLED` at once; `false` leaves them `UNFULFILLED` in the queue.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub should_redemptions_skip_request_queue: bool,
-        /// `redemptions_redeemed_current_stream`
+        /// Redemptions in the current stream; null when offline or the per-stream cap is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub redemptions_redeemed_current_stream: Option<i64>,
-        /// `cooldown_expires_at`
+        /// When the current cooldown ends; null when not cooling down.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub cooldown_expires_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -874,13 +874,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageSet {
-        /// `url_1x`
+        /// Small image (28x28 for emotes).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url_1x: String,
-        /// `url_2x`
+        /// Medium image (56x56 for emotes).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url_2x: String,
-        /// `url_4x`
+        /// Large image (112x112 for emotes).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url_4x: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -892,10 +892,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MaxPerStreamSetting {
-        /// `is_enabled`
+        /// Whether the per-stream cap applies.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_enabled: bool,
-        /// `max_per_stream`
+        /// Most redemptions allowed in one live stream.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub max_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -907,10 +907,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MaxPerUserPerStreamSetting {
-        /// `is_enabled`
+        /// Whether the per-viewer cap applies.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_enabled: bool,
-        /// `max_per_user_per_stream`
+        /// Most redemptions one viewer may make in one live stream.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub max_per_user_per_stream: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -922,10 +922,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GlobalCooldownSetting {
-        /// `is_enabled`
+        /// Whether the cooldown applies.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_enabled: bool,
-        /// `global_cooldown_seconds`
+        /// Length of the cooldown, in seconds.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub global_cooldown_seconds: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -937,37 +937,37 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomRewardRedemption {
-        /// `broadcaster_id`
+        /// User id of the channel the reward belongs to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// Login name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `id`
+        /// The redemption's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `user_id`
+        /// User id of the viewer who redeemed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// Display name of the viewer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `user_login`
+        /// Login name of the viewer.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `reward`
+        /// The reward that was redeemed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub reward: crate::types::RedeemedReward,
-        /// `user_input`
+        /// Text the viewer entered; empty when the reward asks for none.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_input: String,
-        /// `status`
+        /// `UNFULFILLED` (waiting in the queue), `FULFILLED`, or `CANCELED` (the viewer got the points back).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `redeemed_at`
+        /// When the viewer redeemed (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub redeemed_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -979,16 +979,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct RedeemedReward {
-        /// `id`
+        /// The reward's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `title`
+        /// The reward's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `prompt`
+        /// Text shown to the viewer when input is required.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub prompt: String,
-        /// `cost`
+        /// Price in channel points.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1000,34 +1000,34 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityCampaign {
-        /// `id`
+        /// The campaign's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_id`
+        /// User id of the channel running the campaign.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// Login name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `charity_name`
+        /// Name of the charity.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub charity_name: String,
-        /// `charity_description`
+        /// The charity's description of itself.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub charity_description: String,
-        /// `charity_logo`
+        /// The charity's logo, a 100x100 PNG.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub charity_logo: String,
-        /// `charity_website`
+        /// Link to the charity's website.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub charity_website: String,
-        /// `current_amount`
+        /// Money raised so far.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub current_amount: crate::types::CharityAmount,
-        /// `target_amount`
+        /// The fundraising goal; null when the broadcaster set none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub target_amount: Option<crate::types::CharityAmount>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1039,13 +1039,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityAmount {
-        /// `value`
+        /// The amount in the currency's minor unit (550 for 5.50 USD).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub value: i64,
-        /// `decimal_places`
+        /// Decimal places of the currency; the amount is `value / 10^decimal_places`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub decimal_places: i64,
-        /// `currency`
+        /// ISO 4217 currency code, e.g. `USD`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub currency: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1057,22 +1057,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CharityCampaignDonation {
-        /// `id`
+        /// The donation's id, unique across campaigns.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `campaign_id`
+        /// The campaign donated to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub campaign_id: String,
-        /// `user_id`
+        /// The donor's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The donor's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The donor's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `amount`
+        /// Money donated.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub amount: crate::types::CharityAmount,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1084,13 +1084,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserRef {
-        /// `user_id`
+        /// The user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1102,31 +1102,31 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelEmote {
-        /// `id`
+        /// The emote's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The code viewers type in chat to show the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `images`
+        /// Static light-theme image URLs; prefer the answer's `template` URL.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub images: crate::types::ImageSet,
-        /// `tier`
+        /// Subscriber tier that unlocks it (e.g. `1000`); empty unless `emote_type` is `subscriptions`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub tier: String,
-        /// `emote_type`
+        /// `subscriptions`, `bitstier` or `follower`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_type: String,
-        /// `emote_set_id`
+        /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_set_id: String,
-        /// `format`
+        /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub format: Vec<String>,
-        /// `scale`
+        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scale: Vec<String>,
-        /// `theme_mode`
+        /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1138,22 +1138,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GlobalEmote {
-        /// `id`
+        /// The emote's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The code viewers type in chat to show the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `images`
+        /// Static light-theme image URLs; prefer the answer's `template` URL.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub images: crate::types::ImageSet,
-        /// `format`
+        /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub format: Vec<String>,
-        /// `scale`
+        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scale: Vec<String>,
-        /// `theme_mode`
+        /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1165,31 +1165,31 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Emote {
-        /// `id`
+        /// The emote's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The code viewers type in chat to show the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `images`
+        /// Static light-theme image URLs; prefer the answer's `template` URL.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub images: crate::types::ImageSet,
-        /// `emote_type`
+        /// `subscriptions`, `bitstier` or `follower`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_type: String,
-        /// `emote_set_id`
+        /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_set_id: String,
-        /// `owner_id`
+        /// User id of the broadcaster who owns the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub owner_id: String,
-        /// `format`
+        /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub format: Vec<String>,
-        /// `scale`
+        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scale: Vec<String>,
-        /// `theme_mode`
+        /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1201,10 +1201,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatBadgeSet {
-        /// `set_id`
+        /// The badge's id, e.g. `bits` or `subscriber`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub set_id: String,
-        /// `versions`
+        /// The badge's versions (for Bits, one per tier).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub versions: Vec<crate::types::ChatBadgeVersion>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1216,28 +1216,28 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatBadgeVersion {
-        /// `id`
+        /// The version's id; its meaning depends on the badge (for `bits`, the Bits tier).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `image_url_1x`
+        /// Small image, 18x18.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub image_url_1x: String,
-        /// `image_url_2x`
+        /// Medium image, 36x36.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub image_url_2x: String,
-        /// `image_url_4x`
+        /// Large image, 72x72.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub image_url_4x: String,
-        /// `title`
+        /// The badge's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `description`
+        /// The badge's description.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `click_action`
+        /// What clicking the badge does; null when nothing.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub click_action: Option<String>,
-        /// `click_url`
+        /// Where clicking the badge leads; null when nowhere.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub click_url: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1249,37 +1249,37 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatSettings {
-        /// `broadcaster_id`
+        /// The channel the settings belong to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `emote_mode`
+        /// Whether messages may contain only emotes.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_mode: bool,
-        /// `follower_mode`
+        /// Whether only followers may chat (see `follower_mode_duration`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub follower_mode: bool,
-        /// `follower_mode_duration`
+        /// Minutes a user must have followed before chatting; null when follower mode is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub follower_mode_duration: Option<i64>,
-        /// `moderator_id`
+        /// The moderator from the request; absent unless the token has moderator:read:chat_settings.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_id: Option<String>,
-        /// `non_moderator_chat_delay`
+        /// Whether messages of non-moderators are held back briefly so moderators can remove them; absent without a moderator's token.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay: Option<bool>,
-        /// `non_moderator_chat_delay_duration`
+        /// Seconds messages are held back; null when the delay is off, absent without a moderator's token.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
-        /// `slow_mode`
+        /// Whether users must wait between messages (see `slow_mode_wait_time`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub slow_mode: bool,
-        /// `slow_mode_wait_time`
+        /// Seconds a user must wait between messages; null when slow mode is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
-        /// `subscriber_mode`
+        /// Whether only subscribers may chat.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub subscriber_mode: bool,
-        /// `unique_chat_mode`
+        /// Whether a user may not repeat a message (unique-chat mode).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1291,19 +1291,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SharedChatSession {
-        /// `session_id`
+        /// The shared chat session's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub session_id: String,
-        /// `host_broadcaster_id`
+        /// User id of the channel that started the session.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub host_broadcaster_id: String,
-        /// `participants`
+        /// The channels in the session, the host included.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub participants: Vec<crate::types::SharedChatParticipant>,
-        /// `created_at`
+        /// When the session began (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `updated_at`
+        /// When the session last changed, e.g. a channel joined or left (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub updated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1315,7 +1315,7 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SharedChatParticipant {
-        /// `broadcaster_id`
+        /// User id of the channel taking part.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1327,28 +1327,28 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserEmote {
-        /// `id`
+        /// The emote's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The code typed in chat to show the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `emote_type`
+        /// How the user got it: `subscriptions`, `bitstier`, `follower`, `channelpoints`, `rewards`, `hypetrain`, `prime`, `turbo`, `smilies`, `globals`, `owl2019`, `twofactor`, `limitedtime` or `none`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_type: String,
-        /// `emote_set_id`
+        /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_set_id: String,
-        /// `owner_id`
+        /// User id of the broadcaster who owns the emote.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub owner_id: String,
-        /// `format`
+        /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub format: Vec<String>,
-        /// `scale`
+        /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scale: Vec<String>,
-        /// `theme_mode`
+        /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub theme_mode: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1360,37 +1360,37 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatSettingsUpdated {
-        /// `broadcaster_id`
+        /// The channel whose settings were changed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `emote_mode`
+        /// Whether messages may now contain only emotes.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub emote_mode: bool,
-        /// `follower_mode`
+        /// Whether only followers may chat now (see `follower_mode_duration`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub follower_mode: bool,
-        /// `follower_mode_duration`
+        /// Minutes a user must have followed before chatting; null when follower mode is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub follower_mode_duration: Option<i64>,
-        /// `moderator_id`
+        /// The moderator who made the change.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_id: Option<String>,
-        /// `non_moderator_chat_delay`
+        /// Whether messages of non-moderators are now held back briefly.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub non_moderator_chat_delay: bool,
-        /// `non_moderator_chat_delay_duration`
+        /// Seconds messages are held back; null when the delay is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub non_moderator_chat_delay_duration: Option<i64>,
-        /// `slow_mode`
+        /// Whether users must now wait between messages.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub slow_mode: bool,
-        /// `slow_mode_wait_time`
+        /// Seconds a user must wait between messages; null when slow mode is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub slow_mode_wait_time: Option<i64>,
-        /// `subscriber_mode`
+        /// Whether only subscribers may chat now.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub subscriber_mode: bool,
-        /// `unique_chat_mode`
+        /// Whether a user may not repeat a message now.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub unique_chat_mode: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1402,13 +1402,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SentChatMessage {
-        /// `message_id`
+        /// Id Twitch gave the message.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub message_id: String,
-        /// `is_sent`
+        /// Whether the message passed Twitch's checks and was sent.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_sent: bool,
-        /// `drop_reason`
+        /// Why the message was dropped; absent or null when it was sent.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub drop_reason: Option<crate::types::ChatDropReason>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1420,10 +1420,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChatDropReason {
-        /// `code`
+        /// Machine-readable code for why the message was dropped.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub code: String,
-        /// `message`
+        /// Human-readable reason.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub message: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1435,16 +1435,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserChatColor {
-        /// `user_id`
+        /// The user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `color`
+        /// Name colour as hex, e.g. `#9146FF`; empty when the user never chose one.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1456,10 +1456,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatedClip {
-        /// `id`
+        /// The new clip's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `edit_url`
+        /// Link to edit and publish the clip; from a stream it works for 24 hours or until published.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub edit_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1471,55 +1471,55 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Clip {
-        /// `id`
+        /// The clip's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `url`
+        /// Link to watch the clip.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url: String,
-        /// `embed_url`
+        /// Link for embedding the clip in an iframe.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub embed_url: String,
-        /// `broadcaster_id`
+        /// User id of the channel the clip was cut from.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `creator_id`
+        /// User id of whoever made the clip.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub creator_id: String,
-        /// `creator_name`
+        /// Display name of whoever made the clip.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub creator_name: String,
-        /// `video_id`
+        /// The VOD the clip comes from; empty when that video is not available.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub video_id: String,
-        /// `game_id`
+        /// Category being streamed when the clip was made.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub game_id: String,
-        /// `language`
+        /// ISO 639-1 code of the channel's language, or `other`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub language: String,
-        /// `title`
+        /// The clip's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `view_count`
+        /// How many times the clip was watched.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub view_count: i64,
-        /// `created_at`
+        /// When the clip was made (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `thumbnail_url`
+        /// Preview image of the clip.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub thumbnail_url: String,
-        /// `duration`
+        /// Length in seconds, to a tenth of a second.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub duration: f64,
-        /// `vod_offset`
+        /// Seconds from the start of the VOD to the clip; null when there is no VOD yet or it is unavailable (often for minutes after clipping).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub vod_offset: Option<i64>,
-        /// `is_featured`
+        /// Whether the broadcaster featured the clip.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_featured: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1531,13 +1531,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ClipDownload {
-        /// `clip_id`
+        /// The clip's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub clip_id: String,
-        /// `landscape_download_url`
+        /// Link to download the landscape version; null when there is none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub landscape_download_url: Option<String>,
-        /// `portrait_download_url`
+        /// Link to download the portrait version; null when there is none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub portrait_download_url: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1549,13 +1549,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShard {
-        /// `id`
+        /// The shard's id (its number within the conduit).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `status`
+        /// `enabled` (events are delivered only then), or why not: `webhook_callback_verification_pending`, `webhook_callback_verification_failed`, `notification_failures_exceeded`, `websocket_disconnected`, `websocket_failed_ping_pong`, `websocket_received_inbound_traffic`, `websocket_internal_error`, `websocket_network_timeout`, `websocket_network_error`, `websocket_failed_to_reconnect`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `transport`
+        /// Where the shard sends events.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub transport: crate::types::ConduitShardTransport,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1567,19 +1567,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardTransport {
-        /// `method`
+        /// `webhook` or `websocket`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub method: String,
-        /// `callback`
+        /// HTTPS URL events are posted to; only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// `session_id`
+        /// The WebSocket session events go to; only for `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// `connected_at`
+        /// When the WebSocket connected (UTC); only for `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub connected_at: Option<String>,
-        /// `disconnected_at`
+        /// When the WebSocket was lost (UTC); only for `websocket`, absent while connected.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disconnected_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1591,10 +1591,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardInput {
-        /// `id`
+        /// The shard to update (its number within the conduit).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `transport`
+        /// The new transport for the shard.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub transport: crate::types::ConduitShardTransportInput,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1606,16 +1606,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConduitShardTransportInput {
-        /// `method`
+        /// `webhook` or `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        /// `callback`
+        /// HTTPS URL on port 443 to post events to (no redirects); only with `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// `secret`
+        /// Signing secret, 10 to 100 ASCII characters; only with `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        /// `session_id`
+        /// Id of the WebSocket session (from its welcome message); only with `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1627,13 +1627,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ContentClassificationLabel {
-        /// `id`
+        /// The label's id, e.g. `ViolentGraphic`, as used in channel settings.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `description`
+        /// What the label covers, in the requested locale.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `name`
+        /// The label's name, in the requested locale.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1645,25 +1645,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropsEntitlement {
-        /// `id`
+        /// The entitlement's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `benefit_id`
+        /// The reward (benefit) granted.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub benefit_id: String,
-        /// `timestamp`
+        /// When it was granted (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub timestamp: String,
-        /// `user_id`
+        /// User id of the recipient.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `game_id`
+        /// The game the user was playing when it was earned.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub game_id: String,
-        /// `fulfillment_status`
+        /// `CLAIMED` or `FULFILLED`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub fulfillment_status: String,
-        /// `last_updated`
+        /// When the entitlement last changed (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub last_updated: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1675,10 +1675,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropsEntitlementUpdate {
-        /// `status`
+        /// Outcome for `ids`: `SUCCESS`, `INVALID_ID`, `NOT_FOUND`, `UNAUTHORIZED`, or `UPDATE_FAILED` (transient; retry later).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `ids`
+        /// The entitlements this outcome applies to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub ids: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1690,16 +1690,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionConfigurationSegment {
-        /// `segment`
+        /// `broadcaster`, `developer` or `global`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub segment: String,
-        /// `broadcaster_id`
+        /// The channel that installed the extension; only for the `broadcaster` and `developer` segments.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub broadcaster_id: Option<String>,
-        /// `content`
+        /// The stored data: plain text or JSON encoded as a string.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub content: String,
-        /// `version`
+        /// Version label the extension gave this content.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub version: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1711,19 +1711,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionLiveChannel {
-        /// `broadcaster_id`
+        /// User id of the live channel with the extension installed or active.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// Display name of that channel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `game_name`
+        /// Category being streamed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub game_name: String,
-        /// `game_id`
+        /// Id of that category.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub game_id: String,
-        /// `title`
+        /// The stream title; may be empty.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1735,10 +1735,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionSecret {
-        /// `format_version`
+        /// Version of the secrets' format.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub format_version: i64,
-        /// `secrets`
+        /// The secrets, with their validity windows.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub secrets: Vec<crate::types::ExtensionSharedSecret>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1750,13 +1750,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionSharedSecret {
-        /// `content`
+        /// The raw secret for signing JWTs.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub content: String,
-        /// `active_at`
+        /// From when the secret may be used to sign (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub active_at: String,
-        /// `expires_at`
+        /// After this time the secret no longer verifies JWTs (UTC).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub expires_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1768,73 +1768,73 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Extension {
-        /// `author_name`
+        /// The user or organization that owns the extension.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub author_name: String,
-        /// `bits_enabled`
+        /// Whether the extension has features that use Bits.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub bits_enabled: bool,
-        /// `can_install`
+        /// Whether a channel can install it; usually `false` while it is in testing with an allowlist.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_install: bool,
-        /// `configuration_location`
+        /// Where its configuration lives: `hosted` (Twitch's configuration service), `custom` (the extension's backend) or `none` (needs none).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub configuration_location: String,
-        /// `description`
+        /// Long description shown on the extension's details page.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `eula_tos_url`
+        /// Link to the extension's terms of service.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub eula_tos_url: String,
-        /// `has_chat_support`
+        /// Whether the extension can talk to the channel's chat.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub has_chat_support: bool,
-        /// `icon_url`
+        /// Default icon shown in the Extensions directory.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub icon_url: String,
-        /// `icon_urls`
+        /// The default icon in several sizes.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub icon_urls: crate::types::ExtensionIconUrls,
-        /// `id`
+        /// The extension's id (its client id).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The extension's name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `privacy_policy_url`
+        /// Link to the extension's privacy policy.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub privacy_policy_url: String,
-        /// `request_identity_link`
+        /// Whether the extension asks viewers to link their Twitch identity.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub request_identity_link: bool,
-        /// `screenshot_urls`
+        /// Screenshots shown in the Extensions marketplace.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub screenshot_urls: Vec<String>,
-        /// `state`
+        /// Review state: `Approved`, `AssetsUploaded`, `Deleted`, `Deprecated`, `InReview`, `InTest`, `PendingAction`, `Rejected` or `Released`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub state: String,
-        /// `subscriptions_support_level`
+        /// `optional` if it may see the viewer's subscription level in the channel, `none` if not.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub subscriptions_support_level: String,
-        /// `summary`
+        /// Short blurb streamers see when hovering over it in the Extensions manager.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub summary: String,
-        /// `support_email`
+        /// E-mail address for support requests.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub support_email: String,
-        /// `version`
+        /// The version this description belongs to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub version: String,
-        /// `viewer_summary`
+        /// Short text shown on the channel explaining what it does.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewer_summary: String,
-        /// `views`
+        /// How it is shown in each place it can appear (mobile, panel, overlay, component, config).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub views: crate::types::ExtensionViews,
-        /// `allowlisted_config_urls`
+        /// Configuration URLs it may display (set in the developer console).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub allowlisted_config_urls: Vec<String>,
-        /// `allowlisted_panel_urls`
+        /// Panel URLs it may display (set in the developer console).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub allowlisted_panel_urls: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1846,15 +1846,15 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionIconUrls {
-        /// `100x100`
+        /// The 100×100 pixel icon; absent when there is none of this size.
         #[serde(rename = "100x100")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _100x100: Option<String>,
-        /// `24x24`
+        /// The 24×24 pixel icon; absent when there is none of this size.
         #[serde(rename = "24x24")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _24x24: Option<String>,
-        /// `300x200`
+        /// The 300×200 pixel icon; absent when there is none of this size.
         #[serde(rename = "300x200")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub _300x200: Option<String>,
@@ -1867,19 +1867,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionViews {
-        /// `mobile`
+        /// How it is shown in the mobile app.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub mobile: crate::types::ExtensionMobileView,
-        /// `panel`
+        /// How it is shown when activated as a panel.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub panel: crate::types::ExtensionPanelView,
-        /// `video_overlay`
+        /// How it is shown when activated as a video overlay.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub video_overlay: crate::types::ExtensionView,
-        /// `component`
+        /// How it is shown when activated as a video component.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub component: crate::types::ExtensionComponentView,
-        /// `config`
+        /// The page broadcasters see while configuring it in the Extension Manager.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub config: crate::types::ExtensionView,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1891,7 +1891,7 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionMobileView {
-        /// `viewer_url`
+        /// HTML page shown to mobile viewers, in a panel behind the chat.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewer_url: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1903,13 +1903,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionPanelView {
-        /// `viewer_url`
+        /// HTML page shown on the channel page when it sits in a panel slot.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewer_url: String,
-        /// `height`
+        /// Height of the panel in pixels.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub height: i64,
-        /// `can_link_external_content`
+        /// Whether it may link to sites outside Twitch.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1921,10 +1921,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionView {
-        /// `viewer_url`
+        /// HTML page of this view (on the channel page for an overlay; in the Extension Manager for config).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewer_url: String,
-        /// `can_link_external_content`
+        /// Whether it may link to sites outside Twitch.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1936,25 +1936,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionComponentView {
-        /// `viewer_url`
+        /// HTML page shown on the channel page when it sits in a video component slot.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewer_url: String,
-        /// `aspect_ratio_x`
+        /// Width part of the width:height ratio its frame keeps as the player resizes.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub aspect_ratio_x: i64,
-        /// `aspect_ratio_y`
+        /// Height part of the width:height ratio its frame keeps as the player resizes.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub aspect_ratio_y: i64,
-        /// `autoscale`
+        /// Whether CSS zoom scales it from a fixed inner width (`scale_pixels`); when `false` it must be responsive itself.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub autoscale: bool,
-        /// `scale_pixels`
+        /// Base width in pixels used for scaling; ignored when `autoscale` is `false`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scale_pixels: i64,
-        /// `target_height`
+        /// Height as a percentage (1 to 100) of the largest height a video component may have.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub target_height: i64,
-        /// `can_link_external_content`
+        /// Whether it may link to sites outside Twitch.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_link_external_content: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1966,22 +1966,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExtensionBitsProduct {
-        /// `sku`
+        /// The product's SKU, unique among the extension's products.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub sku: String,
-        /// `cost`
+        /// The price in Bits.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub cost: crate::types::BitsCost,
-        /// `in_development`
+        /// `true` while the product is in development and not for sale to the public.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub in_development: bool,
-        /// `display_name`
+        /// The name the extension shows for it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub display_name: String,
-        /// `expiration`
+        /// When the product expires (RFC 3339); empty when it never expires.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub expiration: String,
-        /// `is_broadcast`
+        /// Whether a purchase is announced to every instance of the extension on the channel (via `onTransactionComplete`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_broadcast: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -1993,43 +1993,43 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BitsCostInput {
-        /// `amount`
+        /// Price in Bits (1 to 10000).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub amount: i64,
-        /// `type`
+        /// Currency; always `bits`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// An EventSub subscription.
+    /// A subscription to one EventSub event type: its condition, transport and status.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubSubscription {
-        /// `id`
+        /// The subscription's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `status`
+        /// `enabled` when events flow; otherwise why not (e.g. `webhook_callback_verification_pending`, `authorization_revoked`, `websocket_disconnected`).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `type`
+        /// The event type subscribed to, e.g. `channel.follow`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `version`
+        /// Version of that event type's definition, e.g. `1` or `2`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub version: String,
-        /// `condition`
+        /// The type's condition values (which broadcaster, user, ...); their keys depend on `type`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub condition: serde_json::Value,
-        /// `created_at`
+        /// When the subscription was created.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `transport`
+        /// Where its events are delivered.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub transport: crate::types::EventSubTransport,
-        /// `cost`
+        /// How much it counts against the app's cost limit (`max_total_cost`); usually 0 when its condition names a user who authorized the app.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub cost: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2041,22 +2041,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubTransport {
-        /// `method`
+        /// `webhook`, `websocket` or `conduit`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub method: String,
-        /// `callback`
+        /// The webhook URL; only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// `session_id`
+        /// The WebSocket session events go to; only for `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// `conduit_id`
+        /// The conduit events go to; only for `conduit`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub conduit_id: Option<String>,
-        /// `connected_at`
+        /// When the WebSocket connected; only for `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub connected_at: Option<String>,
-        /// `disconnected_at`
+        /// When the WebSocket connection was lost; only for `websocket`, absent while connected.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disconnected_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2068,19 +2068,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct EventSubTransportInput {
-        /// `method`
+        /// `webhook`, `websocket` or `conduit`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub method: String,
-        /// `callback`
+        /// HTTPS URL on port 443 that receives the events (redirects are not followed); only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
-        /// `secret`
+        /// Key for signing the events, 10 to 100 ASCII characters; only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        /// `session_id`
+        /// Id from the WebSocket welcome message; only for `websocket`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub session_id: Option<String>,
-        /// `conduit_id`
+        /// Id of a conduit you created; only for `conduit`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub conduit_id: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2092,31 +2092,31 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatorGoal {
-        /// `id`
+        /// The goal's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_id`
+        /// The broadcaster who set the goal.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// The broadcaster's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `broadcaster_login`
+        /// The broadcaster's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `type`
+        /// What is counted: `follower`, `subscription` (tier points), `subscription_count`, `new_subscription` (tier points of new subs only) or `new_subscription_count`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `description`
+        /// The goal's text; empty when none was given.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `current_amount`
+        /// Progress so far, in the unit `type` implies (followers, subscriptions or tier points).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub current_amount: i64,
-        /// `target_amount`
+        /// The value the goal aims for, in the same unit.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub target_amount: i64,
-        /// `created_at`
+        /// When the goal was set.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2128,19 +2128,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarSettings {
-        /// `is_moderator_send_live_enabled`
+        /// Whether Guest Star moderators may decide if an assigned guest is live.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_moderator_send_live_enabled: bool,
-        /// `slot_count`
+        /// How many guests the host may add to a call (1 to 6).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub slot_count: i64,
-        /// `is_browser_source_audio_enabled`
+        /// Whether browser sources of this channel's sessions play audio.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_browser_source_audio_enabled: bool,
-        /// `group_layout`
+        /// How live guests are arranged: `TILED_LAYOUT` (all the same size) or `SCREENSHARE_LAYOUT` (a screen share shown larger).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub group_layout: String,
-        /// `browser_source_token`
+        /// View-only token for building browser source URLs.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub browser_source_token: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2152,10 +2152,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarSession {
-        /// `id`
+        /// The session's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `guests`
+        /// The guests in the session now, the host included.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub guests: Vec<crate::types::GuestStarGuest>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2167,31 +2167,31 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarGuest {
-        /// `slot_id`
+        /// The guest's slot: `0` for the host, then `1`, `2`, ...; `SCREENSHARE` for a screen share. Matches the browser source links.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub slot_id: String,
-        /// `is_live`
+        /// Whether the guest is visible in the host's browser source.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_live: bool,
-        /// `user_id`
+        /// The guest's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_display_name`
+        /// The guest's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_display_name: String,
-        /// `user_login`
+        /// The guest's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `volume`
+        /// The host's volume for this guest, 0 to 100.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub volume: i64,
-        /// `assigned_at`
+        /// When the guest was put in the slot.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub assigned_at: String,
-        /// `audio_settings`
+        /// The guest's microphone state.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub audio_settings: crate::types::GuestStarMediaSettings,
-        /// `video_settings`
+        /// The guest's camera state.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub video_settings: crate::types::GuestStarMediaSettings,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2203,13 +2203,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarMediaSettings {
-        /// `is_host_enabled`
+        /// Whether the host lets this audio or video into the session.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_host_enabled: bool,
-        /// `is_guest_enabled`
+        /// Whether the guest sends this audio or video to the session.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_guest_enabled: bool,
-        /// `is_available`
+        /// Whether the guest has a usable device for it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2221,25 +2221,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct GuestStarInvite {
-        /// `user_id`
+        /// The invited user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `invited_at`
+        /// When the invite was sent.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub invited_at: String,
-        /// `status`
+        /// `INVITED` (not answered yet), `ACCEPTED` (in the waiting room, maybe still setting up) or `READY` (ready to join).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `is_video_enabled`
+        /// Whether the invitee has their camera switched on (they may turn it on when joining).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_video_enabled: bool,
-        /// `is_audio_enabled`
+        /// Whether the invitee has their microphone switched on (they may unmute when joining).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_audio_enabled: bool,
-        /// `is_video_available`
+        /// Whether the invitee has a camera to share.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_video_available: bool,
-        /// `is_audio_available`
+        /// Whether the invitee has a microphone to share.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_audio_available: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2251,13 +2251,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainStatus {
-        /// `current`
+        /// The Hype Train running now; null when none is.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub current: Option<crate::types::HypeTrain>,
-        /// `all_time_high`
+        /// The channel's best Hype Train; null if it never had one.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub all_time_high: Option<crate::types::HypeTrainRecord>,
-        /// `shared_all_time_high`
+        /// The channel's best shared Hype Train; null if it never had one.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub shared_all_time_high: Option<crate::types::HypeTrainRecord>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2269,46 +2269,46 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrain {
-        /// `id`
+        /// The Hype Train's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_user_id`
+        /// The channel's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_id: String,
-        /// `broadcaster_user_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_login: String,
-        /// `broadcaster_user_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_name: String,
-        /// `level`
+        /// The level reached so far.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub level: i64,
-        /// `total`
+        /// Points contributed in all.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub total: i64,
-        /// `progress`
+        /// Points contributed toward the current level.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub progress: i64,
-        /// `goal`
+        /// Points needed to reach the next level.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub goal: i64,
-        /// `top_contributions`
+        /// The biggest contributors.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub top_contributions: Vec<crate::types::HypeTrainContribution>,
-        /// `shared_train_participants`
+        /// The channels sharing this train; null when it is not shared.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub shared_train_participants: Option<Vec<crate::types::HypeTrainParticipant>>,
-        /// `started_at`
+        /// When the train started.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub started_at: String,
-        /// `expires_at`
+        /// When it ends unless it levels up (each new level pushes this back).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub expires_at: String,
-        /// `type`
+        /// Kind of train: `regular`, `treasure` or `golden_kappa`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `is_shared_train`
+        /// Whether other channels share the train (see `shared_train_participants`).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_shared_train: Option<bool>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2320,19 +2320,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainContribution {
-        /// `user_id`
+        /// The contributor's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The contributor's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The contributor's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `type`
+        /// What was given: `bits`, `subscription` or `other` (as the reference's example shows).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `total`
+        /// Points contributed in that way.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub total: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2344,13 +2344,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainParticipant {
-        /// `broadcaster_user_id`
+        /// The channel's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_id: String,
-        /// `broadcaster_user_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_login: String,
-        /// `broadcaster_user_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_user_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2362,13 +2362,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct HypeTrainRecord {
-        /// `level`
+        /// Level the record train reached.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub level: i64,
-        /// `total`
+        /// Points contributed to the record train.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub total: i64,
-        /// `achieved_at`
+        /// When the record was set.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub achieved_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2380,10 +2380,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModStatus {
-        /// `msg_id`
+        /// The id you gave the message in the request.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub msg_id: String,
-        /// `is_permitted`
+        /// `true` if AutoMod would let the message into chat; `false` if it would hold or block it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_permitted: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2395,10 +2395,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModMessageInput {
-        /// `msg_id`
+        /// An id of your choosing, echoed back to match the answer to the message.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub msg_id: String,
-        /// `msg_text`
+        /// The message text to check.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub msg_text: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2410,37 +2410,37 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct AutoModSettings {
-        /// `broadcaster_id`
+        /// The channel's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `moderator_id`
+        /// The moderator (or broadcaster) the request was made as.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `overall_level`
+        /// The channel's overall AutoMod level (0 to 4); null once individual levels are set instead.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overall_level: Option<i64>,
-        /// `disability`
+        /// Level for discrimination against disability, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub disability: i64,
-        /// `aggression`
+        /// Level for aggressive hostility, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub aggression: i64,
-        /// `sexuality_sex_or_gender`
+        /// Level for discrimination by sexuality, sex or gender, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub sexuality_sex_or_gender: i64,
-        /// `misogyny`
+        /// Level for discrimination against women, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub misogyny: i64,
-        /// `bullying`
+        /// Level for name-calling and insults, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub bullying: i64,
-        /// `swearing`
+        /// Level for profanity, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub swearing: i64,
-        /// `race_ethnicity_or_religion`
+        /// Level for racial, ethnic or religious discrimination, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub race_ethnicity_or_religion: i64,
-        /// `sex_based_terms`
+        /// Level for sexual content, 0 (off) to 4 (strictest).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub sex_based_terms: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2452,31 +2452,31 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BannedUser {
-        /// `user_id`
+        /// The banned user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The banned user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The banned user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `expires_at`
+        /// When the timeout ends; empty for a permanent ban.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub expires_at: String,
-        /// `created_at`
+        /// When the ban or timeout was applied.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `reason`
+        /// The reason the moderator gave; empty when none.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub reason: String,
-        /// `moderator_id`
+        /// The moderator who applied it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `moderator_login`
+        /// That moderator's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_login: String,
-        /// `moderator_name`
+        /// That moderator's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2488,19 +2488,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Ban {
-        /// `broadcaster_id`
+        /// The channel the user is banned from chatting in.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `moderator_id`
+        /// The moderator who applied the ban or timeout.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `user_id`
+        /// The banned or timed-out user.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `created_at`
+        /// When the ban or timeout was applied.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `end_time`
+        /// When the timeout ends; null for a permanent ban.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2512,13 +2512,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BanInput {
-        /// `user_id`
+        /// The user to ban or time out.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `duration`
+        /// Timeout length in seconds, 1 to 1209600 (two weeks); leave out for a permanent ban; 1 ends a running timeout.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
-        /// `reason`
+        /// Why, in at most 500 characters.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub reason: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2530,16 +2530,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UnbanRequest {
-        /// `id`
+        /// The unban request's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_id`
+        /// The channel the user asks to be unbanned from.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
         /// Who resolved the request; null while it is pending.
@@ -2551,28 +2551,28 @@ pub mod types {
         /// Display name of who resolved it; null while pending.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub moderator_name: Option<String>,
-        /// `user_id`
+        /// The banned user who asks.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// That user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// That user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `text`
+        /// What the user wrote in the request.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub text: String,
-        /// `status`
+        /// `pending`, `approved`, `denied`, `acknowledged` or `canceled`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `created_at`
+        /// When the request was made.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `resolved_at`
+        /// When it was approved or denied; null while pending.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub resolved_at: Option<String>,
-        /// `resolution_text`
+        /// What the resolving moderator wrote; null when nothing (or while pending).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub resolution_text: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2584,25 +2584,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BlockedTerm {
-        /// `broadcaster_id`
+        /// The channel whose list the term is on.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `moderator_id`
+        /// The moderator who blocked the term.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `id`
+        /// The blocked term's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `text`
+        /// The blocked word or phrase.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub text: String,
-        /// `created_at`
+        /// When the term was blocked.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `updated_at`
+        /// When it last changed; equals `created_at` at first and moves while AutoMod keeps denying it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub updated_at: String,
-        /// `expires_at`
+        /// When the block lapses; null when it was added by hand or blocked for good by AutoMod.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub expires_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2614,13 +2614,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ModeratedChannel {
-        /// `broadcaster_id`
+        /// The channel's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2632,19 +2632,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ShieldModeStatus {
-        /// `is_active`
+        /// Whether Shield Mode is on.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_active: bool,
-        /// `moderator_id`
+        /// Who last switched it on; empty if it never was.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `moderator_login`
+        /// That moderator's login name; empty if never.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_login: String,
-        /// `moderator_name`
+        /// That moderator's display name; empty if never.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_name: String,
-        /// `last_activated_at`
+        /// When it was last switched on; empty if never.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub last_activated_at: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2656,16 +2656,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Warning {
-        /// `broadcaster_id`
+        /// The channel where the warning applies.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `user_id`
+        /// The warned user.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `moderator_id`
+        /// Who sent the warning.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `reason`
+        /// The reason given.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2677,10 +2677,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct WarningInput {
-        /// `user_id`
+        /// The user to warn.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `reason`
+        /// Why, in at most 500 characters.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub reason: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2692,73 +2692,73 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct SuspiciousUserStatus {
-        /// `user_id`
+        /// The chatter whose status changed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `broadcaster_id`
+        /// The channel where the status applies.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `moderator_id`
+        /// The moderator who last changed it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub moderator_id: String,
-        /// `updated_at`
+        /// When the status last changed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub updated_at: String,
-        /// `status`
+        /// `ACTIVE_MONITORING`, `RESTRICTED`, or `NO_TREATMENT` once removed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `types`
+        /// Why the user is suspicious: `MANUALLY_ADDED`, `DETECTED_BAN_EVADER`, `DETECTED_SUS_CHATTER`, `BANNED_IN_SHARED_CHANNEL`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub types: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// A chat poll.
+    /// A poll viewers vote on in chat, with its choices and state.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Poll {
-        /// `id`
+        /// The poll's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_id`
+        /// The broadcaster who created the poll.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// The broadcaster's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `broadcaster_login`
+        /// The broadcaster's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `title`
+        /// The question asked (at most 60 characters).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `choices`
+        /// The answers viewers pick from (2 to 5).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub choices: Vec<crate::types::PollChoice>,
-        /// `bits_voting_enabled`
+        /// Unused; always `false`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub bits_voting_enabled: bool,
-        /// `bits_per_vote`
+        /// Unused; always 0.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub bits_per_vote: i64,
-        /// `channel_points_voting_enabled`
+        /// Whether viewers may buy extra votes with Channel Points.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub channel_points_voting_enabled: bool,
-        /// `channel_points_per_vote`
+        /// Channel Points one extra vote costs.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub channel_points_per_vote: i64,
-        /// `status`
+        /// `ACTIVE`, `COMPLETED` (ran its time), `TERMINATED` (ended early), `ARCHIVED` (ended and hidden), `MODERATED` (deleted) or `INVALID`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `duration`
+        /// How long the poll runs, in seconds.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub duration: i64,
-        /// `started_at`
+        /// When the poll started.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub started_at: String,
-        /// `ended_at`
+        /// When it ended; null while `ACTIVE`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ended_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2770,19 +2770,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PollChoice {
-        /// `id`
+        /// The choice's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `title`
+        /// The choice's text (at most 25 characters).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `votes`
+        /// All votes for it, Channel Points votes included.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub votes: i64,
-        /// `channel_points_votes`
+        /// Votes bought with Channel Points.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub channel_points_votes: i64,
-        /// `bits_votes`
+        /// Unused; always 0.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub bits_votes: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2794,52 +2794,52 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PollChoiceInput {
-        /// `title`
+        /// The choice's text, at most 25 characters.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
-    /// A channel points prediction.
+    /// A prediction viewers bet Channel Points on, with its outcomes and state.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Prediction {
-        /// `id`
+        /// The prediction's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `broadcaster_id`
+        /// The broadcaster who created it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// The broadcaster's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `broadcaster_login`
+        /// The broadcaster's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `title`
+        /// The question viewers bet on.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `winning_outcome_id`
+        /// Id of the outcome that won; null unless `status` is `RESOLVED`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub winning_outcome_id: Option<String>,
-        /// `outcomes`
+        /// The outcomes viewers bet on.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub outcomes: Vec<crate::types::PredictionOutcome>,
-        /// `prediction_window`
+        /// How long viewers may bet, in seconds.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub prediction_window: i64,
-        /// `status`
+        /// `ACTIVE` (betting open), `LOCKED` (betting closed), `RESOLVED` (points paid out) or `CANCELED` (points refunded).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub status: String,
-        /// `created_at`
+        /// When the prediction started.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `ended_at`
+        /// When it was resolved or canceled; null while `ACTIVE`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ended_at: Option<String>,
-        /// `locked_at`
+        /// When betting was closed; the reference says null unless `status` is `LOCKED`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub locked_at: Option<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2851,22 +2851,22 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PredictionOutcome {
-        /// `id`
+        /// The outcome's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `title`
+        /// The outcome's text.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `users`
+        /// How many viewers bet on it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub users: i64,
-        /// `channel_points`
+        /// Channel Points bet on it in all.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub channel_points: i64,
-        /// `top_predictors`
+        /// The viewers who bet the most on it; null when nobody has.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub top_predictors: Option<Vec<crate::types::TopPredictor>>,
-        /// `color`
+        /// `BLUE` or `PINK`: with two outcomes the first is blue and the second pink; with more, all are blue.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub color: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2878,16 +2878,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct TopPredictor {
-        /// `user_id`
+        /// The viewer's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// The viewer's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `user_login`
+        /// The viewer's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `channel_points_used`
+        /// Channel Points the viewer bet.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub channel_points_used: i64,
         /// Points won; null while the prediction is active or locked.
@@ -2902,7 +2902,7 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct PredictionOutcomeInput {
-        /// `title`
+        /// The outcome's text, at most 25 characters.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2914,10 +2914,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Raid {
-        /// `created_at`
+        /// When the raid was requested.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `is_mature`
+        /// Always `false`; Twitch no longer fills it.
         ///
         /// Deprecated by Twitch; `None` once it is gone.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -2934,16 +2934,16 @@ pub mod types {
         /// The scheduled broadcasts; null while the broadcaster is on vacation.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub segments: Option<Vec<crate::types::ScheduleSegment>>,
-        /// `broadcaster_id`
+        /// The channel whose schedule this is.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `vacation`
+        /// The broadcaster's break, if any; null when vacation mode is off.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub vacation: Option<crate::types::ScheduleVacation>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2955,25 +2955,25 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleSegment {
-        /// `id`
+        /// The segment's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `start_time`
+        /// When the broadcast is planned to start.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub start_time: String,
-        /// `end_time`
+        /// When it is planned to end.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub end_time: String,
-        /// `title`
+        /// The planned broadcast's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `canceled_until`
+        /// Set to `end_time` when the broadcaster canceled this occurrence of a recurring stream; null otherwise.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub canceled_until: Option<String>,
-        /// `category`
+        /// The planned category; null when none is set.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub category: Option<crate::types::ScheduleCategory>,
-        /// `is_recurring`
+        /// `true` if it repeats at the same time every week, `false` for a one-off.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_recurring: bool,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -2985,10 +2985,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleCategory {
-        /// `id`
+        /// The category's id (a game, or e.g. Just Chatting).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `name`
+        /// The category's name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3000,10 +3000,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleVacation {
-        /// `start_time`
+        /// When the break starts.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub start_time: String,
-        /// `end_time`
+        /// When the break ends.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub end_time: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3015,7 +3015,7 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamKey {
-        /// `stream_key`
+        /// The secret key for streaming to the channel; treat it as a password.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub stream_key: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3027,16 +3027,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatedStreamMarker {
-        /// `id`
+        /// The marker's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `created_at`
+        /// When the marker was made.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `position_seconds`
+        /// Seconds from the start of the stream to the marker.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub position_seconds: i64,
-        /// `description`
+        /// The note given for the marker; empty when none.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3048,16 +3048,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamMarkers {
-        /// `user_id`
+        /// The user who made the markers.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// That user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `user_login`
+        /// That user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `videos`
+        /// The videos holding markers (Twitch sends one).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub videos: Vec<crate::types::VideoMarkers>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3069,10 +3069,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoMarkers {
-        /// `video_id`
+        /// The video's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub video_id: String,
-        /// `markers`
+        /// Its markers, oldest first.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub markers: Vec<crate::types::StreamMarker>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3084,16 +3084,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamMarker {
-        /// `id`
+        /// The marker's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `created_at`
+        /// When the marker was made.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `description`
+        /// The note given for the marker; empty when none.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `position_seconds`
+        /// Seconds from the start of the stream to the marker.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub position_seconds: i64,
         /// A link to the video at the marker; Twitch has sent it as `URL`.
@@ -3109,40 +3109,40 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BroadcasterSubscription {
-        /// `broadcaster_id`
+        /// The channel subscribed to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `gifter_id`
+        /// Who gifted the subscription; empty unless `is_gift`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub gifter_id: String,
-        /// `gifter_login`
+        /// The gifter's login name; empty unless `is_gift`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub gifter_login: String,
-        /// `gifter_name`
+        /// The gifter's display name; empty unless `is_gift`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub gifter_name: String,
-        /// `is_gift`
+        /// Whether someone else gifted the subscription.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_gift: bool,
-        /// `plan_name`
+        /// The subscription's name as the channel set it.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub plan_name: String,
-        /// `tier`
+        /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub tier: String,
-        /// `user_id`
+        /// The subscriber's user id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// The subscriber's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `user_login`
+        /// The subscriber's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3154,28 +3154,28 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserSubscription {
-        /// `broadcaster_id`
+        /// The channel subscribed to.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `gifter_id`
+        /// Who gifted the subscription; absent unless `is_gift`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_id: Option<String>,
-        /// `gifter_login`
+        /// The gifter's login name; absent unless `is_gift`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_login: Option<String>,
-        /// `gifter_name`
+        /// The gifter's display name; absent unless `is_gift`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gifter_name: Option<String>,
-        /// `is_gift`
+        /// Whether someone else gifted the subscription.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_gift: bool,
-        /// `tier`
+        /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub tier: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3187,16 +3187,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamTag {
-        /// `tag_id`
+        /// The tag's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub tag_id: String,
-        /// `is_auto`
+        /// Whether Twitch adds the tag itself (broadcasters cannot set automatic tags).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub is_auto: bool,
-        /// `localization_names`
+        /// The tag's name per locale, keyed like `en-us`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub localization_names: serde_json::Value,
-        /// `localization_descriptions`
+        /// The tag's description per locale, keyed like `en-us`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub localization_descriptions: serde_json::Value,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3208,40 +3208,40 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelTeam {
-        /// `broadcaster_id`
+        /// The channel's user id (the member asked about).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_id: String,
-        /// `broadcaster_login`
+        /// The channel's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_login: String,
-        /// `broadcaster_name`
+        /// The channel's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub broadcaster_name: String,
-        /// `background_image_url`
+        /// The team's background image; null when it has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub background_image_url: Option<String>,
-        /// `banner`
+        /// The team's banner image; null when it has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
-        /// `created_at`
+        /// When the team was created.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `updated_at`
+        /// When the team last changed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub updated_at: String,
-        /// `info`
+        /// The team's description; may hold Markdown, HTML or newlines.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
-        /// `team_name`
+        /// The team's name, as in its URL.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub team_name: String,
-        /// `team_display_name`
+        /// The team's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub team_display_name: String,
-        /// `id`
+        /// The team's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3253,34 +3253,34 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Team {
-        /// `users`
+        /// The team's members.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub users: Vec<crate::types::UserRef>,
-        /// `background_image_url`
+        /// The team's background image; null when it has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub background_image_url: Option<String>,
-        /// `banner`
+        /// The team's banner image; null when it has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub banner: Option<String>,
-        /// `created_at`
+        /// When the team was created.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `updated_at`
+        /// When the team last changed.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub updated_at: String,
-        /// `info`
+        /// The team's description; may hold Markdown, HTML or newlines.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub info: String,
         /// The team's thumbnail image; null when the team has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub thumbnail_url: Option<String>,
-        /// `team_name`
+        /// The team's name, as in its URL.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub team_name: String,
-        /// `team_display_name`
+        /// The team's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub team_display_name: String,
-        /// `id`
+        /// The team's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3292,16 +3292,16 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserAuthorization {
-        /// `user_id`
+        /// The user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_name`
+        /// The user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `user_login`
+        /// The user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `scopes`
+        /// Every scope the user granted to this client id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub scopes: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3313,13 +3313,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct BlockedUser {
-        /// `user_id`
+        /// The blocked user's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The blocked user's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `display_name`
+        /// The blocked user's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub display_name: String,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3331,19 +3331,19 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserExtension {
-        /// `id`
+        /// The extension's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `version`
+        /// The installed version.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub version: String,
-        /// `name`
+        /// The extension's name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub name: String,
-        /// `can_activate`
+        /// Whether it is configured and can be switched on.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub can_activate: bool,
-        /// `type`
+        /// Where it can be switched on: `component`, `mobile`, `overlay`, `panel`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: Vec<String>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3355,13 +3355,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ActiveExtensions {
-        /// `panel`
+        /// Panel extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name}`; `active` is `false` for an unconfigured slot.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub panel: Option<serde_json::Value>,
-        /// `overlay`
+        /// Video-overlay extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name}`; `active` is `false` for an unconfigured slot.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<serde_json::Value>,
-        /// `component`
+        /// Video-component extensions: maps slot number (`1`, `2`, ...) to `{active, id, version, name, x, y}`; `x`, `y` place it on the video.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub component: Option<serde_json::Value>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3373,13 +3373,13 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct ActiveExtensionsInput {
-        /// `panel`
+        /// Panel slots to set: slot number -\> `{active, id, version}`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub panel: Option<serde_json::Value>,
-        /// `overlay`
+        /// Video-overlay slots to set: slot number -\> `{active, id, version}`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<serde_json::Value>,
-        /// `component`
+        /// Video-component slots to set: slot number -\> `{active, id, version, x, y}`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub component: Option<serde_json::Value>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3391,55 +3391,55 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct Video {
-        /// `id`
+        /// The video's id.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub id: String,
-        /// `stream_id`
+        /// The broadcast it was recorded from when `type` is `archive`; null otherwise.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_id: Option<String>,
-        /// `user_id`
+        /// The broadcaster who owns the video.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_id: String,
-        /// `user_login`
+        /// The broadcaster's login name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_login: String,
-        /// `user_name`
+        /// The broadcaster's display name.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub user_name: String,
-        /// `title`
+        /// The video's title.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub title: String,
-        /// `description`
+        /// The video's description.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub description: String,
-        /// `created_at`
+        /// When the video was created.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub created_at: String,
-        /// `published_at`
+        /// When it was published.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub published_at: String,
-        /// `url`
+        /// The video's page on Twitch.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub url: String,
-        /// `thumbnail_url`
+        /// Thumbnail template; replace `%{width}` and `%{height}` (Twitch only serves 320×180).
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub thumbnail_url: String,
-        /// `viewable`
+        /// Visibility; always `public`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub viewable: String,
-        /// `view_count`
+        /// How many times it was watched.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub view_count: i64,
-        /// `language`
+        /// ISO 639-1 code of the language it was streamed in, or `other`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub language: String,
-        /// `type`
+        /// `archive` (a past broadcast), `highlight` (a cut of one) or `upload`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub r#type: String,
-        /// `duration`
+        /// Length as Twitch writes it, e.g. `3m21s`.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub duration: String,
-        /// `muted_segments`
+        /// Parts muted by Twitch's audio recognition; null when none.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub muted_segments: Option<Vec<crate::types::MutedSegment>>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -3451,10 +3451,10 @@ pub mod types {
     #[serde(default)]
     #[non_exhaustive]
     pub struct MutedSegment {
-        /// `duration`
+        /// Length of the muted part, in seconds.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub duration: i64,
-        /// `offset`
+        /// Where it begins, in seconds from the start of the video.
         #[serde(deserialize_with = "ttv_runtime::nulls::or_default")]
         pub offset: i64,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
@@ -5991,7 +5991,7 @@ pub mod requests {
         pub broadcaster_id: String,
         /// The extension. (body, required)
         pub extension_id: String,
-        /// The extension version. (body, required)
+        /// The version of the extension this configuration is for. (body, required)
         pub extension_version: String,
         /// The configuration string that must be set. (body, required)
         pub required_configuration: String,
@@ -6199,7 +6199,7 @@ pub mod requests {
         pub text: String,
         /// The extension sending it. (body, required)
         pub extension_id: String,
-        /// The extension version. (body, required)
+        /// Which version of the extension sends the message. (body, required)
         pub extension_version: String,
     }
     impl SendExtensionChatMessage {
@@ -16114,7 +16114,7 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("The extension version."),
+                    .summary("The version of the extension this configuration is for."),
                 ParamMeta::body("required_configuration", Shape::String)
                     .required()
                     .summary("The configuration string that must be set."),
@@ -16250,7 +16250,7 @@ pub mod endpoints {
                     .summary("The extension sending it."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("The extension version."),
+                    .summary("Which version of the extension sends the message."),
             ],
         );
     /// **Get Extensions**: Fetch the details of one extension.

@@ -3200,7 +3200,7 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("The extension version."),
+                    .summary("The version of the extension this configuration is for."),
                 ParamMeta::body("required_configuration", Shape::String)
                     .required()
                     .summary("The configuration string that must be set."),
@@ -3336,7 +3336,7 @@ pub mod endpoints {
                     .summary("The extension sending it."),
                 ParamMeta::body("extension_version", Shape::String)
                     .required()
-                    .summary("The extension version."),
+                    .summary("Which version of the extension sends the message."),
             ],
         );
     /// **Get Extensions**: Fetch the details of one extension.
