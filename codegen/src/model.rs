@@ -1,7 +1,7 @@
 //! The checked model (IR) every emitter reads. Built only by [`crate::validate`],
 //! so emitters can trust it: names are unique, types resolve, groups name real params.
 
-use crate::spec::{Auth, Method};
+use crate::spec::{Auth, Method, TokenKind};
 use crate::typeexpr::TypeExpr;
 
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     pub one_of: Vec<Vec<String>>,
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Groups of which at most one may be given.
+    pub at_most_one_of: Vec<Vec<String>>,
     /// Like `at_least_one_of`, for requests sent with an app token only.
     pub app_token_at_least_one_of: Vec<Vec<String>>,
     pub max_total: Option<(Vec<String>, u32)>,
@@ -85,6 +87,13 @@ pub struct Param {
     pub deprecated: bool,
     /// Must be the id of the token's user, when the token is a user token.
     pub token_user: bool,
+    /// The closed set of values (empty: any value).
+    pub values: Vec<String>,
+    /// Character limits of a string, or of each string of a list.
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// Only a request sent with this kind of token may give it.
+    pub token: Option<TokenKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +122,8 @@ pub struct Field {
     pub deprecated: bool,
     /// Other JSON names accepted when decoding (Twitch is not always consistent).
     pub also: Vec<String>,
+    /// The closed set of values the reference lists (empty: any value).
+    pub values: Vec<String>,
 }
 
 pub const DOC_BASE: &str = "https://dev.twitch.tv/docs/api/reference";

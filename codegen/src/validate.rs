@@ -61,8 +61,16 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                     format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
                 );
             }
-            if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() || f.token_user {
-                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated` and `also`");
+            if f.required
+                || f.max.is_some()
+                || f.range.is_some()
+                || f.location.is_some()
+                || f.token_user
+                || f.min_length.is_some()
+                || f.max_length.is_some()
+                || f.token.is_some()
+            {
+                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated`, `also` and `values`");
             }
             for other in &f.also {
                 if other == fname || t.fields.contains_key(other) {
@@ -70,6 +78,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 }
             }
             let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
+            check_values(&mut c, &place, &key, &f.values, &ty);
             // A deprecated field may vanish: it must decode as absent.
             let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
             fields.push(Field {
@@ -79,6 +88,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 summary: f.summary.clone().unwrap_or_default(),
                 deprecated: f.deprecated,
                 also: f.also.clone(),
+                values: f.values.clone(),
             });
         }
         types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
@@ -164,6 +174,13 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     for (section, name, p) in
         e.params.iter().map(|(n, p)| ("params", n, p)).chain(e.body.iter().map(|(n, p)| ("body", n, p)))
     {
+        if p.token.is_some() && e.auth != Auth::Either {
+            c.err(
+                place,
+                format!("{section}.{name}.token"),
+                "only endpoints that take either token can limit a parameter to one kind",
+            );
+        }
         if p.token_user && !matches!(e.auth, Auth::User | Auth::Either) {
             c.err(
                 place,
@@ -225,6 +242,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     for (key, groups) in [
         ("one_of", &e.one_of),
         ("at_least_one_of", &e.at_least_one_of),
+        ("at_most_one_of", &e.at_most_one_of),
         ("app_token_at_least_one_of", &e.app_token_at_least_one_of),
     ] {
         for group in groups {
@@ -351,6 +369,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         params,
         one_of: e.one_of.clone(),
         at_least_one_of: e.at_least_one_of.clone(),
+        at_most_one_of: e.at_most_one_of.clone(),
         app_token_at_least_one_of: e.app_token_at_least_one_of.clone(),
         max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
         response,
@@ -405,6 +424,20 @@ fn param(
     if p.token_user && ty.required() != &TypeExpr::Prim(Prim::String) {
         c.err(place, format!("{key}.token_user"), "`token_user` marks a user id: the type must be `string`");
     }
+    check_values(c, place, &key, &p.values, &ty);
+    for (limit, value) in [("min_length", p.min_length), ("max_length", p.max_length)] {
+        if value.is_some() && !is_strings(&ty) {
+            c.err(place, format!("{key}.{limit}"), "length limits apply to strings and lists of strings only");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (p.min_length, p.max_length) {
+        if lo > hi {
+            c.err(place, format!("{key}.min_length"), format!("min_length {lo} is above max_length {hi}"));
+        }
+    }
+    if p.max_length == Some(0) {
+        c.err(place, format!("{key}.max_length"), "max_length 0 leaves no value to give; drop the parameter");
+    }
     Some(Param {
         name: name.to_owned(),
         field: rust_field(name),
@@ -416,7 +449,39 @@ fn param(
         summary: p.summary.clone().unwrap_or_default(),
         deprecated: p.deprecated,
         token_user: p.token_user,
+        values: p.values.clone(),
+        min_length: p.min_length,
+        max_length: p.max_length,
+        token: p.token,
     })
+}
+
+/// `string`, `[string]` or either of them optional: what value sets and length limits apply to.
+fn is_strings(ty: &TypeExpr) -> bool {
+    match ty.required() {
+        TypeExpr::Prim(Prim::String) => true,
+        TypeExpr::List(item) => matches!(item.required(), TypeExpr::Prim(Prim::String)),
+        _ => false,
+    }
+}
+
+/// A value set names distinct, non-empty strings, on a string (or list of strings).
+fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr) {
+    if values.is_empty() {
+        return;
+    }
+    let key = format!("{key}.values");
+    if !is_strings(ty) {
+        c.err(place, &key, "a value set applies to strings and lists of strings only");
+    }
+    let mut seen = BTreeSet::new();
+    for v in values {
+        if v.trim().is_empty() {
+            c.err(place, &key, "a listed value cannot be empty");
+        } else if !seen.insert(v.as_str()) {
+            c.err(place, &key, format!("`{v}` is listed twice"));
+        }
+    }
 }
 
 fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSet<&str>) -> Option<TypeExpr> {

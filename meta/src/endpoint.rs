@@ -136,11 +136,17 @@ impl TypeMeta {
 pub struct FieldMeta {
     pub name: &'static str,
     pub shape: Shape,
+    /// The closed set of values the reference lists (empty: any value).
+    pub values: &'static [&'static str],
 }
 
 impl FieldMeta {
     pub const fn new(name: &'static str, shape: Shape) -> FieldMeta {
-        FieldMeta { name, shape }
+        FieldMeta { name, shape, values: &[] }
+    }
+    pub const fn values(mut self, values: &'static [&'static str]) -> FieldMeta {
+        self.values = values;
+        self
     }
 }
 
@@ -171,6 +177,14 @@ pub struct ParamMeta {
     /// (Twitch: "must match the user ID in the access token"). Checked before
     /// sending; `ttv` fills it in when it is required and not given.
     pub token_user: bool,
+    /// The closed set of values a string (or each string of a list) takes; empty: any.
+    pub values: &'static [&'static str],
+    /// Character limits of a string (or of each string of a list).
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// Only a request sent with this kind of token ([`AuthClass::App`] or
+    /// [`AuthClass::User`]) may give it (Send Chat Message's `for_source_only`: app).
+    pub only_with: Option<AuthClass>,
 }
 
 /// Const builders, so that a generated table states only what differs from
@@ -187,6 +201,10 @@ impl ParamMeta {
             summary: "",
             deprecated: false,
             token_user: false,
+            values: &[],
+            min_length: None,
+            max_length: None,
+            only_with: None,
         }
     }
     pub const fn query(name: &'static str, shape: Shape) -> ParamMeta {
@@ -220,6 +238,22 @@ impl ParamMeta {
     }
     pub const fn token_user(mut self) -> ParamMeta {
         self.token_user = true;
+        self
+    }
+    pub const fn values(mut self, values: &'static [&'static str]) -> ParamMeta {
+        self.values = values;
+        self
+    }
+    pub const fn min_length(mut self, min: u32) -> ParamMeta {
+        self.min_length = Some(min);
+        self
+    }
+    pub const fn max_length(mut self, max: u32) -> ParamMeta {
+        self.max_length = Some(max);
+        self
+    }
+    pub const fn only_with(mut self, token: AuthClass) -> ParamMeta {
+        self.only_with = Some(token);
         self
     }
 }
@@ -278,6 +312,8 @@ pub struct EndpointMeta {
     pub params: &'static [ParamMeta],
     pub one_of: &'static [&'static [&'static str]],
     pub at_least_one_of: &'static [&'static [&'static str]],
+    /// Groups of which at most one may be given (Get EventSub Subscriptions' filters).
+    pub at_most_one_of: &'static [&'static [&'static str]],
     /// Groups of which a request sent with an app token must give one (Get
     /// Users: `id` or `login`; a user token stands for its own user).
     pub app_token_at_least_one_of: &'static [&'static [&'static str]],
@@ -312,6 +348,7 @@ impl EndpointMeta {
             params: &[],
             one_of: &[],
             at_least_one_of: &[],
+            at_most_one_of: &[],
             app_token_at_least_one_of: &[],
             max_total: None,
             response,
@@ -346,6 +383,10 @@ impl EndpointMeta {
     }
     pub const fn at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
         self.at_least_one_of = groups;
+        self
+    }
+    pub const fn at_most_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
+        self.at_most_one_of = groups;
         self
     }
     pub const fn app_token_at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
