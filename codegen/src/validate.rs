@@ -78,7 +78,8 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 }
             }
             let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
-            check_values(&mut c, &place, &key, &f.values, &ty);
+            // Twitch answers `""` for "none of these" (a user's `broadcaster_type`).
+            check_values(&mut c, &place, &key, &f.values, &ty, true);
             // A deprecated field may vanish: it must decode as absent.
             let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
             fields.push(Field {
@@ -424,7 +425,7 @@ fn param(
     if p.token_user && ty.required() != &TypeExpr::Prim(Prim::String) {
         c.err(place, format!("{key}.token_user"), "`token_user` marks a user id: the type must be `string`");
     }
-    check_values(c, place, &key, &p.values, &ty);
+    check_values(c, place, &key, &p.values, &ty, false);
     for (limit, value) in [("min_length", p.min_length), ("max_length", p.max_length)] {
         if value.is_some() && !is_strings(&ty) {
             c.err(place, format!("{key}.{limit}"), "length limits apply to strings and lists of strings only");
@@ -465,8 +466,9 @@ fn is_strings(ty: &TypeExpr) -> bool {
     }
 }
 
-/// A value set names distinct, non-empty strings, on a string (or list of strings).
-fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr) {
+/// A value set names distinct strings, on a string (or list of strings); an
+/// empty one only in answers (a request's empty value is refused anyway).
+fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr, allow_empty: bool) {
     if values.is_empty() {
         return;
     }
@@ -476,7 +478,7 @@ fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &T
     }
     let mut seen = BTreeSet::new();
     for v in values {
-        if v.trim().is_empty() {
+        if v.trim().is_empty() && !(allow_empty && v.is_empty()) {
             c.err(place, &key, "a listed value cannot be empty");
         } else if !seen.insert(v.as_str()) {
             c.err(place, &key, format!("`{v}` is listed twice"));

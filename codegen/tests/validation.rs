@@ -221,6 +221,8 @@ fn value_sets_are_distinct_strings_on_string_fields() {
     assert!(err.contains("key `body.status.values`: `A` is listed twice"), "{err}");
     let err = error_of(&spec("    auth: either\n    params:\n      status: {type: string, values: [\"\"]}\n", ""));
     assert!(err.contains("key `params.status.values`: a listed value cannot be empty"), "{err}");
+    // Answers may list `""`: Twitch's "none of these" (a user's `broadcaster_type`).
+    load_str(&spec("    auth: either\n", "      kind: {type: string, values: [partner, \"\"]}\n")).unwrap();
     let err = error_of(&spec("    auth: either\n", "      live: {type: boolean, values: [a]}\n"));
     assert!(err.contains("type \"Thing\", key `fields.live.values`"), "{err}");
 }
