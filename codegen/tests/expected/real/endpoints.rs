@@ -14646,7 +14646,8 @@ pub mod endpoints {
                 ParamMeta::query("extension_id", Shape::String)
                     .summary("Only this extension (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -14680,7 +14681,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only this game (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -14717,7 +14719,8 @@ pub mod endpoints {
                 ParamMeta::query("period", Shape::String)
                     .summary(
                         "Aggregation window: day, week, month, year or all (default).",
-                    ),
+                    )
+                    .values(&["day", "week", "month", "year", "all"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("A time inside the window to report on (with period)."),
                 ParamMeta::query("user_id", Shape::String)
@@ -14832,7 +14835,8 @@ pub mod endpoints {
                     .summary("Broadcast delay in seconds (partners only, at most 900)."),
                 ParamMeta::body("tags", Shape::List(&Shape::String))
                     .max(10u32)
-                    .summary("Replacement tag list; an empty list removes all tags."),
+                    .summary("Replacement tag list; an empty list removes all tags.")
+                    .max_length(25u32),
                 ParamMeta::body(
                         "content_classification_labels",
                         Shape::List(
@@ -14972,12 +14976,14 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("Reward name (unique, at most 45 characters)."),
+                    .summary("Reward name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .required()
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("is_enabled", Shape::Boolean)
                     .summary("Whether viewers can see it (default true)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -15084,12 +15090,14 @@ pub mod endpoints {
                 ParamMeta::query("status", Shape::String)
                     .summary(
                         "CANCELED, FULFILLED or UNFULFILLED (needed unless id is given).",
-                    ),
+                    )
+                    .values(&["CANCELED", "FULFILLED", "UNFULFILLED"]),
                 ParamMeta::query("id", Shape::List(&Shape::String))
                     .max(50u32)
                     .summary("Only these redemption ids."),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("OLDEST (default) or NEWEST."),
+                    .summary("OLDEST (default) or NEWEST.")
+                    .values(&["OLDEST", "NEWEST"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -15125,9 +15133,11 @@ pub mod endpoints {
                     .required()
                     .summary("The reward to change."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New name (unique, at most 45 characters)."),
+                    .summary("New name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -15186,7 +15196,8 @@ pub mod endpoints {
                     .summary("The reward they were made for."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("FULFILLED, or CANCELED to refund the points."),
+                    .summary("FULFILLED, or CANCELED to refund the points.")
+                    .values(&["CANCELED", "FULFILLED"]),
             ],
         );
     /// **Get Charity Campaign**: Show the charity fundraiser a channel is running.
@@ -15554,9 +15565,11 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("The announcement (up to 500 characters)."),
+                    .summary("The announcement (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("color", Shape::String)
-                    .summary("blue, green, orange, purple or primary (default)."),
+                    .summary("blue, green, orange, purple or primary (default).")
+                    .values(&["blue", "green", "orange", "purple", "primary"]),
             ],
         );
     /// **Send a Shoutout**: Give another broadcaster a shoutout in chat.
@@ -15617,13 +15630,15 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (up to 500 characters)."),
+                    .summary("Message text (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("reply_parent_message_id", Shape::String)
                     .summary("Message to reply to."),
                 ParamMeta::body("for_source_only", Shape::Boolean)
                     .summary(
                         "Shared chat: post only in the source channel (app tokens only).",
-                    ),
+                    )
+                    .only_with(AuthClass::App),
             ],
         );
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
@@ -16001,7 +16016,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only rewards of this game."),
                 ParamMeta::query("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -16031,7 +16047,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("The entitlements to change."),
                 ParamMeta::body("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
             ],
         );
     /// **Get Extension Configuration Segment**: Read an extension's stored configuration.
@@ -16059,7 +16076,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::query("segment", Shape::List(&Shape::String))
                     .required()
-                    .summary("broadcaster, developer or global (one or more)."),
+                    .summary("broadcaster, developer or global (one or more).")
+                    .values(&["broadcaster", "developer", "global"]),
             ],
         );
     /// **Set Extension Configuration Segment**: Store one of an extension's configuration segments.
@@ -16082,7 +16100,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("segment", Shape::String)
                     .required()
-                    .summary("broadcaster, developer or global."),
+                    .summary("broadcaster, developer or global.")
+                    .values(&["broadcaster", "developer", "global"]),
                 ParamMeta::body("broadcaster_id", Shape::String)
                     .summary("The channel, for broadcaster and developer segments."),
                 ParamMeta::body("content", Shape::String)
@@ -16244,7 +16263,8 @@ pub mod endpoints {
                     .summary("The channel to post in."),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("Message text (up to 280 characters)."),
+                    .summary("Message text (up to 280 characters).")
+                    .max_length(280u32),
                 ParamMeta::body("extension_id", Shape::String)
                     .required()
                     .summary("The extension sending it."),
@@ -16345,7 +16365,8 @@ pub mod endpoints {
             &[
                 ParamMeta::body("sku", Shape::String)
                     .required()
-                    .summary("Product SKU (unique in the extension; cannot change)."),
+                    .summary("Product SKU (unique in the extension; cannot change).")
+                    .max_length(255u32),
                 ParamMeta::body(
                         "cost",
                         Shape::Object(&super::type_meta::BITS_COST_INPUT),
@@ -16354,7 +16375,8 @@ pub mod endpoints {
                     .summary("The price."),
                 ParamMeta::body("display_name", Shape::String)
                     .required()
-                    .summary("Name shown to viewers (up to 255 characters)."),
+                    .summary("Name shown to viewers (up to 255 characters).")
+                    .max_length(255u32),
                 ParamMeta::body("in_development", Shape::Boolean)
                     .summary("Whether the product is still in development."),
                 ParamMeta::body("expiration", Shape::DateTime)
@@ -16446,7 +16468,29 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("status", Shape::String)
-                    .summary("Only subscriptions in this state."),
+                    .summary("Only subscriptions in this state.")
+                    .values(
+                        &[
+                            "enabled",
+                            "webhook_callback_verification_pending",
+                            "webhook_callback_verification_failed",
+                            "notification_failures_exceeded",
+                            "authorization_revoked",
+                            "moderator_removed",
+                            "user_removed",
+                            "chat_user_banned",
+                            "version_removed",
+                            "beta_maintenance",
+                            "websocket_disconnected",
+                            "websocket_failed_ping_pong",
+                            "websocket_received_inbound_traffic",
+                            "websocket_connection_unused",
+                            "websocket_internal_error",
+                            "websocket_network_timeout",
+                            "websocket_network_error",
+                            "websocket_failed_to_reconnect",
+                        ],
+                    ),
                 ParamMeta::query("type", Shape::String).summary("Only this event type."),
                 ParamMeta::query("user_id", Shape::String)
                     .summary("Only subscriptions whose condition names this user."),
@@ -16455,7 +16499,8 @@ pub mod endpoints {
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
             ],
-        );
+        )
+        .at_most_one_of(&[&["status", "type", "user_id"]]);
     /// **Get Top Games**: List the categories with the most viewers right now.
     pub static GET_TOP_GAMES: EndpointMeta = EndpointMeta::new(
             "Get Top Games",
@@ -16608,6 +16653,14 @@ pub mod endpoints {
                 ParamMeta::body("group_layout", Shape::String)
                     .summary(
                         "TILED_LAYOUT, SCREENSHARE_LAYOUT, HORIZONTAL_LAYOUT or VERTICAL_LAYOUT.",
+                    )
+                    .values(
+                        &[
+                            "TILED_LAYOUT",
+                            "SCREENSHARE_LAYOUT",
+                            "HORIZONTAL_LAYOUT",
+                            "VERTICAL_LAYOUT",
+                        ],
                     ),
                 ParamMeta::body("regenerate_browser_sources", Shape::Boolean)
                     .summary("Issue a new browser source token (old ones stop working)."),
@@ -17047,7 +17100,8 @@ pub mod endpoints {
                     .summary("The held message."),
                 ParamMeta::body("action", Shape::String)
                     .required()
-                    .summary("ALLOW or DENY."),
+                    .summary("ALLOW or DENY.")
+                    .values(&["ALLOW", "DENY"]),
             ],
         );
     /// **Get AutoMod Settings**: Show a channel's AutoMod levels.
@@ -17316,9 +17370,11 @@ pub mod endpoints {
                     ),
                 ParamMeta::query("status", Shape::String)
                     .required()
-                    .summary("approved or denied."),
+                    .summary("approved or denied.")
+                    .values(&["approved", "denied"]),
                 ParamMeta::query("resolution_text", Shape::String)
-                    .summary("Note to the requester (up to 500 characters)."),
+                    .summary("Note to the requester (up to 500 characters).")
+                    .max_length(500u32),
             ],
         );
     /// **Get Blocked Terms**: List a channel's blocked words and phrases.
@@ -17390,7 +17446,9 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("The term (2 to 500 characters; * is a wildcard)."),
+                    .summary("The term (2 to 500 characters; * is a wildcard).")
+                    .min_length(2u32)
+                    .max_length(500u32),
             ],
         );
     /// **Remove Blocked Term**: Take a word or phrase off a channel's blocked list.
@@ -17775,7 +17833,8 @@ pub mod endpoints {
                     .summary("The chatter to flag."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("ACTIVE_MONITORING or RESTRICTED."),
+                    .summary("ACTIVE_MONITORING or RESTRICTED.")
+                    .values(&["ACTIVE_MONITORING", "RESTRICTED"]),
             ],
         );
     /// **Remove Suspicious Status From Chat User**: Clear a chatter's suspicious flag.
@@ -17866,7 +17925,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 60 characters)."),
+                    .summary("The question (up to 60 characters).")
+                    .max_length(60u32),
                 ParamMeta::body(
                         "choices",
                         Shape::List(&Shape::Object(&super::type_meta::POLL_CHOICE_INPUT)),
@@ -17911,7 +17971,8 @@ pub mod endpoints {
                 ParamMeta::body("id", Shape::String).required().summary("The poll."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("TERMINATED (show results) or ARCHIVED (hide them)."),
+                    .summary("TERMINATED (show results) or ARCHIVED (hide them).")
+                    .values(&["TERMINATED", "ARCHIVED"]),
             ],
         );
     /// **Get Predictions**: List a channel's channel points predictions.
@@ -17972,7 +18033,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 45 characters)."),
+                    .summary("The question (up to 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body(
                         "outcomes",
                         Shape::List(
@@ -18016,7 +18078,8 @@ pub mod endpoints {
                     .summary("The prediction."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("LOCKED, RESOLVED or CANCELED."),
+                    .summary("LOCKED, RESOLVED or CANCELED.")
+                    .values(&["RESOLVED", "CANCELED", "LOCKED"]),
                 ParamMeta::body("winning_outcome_id", Shape::String)
                     .summary("The winning outcome (needed for RESOLVED)."),
             ],
@@ -18197,7 +18260,8 @@ pub mod endpoints {
                 ParamMeta::body("category_id", Shape::String)
                     .summary("The planned category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("Stream title (up to 140 characters)."),
+                    .summary("Stream title (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Update Channel Stream Schedule Segment**: Change or cancel a scheduled stream.
@@ -18232,7 +18296,8 @@ pub mod endpoints {
                     .summary("New length in minutes (30 to 1380), as a string."),
                 ParamMeta::body("category_id", Shape::String).summary("New category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New title (up to 140 characters)."),
+                    .summary("New title (up to 140 characters).")
+                    .max_length(140u32),
                 ParamMeta::body("is_canceled", Shape::Boolean)
                     .summary("Cancel this occurrence."),
                 ParamMeta::body("timezone", Shape::String).summary("IANA time zone."),
@@ -18374,7 +18439,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("Only streams in these categories."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Stream type filter: all (default) or live."),
+                    .summary("Stream type filter: all (default) or live.")
+                    .values(&["all", "live"]),
                 ParamMeta::query("language", Shape::List(&Shape::String))
                     .max(100u32)
                     .summary(
@@ -18444,7 +18510,8 @@ pub mod endpoints {
                         "The live channel (the token user or a channel they edit).",
                     ),
                 ParamMeta::body("description", Shape::String)
-                    .summary("Short note (up to 140 characters)."),
+                    .summary("Short note (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Get Stream Markers**: List markers of a user's latest stream or of one video.
@@ -18691,7 +18758,8 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("description", Shape::String)
-                    .summary("New description (up to 300 characters; empty clears it)."),
+                    .summary("New description (up to 300 characters; empty clears it).")
+                    .max_length(300u32),
             ],
         );
     /// **Get Authorization By User**: Show which scopes users have granted this app.
@@ -18767,9 +18835,11 @@ pub mod endpoints {
                     .required()
                     .summary("The user to block."),
                 ParamMeta::query("source_context", Shape::String)
-                    .summary("Where it happened: chat or whisper."),
+                    .summary("Where it happened: chat or whisper.")
+                    .values(&["chat", "whisper"]),
                 ParamMeta::query("reason", Shape::String)
-                    .summary("harassment, spam or other."),
+                    .summary("harassment, spam or other.")
+                    .values(&["harassment", "spam", "other"]),
             ],
         );
     /// **Unblock User**: Unblock a user for the token user.
@@ -18888,11 +18958,14 @@ pub mod endpoints {
                 ParamMeta::query("language", Shape::String)
                     .summary("Only this language (ISO 639-1 or other)."),
                 ParamMeta::query("period", Shape::String)
-                    .summary("all (default), day, week or month."),
+                    .summary("all (default), day, week or month.")
+                    .values(&["all", "day", "month", "week"]),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("time (default), trending or views."),
+                    .summary("time (default), trending or views.")
+                    .values(&["time", "trending", "views"]),
                 ParamMeta::query("type", Shape::String)
-                    .summary("all (default), archive, highlight or upload."),
+                    .summary("all (default), archive, highlight or upload.")
+                    .values(&["all", "archive", "highlight", "upload"]),
                 ParamMeta::query("first", Shape::Integer)
                     .range(1i64, 100i64)
                     .summary("Page size (default 20; with user_id or game_id only)."),
@@ -18955,7 +19028,8 @@ pub mod endpoints {
                     .summary("The recipient."),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (500 characters, or 10000 to someone new)."),
+                    .summary("Message text (500 characters, or 10000 to someone new).")
+                    .max_length(10000u32),
             ],
         );
 }
