@@ -124,6 +124,20 @@ pub struct Field {
     pub also: Vec<String>,
     /// The closed set of values the reference lists (empty: any value).
     pub values: Vec<String>,
+    /// The generated enum for `values` (one per distinct set, named after the
+    /// first type and field that list it) and its variant for each value, in order.
+    pub value_enum: Option<ValueEnum>,
 }
+
+/// A generated Rust enum for a closed value set of an answer field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueEnum {
+    pub name: String,
+    /// `(wire value, variant name)`.
+    pub variants: Vec<(String, String)>,
+}
+
+/// The variant that keeps a value the spec does not list.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 pub const DOC_BASE: &str = "https://dev.twitch.tv/docs/api/reference";

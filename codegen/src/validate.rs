@@ -90,6 +90,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 deprecated: f.deprecated,
                 also: f.also.clone(),
                 values: f.values.clone(),
+                value_enum: None,
             });
         }
         types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
@@ -123,6 +124,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
             endpoints.push(ep);
         }
     }
+    name_value_enums(&mut c, &mut types);
     for cycle in unsized_cycles(&types) {
         c.err(
             &format!("type \"{}\"", cycle[0]),
@@ -455,6 +457,61 @@ fn param(
         max_length: p.max_length,
         token: p.token,
     })
+}
+
+/// Gives each answer field with a value set its enum: one per distinct set,
+/// named after the first type and field listing it (`Poll.status`: `PollStatus`).
+fn name_value_enums(c: &mut Check, types: &mut [TypeDef]) {
+    let type_names: BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
+    let mut by_set: BTreeMap<Vec<String>, model::ValueEnum> = BTreeMap::new();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for t in types.iter_mut() {
+        for f in t.fields.iter_mut().filter(|f| !f.values.is_empty()) {
+            let place = format!("type \"{}\"", t.name);
+            let key = format!("fields.{}.values", f.name);
+            if let Some(known) = by_set.get(&f.values) {
+                f.value_enum = Some(known.clone());
+                continue;
+            }
+            let name = format!("{}{}", t.name, f.name.to_upper_camel_case());
+            if type_names.contains(&name) {
+                c.err(&place, &key, format!("its enum would be named `{name}`, which is already a type"));
+                continue;
+            }
+            if let Some(prev) = taken.insert(name.clone(), format!("{}.{}", t.name, f.name)) {
+                c.err(&place, &key, format!("its enum would be named `{name}`, as the one for {prev}"));
+                continue;
+            }
+            let mut variants: Vec<(String, String)> = Vec::new();
+            for v in &f.values {
+                let variant = variant_name(v);
+                if variant == model::UNKNOWN_VARIANT || variants.iter().any(|(_, w)| w == &variant) {
+                    c.err(&place, &key, format!("`{v}` becomes the variant `{variant}`, which is taken"));
+                }
+                variants.push((v.clone(), variant));
+            }
+            let e = model::ValueEnum { name, variants };
+            by_set.insert(f.values.clone(), e.clone());
+            f.value_enum = Some(e);
+        }
+    }
+}
+
+/// `channel.follow` -> `ChannelFollow`, `1.0` -> `V1_0`, `""` -> `Empty`.
+fn variant_name(value: &str) -> String {
+    if value.is_empty() {
+        return "Empty".into();
+    }
+    let cleaned: String = value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("V{cleaned}");
+    }
+    let camel = cleaned.to_upper_camel_case();
+    if camel.is_empty() {
+        "Empty".into()
+    } else {
+        camel
+    }
 }
 
 /// `string`, `[string]` or either of them optional: what value sets and length limits apply to.

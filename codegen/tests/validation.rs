@@ -266,3 +266,23 @@ fn token_kind_rules_need_an_either_endpoint() {
     let err = error_of(&spec("    auth: either\n    body:\n      for_source_only: {type: boolean, token: bot}\n", ""));
     assert!(err.contains("unknown variant `bot`"), "{err}");
 }
+
+#[test]
+fn answer_value_sets_get_one_enum_per_distinct_set_with_variant_names() {
+    let types = "      status: {type: string, values: [ACTIVE, channel.follow, \"1.0\", \"\"]}\n  Other:\n    fields:\n      state: {type: \"[string]\", values: [ACTIVE, channel.follow, \"1.0\", \"\"]}\n";
+    let model = load_str(&spec("    auth: either\n", types)).unwrap();
+    let e = model.types[0].fields[1].value_enum.clone().expect("an enum");
+    assert_eq!(e.name, "ThingStatus");
+    let variants: Vec<&str> = e.variants.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(variants, ["Active", "ChannelFollow", "V1_0", "Empty"]);
+    assert_eq!(model.types[1].fields[0].value_enum.as_ref().map(|e| e.name.as_str()), Some("ThingStatus"), "same set");
+    let err = error_of(&spec("    auth: either\n", "      kind: {type: string, values: [a-b, a_b]}\n"));
+    assert!(err.contains("`a_b` becomes the variant `AB`, which is taken"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      kind: {type: string, values: [unknown]}\n"));
+    assert!(err.contains("becomes the variant `Unknown`"), "{err}");
+    let err = error_of(&spec(
+        "    auth: either\n",
+        "      state: {type: string, values: [a]}\n  ThingState:\n    fields:\n      x: string\n",
+    ));
+    assert!(err.contains("its enum would be named `ThingState`, which is already a type"), "{err}");
+}
