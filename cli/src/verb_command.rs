@@ -2,8 +2,9 @@
 //! its help from the spec, and the paging flags.
 
 use crate::verb::Verb;
-use clap::{Arg, ArgAction, Command};
-use ttv_helix::meta::{Location, ParamMeta, Shape};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgGroup, Command};
+use ttv_helix::meta::{AuthClass, Location, ParamMeta, Shape};
 
 /// `--live-only` for `live_only`: the flag spelling people expect from the API name.
 pub fn flag_name(param: &str) -> String {
@@ -35,6 +36,10 @@ pub fn verb(verb: &'static Verb) -> Command {
     let has_body = meta.params.iter().any(|p| p.location == Location::Body);
     for p in meta.params {
         cmd = cmd.arg(param_arg(p, has_body, ttv_helix::__private::splittable(meta)));
+    }
+    // Twitch answers 400 to several of these; clap names the two flags (exit 2).
+    for (i, group) in meta.at_most_one_of.iter().enumerate() {
+        cmd = cmd.group(ArgGroup::new(format!("at-most-one-of-{i}")).args(group.iter().copied()).multiple(false));
     }
     if has_body {
         cmd = cmd.arg(
@@ -91,6 +96,11 @@ fn param_arg(p: &'static ParamMeta, has_body: bool, splittable: bool) -> Arg {
         Shape::Json => arg.value_name("JSON"),
         _ => arg.value_name(value_name(p.name)),
     };
+    // A closed set: clap refuses anything else (exit 2, naming the flag and
+    // the values) and offers the values to completion and `--help`.
+    if !p.values.is_empty() && matches!(inner, Shape::String | Shape::List(Shape::String)) {
+        arg = arg.value_parser(PossibleValuesParser::new(p.values.iter().copied()));
+    }
     // A parameter that must name the token's user defaults to it (args.rs).
     if p.required && !p.token_user {
         arg = if p.location == Location::Body && has_body {
@@ -121,6 +131,17 @@ fn param_help(p: &ParamMeta, splittable: bool) -> String {
     }
     if let Shape::Object(_) | Shape::List(Shape::Object(_)) = p.shape.inner() {
         notes.push(format!("JSON {}", p.shape.inner().describe()));
+    }
+    match (p.min_length, p.max_length) {
+        (Some(lo), Some(hi)) => notes.push(format!("{lo} to {hi} characters")),
+        (None, Some(hi)) => notes.push(format!("up to {hi} characters")),
+        (Some(lo), None) => notes.push(format!("at least {lo} characters")),
+        (None, None) => {}
+    }
+    match p.only_with {
+        Some(AuthClass::App) => notes.push("app token only".into()),
+        Some(AuthClass::User) => notes.push("user token only".into()),
+        _ => {}
     }
     if p.location == Location::Body {
         notes.push("body".into());

@@ -1,7 +1,7 @@
 //! The checked model (IR) every emitter reads. Built only by [`crate::validate`],
 //! so emitters can trust it: names are unique, types resolve, groups name real params.
 
-use crate::spec::{Auth, Method};
+use crate::spec::{Auth, Method, TokenKind};
 use crate::typeexpr::TypeExpr;
 
 /// The whole checked spec: what every emitter reads.
@@ -48,6 +48,8 @@ pub struct Endpoint {
     pub one_of: Vec<Vec<String>>,
     /// Groups of parameters of which a request must give at least one.
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Groups of which at most one may be given.
+    pub at_most_one_of: Vec<Vec<String>>,
     /// Like `at_least_one_of`, for requests sent with an app token only.
     pub app_token_at_least_one_of: Vec<Vec<String>>,
     /// A limit shared by several list parameters: (parameters, most values together).
@@ -128,6 +130,14 @@ pub struct Param {
     pub deprecated: bool,
     /// Must be the id of the token's user, when the token is a user token.
     pub token_user: bool,
+    /// The closed set of values (empty: any value).
+    pub values: Vec<String>,
+    /// Fewest characters of a string, or of each string of a list.
+    pub min_length: Option<u32>,
+    /// Most characters of a string, or of each string of a list.
+    pub max_length: Option<u32>,
+    /// Only a request sent with this kind of token may give it.
+    pub token: Option<TokenKind>,
 }
 
 /// How the mock matches a parameter's value against a row of its data set.
@@ -169,7 +179,24 @@ pub struct Field {
     pub deprecated: bool,
     /// Other JSON names accepted when decoding (Twitch is not always consistent).
     pub also: Vec<String>,
+    /// The closed set of values the reference lists (empty: any value).
+    pub values: Vec<String>,
+    /// The generated enum for `values` (one per distinct set, named after the
+    /// first type and field that list it) and its variant for each value, in order.
+    pub value_enum: Option<ValueEnum>,
 }
+
+/// A generated Rust enum for a closed value set of an answer field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueEnum {
+    /// The enum's Rust name (`PollStatus`).
+    pub name: String,
+    /// `(wire value, variant name)`.
+    pub variants: Vec<(String, String)>,
+}
+
+/// The variant that keeps a value the spec does not list.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 /// Where the reference lives; spec `doc` anchors are relative to it.
 pub const DOC_BASE: &str = "https://dev.twitch.tv/docs/api/reference";

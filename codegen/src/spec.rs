@@ -84,6 +84,9 @@ pub struct EndpointSpec {
     /// Groups of parameters of which a request must give at least one.
     #[serde(default)]
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Groups of which at most one may be given (Twitch answers 400 to several).
+    #[serde(default)]
+    pub at_most_one_of: Vec<Vec<String>>,
     /// Groups of which an app token request must give one (a user token
     /// stands for its own user instead).
     #[serde(default)]
@@ -231,6 +234,28 @@ pub struct FieldSpec {
     /// Other spellings Twitch sends for a response field (`URL` for `url`).
     #[serde(default)]
     pub also: Vec<String>,
+    /// The closed set of values the reference lists (strings, or lists of strings).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Fewest characters a string (or each string of a list) may have.
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    /// Most characters a string (or each string of a list) may have.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// The parameter may be given only with this kind of token (`for_source_only`: app).
+    #[serde(default)]
+    pub token: Option<TokenKind>,
+}
+
+/// A kind of access token, for parameters that only one kind may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// An app access token.
+    App,
+    /// A user access token.
+    User,
 }
 
 /// `name: type` or `name: {type: ..., ...}`; the long form keeps serde's exact error.

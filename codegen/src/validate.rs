@@ -62,8 +62,16 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                     format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
                 );
             }
-            if f.required || f.max.is_some() || f.range.is_some() || f.location.is_some() || f.token_user {
-                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated` and `also`");
+            if f.required
+                || f.max.is_some()
+                || f.range.is_some()
+                || f.location.is_some()
+                || f.token_user
+                || f.min_length.is_some()
+                || f.max_length.is_some()
+                || f.token.is_some()
+            {
+                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated`, `also` and `values`");
             }
             for other in &f.also {
                 if other == fname || t.fields.contains_key(other) {
@@ -71,6 +79,8 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 }
             }
             let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
+            // Twitch answers `""` for "none of these" (a user's `broadcaster_type`).
+            check_values(&mut c, &place, &key, &f.values, &ty, true);
             // A deprecated field may vanish: it must decode as absent.
             let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
             fields.push(Field {
@@ -80,6 +90,8 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 summary: f.summary.clone().unwrap_or_default(),
                 deprecated: f.deprecated,
                 also: f.also.clone(),
+                values: f.values.clone(),
+                value_enum: None,
             });
         }
         types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
@@ -113,6 +125,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
             endpoints.push(ep);
         }
     }
+    name_value_enums(&mut c, &mut types);
     for cycle in unsized_cycles(&types) {
         c.err(
             &format!("type \"{}\"", cycle[0]),
@@ -165,6 +178,13 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     for (section, name, p) in
         e.params.iter().map(|(n, p)| ("params", n, p)).chain(e.body.iter().map(|(n, p)| ("body", n, p)))
     {
+        if p.token.is_some() && e.auth != Auth::Either {
+            c.err(
+                place,
+                format!("{section}.{name}.token"),
+                "only endpoints that take either token can limit a parameter to one kind",
+            );
+        }
         if p.token_user && !matches!(e.auth, Auth::User | Auth::Either) {
             c.err(
                 place,
@@ -226,6 +246,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
     for (key, groups) in [
         ("one_of", &e.one_of),
         ("at_least_one_of", &e.at_least_one_of),
+        ("at_most_one_of", &e.at_most_one_of),
         ("app_token_at_least_one_of", &e.app_token_at_least_one_of),
     ] {
         for group in groups {
@@ -352,6 +373,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         params,
         one_of: e.one_of.clone(),
         at_least_one_of: e.at_least_one_of.clone(),
+        at_most_one_of: e.at_most_one_of.clone(),
         app_token_at_least_one_of: e.app_token_at_least_one_of.clone(),
         max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
         response,
@@ -406,6 +428,20 @@ fn param(
     if p.token_user && ty.required() != &TypeExpr::Prim(Prim::String) {
         c.err(place, format!("{key}.token_user"), "`token_user` marks a user id: the type must be `string`");
     }
+    check_values(c, place, &key, &p.values, &ty, false);
+    for (limit, value) in [("min_length", p.min_length), ("max_length", p.max_length)] {
+        if value.is_some() && !is_strings(&ty) {
+            c.err(place, format!("{key}.{limit}"), "length limits apply to strings and lists of strings only");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (p.min_length, p.max_length) {
+        if lo > hi {
+            c.err(place, format!("{key}.min_length"), format!("min_length {lo} is above max_length {hi}"));
+        }
+    }
+    if p.max_length == Some(0) {
+        c.err(place, format!("{key}.max_length"), "max_length 0 leaves no value to give; drop the parameter");
+    }
     Some(Param {
         name: name.to_owned(),
         field: rust_field(name),
@@ -417,7 +453,95 @@ fn param(
         summary: p.summary.clone().unwrap_or_default(),
         deprecated: p.deprecated,
         token_user: p.token_user,
+        values: p.values.clone(),
+        min_length: p.min_length,
+        max_length: p.max_length,
+        token: p.token,
     })
+}
+
+/// Gives each answer field with a value set its enum: one per distinct set,
+/// named after the first type and field listing it (`Poll.status`: `PollStatus`).
+fn name_value_enums(c: &mut Check, types: &mut [TypeDef]) {
+    let type_names: BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
+    let mut by_set: BTreeMap<Vec<String>, model::ValueEnum> = BTreeMap::new();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for t in types.iter_mut() {
+        for f in t.fields.iter_mut().filter(|f| !f.values.is_empty()) {
+            let place = format!("type \"{}\"", t.name);
+            let key = format!("fields.{}.values", f.name);
+            if let Some(known) = by_set.get(&f.values) {
+                f.value_enum = Some(known.clone());
+                continue;
+            }
+            let name = format!("{}{}", t.name, f.name.to_upper_camel_case());
+            if type_names.contains(&name) {
+                c.err(&place, &key, format!("its enum would be named `{name}`, which is already a type"));
+                continue;
+            }
+            if let Some(prev) = taken.insert(name.clone(), format!("{}.{}", t.name, f.name)) {
+                c.err(&place, &key, format!("its enum would be named `{name}`, as the one for {prev}"));
+                continue;
+            }
+            let mut variants: Vec<(String, String)> = Vec::new();
+            for v in &f.values {
+                let variant = variant_name(v);
+                if variant == model::UNKNOWN_VARIANT || variants.iter().any(|(_, w)| w == &variant) {
+                    c.err(&place, &key, format!("`{v}` becomes the variant `{variant}`, which is taken"));
+                }
+                variants.push((v.clone(), variant));
+            }
+            let e = model::ValueEnum { name, variants };
+            by_set.insert(f.values.clone(), e.clone());
+            f.value_enum = Some(e);
+        }
+    }
+}
+
+/// `channel.follow` -> `ChannelFollow`, `1.0` -> `V1_0`, `""` -> `Empty`.
+fn variant_name(value: &str) -> String {
+    if value.is_empty() {
+        return "Empty".into();
+    }
+    let cleaned: String = value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("V{cleaned}");
+    }
+    let camel = cleaned.to_upper_camel_case();
+    if camel.is_empty() {
+        "Empty".into()
+    } else {
+        camel
+    }
+}
+
+/// `string`, `[string]` or either of them optional: what value sets and length limits apply to.
+fn is_strings(ty: &TypeExpr) -> bool {
+    match ty.required() {
+        TypeExpr::Prim(Prim::String) => true,
+        TypeExpr::List(item) => matches!(item.required(), TypeExpr::Prim(Prim::String)),
+        _ => false,
+    }
+}
+
+/// A value set names distinct strings, on a string (or list of strings); an
+/// empty one only in answers (a request's empty value is refused anyway).
+fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr, allow_empty: bool) {
+    if values.is_empty() {
+        return;
+    }
+    let key = format!("{key}.values");
+    if !is_strings(ty) {
+        c.err(place, &key, "a value set applies to strings and lists of strings only");
+    }
+    let mut seen = BTreeSet::new();
+    for v in values {
+        if v.trim().is_empty() && !(allow_empty && v.is_empty()) {
+            c.err(place, &key, "a listed value cannot be empty");
+        } else if !seen.insert(v.as_str()) {
+            c.err(place, &key, format!("`{v}` is listed twice"));
+        }
+    }
 }
 
 fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSet<&str>) -> Option<TypeExpr> {

@@ -208,3 +208,81 @@ fn types_that_contain_themselves_without_a_list_are_refused() {
     let err = error_of(&spec("    auth: either\n", "  Self:\n    fields:\n      a: string\n"));
     assert!(err.contains("type \"Self\": `Self` is reserved"), "{err}");
 }
+
+#[test]
+fn value_sets_are_distinct_strings_on_string_fields() {
+    let ok = "    auth: either\n    params:\n      status: {type: string, values: [ACTIVE, ENDED]}\n      kinds: {type: \"[string]\", values: [a, b]}\n    response: {item: Thing}\n";
+    let model = load_str(&spec(ok, "      state: {type: string, values: [live, off]}\n")).unwrap();
+    assert_eq!(model.endpoints[0].params[0].values, ["ACTIVE", "ENDED"]);
+    assert_eq!(model.types[0].fields[1].values, ["live", "off"]);
+    let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, values: [a]}\n", ""));
+    assert!(err.contains("key `params.first.values`: a value set applies to strings"), "{err}");
+    let err = error_of(&spec("    auth: either\n    body:\n      status: {type: string, values: [A, A]}\n", ""));
+    assert!(err.contains("key `body.status.values`: `A` is listed twice"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      status: {type: string, values: [\"\"]}\n", ""));
+    assert!(err.contains("key `params.status.values`: a listed value cannot be empty"), "{err}");
+    // Answers may list `""`: Twitch's "none of these" (a user's `broadcaster_type`).
+    load_str(&spec("    auth: either\n", "      kind: {type: string, values: [partner, \"\"]}\n")).unwrap();
+    let err = error_of(&spec("    auth: either\n", "      live: {type: boolean, values: [a]}\n"));
+    assert!(err.contains("type \"Thing\", key `fields.live.values`"), "{err}");
+}
+
+#[test]
+fn length_limits_apply_to_strings_in_order() {
+    let ok = "    auth: either\n    body:\n      title: {type: string, min_length: 1, max_length: 60}\n";
+    let model = load_str(&spec(ok, "")).unwrap();
+    assert_eq!((model.endpoints[0].params[0].min_length, model.endpoints[0].params[0].max_length), (Some(1), Some(60)));
+    let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, max_length: 5}\n", ""));
+    assert!(err.contains("key `params.first.max_length`: length limits apply to strings"), "{err}");
+    let err =
+        error_of(&spec("    auth: either\n    body:\n      title: {type: string, min_length: 9, max_length: 2}\n", ""));
+    assert!(err.contains("key `body.title.min_length`: min_length 9 is above max_length 2"), "{err}");
+    let err = error_of(&spec("    auth: either\n    body:\n      title: {type: string, max_length: 0}\n", ""));
+    assert!(err.contains("key `body.title.max_length`"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      name: {type: string, max_length: 5}\n"));
+    assert!(err.contains("key `fields.name`: response fields take only"), "{err}");
+}
+
+#[test]
+fn at_most_one_of_groups_name_declared_parameters() {
+    let ok = "    auth: either\n    params:\n      status: string\n      type: string\n    at_most_one_of: [[status, type]]\n";
+    assert_eq!(load_str(&spec(ok, "")).unwrap().endpoints[0].at_most_one_of, [["status", "type"]]);
+    let err = error_of(&spec(
+        "    auth: either\n    params:\n      status: string\n    at_most_one_of: [[status, user_id]]\n",
+        "",
+    ));
+    assert!(err.contains("key `at_most_one_of`: `user_id` is not a declared parameter"), "{err}");
+    let err =
+        error_of(&spec("    auth: either\n    params:\n      status: string\n    at_most_one_of: [[status]]\n", ""));
+    assert!(err.contains("key `at_most_one_of`: a group names at least two parameters"), "{err}");
+}
+
+#[test]
+fn token_kind_rules_need_an_either_endpoint() {
+    let ok = "    auth: either\n    body:\n      for_source_only: {type: boolean, token: app}\n";
+    assert!(load_str(&spec(ok, "")).unwrap().endpoints[0].params[0].token.is_some());
+    let err = error_of(&spec("    auth: user\n    body:\n      for_source_only: {type: boolean, token: app}\n", ""));
+    assert!(err.contains("key `body.for_source_only.token`: only endpoints that take either token"), "{err}");
+    let err = error_of(&spec("    auth: either\n    body:\n      for_source_only: {type: boolean, token: bot}\n", ""));
+    assert!(err.contains("unknown variant `bot`"), "{err}");
+}
+
+#[test]
+fn answer_value_sets_get_one_enum_per_distinct_set_with_variant_names() {
+    let types = "      status: {type: string, values: [ACTIVE, channel.follow, \"1.0\", \"\"]}\n  Other:\n    fields:\n      state: {type: \"[string]\", values: [ACTIVE, channel.follow, \"1.0\", \"\"]}\n";
+    let model = load_str(&spec("    auth: either\n", types)).unwrap();
+    let e = model.types[0].fields[1].value_enum.clone().expect("an enum");
+    assert_eq!(e.name, "ThingStatus");
+    let variants: Vec<&str> = e.variants.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(variants, ["Active", "ChannelFollow", "V1_0", "Empty"]);
+    assert_eq!(model.types[1].fields[0].value_enum.as_ref().map(|e| e.name.as_str()), Some("ThingStatus"), "same set");
+    let err = error_of(&spec("    auth: either\n", "      kind: {type: string, values: [a-b, a_b]}\n"));
+    assert!(err.contains("`a_b` becomes the variant `AB`, which is taken"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      kind: {type: string, values: [unknown]}\n"));
+    assert!(err.contains("becomes the variant `Unknown`"), "{err}");
+    let err = error_of(&spec(
+        "    auth: either\n",
+        "      state: {type: string, values: [a]}\n  ThingState:\n    fields:\n      x: string\n",
+    ));
+    assert!(err.contains("its enum would be named `ThingState`, which is already a type"), "{err}");
+}

@@ -157,12 +157,19 @@ pub struct FieldMeta {
     pub name: &'static str,
     /// What the field holds.
     pub shape: Shape,
+    /// The closed set of values the reference lists (empty: any value).
+    pub values: &'static [&'static str],
 }
 
 impl FieldMeta {
     /// A field named `name` holding `shape`.
     pub const fn new(name: &'static str, shape: Shape) -> FieldMeta {
-        FieldMeta { name, shape }
+        FieldMeta { name, shape, values: &[] }
+    }
+    /// The closed set of values Twitch sends in it.
+    pub const fn values(mut self, values: &'static [&'static str]) -> FieldMeta {
+        self.values = values;
+        self
     }
 }
 
@@ -201,6 +208,15 @@ pub struct ParamMeta {
     /// (Twitch: "must match the user ID in the access token"). Checked before
     /// sending; `ttv` fills it in when it is required and not given.
     pub token_user: bool,
+    /// The closed set of values a string (or each string of a list) takes; empty: any.
+    pub values: &'static [&'static str],
+    /// Fewest characters of a string (or of each string of a list).
+    pub min_length: Option<u32>,
+    /// Most characters of a string (or of each string of a list).
+    pub max_length: Option<u32>,
+    /// Only a request sent with this kind of token ([`AuthClass::App`] or
+    /// [`AuthClass::User`]) may give it (Send Chat Message's `for_source_only`: app).
+    pub only_with: Option<AuthClass>,
 }
 
 /// Const builders, so that a generated table states only what differs from
@@ -218,6 +234,10 @@ impl ParamMeta {
             summary: "",
             deprecated: false,
             token_user: false,
+            values: &[],
+            min_length: None,
+            max_length: None,
+            only_with: None,
         }
     }
     /// An optional query parameter.
@@ -260,6 +280,26 @@ impl ParamMeta {
     /// Must be the token's own user id (see the field `token_user`).
     pub const fn token_user(mut self) -> ParamMeta {
         self.token_user = true;
+        self
+    }
+    /// The closed set of values it takes; others are refused before sending.
+    pub const fn values(mut self, values: &'static [&'static str]) -> ParamMeta {
+        self.values = values;
+        self
+    }
+    /// Fewest characters of the string.
+    pub const fn min_length(mut self, min: u32) -> ParamMeta {
+        self.min_length = Some(min);
+        self
+    }
+    /// Most characters of the string.
+    pub const fn max_length(mut self, max: u32) -> ParamMeta {
+        self.max_length = Some(max);
+        self
+    }
+    /// Only a request sent with this kind of token may give it.
+    pub const fn only_with(mut self, token: AuthClass) -> ParamMeta {
+        self.only_with = Some(token);
         self
     }
 }
@@ -334,6 +374,8 @@ pub struct EndpointMeta {
     pub one_of: &'static [&'static [&'static str]],
     /// Groups of parameters of which a request must give at least one.
     pub at_least_one_of: &'static [&'static [&'static str]],
+    /// Groups of which at most one may be given (Get EventSub Subscriptions' filters).
+    pub at_most_one_of: &'static [&'static [&'static str]],
     /// Groups of which a request sent with an app token must give one (Get
     /// Users: `id` or `login`; a user token stands for its own user).
     pub app_token_at_least_one_of: &'static [&'static [&'static str]],
@@ -372,6 +414,7 @@ impl EndpointMeta {
             params: &[],
             one_of: &[],
             at_least_one_of: &[],
+            at_most_one_of: &[],
             app_token_at_least_one_of: &[],
             max_total: None,
             response,
@@ -410,6 +453,11 @@ impl EndpointMeta {
     /// Groups of which a request must give at least one.
     pub const fn at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
         self.at_least_one_of = groups;
+        self
+    }
+    /// Groups of which a request may give at most one.
+    pub const fn at_most_one_of(mut self, groups: &'static [&'static [&'static str]]) -> EndpointMeta {
+        self.at_most_one_of = groups;
         self
     }
     /// Groups of which a request sent with an app token must give one.

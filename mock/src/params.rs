@@ -106,8 +106,14 @@ pub fn validate(ep: &EndpointMeta, params: &Params, body: Option<&Entity>) -> Re
             Location::Query | Location::Path => check_query_param(p, params)?,
             Location::Body => check_body_field(p, body)?,
         }
+        check_value_set_and_length(p, params, body)?;
     }
     let given = |name: &str| given(params, body, name);
+    for group in ep.at_most_one_of {
+        if group.iter().filter(|n| given(n) > 0).count() > 1 {
+            return Err(format!("Only one of {} may be given", group.join(", ")));
+        }
+    }
     for group in ep.one_of {
         let present = group.iter().filter(|n| given(n) > 0).count();
         if present != 1 {
@@ -228,6 +234,25 @@ fn missing(name: &str) -> String {
     format!("Missing required parameter \"{name}\"")
 }
 
+/// The spec's closed value sets and character limits, as Twitch's 400s enforce them.
+fn check_value_set_and_length(p: &ParamMeta, params: &Params, body: Option<&Entity>) -> Result<(), String> {
+    if p.values.is_empty() && p.min_length.is_none() && p.max_length.is_none() {
+        return Ok(());
+    }
+    for v in values_of(p.name, params, body) {
+        if !p.values.is_empty() && !p.values.contains(&v) {
+            return Err(malformed(p.name, &format!("the value must be one of {}", p.values.join(", "))));
+        }
+        let length = v.chars().count();
+        if p.max_length.is_some_and(|max| length > max as usize)
+            || p.min_length.is_some_and(|min| length < min as usize)
+        {
+            return Err(malformed(p.name, "the value is too long or too short"));
+        }
+    }
+    Ok(())
+}
+
 fn malformed(name: &str, why: &str) -> String {
     format!("The parameter \"{name}\" was malformed: {why}")
 }
@@ -315,4 +340,30 @@ mod tests {
     }
 
     use serde_json::json;
+
+    #[test]
+    fn value_sets_lengths_and_at_most_one_of_are_refused_like_twitch() {
+        use ttv_meta::{AuthClass, HttpMethod, ResponseMeta};
+        static EP: EndpointMeta = EndpointMeta::new(
+            "End Things",
+            "end_things",
+            HttpMethod::Patch,
+            "/things",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .params(&[
+            ParamMeta::query("status", Shape::String).values(&["ON", "OFF"]),
+            ParamMeta::query("type", Shape::String),
+            ParamMeta::body("title", Shape::String).max_length(5),
+        ])
+        .at_most_one_of(&[&["status", "type"]]);
+        let err = validate(&EP, &Params::from_query("status=FOO"), None).unwrap_err();
+        assert!(err.contains("\"status\" was malformed: the value must be one of ON, OFF"), "{err}");
+        assert_eq!(validate(&EP, &Params::from_query("status=ON"), None), Ok(()));
+        let err = validate(&EP, &Params::from_query("status=ON&type=x"), None).unwrap_err();
+        assert!(err.contains("Only one of status, type"), "{err}");
+        let err = validate(&EP, &Params::default(), body(json!({"title": "toolong"})).as_ref()).unwrap_err();
+        assert!(err.contains("\"title\" was malformed"), "{err}");
+    }
 }

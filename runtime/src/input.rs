@@ -1,6 +1,7 @@
 //! Turns a typed request into path, query and body, refusing input that Twitch
 //! would refuse (a missing required value, `first` out of range, too many ids,
-//! a one-of group with none or several) before anything is sent.
+//! a one-of group with none or several, a value outside its closed set, a
+//! string over its length limit) before anything is sent.
 
 use crate::Error;
 use serde_json::{Map, Value};
@@ -156,6 +157,7 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
         if is_login_param(p.name) {
             check_logins(p.name, fields.get(p.name))?;
         }
+        check_values_and_lengths(p, fields.get(p.name))?;
     }
     for group in meta.one_of {
         let given: Vec<&str> = group.iter().copied().filter(|g| count(fields, g) > 0).collect();
@@ -170,6 +172,12 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
     for group in meta.at_least_one_of {
         if group.iter().all(|g| count(fields, g) == 0) {
             return Err(format!("give at least one of {}", names(group)));
+        }
+    }
+    for group in meta.at_most_one_of {
+        let given: Vec<&str> = group.iter().copied().filter(|g| count(fields, g) > 0).collect();
+        if given.len() > 1 {
+            return Err(format!("give at most one of {} (got {})", names(group), names(&given)));
         }
     }
     if let Some((group, max)) = meta.max_total {
@@ -234,6 +242,34 @@ fn check_logins(name: &str, value: Option<&Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// The spec's closed value set and character limits, for a string or each
+/// string of a list. Twitch answers 400 to either, after the request was spent.
+fn check_values_and_lengths(p: &ParamMeta, value: Option<&Value>) -> Result<(), String> {
+    if p.values.is_empty() && p.min_length.is_none() && p.max_length.is_none() {
+        return Ok(());
+    }
+    let texts: Vec<&str> = match value {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => return Ok(()),
+    };
+    for text in texts {
+        if !p.values.is_empty() && !p.values.contains(&text) {
+            let shown: String = text.chars().take(40).collect();
+            return Err(format!("`{}` must be one of {} (got {shown:?})", p.name, p.values.join(", ")));
+        }
+        let length = text.chars().count();
+        if let Some(max) = p.max_length.filter(|&max| length > max as usize) {
+            return Err(format!("`{}` takes at most {max} characters, got {length}", p.name));
+        }
+        // An empty optional body string clears the field (see `check_not_blank`).
+        if let Some(min) = p.min_length.filter(|&min| length < min as usize && length > 0) {
+            return Err(format!("`{}` takes at least {min} characters, got {length}", p.name));
+        }
+    }
+    Ok(())
+}
+
 fn names(group: &[&str]) -> String {
     group.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
 }
@@ -288,5 +324,38 @@ mod tests {
         let streams = crate::test_meta::find("get-streams").expect("the spec has Get Streams");
         let query = prepare_fields(streams, fields_of(json!({"after": ""}))).unwrap_err().to_string();
         assert!(query.contains("`after` is given empty"), "{query}");
+    }
+
+    #[test]
+    fn closed_value_sets_are_checked_before_sending() {
+        let end_poll = crate::test_meta::find("end-poll").expect("written out");
+        let with = |status: &str| fields_of(json!({"broadcaster_id": "1", "id": "p", "status": status}));
+        let err = prepare_fields(end_poll, with("FOO")).unwrap_err().to_string();
+        assert!(err.contains("`status` must be one of TERMINATED, ARCHIVED (got \"FOO\")"), "{err}");
+        assert!(prepare_fields(end_poll, with("ARCHIVED")).is_ok());
+        let subs = crate::test_meta::find("get-eventsub-subscriptions").expect("written out");
+        assert!(prepare_fields(subs, fields_of(json!({"status": "enabled"}))).is_ok());
+        assert!(prepare_fields(subs, fields_of(json!({"status": "Enabled"}))).is_err(), "the set is case-sensitive");
+    }
+
+    #[test]
+    fn string_length_limits_count_characters() {
+        let send = crate::test_meta::find("send-chat-message").expect("written out");
+        let with = |message: String| fields_of(json!({"broadcaster_id": "1", "message": message}));
+        let err = prepare_fields(send, with("x".repeat(600))).unwrap_err().to_string();
+        assert!(err.contains("`message` takes at most 500 characters, got 600"), "{err}");
+        assert!(prepare_fields(send, with("x".repeat(500))).is_ok());
+        // Characters, not bytes: 500 emoji are 2000 bytes.
+        assert!(prepare_fields(send, with("\u{1F600}".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn at_most_one_of_a_group_may_be_given() {
+        let subs = crate::test_meta::find("get-eventsub-subscriptions").expect("written out");
+        let err =
+            prepare_fields(subs, fields_of(json!({"type": "channel.follow", "user_id": "1"}))).unwrap_err().to_string();
+        assert!(err.contains("give at most one of `status`, `type`, `user_id` (got `type`, `user_id`)"), "{err}");
+        assert!(prepare_fields(subs, fields_of(json!({"type": "channel.follow"}))).is_ok());
+        assert!(prepare_fields(subs, fields_of(json!({}))).is_ok(), "none is fine");
     }
 }

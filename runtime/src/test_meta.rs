@@ -68,9 +68,54 @@ static CREATE_EVENTSUB_SUBSCRIPTION: EndpointMeta = EndpointMeta::new(
 ])
 .token_values(&[TokenValues::new("transport.method", &["webhook", "conduit"], &["websocket"])]);
 
+static END_POLL: EndpointMeta =
+    EndpointMeta::new("End Poll", "end_poll", HttpMethod::Patch, "/polls", AuthClass::User, DATA).params(&[
+        ParamMeta::body("broadcaster_id", Shape::String).required().token_user(),
+        ParamMeta::body("id", Shape::String).required(),
+        ParamMeta::body("status", Shape::String).required().values(&["TERMINATED", "ARCHIVED"]),
+    ]);
+
+static SEND_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+    "Send Chat Message",
+    "send_chat_message",
+    HttpMethod::Post,
+    "/chat/messages",
+    AuthClass::Either,
+    DATA,
+)
+.params(&[
+    ParamMeta::body("broadcaster_id", Shape::String).required(),
+    ParamMeta::body("message", Shape::String).required().max_length(500),
+    ParamMeta::body("for_source_only", Shape::Boolean).only_with(AuthClass::App),
+]);
+
+static GET_EVENTSUB_SUBSCRIPTIONS: EndpointMeta = EndpointMeta::new(
+    "Get EventSub Subscriptions",
+    "get_eventsub_subscriptions",
+    HttpMethod::Get,
+    "/eventsub/subscriptions",
+    AuthClass::Either,
+    ResponseMeta::Data { paginated: true, single: false },
+)
+.params(&[
+    ParamMeta::query("status", Shape::String).values(&["enabled", "webhook_callback_verification_pending"]),
+    ParamMeta::query("type", Shape::String),
+    ParamMeta::query("user_id", Shape::String),
+])
+.at_most_one_of(&[&["status", "type", "user_id"]]);
+
 /// The endpoint with this verb (`get-users`), as written above.
 pub fn find(verb: &str) -> Option<&'static EndpointMeta> {
-    [&GET_USERS, &GET_CHANNEL_INFORMATION, &MODIFY_CHANNEL_INFORMATION, &GET_STREAMS, &CREATE_EVENTSUB_SUBSCRIPTION]
-        .into_iter()
-        .find(|e| e.method_name.replace('_', "-") == verb)
+    [
+        &GET_USERS,
+        &GET_CHANNEL_INFORMATION,
+        &MODIFY_CHANNEL_INFORMATION,
+        &GET_STREAMS,
+        &CREATE_EVENTSUB_SUBSCRIPTION,
+        &END_POLL,
+        &SEND_CHAT_MESSAGE,
+        &GET_EVENTSUB_SUBSCRIPTIONS,
+    ]
+    .into_iter()
+    .find(|e| e.method_name.replace('_', "-") == verb)
 }

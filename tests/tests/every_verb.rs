@@ -54,13 +54,16 @@ enum Token {
     Other,
 }
 
-/// The value a parameter gets: the low end of its range (always valid), else a
-/// sample of its shape, with the first value `token_values` allows for `token`
+/// The value a parameter gets: the low end of its range (always valid), else
+/// the first of its closed set, else a sample of its shape, with the first value `token_values` allows for `token`
 /// put in place. A list gets one item.
 fn param_value(meta: &EndpointMeta, p: &ParamMeta, token: Token) -> Value {
-    let mut value = match p.range {
-        Some((lo, _)) => json!(lo),
-        None => sample(p.name, p.shape.inner()),
+    let mut value = match (p.range, p.values.first()) {
+        (Some((lo, _)), _) => json!(lo),
+        // A closed set: its first value (anything else is refused before sending).
+        (None, Some(first)) if p.shape.is_list() => json!([first]),
+        (None, Some(first)) => json!(first),
+        (None, None) => sample(p.name, p.shape.inner()),
     };
     for tv in meta.token_values {
         let allowed = match token {

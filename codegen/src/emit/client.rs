@@ -10,6 +10,7 @@ use quote::quote;
 /// The whole `endpoints.rs` of ttv-helix.
 pub fn library(model: &Model) -> String {
     let types = model.types.iter().map(type_def);
+    let enums = super::value_enum::all(model);
     let requests = model.endpoints.iter().map(request);
     let methods = model.endpoints.iter().map(method);
     let setters = model.endpoints.iter().map(setters);
@@ -22,6 +23,7 @@ pub fn library(model: &Model) -> String {
         pub mod types {
             use serde::{Deserialize, Serialize};
             #(#types)*
+            #enums
         }
 
         /// One request type per endpoint: its query, path and body parameters.
@@ -50,7 +52,10 @@ fn type_def(t: &TypeDef) -> TokenStream {
     let type_doc = doc(if t.summary.is_empty() { &t.name } else { &t.summary });
     let fields = t.fields.iter().map(|f| {
         let field = ident(&f.field);
-        let ty = rust_type(&f.ty);
+        let ty = match &f.value_enum {
+            Some(e) => super::value_enum::field_type(&f.ty, &e.name),
+            None => rust_type(&f.ty),
+        };
         let rename = (f.field != f.name).then(|| {
             let n = &f.name;
             quote!(#[serde(rename = #n)])

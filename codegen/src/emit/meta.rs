@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{Endpoint, Location, Model, Response, TypeDef};
-use crate::spec::{Auth, Method};
+use crate::spec::{Auth, Method, TokenKind};
 use crate::typeexpr::{Prim, TypeExpr};
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
@@ -119,7 +119,11 @@ fn type_meta(t: &TypeDef) -> TokenStream {
     let fields = t.fields.iter().map(|f| {
         let n = &f.name;
         let sh = shape(&f.ty, &quote!(super::type_meta));
-        quote!(FieldMeta::new(#n, #sh))
+        let values = (!f.values.is_empty()).then(|| {
+            let v = strs(&f.values);
+            quote!(.values(#v))
+        });
+        quote!(FieldMeta::new(#n, #sh) #values)
     });
     let doc = format!(" The fields of the spec type `{name}` and their shapes.");
     quote! {
@@ -166,7 +170,18 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         });
         let deprecated = p.deprecated.then(|| quote!(.deprecated()));
         let token_user = p.token_user.then(|| quote!(.token_user()));
-        quote!(ParamMeta::#constructor(#name, #sh) #required #max #range #summary #deprecated #token_user)
+        let values = (!p.values.is_empty()).then(|| {
+            let v = strs(&p.values);
+            quote!(.values(#v))
+        });
+        let min_length = p.min_length.map(|n| quote!(.min_length(#n)));
+        let max_length = p.max_length.map(|n| quote!(.max_length(#n)));
+        let only_with = p.token.map(|t| match t {
+            TokenKind::App => quote!(.only_with(AuthClass::App)),
+            TokenKind::User => quote!(.only_with(AuthClass::User)),
+        });
+        quote!(ParamMeta::#constructor(#name, #sh) #required #max #range #summary #deprecated #token_user
+            #values #min_length #max_length #only_with)
     });
     let groups = |gs: &[Vec<String>]| {
         let gs = gs.iter().map(|g| strs(g));
@@ -174,6 +189,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     };
     let one_of = groups(&e.one_of);
     let at_least_one_of = groups(&e.at_least_one_of);
+    let at_most_one_of = groups(&e.at_most_one_of);
     let app_token_at_least_one_of = groups(&e.app_token_at_least_one_of);
     let response = match &e.response {
         Response::Data { paginated, single, .. } => {
@@ -193,6 +209,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
     let params = (!e.params.is_empty()).then(|| quote!(.params(&[#(#params),*])));
     let one_of = (!e.one_of.is_empty()).then(|| quote!(.one_of(#one_of)));
     let at_least_one_of = (!e.at_least_one_of.is_empty()).then(|| quote!(.at_least_one_of(#at_least_one_of)));
+    let at_most_one_of = (!e.at_most_one_of.is_empty()).then(|| quote!(.at_most_one_of(#at_most_one_of)));
     let app_token_at_least_one_of = (!e.app_token_at_least_one_of.is_empty())
         .then(|| quote!(.app_token_at_least_one_of(#app_token_at_least_one_of)));
     let max_total = e.max_total.as_ref().map(|(names, max)| {
@@ -207,7 +224,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         #doc
         pub static #static_name: EndpointMeta =
             EndpointMeta::new(#name, #method_name, #http_method, #path, #auth, #response)
-                #docs #scopes #params #one_of #at_least_one_of #app_token_at_least_one_of
+                #docs #scopes #params #one_of #at_least_one_of #at_most_one_of #app_token_at_least_one_of
                 #max_total #deprecated #token_values;
     }
 }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod meta;
 pub mod mock;
 mod shell;
+mod value_enum;
 
 use crate::model::{Endpoint, Location, Param};
 use crate::spec::Auth;

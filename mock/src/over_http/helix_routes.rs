@@ -293,10 +293,13 @@ fn every_endpoint_answers(routes: &'static [RouteMeta]) {
         let mut query = Vec::new();
         let mut body = Map::new();
         for p in ep.params.iter().filter(|p| wanted(p)) {
-            let value = match p.range {
+            let value = match (p.range, p.values.first()) {
                 // The smallest value the spec allows is always valid.
-                Some((lo, _)) => json!(lo),
-                None => sample(p.name, &p.shape),
+                (Some((lo, _)), _) => json!(lo),
+                // A closed set: anything else is a 400.
+                (None, Some(first)) if p.shape.is_list() => json!([first]),
+                (None, Some(first)) => json!(first),
+                (None, None) => sample(p.name, &p.shape),
             };
             let text = match &value {
                 Value::String(s) => s.clone(),

@@ -151,10 +151,10 @@ pub mod types {
         pub display_name: String,
         /// Staff status: `admin`, `global_mod`, `staff`, or empty for everyone else.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::UserType,
         /// `partner`, `affiliate`, or empty for other channels.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub broadcaster_type: String,
+        pub broadcaster_type: crate::types::UserBroadcasterType,
         /// The channel's About text.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
@@ -204,7 +204,7 @@ pub mod types {
         pub game_name: String,
         /// `live`, or empty if the stream ended between lookup and answer.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::StreamType,
         /// The stream title.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub title: String,
@@ -575,7 +575,7 @@ pub mod types {
         pub tiers: Vec<crate::types::CheermoteTier>,
         /// Origin: `global_first_party`, `global_third_party`, `channel_custom`, `sponsored`, or `display_only` (internal).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::CheermoteType,
         /// Position in the Bits card; unique only within one `type`, may skip numbers.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub order: i64,
@@ -599,7 +599,7 @@ pub mod types {
         pub min_bits: i64,
         /// The tier's level: `1`, `100`, `500`, `1000`, `5000`, `10000` or `100000`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub id: String,
+        pub id: crate::types::CheermoteTierId,
         /// The tier's colour as hex, e.g. `#979797`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub color: String,
@@ -706,7 +706,7 @@ pub mod types {
         pub user_name: String,
         /// Kind of purchase; always `BITS_IN_EXTENSION`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub product_type: String,
+        pub product_type: crate::types::ExtensionTransactionProductType,
         /// The product that was bought.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub product_data: crate::types::ExtensionProductData,
@@ -756,7 +756,7 @@ pub mod types {
         pub amount: i64,
         /// Currency; always `bits`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::BitsCostType,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -966,7 +966,7 @@ pub mod types {
         pub user_input: String,
         /// `UNFULFILLED` (waiting in the queue), `FULFILLED`, or `CANCELED` (the viewer got the points back).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::CustomRewardRedemptionStatus,
         /// When the viewer redeemed (UTC).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub redeemed_at: String,
@@ -1116,19 +1116,19 @@ pub mod types {
         pub tier: String,
         /// `subscriptions`, `bitstier` or `follower`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub emote_type: String,
+        pub emote_type: crate::types::ChannelEmoteEmoteType,
         /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
         /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub format: Vec<String>,
+        pub format: Vec<crate::types::ChannelEmoteFormat>,
         /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub scale: Vec<String>,
+        pub scale: Vec<crate::types::ChannelEmoteScale>,
         /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub theme_mode: Vec<String>,
+        pub theme_mode: Vec<crate::types::ChannelEmoteThemeMode>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1149,13 +1149,13 @@ pub mod types {
         pub images: crate::types::ImageSet,
         /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub format: Vec<String>,
+        pub format: Vec<crate::types::ChannelEmoteFormat>,
         /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub scale: Vec<String>,
+        pub scale: Vec<crate::types::ChannelEmoteScale>,
         /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub theme_mode: Vec<String>,
+        pub theme_mode: Vec<crate::types::ChannelEmoteThemeMode>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1176,7 +1176,7 @@ pub mod types {
         pub images: crate::types::ImageSet,
         /// `subscriptions`, `bitstier` or `follower`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub emote_type: String,
+        pub emote_type: crate::types::ChannelEmoteEmoteType,
         /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
@@ -1185,13 +1185,13 @@ pub mod types {
         pub owner_id: String,
         /// Available formats: `static` (PNG) and/or `animated` (GIF).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub format: Vec<String>,
+        pub format: Vec<crate::types::ChannelEmoteFormat>,
         /// Available sizes: `1.0` (28px), `2.0` (56px), `3.0` (112px).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub scale: Vec<String>,
+        pub scale: Vec<crate::types::ChannelEmoteScale>,
         /// Available backgrounds: `light` and/or `dark`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub theme_mode: Vec<String>,
+        pub theme_mode: Vec<crate::types::ChannelEmoteThemeMode>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1335,7 +1335,7 @@ pub mod types {
         pub name: String,
         /// How the user got it: `subscriptions`, `bitstier`, `follower`, `channelpoints`, `rewards`, `hypetrain`, `prime`, `turbo`, `smilies`, `globals`, `owl2019`, `twofactor`, `limitedtime` or `none`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub emote_type: String,
+        pub emote_type: crate::types::UserEmoteEmoteType,
         /// The emote set it belongs to.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub emote_set_id: String,
@@ -1554,7 +1554,7 @@ pub mod types {
         pub id: String,
         /// `enabled` (events are delivered only then), or why not: `webhook_callback_verification_pending`, `webhook_callback_verification_failed`, `notification_failures_exceeded`, `websocket_disconnected`, `websocket_failed_ping_pong`, `websocket_received_inbound_traffic`, `websocket_internal_error`, `websocket_network_timeout`, `websocket_network_error`, `websocket_failed_to_reconnect`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::ConduitShardStatus,
         /// Where the shard sends events.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub transport: crate::types::ConduitShardTransport,
@@ -1569,7 +1569,7 @@ pub mod types {
     pub struct ConduitShardTransport {
         /// `webhook` or `websocket`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub method: String,
+        pub method: crate::types::ConduitShardTransportMethod,
         /// HTTPS URL events are posted to; only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
@@ -1662,7 +1662,7 @@ pub mod types {
         pub game_id: String,
         /// `CLAIMED` or `FULFILLED`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub fulfillment_status: String,
+        pub fulfillment_status: crate::types::DropsEntitlementFulfillmentStatus,
         /// When the entitlement last changed (UTC).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub last_updated: String,
@@ -1677,7 +1677,7 @@ pub mod types {
     pub struct DropsEntitlementUpdate {
         /// Outcome for `ids`: `SUCCESS`, `INVALID_ID`, `NOT_FOUND`, `UNAUTHORIZED`, or `UPDATE_FAILED` (transient; retry later).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::DropsEntitlementUpdateStatus,
         /// The entitlements this outcome applies to.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub ids: Vec<String>,
@@ -1692,7 +1692,7 @@ pub mod types {
     pub struct ExtensionConfigurationSegment {
         /// `broadcaster`, `developer` or `global`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub segment: String,
+        pub segment: crate::types::ExtensionConfigurationSegmentSegment,
         /// The channel that installed the extension; only for the `broadcaster` and `developer` segments.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub broadcaster_id: Option<String>,
@@ -1779,7 +1779,7 @@ pub mod types {
         pub can_install: bool,
         /// Where its configuration lives: `hosted` (Twitch's configuration service), `custom` (the extension's backend) or `none` (needs none).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub configuration_location: String,
+        pub configuration_location: crate::types::ExtensionConfigurationLocation,
         /// Long description shown on the extension's details page.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
@@ -1812,10 +1812,10 @@ pub mod types {
         pub screenshot_urls: Vec<String>,
         /// Review state: `Approved`, `AssetsUploaded`, `Deleted`, `Deprecated`, `InReview`, `InTest`, `PendingAction`, `Rejected` or `Released`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub state: String,
+        pub state: crate::types::ExtensionState,
         /// `optional` if it may see the viewer's subscription level in the channel, `none` if not.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub subscriptions_support_level: String,
+        pub subscriptions_support_level: crate::types::ExtensionSubscriptionsSupportLevel,
         /// Short blurb streamers see when hovering over it in the Extensions manager.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub summary: String,
@@ -2013,7 +2013,7 @@ pub mod types {
         pub id: String,
         /// `enabled` when events flow; otherwise why not (e.g. `webhook_callback_verification_pending`, `authorization_revoked`, `websocket_disconnected`).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::EventSubSubscriptionStatus,
         /// The event type subscribed to, e.g. `channel.follow`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub r#type: String,
@@ -2043,7 +2043,7 @@ pub mod types {
     pub struct EventSubTransport {
         /// `webhook`, `websocket` or `conduit`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub method: String,
+        pub method: crate::types::EventSubTransportMethod,
         /// The webhook URL; only for `webhook`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub callback: Option<String>,
@@ -2106,7 +2106,7 @@ pub mod types {
         pub broadcaster_login: String,
         /// What is counted: `follower`, `subscription` (tier points), `subscription_count`, `new_subscription` (tier points of new subs only) or `new_subscription_count`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::CreatorGoalType,
         /// The goal's text; empty when none was given.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub description: String,
@@ -2139,7 +2139,7 @@ pub mod types {
         pub is_browser_source_audio_enabled: bool,
         /// How live guests are arranged: `TILED_LAYOUT` (all the same size) or `SCREENSHARE_LAYOUT` (a screen share shown larger).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub group_layout: String,
+        pub group_layout: crate::types::GuestStarSettingsGroupLayout,
         /// View-only token for building browser source URLs.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub browser_source_token: String,
@@ -2307,7 +2307,7 @@ pub mod types {
         pub expires_at: String,
         /// Kind of train: `regular`, `treasure` or `golden_kappa`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::HypeTrainType,
         /// Whether other channels share the train (see `shared_train_participants`).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_shared_train: Option<bool>,
@@ -2331,7 +2331,7 @@ pub mod types {
         pub user_name: String,
         /// What was given: `bits`, `subscription` or `other` (as the reference's example shows).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::HypeTrainContributionType,
         /// Points contributed in that way.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub total: i64,
@@ -2706,10 +2706,10 @@ pub mod types {
         pub updated_at: String,
         /// `ACTIVE_MONITORING`, `RESTRICTED`, or `NO_TREATMENT` once removed.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::SuspiciousUserStatusStatus,
         /// Why the user is suspicious: `MANUALLY_ADDED`, `DETECTED_BAN_EVADER`, `DETECTED_SUS_CHATTER`, `BANNED_IN_SHARED_CHANNEL`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub types: Vec<String>,
+        pub types: Vec<crate::types::SuspiciousUserStatusTypes>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2751,7 +2751,7 @@ pub mod types {
         pub channel_points_per_vote: i64,
         /// `ACTIVE`, `COMPLETED` (ran its time), `TERMINATED` (ended early), `ARCHIVED` (ended and hidden), `MODERATED` (deleted) or `INVALID`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::PollStatus,
         /// How long the poll runs, in seconds.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: i64,
@@ -2832,7 +2832,7 @@ pub mod types {
         pub prediction_window: i64,
         /// `ACTIVE` (betting open), `LOCKED` (betting closed), `RESOLVED` (points paid out) or `CANCELED` (points refunded).
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub status: String,
+        pub status: crate::types::PredictionStatus,
         /// When the prediction started.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub created_at: String,
@@ -2868,7 +2868,7 @@ pub mod types {
         pub top_predictors: Option<Vec<crate::types::TopPredictor>>,
         /// `BLUE` or `PINK`: with two outcomes the first is blue and the second pink; with more, all are blue.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub color: String,
+        pub color: crate::types::PredictionOutcomeColor,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3135,7 +3135,7 @@ pub mod types {
         pub plan_name: String,
         /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub tier: String,
+        pub tier: crate::types::BroadcasterSubscriptionTier,
         /// The subscriber's user id.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub user_id: String,
@@ -3177,7 +3177,7 @@ pub mod types {
         pub is_gift: bool,
         /// `1000`, `2000` or `3000` for tier 1, 2 or 3.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub tier: String,
+        pub tier: crate::types::BroadcasterSubscriptionTier,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3303,7 +3303,7 @@ pub mod types {
         pub user_login: String,
         /// Every scope the user granted to this client id.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub scopes: Vec<String>,
+        pub scopes: Vec<crate::types::UserAuthorizationScopes>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3345,7 +3345,7 @@ pub mod types {
         pub can_activate: bool,
         /// Where it can be switched on: `component`, `mobile`, `overlay`, `panel`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: Vec<String>,
+        pub r#type: Vec<crate::types::UserExtensionType>,
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3435,7 +3435,7 @@ pub mod types {
         pub language: String,
         /// `archive` (a past broadcast), `highlight` (a cut of one) or `upload`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub r#type: String,
+        pub r#type: crate::types::VideoType,
         /// Length as Twitch writes it, e.g. `3m21s`.
         #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
         pub duration: String,
@@ -3460,6 +3460,3342 @@ pub mod types {
         /// Fields Twitch sent that the spec does not name yet, kept as sent.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    /// One of `admin`, `global_mod`, `staff`, ``, or a value Twitch added since ([`UserType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserType {
+        /// `"admin"`
+        Admin,
+        /// `"global_mod"`
+        GlobalMod,
+        /// `"staff"`
+        Staff,
+        /// `""`
+        Empty,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl UserType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Admin => "admin",
+                Self::GlobalMod => "global_mod",
+                Self::Staff => "staff",
+                Self::Empty => "",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for UserType {
+        fn from(value: &str) -> Self {
+            match value {
+                "admin" => Self::Admin,
+                "global_mod" => Self::GlobalMod,
+                "staff" => Self::Staff,
+                "" => Self::Empty,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for UserType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for UserType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for UserType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for UserType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for UserType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for UserType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for UserType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `affiliate`, `partner`, ``, or a value Twitch added since ([`UserBroadcasterType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserBroadcasterType {
+        /// `"affiliate"`
+        Affiliate,
+        /// `"partner"`
+        Partner,
+        /// `""`
+        Empty,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl UserBroadcasterType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Affiliate => "affiliate",
+                Self::Partner => "partner",
+                Self::Empty => "",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for UserBroadcasterType {
+        fn from(value: &str) -> Self {
+            match value {
+                "affiliate" => Self::Affiliate,
+                "partner" => Self::Partner,
+                "" => Self::Empty,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for UserBroadcasterType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for UserBroadcasterType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for UserBroadcasterType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for UserBroadcasterType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for UserBroadcasterType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for UserBroadcasterType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for UserBroadcasterType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `live`, or a value Twitch added since ([`StreamType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum StreamType {
+        /// `"live"`
+        Live,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl StreamType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Live => "live",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for StreamType {
+        fn from(value: &str) -> Self {
+            match value {
+                "live" => Self::Live,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for StreamType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for StreamType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for StreamType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for StreamType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for StreamType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for StreamType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for StreamType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `global_first_party`, `global_third_party`, `channel_custom`, `display_only`, `sponsored`, or a value Twitch added since ([`CheermoteType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CheermoteType {
+        /// `"global_first_party"`
+        GlobalFirstParty,
+        /// `"global_third_party"`
+        GlobalThirdParty,
+        /// `"channel_custom"`
+        ChannelCustom,
+        /// `"display_only"`
+        DisplayOnly,
+        /// `"sponsored"`
+        Sponsored,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl CheermoteType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::GlobalFirstParty => "global_first_party",
+                Self::GlobalThirdParty => "global_third_party",
+                Self::ChannelCustom => "channel_custom",
+                Self::DisplayOnly => "display_only",
+                Self::Sponsored => "sponsored",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for CheermoteType {
+        fn from(value: &str) -> Self {
+            match value {
+                "global_first_party" => Self::GlobalFirstParty,
+                "global_third_party" => Self::GlobalThirdParty,
+                "channel_custom" => Self::ChannelCustom,
+                "display_only" => Self::DisplayOnly,
+                "sponsored" => Self::Sponsored,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for CheermoteType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for CheermoteType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for CheermoteType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for CheermoteType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for CheermoteType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for CheermoteType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for CheermoteType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `1`, `100`, `500`, `1000`, `5000`, `10000`, `100000`, or a value Twitch added since ([`CheermoteTierId::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CheermoteTierId {
+        /// `"1"`
+        V1,
+        /// `"100"`
+        V100,
+        /// `"500"`
+        V500,
+        /// `"1000"`
+        V1000,
+        /// `"5000"`
+        V5000,
+        /// `"10000"`
+        V10000,
+        /// `"100000"`
+        V100000,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl CheermoteTierId {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1 => "1",
+                Self::V100 => "100",
+                Self::V500 => "500",
+                Self::V1000 => "1000",
+                Self::V5000 => "5000",
+                Self::V10000 => "10000",
+                Self::V100000 => "100000",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for CheermoteTierId {
+        fn from(value: &str) -> Self {
+            match value {
+                "1" => Self::V1,
+                "100" => Self::V100,
+                "500" => Self::V500,
+                "1000" => Self::V1000,
+                "5000" => Self::V5000,
+                "10000" => Self::V10000,
+                "100000" => Self::V100000,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for CheermoteTierId {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for CheermoteTierId {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for CheermoteTierId {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for CheermoteTierId {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for CheermoteTierId {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for CheermoteTierId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for CheermoteTierId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `BITS_IN_EXTENSION`, or a value Twitch added since ([`ExtensionTransactionProductType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExtensionTransactionProductType {
+        /// `"BITS_IN_EXTENSION"`
+        BitsInExtension,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ExtensionTransactionProductType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BitsInExtension => "BITS_IN_EXTENSION",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ExtensionTransactionProductType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BITS_IN_EXTENSION" => Self::BitsInExtension,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ExtensionTransactionProductType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ExtensionTransactionProductType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ExtensionTransactionProductType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ExtensionTransactionProductType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ExtensionTransactionProductType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ExtensionTransactionProductType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ExtensionTransactionProductType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `bits`, or a value Twitch added since ([`BitsCostType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum BitsCostType {
+        /// `"bits"`
+        Bits,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl BitsCostType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bits => "bits",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for BitsCostType {
+        fn from(value: &str) -> Self {
+            match value {
+                "bits" => Self::Bits,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for BitsCostType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for BitsCostType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for BitsCostType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for BitsCostType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for BitsCostType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for BitsCostType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for BitsCostType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `CANCELED`, `FULFILLED`, `UNFULFILLED`, or a value Twitch added since ([`CustomRewardRedemptionStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CustomRewardRedemptionStatus {
+        /// `"CANCELED"`
+        Canceled,
+        /// `"FULFILLED"`
+        Fulfilled,
+        /// `"UNFULFILLED"`
+        Unfulfilled,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl CustomRewardRedemptionStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Canceled => "CANCELED",
+                Self::Fulfilled => "FULFILLED",
+                Self::Unfulfilled => "UNFULFILLED",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for CustomRewardRedemptionStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "CANCELED" => Self::Canceled,
+                "FULFILLED" => Self::Fulfilled,
+                "UNFULFILLED" => Self::Unfulfilled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for CustomRewardRedemptionStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for CustomRewardRedemptionStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for CustomRewardRedemptionStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for CustomRewardRedemptionStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for CustomRewardRedemptionStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for CustomRewardRedemptionStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for CustomRewardRedemptionStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `bitstier`, `follower`, `subscriptions`, or a value Twitch added since ([`ChannelEmoteEmoteType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChannelEmoteEmoteType {
+        /// `"bitstier"`
+        Bitstier,
+        /// `"follower"`
+        Follower,
+        /// `"subscriptions"`
+        Subscriptions,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ChannelEmoteEmoteType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bitstier => "bitstier",
+                Self::Follower => "follower",
+                Self::Subscriptions => "subscriptions",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ChannelEmoteEmoteType {
+        fn from(value: &str) -> Self {
+            match value {
+                "bitstier" => Self::Bitstier,
+                "follower" => Self::Follower,
+                "subscriptions" => Self::Subscriptions,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ChannelEmoteEmoteType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ChannelEmoteEmoteType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ChannelEmoteEmoteType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ChannelEmoteEmoteType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ChannelEmoteEmoteType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ChannelEmoteEmoteType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ChannelEmoteEmoteType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `animated`, `static`, or a value Twitch added since ([`ChannelEmoteFormat::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChannelEmoteFormat {
+        /// `"animated"`
+        Animated,
+        /// `"static"`
+        Static,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ChannelEmoteFormat {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Animated => "animated",
+                Self::Static => "static",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ChannelEmoteFormat {
+        fn from(value: &str) -> Self {
+            match value {
+                "animated" => Self::Animated,
+                "static" => Self::Static,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ChannelEmoteFormat {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ChannelEmoteFormat {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ChannelEmoteFormat {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ChannelEmoteFormat {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ChannelEmoteFormat {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ChannelEmoteFormat {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ChannelEmoteFormat {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `1.0`, `2.0`, `3.0`, or a value Twitch added since ([`ChannelEmoteScale::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChannelEmoteScale {
+        /// `"1.0"`
+        V1_0,
+        /// `"2.0"`
+        V2_0,
+        /// `"3.0"`
+        V3_0,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ChannelEmoteScale {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1_0 => "1.0",
+                Self::V2_0 => "2.0",
+                Self::V3_0 => "3.0",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ChannelEmoteScale {
+        fn from(value: &str) -> Self {
+            match value {
+                "1.0" => Self::V1_0,
+                "2.0" => Self::V2_0,
+                "3.0" => Self::V3_0,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ChannelEmoteScale {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ChannelEmoteScale {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ChannelEmoteScale {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ChannelEmoteScale {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ChannelEmoteScale {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ChannelEmoteScale {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ChannelEmoteScale {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `dark`, `light`, or a value Twitch added since ([`ChannelEmoteThemeMode::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChannelEmoteThemeMode {
+        /// `"dark"`
+        Dark,
+        /// `"light"`
+        Light,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ChannelEmoteThemeMode {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Dark => "dark",
+                Self::Light => "light",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ChannelEmoteThemeMode {
+        fn from(value: &str) -> Self {
+            match value {
+                "dark" => Self::Dark,
+                "light" => Self::Light,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ChannelEmoteThemeMode {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ChannelEmoteThemeMode {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ChannelEmoteThemeMode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ChannelEmoteThemeMode {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ChannelEmoteThemeMode {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ChannelEmoteThemeMode {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ChannelEmoteThemeMode {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `none`, `bitstier`, `follower`, `subscriptions`, `channelpoints`, `rewards`, `hypetrain`, `prime`, `turbo`, `smilies`, `globals`, `owl2019`, `twofactor`, `limitedtime`, or a value Twitch added since ([`UserEmoteEmoteType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserEmoteEmoteType {
+        /// `"none"`
+        None,
+        /// `"bitstier"`
+        Bitstier,
+        /// `"follower"`
+        Follower,
+        /// `"subscriptions"`
+        Subscriptions,
+        /// `"channelpoints"`
+        Channelpoints,
+        /// `"rewards"`
+        Rewards,
+        /// `"hypetrain"`
+        Hypetrain,
+        /// `"prime"`
+        Prime,
+        /// `"turbo"`
+        Turbo,
+        /// `"smilies"`
+        Smilies,
+        /// `"globals"`
+        Globals,
+        /// `"owl2019"`
+        Owl2019,
+        /// `"twofactor"`
+        Twofactor,
+        /// `"limitedtime"`
+        Limitedtime,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl UserEmoteEmoteType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::None => "none",
+                Self::Bitstier => "bitstier",
+                Self::Follower => "follower",
+                Self::Subscriptions => "subscriptions",
+                Self::Channelpoints => "channelpoints",
+                Self::Rewards => "rewards",
+                Self::Hypetrain => "hypetrain",
+                Self::Prime => "prime",
+                Self::Turbo => "turbo",
+                Self::Smilies => "smilies",
+                Self::Globals => "globals",
+                Self::Owl2019 => "owl2019",
+                Self::Twofactor => "twofactor",
+                Self::Limitedtime => "limitedtime",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for UserEmoteEmoteType {
+        fn from(value: &str) -> Self {
+            match value {
+                "none" => Self::None,
+                "bitstier" => Self::Bitstier,
+                "follower" => Self::Follower,
+                "subscriptions" => Self::Subscriptions,
+                "channelpoints" => Self::Channelpoints,
+                "rewards" => Self::Rewards,
+                "hypetrain" => Self::Hypetrain,
+                "prime" => Self::Prime,
+                "turbo" => Self::Turbo,
+                "smilies" => Self::Smilies,
+                "globals" => Self::Globals,
+                "owl2019" => Self::Owl2019,
+                "twofactor" => Self::Twofactor,
+                "limitedtime" => Self::Limitedtime,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for UserEmoteEmoteType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for UserEmoteEmoteType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for UserEmoteEmoteType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for UserEmoteEmoteType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for UserEmoteEmoteType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for UserEmoteEmoteType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for UserEmoteEmoteType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `enabled`, `webhook_callback_verification_pending`, `webhook_callback_verification_failed`, `notification_failures_exceeded`, `websocket_disconnected`, `websocket_failed_ping_pong`, `websocket_received_inbound_traffic`, `websocket_internal_error`, `websocket_network_timeout`, `websocket_network_error`, `websocket_failed_to_reconnect`, or a value Twitch added since ([`ConduitShardStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ConduitShardStatus {
+        /// `"enabled"`
+        Enabled,
+        /// `"webhook_callback_verification_pending"`
+        WebhookCallbackVerificationPending,
+        /// `"webhook_callback_verification_failed"`
+        WebhookCallbackVerificationFailed,
+        /// `"notification_failures_exceeded"`
+        NotificationFailuresExceeded,
+        /// `"websocket_disconnected"`
+        WebsocketDisconnected,
+        /// `"websocket_failed_ping_pong"`
+        WebsocketFailedPingPong,
+        /// `"websocket_received_inbound_traffic"`
+        WebsocketReceivedInboundTraffic,
+        /// `"websocket_internal_error"`
+        WebsocketInternalError,
+        /// `"websocket_network_timeout"`
+        WebsocketNetworkTimeout,
+        /// `"websocket_network_error"`
+        WebsocketNetworkError,
+        /// `"websocket_failed_to_reconnect"`
+        WebsocketFailedToReconnect,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ConduitShardStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Enabled => "enabled",
+                Self::WebhookCallbackVerificationPending => {
+                    "webhook_callback_verification_pending"
+                }
+                Self::WebhookCallbackVerificationFailed => {
+                    "webhook_callback_verification_failed"
+                }
+                Self::NotificationFailuresExceeded => "notification_failures_exceeded",
+                Self::WebsocketDisconnected => "websocket_disconnected",
+                Self::WebsocketFailedPingPong => "websocket_failed_ping_pong",
+                Self::WebsocketReceivedInboundTraffic => {
+                    "websocket_received_inbound_traffic"
+                }
+                Self::WebsocketInternalError => "websocket_internal_error",
+                Self::WebsocketNetworkTimeout => "websocket_network_timeout",
+                Self::WebsocketNetworkError => "websocket_network_error",
+                Self::WebsocketFailedToReconnect => "websocket_failed_to_reconnect",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ConduitShardStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "enabled" => Self::Enabled,
+                "webhook_callback_verification_pending" => {
+                    Self::WebhookCallbackVerificationPending
+                }
+                "webhook_callback_verification_failed" => {
+                    Self::WebhookCallbackVerificationFailed
+                }
+                "notification_failures_exceeded" => Self::NotificationFailuresExceeded,
+                "websocket_disconnected" => Self::WebsocketDisconnected,
+                "websocket_failed_ping_pong" => Self::WebsocketFailedPingPong,
+                "websocket_received_inbound_traffic" => {
+                    Self::WebsocketReceivedInboundTraffic
+                }
+                "websocket_internal_error" => Self::WebsocketInternalError,
+                "websocket_network_timeout" => Self::WebsocketNetworkTimeout,
+                "websocket_network_error" => Self::WebsocketNetworkError,
+                "websocket_failed_to_reconnect" => Self::WebsocketFailedToReconnect,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ConduitShardStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ConduitShardStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ConduitShardStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ConduitShardStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ConduitShardStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ConduitShardStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ConduitShardStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `webhook`, `websocket`, or a value Twitch added since ([`ConduitShardTransportMethod::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ConduitShardTransportMethod {
+        /// `"webhook"`
+        Webhook,
+        /// `"websocket"`
+        Websocket,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ConduitShardTransportMethod {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Webhook => "webhook",
+                Self::Websocket => "websocket",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ConduitShardTransportMethod {
+        fn from(value: &str) -> Self {
+            match value {
+                "webhook" => Self::Webhook,
+                "websocket" => Self::Websocket,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ConduitShardTransportMethod {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ConduitShardTransportMethod {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ConduitShardTransportMethod {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ConduitShardTransportMethod {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ConduitShardTransportMethod {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ConduitShardTransportMethod {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ConduitShardTransportMethod {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `CLAIMED`, `FULFILLED`, or a value Twitch added since ([`DropsEntitlementFulfillmentStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum DropsEntitlementFulfillmentStatus {
+        /// `"CLAIMED"`
+        Claimed,
+        /// `"FULFILLED"`
+        Fulfilled,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl DropsEntitlementFulfillmentStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Claimed => "CLAIMED",
+                Self::Fulfilled => "FULFILLED",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for DropsEntitlementFulfillmentStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "CLAIMED" => Self::Claimed,
+                "FULFILLED" => Self::Fulfilled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for DropsEntitlementFulfillmentStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for DropsEntitlementFulfillmentStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for DropsEntitlementFulfillmentStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for DropsEntitlementFulfillmentStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for DropsEntitlementFulfillmentStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for DropsEntitlementFulfillmentStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for DropsEntitlementFulfillmentStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `INVALID_ID`, `NOT_FOUND`, `SUCCESS`, `UNAUTHORIZED`, `UPDATE_FAILED`, or a value Twitch added since ([`DropsEntitlementUpdateStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum DropsEntitlementUpdateStatus {
+        /// `"INVALID_ID"`
+        InvalidId,
+        /// `"NOT_FOUND"`
+        NotFound,
+        /// `"SUCCESS"`
+        Success,
+        /// `"UNAUTHORIZED"`
+        Unauthorized,
+        /// `"UPDATE_FAILED"`
+        UpdateFailed,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl DropsEntitlementUpdateStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InvalidId => "INVALID_ID",
+                Self::NotFound => "NOT_FOUND",
+                Self::Success => "SUCCESS",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::UpdateFailed => "UPDATE_FAILED",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for DropsEntitlementUpdateStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INVALID_ID" => Self::InvalidId,
+                "NOT_FOUND" => Self::NotFound,
+                "SUCCESS" => Self::Success,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "UPDATE_FAILED" => Self::UpdateFailed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for DropsEntitlementUpdateStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for DropsEntitlementUpdateStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for DropsEntitlementUpdateStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for DropsEntitlementUpdateStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for DropsEntitlementUpdateStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for DropsEntitlementUpdateStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for DropsEntitlementUpdateStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `broadcaster`, `developer`, `global`, or a value Twitch added since ([`ExtensionConfigurationSegmentSegment::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExtensionConfigurationSegmentSegment {
+        /// `"broadcaster"`
+        Broadcaster,
+        /// `"developer"`
+        Developer,
+        /// `"global"`
+        Global,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ExtensionConfigurationSegmentSegment {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Broadcaster => "broadcaster",
+                Self::Developer => "developer",
+                Self::Global => "global",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ExtensionConfigurationSegmentSegment {
+        fn from(value: &str) -> Self {
+            match value {
+                "broadcaster" => Self::Broadcaster,
+                "developer" => Self::Developer,
+                "global" => Self::Global,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ExtensionConfigurationSegmentSegment {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ExtensionConfigurationSegmentSegment {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ExtensionConfigurationSegmentSegment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ExtensionConfigurationSegmentSegment {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ExtensionConfigurationSegmentSegment {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ExtensionConfigurationSegmentSegment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ExtensionConfigurationSegmentSegment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `hosted`, `custom`, `none`, or a value Twitch added since ([`ExtensionConfigurationLocation::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExtensionConfigurationLocation {
+        /// `"hosted"`
+        Hosted,
+        /// `"custom"`
+        Custom,
+        /// `"none"`
+        None,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ExtensionConfigurationLocation {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Hosted => "hosted",
+                Self::Custom => "custom",
+                Self::None => "none",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ExtensionConfigurationLocation {
+        fn from(value: &str) -> Self {
+            match value {
+                "hosted" => Self::Hosted,
+                "custom" => Self::Custom,
+                "none" => Self::None,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ExtensionConfigurationLocation {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ExtensionConfigurationLocation {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ExtensionConfigurationLocation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ExtensionConfigurationLocation {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ExtensionConfigurationLocation {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ExtensionConfigurationLocation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ExtensionConfigurationLocation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `Approved`, `AssetsUploaded`, `Deleted`, `Deprecated`, `InReview`, `InTest`, `PendingAction`, `Rejected`, `Released`, or a value Twitch added since ([`ExtensionState::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExtensionState {
+        /// `"Approved"`
+        Approved,
+        /// `"AssetsUploaded"`
+        AssetsUploaded,
+        /// `"Deleted"`
+        Deleted,
+        /// `"Deprecated"`
+        Deprecated,
+        /// `"InReview"`
+        InReview,
+        /// `"InTest"`
+        InTest,
+        /// `"PendingAction"`
+        PendingAction,
+        /// `"Rejected"`
+        Rejected,
+        /// `"Released"`
+        Released,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ExtensionState {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Approved => "Approved",
+                Self::AssetsUploaded => "AssetsUploaded",
+                Self::Deleted => "Deleted",
+                Self::Deprecated => "Deprecated",
+                Self::InReview => "InReview",
+                Self::InTest => "InTest",
+                Self::PendingAction => "PendingAction",
+                Self::Rejected => "Rejected",
+                Self::Released => "Released",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ExtensionState {
+        fn from(value: &str) -> Self {
+            match value {
+                "Approved" => Self::Approved,
+                "AssetsUploaded" => Self::AssetsUploaded,
+                "Deleted" => Self::Deleted,
+                "Deprecated" => Self::Deprecated,
+                "InReview" => Self::InReview,
+                "InTest" => Self::InTest,
+                "PendingAction" => Self::PendingAction,
+                "Rejected" => Self::Rejected,
+                "Released" => Self::Released,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ExtensionState {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ExtensionState {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ExtensionState {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ExtensionState {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ExtensionState {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ExtensionState {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ExtensionState {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `none`, `optional`, or a value Twitch added since ([`ExtensionSubscriptionsSupportLevel::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExtensionSubscriptionsSupportLevel {
+        /// `"none"`
+        None,
+        /// `"optional"`
+        Optional,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl ExtensionSubscriptionsSupportLevel {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::None => "none",
+                Self::Optional => "optional",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for ExtensionSubscriptionsSupportLevel {
+        fn from(value: &str) -> Self {
+            match value {
+                "none" => Self::None,
+                "optional" => Self::Optional,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for ExtensionSubscriptionsSupportLevel {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for ExtensionSubscriptionsSupportLevel {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for ExtensionSubscriptionsSupportLevel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for ExtensionSubscriptionsSupportLevel {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for ExtensionSubscriptionsSupportLevel {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for ExtensionSubscriptionsSupportLevel {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ExtensionSubscriptionsSupportLevel {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `enabled`, `webhook_callback_verification_pending`, `webhook_callback_verification_failed`, `notification_failures_exceeded`, `authorization_revoked`, `moderator_removed`, `user_removed`, `chat_user_banned`, `version_removed`, `beta_maintenance`, `websocket_disconnected`, `websocket_failed_ping_pong`, `websocket_received_inbound_traffic`, `websocket_connection_unused`, `websocket_internal_error`, `websocket_network_timeout`, `websocket_network_error`, `websocket_failed_to_reconnect`, or a value Twitch added since ([`EventSubSubscriptionStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum EventSubSubscriptionStatus {
+        /// `"enabled"`
+        Enabled,
+        /// `"webhook_callback_verification_pending"`
+        WebhookCallbackVerificationPending,
+        /// `"webhook_callback_verification_failed"`
+        WebhookCallbackVerificationFailed,
+        /// `"notification_failures_exceeded"`
+        NotificationFailuresExceeded,
+        /// `"authorization_revoked"`
+        AuthorizationRevoked,
+        /// `"moderator_removed"`
+        ModeratorRemoved,
+        /// `"user_removed"`
+        UserRemoved,
+        /// `"chat_user_banned"`
+        ChatUserBanned,
+        /// `"version_removed"`
+        VersionRemoved,
+        /// `"beta_maintenance"`
+        BetaMaintenance,
+        /// `"websocket_disconnected"`
+        WebsocketDisconnected,
+        /// `"websocket_failed_ping_pong"`
+        WebsocketFailedPingPong,
+        /// `"websocket_received_inbound_traffic"`
+        WebsocketReceivedInboundTraffic,
+        /// `"websocket_connection_unused"`
+        WebsocketConnectionUnused,
+        /// `"websocket_internal_error"`
+        WebsocketInternalError,
+        /// `"websocket_network_timeout"`
+        WebsocketNetworkTimeout,
+        /// `"websocket_network_error"`
+        WebsocketNetworkError,
+        /// `"websocket_failed_to_reconnect"`
+        WebsocketFailedToReconnect,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl EventSubSubscriptionStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Enabled => "enabled",
+                Self::WebhookCallbackVerificationPending => {
+                    "webhook_callback_verification_pending"
+                }
+                Self::WebhookCallbackVerificationFailed => {
+                    "webhook_callback_verification_failed"
+                }
+                Self::NotificationFailuresExceeded => "notification_failures_exceeded",
+                Self::AuthorizationRevoked => "authorization_revoked",
+                Self::ModeratorRemoved => "moderator_removed",
+                Self::UserRemoved => "user_removed",
+                Self::ChatUserBanned => "chat_user_banned",
+                Self::VersionRemoved => "version_removed",
+                Self::BetaMaintenance => "beta_maintenance",
+                Self::WebsocketDisconnected => "websocket_disconnected",
+                Self::WebsocketFailedPingPong => "websocket_failed_ping_pong",
+                Self::WebsocketReceivedInboundTraffic => {
+                    "websocket_received_inbound_traffic"
+                }
+                Self::WebsocketConnectionUnused => "websocket_connection_unused",
+                Self::WebsocketInternalError => "websocket_internal_error",
+                Self::WebsocketNetworkTimeout => "websocket_network_timeout",
+                Self::WebsocketNetworkError => "websocket_network_error",
+                Self::WebsocketFailedToReconnect => "websocket_failed_to_reconnect",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for EventSubSubscriptionStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "enabled" => Self::Enabled,
+                "webhook_callback_verification_pending" => {
+                    Self::WebhookCallbackVerificationPending
+                }
+                "webhook_callback_verification_failed" => {
+                    Self::WebhookCallbackVerificationFailed
+                }
+                "notification_failures_exceeded" => Self::NotificationFailuresExceeded,
+                "authorization_revoked" => Self::AuthorizationRevoked,
+                "moderator_removed" => Self::ModeratorRemoved,
+                "user_removed" => Self::UserRemoved,
+                "chat_user_banned" => Self::ChatUserBanned,
+                "version_removed" => Self::VersionRemoved,
+                "beta_maintenance" => Self::BetaMaintenance,
+                "websocket_disconnected" => Self::WebsocketDisconnected,
+                "websocket_failed_ping_pong" => Self::WebsocketFailedPingPong,
+                "websocket_received_inbound_traffic" => {
+                    Self::WebsocketReceivedInboundTraffic
+                }
+                "websocket_connection_unused" => Self::WebsocketConnectionUnused,
+                "websocket_internal_error" => Self::WebsocketInternalError,
+                "websocket_network_timeout" => Self::WebsocketNetworkTimeout,
+                "websocket_network_error" => Self::WebsocketNetworkError,
+                "websocket_failed_to_reconnect" => Self::WebsocketFailedToReconnect,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for EventSubSubscriptionStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for EventSubSubscriptionStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for EventSubSubscriptionStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for EventSubSubscriptionStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for EventSubSubscriptionStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for EventSubSubscriptionStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for EventSubSubscriptionStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `webhook`, `websocket`, `conduit`, or a value Twitch added since ([`EventSubTransportMethod::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum EventSubTransportMethod {
+        /// `"webhook"`
+        Webhook,
+        /// `"websocket"`
+        Websocket,
+        /// `"conduit"`
+        Conduit,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl EventSubTransportMethod {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Webhook => "webhook",
+                Self::Websocket => "websocket",
+                Self::Conduit => "conduit",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for EventSubTransportMethod {
+        fn from(value: &str) -> Self {
+            match value {
+                "webhook" => Self::Webhook,
+                "websocket" => Self::Websocket,
+                "conduit" => Self::Conduit,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for EventSubTransportMethod {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for EventSubTransportMethod {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for EventSubTransportMethod {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for EventSubTransportMethod {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for EventSubTransportMethod {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for EventSubTransportMethod {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for EventSubTransportMethod {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `follower`, `subscription`, `subscription_count`, `new_subscription`, `new_subscription_count`, or a value Twitch added since ([`CreatorGoalType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CreatorGoalType {
+        /// `"follower"`
+        Follower,
+        /// `"subscription"`
+        Subscription,
+        /// `"subscription_count"`
+        SubscriptionCount,
+        /// `"new_subscription"`
+        NewSubscription,
+        /// `"new_subscription_count"`
+        NewSubscriptionCount,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl CreatorGoalType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Follower => "follower",
+                Self::Subscription => "subscription",
+                Self::SubscriptionCount => "subscription_count",
+                Self::NewSubscription => "new_subscription",
+                Self::NewSubscriptionCount => "new_subscription_count",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for CreatorGoalType {
+        fn from(value: &str) -> Self {
+            match value {
+                "follower" => Self::Follower,
+                "subscription" => Self::Subscription,
+                "subscription_count" => Self::SubscriptionCount,
+                "new_subscription" => Self::NewSubscription,
+                "new_subscription_count" => Self::NewSubscriptionCount,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for CreatorGoalType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for CreatorGoalType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for CreatorGoalType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for CreatorGoalType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for CreatorGoalType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for CreatorGoalType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for CreatorGoalType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `TILED_LAYOUT`, `SCREENSHARE_LAYOUT`, `HORIZONTAL_LAYOUT`, `VERTICAL_LAYOUT`, or a value Twitch added since ([`GuestStarSettingsGroupLayout::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum GuestStarSettingsGroupLayout {
+        /// `"TILED_LAYOUT"`
+        TiledLayout,
+        /// `"SCREENSHARE_LAYOUT"`
+        ScreenshareLayout,
+        /// `"HORIZONTAL_LAYOUT"`
+        HorizontalLayout,
+        /// `"VERTICAL_LAYOUT"`
+        VerticalLayout,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl GuestStarSettingsGroupLayout {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::TiledLayout => "TILED_LAYOUT",
+                Self::ScreenshareLayout => "SCREENSHARE_LAYOUT",
+                Self::HorizontalLayout => "HORIZONTAL_LAYOUT",
+                Self::VerticalLayout => "VERTICAL_LAYOUT",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for GuestStarSettingsGroupLayout {
+        fn from(value: &str) -> Self {
+            match value {
+                "TILED_LAYOUT" => Self::TiledLayout,
+                "SCREENSHARE_LAYOUT" => Self::ScreenshareLayout,
+                "HORIZONTAL_LAYOUT" => Self::HorizontalLayout,
+                "VERTICAL_LAYOUT" => Self::VerticalLayout,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for GuestStarSettingsGroupLayout {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for GuestStarSettingsGroupLayout {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for GuestStarSettingsGroupLayout {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for GuestStarSettingsGroupLayout {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for GuestStarSettingsGroupLayout {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for GuestStarSettingsGroupLayout {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for GuestStarSettingsGroupLayout {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `treasure`, `golden_kappa`, `regular`, or a value Twitch added since ([`HypeTrainType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum HypeTrainType {
+        /// `"treasure"`
+        Treasure,
+        /// `"golden_kappa"`
+        GoldenKappa,
+        /// `"regular"`
+        Regular,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl HypeTrainType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Treasure => "treasure",
+                Self::GoldenKappa => "golden_kappa",
+                Self::Regular => "regular",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for HypeTrainType {
+        fn from(value: &str) -> Self {
+            match value {
+                "treasure" => Self::Treasure,
+                "golden_kappa" => Self::GoldenKappa,
+                "regular" => Self::Regular,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for HypeTrainType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for HypeTrainType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for HypeTrainType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for HypeTrainType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for HypeTrainType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for HypeTrainType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for HypeTrainType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `bits`, `subscription`, `other`, or a value Twitch added since ([`HypeTrainContributionType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum HypeTrainContributionType {
+        /// `"bits"`
+        Bits,
+        /// `"subscription"`
+        Subscription,
+        /// `"other"`
+        Other,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl HypeTrainContributionType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bits => "bits",
+                Self::Subscription => "subscription",
+                Self::Other => "other",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for HypeTrainContributionType {
+        fn from(value: &str) -> Self {
+            match value {
+                "bits" => Self::Bits,
+                "subscription" => Self::Subscription,
+                "other" => Self::Other,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for HypeTrainContributionType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for HypeTrainContributionType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for HypeTrainContributionType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for HypeTrainContributionType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for HypeTrainContributionType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for HypeTrainContributionType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for HypeTrainContributionType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `ACTIVE_MONITORING`, `RESTRICTED`, `NO_TREATMENT`, or a value Twitch added since ([`SuspiciousUserStatusStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SuspiciousUserStatusStatus {
+        /// `"ACTIVE_MONITORING"`
+        ActiveMonitoring,
+        /// `"RESTRICTED"`
+        Restricted,
+        /// `"NO_TREATMENT"`
+        NoTreatment,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl SuspiciousUserStatusStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ActiveMonitoring => "ACTIVE_MONITORING",
+                Self::Restricted => "RESTRICTED",
+                Self::NoTreatment => "NO_TREATMENT",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for SuspiciousUserStatusStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "ACTIVE_MONITORING" => Self::ActiveMonitoring,
+                "RESTRICTED" => Self::Restricted,
+                "NO_TREATMENT" => Self::NoTreatment,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for SuspiciousUserStatusStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for SuspiciousUserStatusStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for SuspiciousUserStatusStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for SuspiciousUserStatusStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for SuspiciousUserStatusStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for SuspiciousUserStatusStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for SuspiciousUserStatusStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `MANUALLY_ADDED`, `DETECTED_BAN_EVADER`, `DETECTED_SUS_CHATTER`, `BANNED_IN_SHARED_CHANNEL`, or a value Twitch added since ([`SuspiciousUserStatusTypes::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SuspiciousUserStatusTypes {
+        /// `"MANUALLY_ADDED"`
+        ManuallyAdded,
+        /// `"DETECTED_BAN_EVADER"`
+        DetectedBanEvader,
+        /// `"DETECTED_SUS_CHATTER"`
+        DetectedSusChatter,
+        /// `"BANNED_IN_SHARED_CHANNEL"`
+        BannedInSharedChannel,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl SuspiciousUserStatusTypes {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ManuallyAdded => "MANUALLY_ADDED",
+                Self::DetectedBanEvader => "DETECTED_BAN_EVADER",
+                Self::DetectedSusChatter => "DETECTED_SUS_CHATTER",
+                Self::BannedInSharedChannel => "BANNED_IN_SHARED_CHANNEL",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for SuspiciousUserStatusTypes {
+        fn from(value: &str) -> Self {
+            match value {
+                "MANUALLY_ADDED" => Self::ManuallyAdded,
+                "DETECTED_BAN_EVADER" => Self::DetectedBanEvader,
+                "DETECTED_SUS_CHATTER" => Self::DetectedSusChatter,
+                "BANNED_IN_SHARED_CHANNEL" => Self::BannedInSharedChannel,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for SuspiciousUserStatusTypes {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for SuspiciousUserStatusTypes {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for SuspiciousUserStatusTypes {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for SuspiciousUserStatusTypes {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for SuspiciousUserStatusTypes {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for SuspiciousUserStatusTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for SuspiciousUserStatusTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `ACTIVE`, `COMPLETED`, `TERMINATED`, `ARCHIVED`, `MODERATED`, `INVALID`, or a value Twitch added since ([`PollStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PollStatus {
+        /// `"ACTIVE"`
+        Active,
+        /// `"COMPLETED"`
+        Completed,
+        /// `"TERMINATED"`
+        Terminated,
+        /// `"ARCHIVED"`
+        Archived,
+        /// `"MODERATED"`
+        Moderated,
+        /// `"INVALID"`
+        Invalid,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl PollStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Completed => "COMPLETED",
+                Self::Terminated => "TERMINATED",
+                Self::Archived => "ARCHIVED",
+                Self::Moderated => "MODERATED",
+                Self::Invalid => "INVALID",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for PollStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "ACTIVE" => Self::Active,
+                "COMPLETED" => Self::Completed,
+                "TERMINATED" => Self::Terminated,
+                "ARCHIVED" => Self::Archived,
+                "MODERATED" => Self::Moderated,
+                "INVALID" => Self::Invalid,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for PollStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for PollStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for PollStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for PollStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for PollStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for PollStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for PollStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `ACTIVE`, `CANCELED`, `LOCKED`, `RESOLVED`, or a value Twitch added since ([`PredictionStatus::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PredictionStatus {
+        /// `"ACTIVE"`
+        Active,
+        /// `"CANCELED"`
+        Canceled,
+        /// `"LOCKED"`
+        Locked,
+        /// `"RESOLVED"`
+        Resolved,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl PredictionStatus {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Canceled => "CANCELED",
+                Self::Locked => "LOCKED",
+                Self::Resolved => "RESOLVED",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for PredictionStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "ACTIVE" => Self::Active,
+                "CANCELED" => Self::Canceled,
+                "LOCKED" => Self::Locked,
+                "RESOLVED" => Self::Resolved,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for PredictionStatus {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for PredictionStatus {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for PredictionStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for PredictionStatus {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for PredictionStatus {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for PredictionStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for PredictionStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `BLUE`, `PINK`, or a value Twitch added since ([`PredictionOutcomeColor::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PredictionOutcomeColor {
+        /// `"BLUE"`
+        Blue,
+        /// `"PINK"`
+        Pink,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl PredictionOutcomeColor {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Blue => "BLUE",
+                Self::Pink => "PINK",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for PredictionOutcomeColor {
+        fn from(value: &str) -> Self {
+            match value {
+                "BLUE" => Self::Blue,
+                "PINK" => Self::Pink,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for PredictionOutcomeColor {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for PredictionOutcomeColor {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for PredictionOutcomeColor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for PredictionOutcomeColor {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for PredictionOutcomeColor {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for PredictionOutcomeColor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for PredictionOutcomeColor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `1000`, `2000`, `3000`, or a value Twitch added since ([`BroadcasterSubscriptionTier::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum BroadcasterSubscriptionTier {
+        /// `"1000"`
+        V1000,
+        /// `"2000"`
+        V2000,
+        /// `"3000"`
+        V3000,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl BroadcasterSubscriptionTier {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1000 => "1000",
+                Self::V2000 => "2000",
+                Self::V3000 => "3000",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for BroadcasterSubscriptionTier {
+        fn from(value: &str) -> Self {
+            match value {
+                "1000" => Self::V1000,
+                "2000" => Self::V2000,
+                "3000" => Self::V3000,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for BroadcasterSubscriptionTier {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for BroadcasterSubscriptionTier {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for BroadcasterSubscriptionTier {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for BroadcasterSubscriptionTier {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for BroadcasterSubscriptionTier {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for BroadcasterSubscriptionTier {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for BroadcasterSubscriptionTier {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `analytics:read:extensions`, `analytics:read:games`, `bits:read`, `channel:bot`, `channel:manage:ads`, `channel:read:ads`, `channel:manage:broadcast`, `channel:read:charity`, `channel:manage:clips`, `channel:edit:commercial`, `channel:read:editors`, `channel:manage:extensions`, `channel:read:goals`, `channel:read:guest_star`, `channel:manage:guest_star`, `channel:read:hype_train`, `channel:manage:moderators`, `channel:read:polls`, `channel:manage:polls`, `channel:read:predictions`, `channel:manage:predictions`, `channel:manage:raids`, `channel:read:redemptions`, `channel:manage:redemptions`, `channel:manage:schedule`, `channel:read:stream_key`, `channel:read:subscriptions`, `channel:manage:videos`, `channel:read:vips`, `channel:manage:vips`, `channel:moderate`, `clips:edit`, `editor:manage:clips`, `moderation:read`, `moderator:manage:announcements`, `moderator:manage:automod`, `moderator:read:automod_settings`, `moderator:manage:automod_settings`, `moderator:read:banned_users`, `moderator:manage:banned_users`, `moderator:read:blocked_terms`, `moderator:read:chat_messages`, `moderator:manage:blocked_terms`, `moderator:manage:chat_messages`, `moderator:read:chat_settings`, `moderator:manage:chat_settings`, `moderator:read:chatters`, `moderator:read:followers`, `moderator:read:guest_star`, `moderator:manage:guest_star`, `moderator:read:moderators`, `moderator:read:shield_mode`, `moderator:manage:shield_mode`, `moderator:read:shoutouts`, `moderator:manage:shoutouts`, `moderator:read:suspicious_users`, `moderator:manage:suspicious_users`, `moderator:read:unban_requests`, `moderator:manage:unban_requests`, `moderator:read:vips`, `moderator:read:warnings`, `moderator:manage:warnings`, `user:bot`, `user:edit`, `user:edit:broadcast`, `user:read:blocked_users`, `user:manage:blocked_users`, `user:read:broadcast`, `user:read:chat`, `user:manage:chat_color`, `user:read:email`, `user:read:emotes`, `user:read:follows`, `user:read:moderated_channels`, `user:read:subscriptions`, `user:read:whispers`, `user:manage:whispers`, `user:write:chat`, `chat:edit`, `chat:read`, `whispers:read`, or a value Twitch added since ([`UserAuthorizationScopes::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserAuthorizationScopes {
+        /// `"analytics:read:extensions"`
+        AnalyticsReadExtensions,
+        /// `"analytics:read:games"`
+        AnalyticsReadGames,
+        /// `"bits:read"`
+        BitsRead,
+        /// `"channel:bot"`
+        ChannelBot,
+        /// `"channel:manage:ads"`
+        ChannelManageAds,
+        /// `"channel:read:ads"`
+        ChannelReadAds,
+        /// `"channel:manage:broadcast"`
+        ChannelManageBroadcast,
+        /// `"channel:read:charity"`
+        ChannelReadCharity,
+        /// `"channel:manage:clips"`
+        ChannelManageClips,
+        /// `"channel:edit:commercial"`
+        ChannelEditCommercial,
+        /// `"channel:read:editors"`
+        ChannelReadEditors,
+        /// `"channel:manage:extensions"`
+        ChannelManageExtensions,
+        /// `"channel:read:goals"`
+        ChannelReadGoals,
+        /// `"channel:read:guest_star"`
+        ChannelReadGuestStar,
+        /// `"channel:manage:guest_star"`
+        ChannelManageGuestStar,
+        /// `"channel:read:hype_train"`
+        ChannelReadHypeTrain,
+        /// `"channel:manage:moderators"`
+        ChannelManageModerators,
+        /// `"channel:read:polls"`
+        ChannelReadPolls,
+        /// `"channel:manage:polls"`
+        ChannelManagePolls,
+        /// `"channel:read:predictions"`
+        ChannelReadPredictions,
+        /// `"channel:manage:predictions"`
+        ChannelManagePredictions,
+        /// `"channel:manage:raids"`
+        ChannelManageRaids,
+        /// `"channel:read:redemptions"`
+        ChannelReadRedemptions,
+        /// `"channel:manage:redemptions"`
+        ChannelManageRedemptions,
+        /// `"channel:manage:schedule"`
+        ChannelManageSchedule,
+        /// `"channel:read:stream_key"`
+        ChannelReadStreamKey,
+        /// `"channel:read:subscriptions"`
+        ChannelReadSubscriptions,
+        /// `"channel:manage:videos"`
+        ChannelManageVideos,
+        /// `"channel:read:vips"`
+        ChannelReadVips,
+        /// `"channel:manage:vips"`
+        ChannelManageVips,
+        /// `"channel:moderate"`
+        ChannelModerate,
+        /// `"clips:edit"`
+        ClipsEdit,
+        /// `"editor:manage:clips"`
+        EditorManageClips,
+        /// `"moderation:read"`
+        ModerationRead,
+        /// `"moderator:manage:announcements"`
+        ModeratorManageAnnouncements,
+        /// `"moderator:manage:automod"`
+        ModeratorManageAutomod,
+        /// `"moderator:read:automod_settings"`
+        ModeratorReadAutomodSettings,
+        /// `"moderator:manage:automod_settings"`
+        ModeratorManageAutomodSettings,
+        /// `"moderator:read:banned_users"`
+        ModeratorReadBannedUsers,
+        /// `"moderator:manage:banned_users"`
+        ModeratorManageBannedUsers,
+        /// `"moderator:read:blocked_terms"`
+        ModeratorReadBlockedTerms,
+        /// `"moderator:read:chat_messages"`
+        ModeratorReadChatMessages,
+        /// `"moderator:manage:blocked_terms"`
+        ModeratorManageBlockedTerms,
+        /// `"moderator:manage:chat_messages"`
+        ModeratorManageChatMessages,
+        /// `"moderator:read:chat_settings"`
+        ModeratorReadChatSettings,
+        /// `"moderator:manage:chat_settings"`
+        ModeratorManageChatSettings,
+        /// `"moderator:read:chatters"`
+        ModeratorReadChatters,
+        /// `"moderator:read:followers"`
+        ModeratorReadFollowers,
+        /// `"moderator:read:guest_star"`
+        ModeratorReadGuestStar,
+        /// `"moderator:manage:guest_star"`
+        ModeratorManageGuestStar,
+        /// `"moderator:read:moderators"`
+        ModeratorReadModerators,
+        /// `"moderator:read:shield_mode"`
+        ModeratorReadShieldMode,
+        /// `"moderator:manage:shield_mode"`
+        ModeratorManageShieldMode,
+        /// `"moderator:read:shoutouts"`
+        ModeratorReadShoutouts,
+        /// `"moderator:manage:shoutouts"`
+        ModeratorManageShoutouts,
+        /// `"moderator:read:suspicious_users"`
+        ModeratorReadSuspiciousUsers,
+        /// `"moderator:manage:suspicious_users"`
+        ModeratorManageSuspiciousUsers,
+        /// `"moderator:read:unban_requests"`
+        ModeratorReadUnbanRequests,
+        /// `"moderator:manage:unban_requests"`
+        ModeratorManageUnbanRequests,
+        /// `"moderator:read:vips"`
+        ModeratorReadVips,
+        /// `"moderator:read:warnings"`
+        ModeratorReadWarnings,
+        /// `"moderator:manage:warnings"`
+        ModeratorManageWarnings,
+        /// `"user:bot"`
+        UserBot,
+        /// `"user:edit"`
+        UserEdit,
+        /// `"user:edit:broadcast"`
+        UserEditBroadcast,
+        /// `"user:read:blocked_users"`
+        UserReadBlockedUsers,
+        /// `"user:manage:blocked_users"`
+        UserManageBlockedUsers,
+        /// `"user:read:broadcast"`
+        UserReadBroadcast,
+        /// `"user:read:chat"`
+        UserReadChat,
+        /// `"user:manage:chat_color"`
+        UserManageChatColor,
+        /// `"user:read:email"`
+        UserReadEmail,
+        /// `"user:read:emotes"`
+        UserReadEmotes,
+        /// `"user:read:follows"`
+        UserReadFollows,
+        /// `"user:read:moderated_channels"`
+        UserReadModeratedChannels,
+        /// `"user:read:subscriptions"`
+        UserReadSubscriptions,
+        /// `"user:read:whispers"`
+        UserReadWhispers,
+        /// `"user:manage:whispers"`
+        UserManageWhispers,
+        /// `"user:write:chat"`
+        UserWriteChat,
+        /// `"chat:edit"`
+        ChatEdit,
+        /// `"chat:read"`
+        ChatRead,
+        /// `"whispers:read"`
+        WhispersRead,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl UserAuthorizationScopes {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AnalyticsReadExtensions => "analytics:read:extensions",
+                Self::AnalyticsReadGames => "analytics:read:games",
+                Self::BitsRead => "bits:read",
+                Self::ChannelBot => "channel:bot",
+                Self::ChannelManageAds => "channel:manage:ads",
+                Self::ChannelReadAds => "channel:read:ads",
+                Self::ChannelManageBroadcast => "channel:manage:broadcast",
+                Self::ChannelReadCharity => "channel:read:charity",
+                Self::ChannelManageClips => "channel:manage:clips",
+                Self::ChannelEditCommercial => "channel:edit:commercial",
+                Self::ChannelReadEditors => "channel:read:editors",
+                Self::ChannelManageExtensions => "channel:manage:extensions",
+                Self::ChannelReadGoals => "channel:read:goals",
+                Self::ChannelReadGuestStar => "channel:read:guest_star",
+                Self::ChannelManageGuestStar => "channel:manage:guest_star",
+                Self::ChannelReadHypeTrain => "channel:read:hype_train",
+                Self::ChannelManageModerators => "channel:manage:moderators",
+                Self::ChannelReadPolls => "channel:read:polls",
+                Self::ChannelManagePolls => "channel:manage:polls",
+                Self::ChannelReadPredictions => "channel:read:predictions",
+                Self::ChannelManagePredictions => "channel:manage:predictions",
+                Self::ChannelManageRaids => "channel:manage:raids",
+                Self::ChannelReadRedemptions => "channel:read:redemptions",
+                Self::ChannelManageRedemptions => "channel:manage:redemptions",
+                Self::ChannelManageSchedule => "channel:manage:schedule",
+                Self::ChannelReadStreamKey => "channel:read:stream_key",
+                Self::ChannelReadSubscriptions => "channel:read:subscriptions",
+                Self::ChannelManageVideos => "channel:manage:videos",
+                Self::ChannelReadVips => "channel:read:vips",
+                Self::ChannelManageVips => "channel:manage:vips",
+                Self::ChannelModerate => "channel:moderate",
+                Self::ClipsEdit => "clips:edit",
+                Self::EditorManageClips => "editor:manage:clips",
+                Self::ModerationRead => "moderation:read",
+                Self::ModeratorManageAnnouncements => "moderator:manage:announcements",
+                Self::ModeratorManageAutomod => "moderator:manage:automod",
+                Self::ModeratorReadAutomodSettings => "moderator:read:automod_settings",
+                Self::ModeratorManageAutomodSettings => {
+                    "moderator:manage:automod_settings"
+                }
+                Self::ModeratorReadBannedUsers => "moderator:read:banned_users",
+                Self::ModeratorManageBannedUsers => "moderator:manage:banned_users",
+                Self::ModeratorReadBlockedTerms => "moderator:read:blocked_terms",
+                Self::ModeratorReadChatMessages => "moderator:read:chat_messages",
+                Self::ModeratorManageBlockedTerms => "moderator:manage:blocked_terms",
+                Self::ModeratorManageChatMessages => "moderator:manage:chat_messages",
+                Self::ModeratorReadChatSettings => "moderator:read:chat_settings",
+                Self::ModeratorManageChatSettings => "moderator:manage:chat_settings",
+                Self::ModeratorReadChatters => "moderator:read:chatters",
+                Self::ModeratorReadFollowers => "moderator:read:followers",
+                Self::ModeratorReadGuestStar => "moderator:read:guest_star",
+                Self::ModeratorManageGuestStar => "moderator:manage:guest_star",
+                Self::ModeratorReadModerators => "moderator:read:moderators",
+                Self::ModeratorReadShieldMode => "moderator:read:shield_mode",
+                Self::ModeratorManageShieldMode => "moderator:manage:shield_mode",
+                Self::ModeratorReadShoutouts => "moderator:read:shoutouts",
+                Self::ModeratorManageShoutouts => "moderator:manage:shoutouts",
+                Self::ModeratorReadSuspiciousUsers => "moderator:read:suspicious_users",
+                Self::ModeratorManageSuspiciousUsers => {
+                    "moderator:manage:suspicious_users"
+                }
+                Self::ModeratorReadUnbanRequests => "moderator:read:unban_requests",
+                Self::ModeratorManageUnbanRequests => "moderator:manage:unban_requests",
+                Self::ModeratorReadVips => "moderator:read:vips",
+                Self::ModeratorReadWarnings => "moderator:read:warnings",
+                Self::ModeratorManageWarnings => "moderator:manage:warnings",
+                Self::UserBot => "user:bot",
+                Self::UserEdit => "user:edit",
+                Self::UserEditBroadcast => "user:edit:broadcast",
+                Self::UserReadBlockedUsers => "user:read:blocked_users",
+                Self::UserManageBlockedUsers => "user:manage:blocked_users",
+                Self::UserReadBroadcast => "user:read:broadcast",
+                Self::UserReadChat => "user:read:chat",
+                Self::UserManageChatColor => "user:manage:chat_color",
+                Self::UserReadEmail => "user:read:email",
+                Self::UserReadEmotes => "user:read:emotes",
+                Self::UserReadFollows => "user:read:follows",
+                Self::UserReadModeratedChannels => "user:read:moderated_channels",
+                Self::UserReadSubscriptions => "user:read:subscriptions",
+                Self::UserReadWhispers => "user:read:whispers",
+                Self::UserManageWhispers => "user:manage:whispers",
+                Self::UserWriteChat => "user:write:chat",
+                Self::ChatEdit => "chat:edit",
+                Self::ChatRead => "chat:read",
+                Self::WhispersRead => "whispers:read",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for UserAuthorizationScopes {
+        fn from(value: &str) -> Self {
+            match value {
+                "analytics:read:extensions" => Self::AnalyticsReadExtensions,
+                "analytics:read:games" => Self::AnalyticsReadGames,
+                "bits:read" => Self::BitsRead,
+                "channel:bot" => Self::ChannelBot,
+                "channel:manage:ads" => Self::ChannelManageAds,
+                "channel:read:ads" => Self::ChannelReadAds,
+                "channel:manage:broadcast" => Self::ChannelManageBroadcast,
+                "channel:read:charity" => Self::ChannelReadCharity,
+                "channel:manage:clips" => Self::ChannelManageClips,
+                "channel:edit:commercial" => Self::ChannelEditCommercial,
+                "channel:read:editors" => Self::ChannelReadEditors,
+                "channel:manage:extensions" => Self::ChannelManageExtensions,
+                "channel:read:goals" => Self::ChannelReadGoals,
+                "channel:read:guest_star" => Self::ChannelReadGuestStar,
+                "channel:manage:guest_star" => Self::ChannelManageGuestStar,
+                "channel:read:hype_train" => Self::ChannelReadHypeTrain,
+                "channel:manage:moderators" => Self::ChannelManageModerators,
+                "channel:read:polls" => Self::ChannelReadPolls,
+                "channel:manage:polls" => Self::ChannelManagePolls,
+                "channel:read:predictions" => Self::ChannelReadPredictions,
+                "channel:manage:predictions" => Self::ChannelManagePredictions,
+                "channel:manage:raids" => Self::ChannelManageRaids,
+                "channel:read:redemptions" => Self::ChannelReadRedemptions,
+                "channel:manage:redemptions" => Self::ChannelManageRedemptions,
+                "channel:manage:schedule" => Self::ChannelManageSchedule,
+                "channel:read:stream_key" => Self::ChannelReadStreamKey,
+                "channel:read:subscriptions" => Self::ChannelReadSubscriptions,
+                "channel:manage:videos" => Self::ChannelManageVideos,
+                "channel:read:vips" => Self::ChannelReadVips,
+                "channel:manage:vips" => Self::ChannelManageVips,
+                "channel:moderate" => Self::ChannelModerate,
+                "clips:edit" => Self::ClipsEdit,
+                "editor:manage:clips" => Self::EditorManageClips,
+                "moderation:read" => Self::ModerationRead,
+                "moderator:manage:announcements" => Self::ModeratorManageAnnouncements,
+                "moderator:manage:automod" => Self::ModeratorManageAutomod,
+                "moderator:read:automod_settings" => Self::ModeratorReadAutomodSettings,
+                "moderator:manage:automod_settings" => {
+                    Self::ModeratorManageAutomodSettings
+                }
+                "moderator:read:banned_users" => Self::ModeratorReadBannedUsers,
+                "moderator:manage:banned_users" => Self::ModeratorManageBannedUsers,
+                "moderator:read:blocked_terms" => Self::ModeratorReadBlockedTerms,
+                "moderator:read:chat_messages" => Self::ModeratorReadChatMessages,
+                "moderator:manage:blocked_terms" => Self::ModeratorManageBlockedTerms,
+                "moderator:manage:chat_messages" => Self::ModeratorManageChatMessages,
+                "moderator:read:chat_settings" => Self::ModeratorReadChatSettings,
+                "moderator:manage:chat_settings" => Self::ModeratorManageChatSettings,
+                "moderator:read:chatters" => Self::ModeratorReadChatters,
+                "moderator:read:followers" => Self::ModeratorReadFollowers,
+                "moderator:read:guest_star" => Self::ModeratorReadGuestStar,
+                "moderator:manage:guest_star" => Self::ModeratorManageGuestStar,
+                "moderator:read:moderators" => Self::ModeratorReadModerators,
+                "moderator:read:shield_mode" => Self::ModeratorReadShieldMode,
+                "moderator:manage:shield_mode" => Self::ModeratorManageShieldMode,
+                "moderator:read:shoutouts" => Self::ModeratorReadShoutouts,
+                "moderator:manage:shoutouts" => Self::ModeratorManageShoutouts,
+                "moderator:read:suspicious_users" => Self::ModeratorReadSuspiciousUsers,
+                "moderator:manage:suspicious_users" => {
+                    Self::ModeratorManageSuspiciousUsers
+                }
+                "moderator:read:unban_requests" => Self::ModeratorReadUnbanRequests,
+                "moderator:manage:unban_requests" => Self::ModeratorManageUnbanRequests,
+                "moderator:read:vips" => Self::ModeratorReadVips,
+                "moderator:read:warnings" => Self::ModeratorReadWarnings,
+                "moderator:manage:warnings" => Self::ModeratorManageWarnings,
+                "user:bot" => Self::UserBot,
+                "user:edit" => Self::UserEdit,
+                "user:edit:broadcast" => Self::UserEditBroadcast,
+                "user:read:blocked_users" => Self::UserReadBlockedUsers,
+                "user:manage:blocked_users" => Self::UserManageBlockedUsers,
+                "user:read:broadcast" => Self::UserReadBroadcast,
+                "user:read:chat" => Self::UserReadChat,
+                "user:manage:chat_color" => Self::UserManageChatColor,
+                "user:read:email" => Self::UserReadEmail,
+                "user:read:emotes" => Self::UserReadEmotes,
+                "user:read:follows" => Self::UserReadFollows,
+                "user:read:moderated_channels" => Self::UserReadModeratedChannels,
+                "user:read:subscriptions" => Self::UserReadSubscriptions,
+                "user:read:whispers" => Self::UserReadWhispers,
+                "user:manage:whispers" => Self::UserManageWhispers,
+                "user:write:chat" => Self::UserWriteChat,
+                "chat:edit" => Self::ChatEdit,
+                "chat:read" => Self::ChatRead,
+                "whispers:read" => Self::WhispersRead,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for UserAuthorizationScopes {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for UserAuthorizationScopes {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for UserAuthorizationScopes {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for UserAuthorizationScopes {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for UserAuthorizationScopes {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for UserAuthorizationScopes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for UserAuthorizationScopes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `component`, `mobile`, `overlay`, `panel`, or a value Twitch added since ([`UserExtensionType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserExtensionType {
+        /// `"component"`
+        Component,
+        /// `"mobile"`
+        Mobile,
+        /// `"overlay"`
+        Overlay,
+        /// `"panel"`
+        Panel,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl UserExtensionType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Component => "component",
+                Self::Mobile => "mobile",
+                Self::Overlay => "overlay",
+                Self::Panel => "panel",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for UserExtensionType {
+        fn from(value: &str) -> Self {
+            match value {
+                "component" => Self::Component,
+                "mobile" => Self::Mobile,
+                "overlay" => Self::Overlay,
+                "panel" => Self::Panel,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for UserExtensionType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for UserExtensionType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for UserExtensionType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for UserExtensionType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for UserExtensionType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for UserExtensionType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for UserExtensionType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// One of `archive`, `highlight`, `upload`, or a value Twitch added since ([`VideoType::Unknown`], kept as sent).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum VideoType {
+        /// `"archive"`
+        Archive,
+        /// `"highlight"`
+        Highlight,
+        /// `"upload"`
+        Upload,
+        /// A value the spec does not list (yet), exactly as Twitch sent it.
+        Unknown(String),
+    }
+    impl VideoType {
+        /// The value as Twitch writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Archive => "archive",
+                Self::Highlight => "highlight",
+                Self::Upload => "upload",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl From<&str> for VideoType {
+        fn from(value: &str) -> Self {
+            match value {
+                "archive" => Self::Archive,
+                "highlight" => Self::Highlight,
+                "upload" => Self::Upload,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl From<String> for VideoType {
+        fn from(value: String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unknown(_) => Self::Unknown(value),
+                known => known,
+            }
+        }
+    }
+    /// A missing field reads as the empty value.
+    impl Default for VideoType {
+        fn default() -> Self {
+            Self::from("")
+        }
+    }
+    impl std::fmt::Display for VideoType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl PartialEq<str> for VideoType {
+        fn eq(&self, other: &str) -> bool {
+            self.as_str() == other
+        }
+    }
+    impl PartialEq<&str> for VideoType {
+        fn eq(&self, other: &&str) -> bool {
+            self.as_str() == *other
+        }
+    }
+    impl Serialize for VideoType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for VideoType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            String::deserialize(deserializer).map(Self::from)
+        }
     }
 }
 /// One request type per endpoint: its query, path and body parameters.
@@ -14790,7 +18126,8 @@ pub mod endpoints {
                 ParamMeta::query("extension_id", Shape::String)
                     .summary("Only this extension (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -14824,7 +18161,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only this game (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -14861,7 +18199,8 @@ pub mod endpoints {
                 ParamMeta::query("period", Shape::String)
                     .summary(
                         "Aggregation window: day, week, month, year or all (default).",
-                    ),
+                    )
+                    .values(&["day", "week", "month", "year", "all"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("A time inside the window to report on (with period)."),
                 ParamMeta::query("user_id", Shape::String)
@@ -14976,7 +18315,8 @@ pub mod endpoints {
                     .summary("Broadcast delay in seconds (partners only, at most 900)."),
                 ParamMeta::body("tags", Shape::List(&Shape::String))
                     .max(10u32)
-                    .summary("Replacement tag list; an empty list removes all tags."),
+                    .summary("Replacement tag list; an empty list removes all tags.")
+                    .max_length(25u32),
                 ParamMeta::body(
                         "content_classification_labels",
                         Shape::List(
@@ -15116,12 +18456,14 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("Reward name (unique, at most 45 characters)."),
+                    .summary("Reward name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .required()
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("is_enabled", Shape::Boolean)
                     .summary("Whether viewers can see it (default true)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -15228,12 +18570,14 @@ pub mod endpoints {
                 ParamMeta::query("status", Shape::String)
                     .summary(
                         "CANCELED, FULFILLED or UNFULFILLED (needed unless id is given).",
-                    ),
+                    )
+                    .values(&["CANCELED", "FULFILLED", "UNFULFILLED"]),
                 ParamMeta::query("id", Shape::List(&Shape::String))
                     .max(50u32)
                     .summary("Only these redemption ids."),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("OLDEST (default) or NEWEST."),
+                    .summary("OLDEST (default) or NEWEST.")
+                    .values(&["OLDEST", "NEWEST"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -15269,9 +18613,11 @@ pub mod endpoints {
                     .required()
                     .summary("The reward to change."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New name (unique, at most 45 characters)."),
+                    .summary("New name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -15330,7 +18676,8 @@ pub mod endpoints {
                     .summary("The reward they were made for."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("FULFILLED, or CANCELED to refund the points."),
+                    .summary("FULFILLED, or CANCELED to refund the points.")
+                    .values(&["CANCELED", "FULFILLED"]),
             ],
         );
     /// **Get Charity Campaign**: Show the charity fundraiser a channel is running.
@@ -15698,9 +19045,11 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("The announcement (up to 500 characters)."),
+                    .summary("The announcement (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("color", Shape::String)
-                    .summary("blue, green, orange, purple or primary (default)."),
+                    .summary("blue, green, orange, purple or primary (default).")
+                    .values(&["blue", "green", "orange", "purple", "primary"]),
             ],
         );
     /// **Send a Shoutout**: Give another broadcaster a shoutout in chat.
@@ -15761,13 +19110,15 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (up to 500 characters)."),
+                    .summary("Message text (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("reply_parent_message_id", Shape::String)
                     .summary("Message to reply to."),
                 ParamMeta::body("for_source_only", Shape::Boolean)
                     .summary(
                         "Shared chat: post only in the source channel (app tokens only).",
-                    ),
+                    )
+                    .only_with(AuthClass::App),
             ],
         );
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
@@ -16145,7 +19496,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only rewards of this game."),
                 ParamMeta::query("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -16175,7 +19527,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("The entitlements to change."),
                 ParamMeta::body("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
             ],
         );
     /// **Get Extension Configuration Segment**: Read an extension's stored configuration.
@@ -16203,7 +19556,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::query("segment", Shape::List(&Shape::String))
                     .required()
-                    .summary("broadcaster, developer or global (one or more)."),
+                    .summary("broadcaster, developer or global (one or more).")
+                    .values(&["broadcaster", "developer", "global"]),
             ],
         );
     /// **Set Extension Configuration Segment**: Store one of an extension's configuration segments.
@@ -16226,7 +19580,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("segment", Shape::String)
                     .required()
-                    .summary("broadcaster, developer or global."),
+                    .summary("broadcaster, developer or global.")
+                    .values(&["broadcaster", "developer", "global"]),
                 ParamMeta::body("broadcaster_id", Shape::String)
                     .summary("The channel, for broadcaster and developer segments."),
                 ParamMeta::body("content", Shape::String)
@@ -16388,7 +19743,8 @@ pub mod endpoints {
                     .summary("The channel to post in."),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("Message text (up to 280 characters)."),
+                    .summary("Message text (up to 280 characters).")
+                    .max_length(280u32),
                 ParamMeta::body("extension_id", Shape::String)
                     .required()
                     .summary("The extension sending it."),
@@ -16489,7 +19845,8 @@ pub mod endpoints {
             &[
                 ParamMeta::body("sku", Shape::String)
                     .required()
-                    .summary("Product SKU (unique in the extension; cannot change)."),
+                    .summary("Product SKU (unique in the extension; cannot change).")
+                    .max_length(255u32),
                 ParamMeta::body(
                         "cost",
                         Shape::Object(&super::type_meta::BITS_COST_INPUT),
@@ -16498,7 +19855,8 @@ pub mod endpoints {
                     .summary("The price."),
                 ParamMeta::body("display_name", Shape::String)
                     .required()
-                    .summary("Name shown to viewers (up to 255 characters)."),
+                    .summary("Name shown to viewers (up to 255 characters).")
+                    .max_length(255u32),
                 ParamMeta::body("in_development", Shape::Boolean)
                     .summary("Whether the product is still in development."),
                 ParamMeta::body("expiration", Shape::DateTime)
@@ -16590,7 +19948,29 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("status", Shape::String)
-                    .summary("Only subscriptions in this state."),
+                    .summary("Only subscriptions in this state.")
+                    .values(
+                        &[
+                            "enabled",
+                            "webhook_callback_verification_pending",
+                            "webhook_callback_verification_failed",
+                            "notification_failures_exceeded",
+                            "authorization_revoked",
+                            "moderator_removed",
+                            "user_removed",
+                            "chat_user_banned",
+                            "version_removed",
+                            "beta_maintenance",
+                            "websocket_disconnected",
+                            "websocket_failed_ping_pong",
+                            "websocket_received_inbound_traffic",
+                            "websocket_connection_unused",
+                            "websocket_internal_error",
+                            "websocket_network_timeout",
+                            "websocket_network_error",
+                            "websocket_failed_to_reconnect",
+                        ],
+                    ),
                 ParamMeta::query("type", Shape::String).summary("Only this event type."),
                 ParamMeta::query("user_id", Shape::String)
                     .summary("Only subscriptions whose condition names this user."),
@@ -16599,7 +19979,8 @@ pub mod endpoints {
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
             ],
-        );
+        )
+        .at_most_one_of(&[&["status", "type", "user_id"]]);
     /// **Get Top Games**: List the categories with the most viewers right now.
     pub static GET_TOP_GAMES: EndpointMeta = EndpointMeta::new(
             "Get Top Games",
@@ -16752,6 +20133,14 @@ pub mod endpoints {
                 ParamMeta::body("group_layout", Shape::String)
                     .summary(
                         "TILED_LAYOUT, SCREENSHARE_LAYOUT, HORIZONTAL_LAYOUT or VERTICAL_LAYOUT.",
+                    )
+                    .values(
+                        &[
+                            "TILED_LAYOUT",
+                            "SCREENSHARE_LAYOUT",
+                            "HORIZONTAL_LAYOUT",
+                            "VERTICAL_LAYOUT",
+                        ],
                     ),
                 ParamMeta::body("regenerate_browser_sources", Shape::Boolean)
                     .summary("Issue a new browser source token (old ones stop working)."),
@@ -17191,7 +20580,8 @@ pub mod endpoints {
                     .summary("The held message."),
                 ParamMeta::body("action", Shape::String)
                     .required()
-                    .summary("ALLOW or DENY."),
+                    .summary("ALLOW or DENY.")
+                    .values(&["ALLOW", "DENY"]),
             ],
         );
     /// **Get AutoMod Settings**: Show a channel's AutoMod levels.
@@ -17460,9 +20850,11 @@ pub mod endpoints {
                     ),
                 ParamMeta::query("status", Shape::String)
                     .required()
-                    .summary("approved or denied."),
+                    .summary("approved or denied.")
+                    .values(&["approved", "denied"]),
                 ParamMeta::query("resolution_text", Shape::String)
-                    .summary("Note to the requester (up to 500 characters)."),
+                    .summary("Note to the requester (up to 500 characters).")
+                    .max_length(500u32),
             ],
         );
     /// **Get Blocked Terms**: List a channel's blocked words and phrases.
@@ -17534,7 +20926,9 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("The term (2 to 500 characters; * is a wildcard)."),
+                    .summary("The term (2 to 500 characters; * is a wildcard).")
+                    .min_length(2u32)
+                    .max_length(500u32),
             ],
         );
     /// **Remove Blocked Term**: Take a word or phrase off a channel's blocked list.
@@ -17919,7 +21313,8 @@ pub mod endpoints {
                     .summary("The chatter to flag."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("ACTIVE_MONITORING or RESTRICTED."),
+                    .summary("ACTIVE_MONITORING or RESTRICTED.")
+                    .values(&["ACTIVE_MONITORING", "RESTRICTED"]),
             ],
         );
     /// **Remove Suspicious Status From Chat User**: Clear a chatter's suspicious flag.
@@ -18010,7 +21405,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 60 characters)."),
+                    .summary("The question (up to 60 characters).")
+                    .max_length(60u32),
                 ParamMeta::body(
                         "choices",
                         Shape::List(&Shape::Object(&super::type_meta::POLL_CHOICE_INPUT)),
@@ -18055,7 +21451,8 @@ pub mod endpoints {
                 ParamMeta::body("id", Shape::String).required().summary("The poll."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("TERMINATED (show results) or ARCHIVED (hide them)."),
+                    .summary("TERMINATED (show results) or ARCHIVED (hide them).")
+                    .values(&["TERMINATED", "ARCHIVED"]),
             ],
         );
     /// **Get Predictions**: List a channel's channel points predictions.
@@ -18116,7 +21513,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 45 characters)."),
+                    .summary("The question (up to 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body(
                         "outcomes",
                         Shape::List(
@@ -18160,7 +21558,8 @@ pub mod endpoints {
                     .summary("The prediction."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("LOCKED, RESOLVED or CANCELED."),
+                    .summary("LOCKED, RESOLVED or CANCELED.")
+                    .values(&["RESOLVED", "CANCELED", "LOCKED"]),
                 ParamMeta::body("winning_outcome_id", Shape::String)
                     .summary("The winning outcome (needed for RESOLVED)."),
             ],
@@ -18341,7 +21740,8 @@ pub mod endpoints {
                 ParamMeta::body("category_id", Shape::String)
                     .summary("The planned category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("Stream title (up to 140 characters)."),
+                    .summary("Stream title (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Update Channel Stream Schedule Segment**: Change or cancel a scheduled stream.
@@ -18376,7 +21776,8 @@ pub mod endpoints {
                     .summary("New length in minutes (30 to 1380), as a string."),
                 ParamMeta::body("category_id", Shape::String).summary("New category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New title (up to 140 characters)."),
+                    .summary("New title (up to 140 characters).")
+                    .max_length(140u32),
                 ParamMeta::body("is_canceled", Shape::Boolean)
                     .summary("Cancel this occurrence."),
                 ParamMeta::body("timezone", Shape::String).summary("IANA time zone."),
@@ -18518,7 +21919,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("Only streams in these categories."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Stream type filter: all (default) or live."),
+                    .summary("Stream type filter: all (default) or live.")
+                    .values(&["all", "live"]),
                 ParamMeta::query("language", Shape::List(&Shape::String))
                     .max(100u32)
                     .summary(
@@ -18588,7 +21990,8 @@ pub mod endpoints {
                         "The live channel (the token user or a channel they edit).",
                     ),
                 ParamMeta::body("description", Shape::String)
-                    .summary("Short note (up to 140 characters)."),
+                    .summary("Short note (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Get Stream Markers**: List markers of a user's latest stream or of one video.
@@ -18835,7 +22238,8 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("description", Shape::String)
-                    .summary("New description (up to 300 characters; empty clears it)."),
+                    .summary("New description (up to 300 characters; empty clears it).")
+                    .max_length(300u32),
             ],
         );
     /// **Get Authorization By User**: Show which scopes users have granted this app.
@@ -18911,9 +22315,11 @@ pub mod endpoints {
                     .required()
                     .summary("The user to block."),
                 ParamMeta::query("source_context", Shape::String)
-                    .summary("Where it happened: chat or whisper."),
+                    .summary("Where it happened: chat or whisper.")
+                    .values(&["chat", "whisper"]),
                 ParamMeta::query("reason", Shape::String)
-                    .summary("harassment, spam or other."),
+                    .summary("harassment, spam or other.")
+                    .values(&["harassment", "spam", "other"]),
             ],
         );
     /// **Unblock User**: Unblock a user for the token user.
@@ -19032,11 +22438,14 @@ pub mod endpoints {
                 ParamMeta::query("language", Shape::String)
                     .summary("Only this language (ISO 639-1 or other)."),
                 ParamMeta::query("period", Shape::String)
-                    .summary("all (default), day, week or month."),
+                    .summary("all (default), day, week or month.")
+                    .values(&["all", "day", "month", "week"]),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("time (default), trending or views."),
+                    .summary("time (default), trending or views.")
+                    .values(&["time", "trending", "views"]),
                 ParamMeta::query("type", Shape::String)
-                    .summary("all (default), archive, highlight or upload."),
+                    .summary("all (default), archive, highlight or upload.")
+                    .values(&["all", "archive", "highlight", "upload"]),
                 ParamMeta::query("first", Shape::Integer)
                     .range(1i64, 100i64)
                     .summary("Page size (default 20; with user_id or game_id only)."),
@@ -19099,7 +22508,8 @@ pub mod endpoints {
                     .summary("The recipient."),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (500 characters, or 10000 to someone new)."),
+                    .summary("Message text (500 characters, or 10000 to someone new).")
+                    .max_length(10000u32),
             ],
         );
 }

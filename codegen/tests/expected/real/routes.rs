@@ -13,8 +13,10 @@ pub mod type_meta {
             FieldMeta::new("id", Shape::String),
             FieldMeta::new("login", Shape::String),
             FieldMeta::new("display_name", Shape::String),
-            FieldMeta::new("type", Shape::String),
-            FieldMeta::new("broadcaster_type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(&["admin", "global_mod", "staff", ""]),
+            FieldMeta::new("broadcaster_type", Shape::String)
+                .values(&["affiliate", "partner", ""]),
             FieldMeta::new("description", Shape::String),
             FieldMeta::new("profile_image_url", Shape::String),
             FieldMeta::new("offline_image_url", Shape::String),
@@ -33,7 +35,7 @@ pub mod type_meta {
             FieldMeta::new("user_name", Shape::String),
             FieldMeta::new("game_id", Shape::String),
             FieldMeta::new("game_name", Shape::String),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String).values(&["live"]),
             FieldMeta::new("title", Shape::String),
             FieldMeta::new("viewer_count", Shape::Integer),
             FieldMeta::new("started_at", Shape::DateTime),
@@ -202,7 +204,16 @@ pub mod type_meta {
                 "tiers",
                 Shape::List(&Shape::Object(&super::type_meta::CHEERMOTE_TIER)),
             ),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(
+                    &[
+                        "global_first_party",
+                        "global_third_party",
+                        "channel_custom",
+                        "display_only",
+                        "sponsored",
+                    ],
+                ),
             FieldMeta::new("order", Shape::Integer),
             FieldMeta::new("last_updated", Shape::DateTime),
             FieldMeta::new("is_charitable", Shape::Boolean),
@@ -213,7 +224,8 @@ pub mod type_meta {
         "CheermoteTier",
         &[
             FieldMeta::new("min_bits", Shape::Integer),
-            FieldMeta::new("id", Shape::String),
+            FieldMeta::new("id", Shape::String)
+                .values(&["1", "100", "500", "1000", "5000", "10000", "100000"]),
             FieldMeta::new("color", Shape::String),
             FieldMeta::new("images", Shape::Object(&super::type_meta::CHEERMOTE_IMAGES)),
             FieldMeta::new("can_cheer", Shape::Boolean),
@@ -275,7 +287,7 @@ pub mod type_meta {
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("user_login", Shape::String),
             FieldMeta::new("user_name", Shape::String),
-            FieldMeta::new("product_type", Shape::String),
+            FieldMeta::new("product_type", Shape::String).values(&["BITS_IN_EXTENSION"]),
             FieldMeta::new(
                 "product_data",
                 Shape::Object(&super::type_meta::EXTENSION_PRODUCT_DATA),
@@ -300,7 +312,7 @@ pub mod type_meta {
         "BitsCost",
         &[
             FieldMeta::new("amount", Shape::Integer),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String).values(&["bits"]),
         ],
     );
     /// The fields of the spec type `ChannelEditor` and their shapes.
@@ -409,7 +421,8 @@ pub mod type_meta {
             FieldMeta::new("user_login", Shape::String),
             FieldMeta::new("reward", Shape::Object(&super::type_meta::REDEEMED_REWARD)),
             FieldMeta::new("user_input", Shape::String),
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(&["CANCELED", "FULFILLED", "UNFULFILLED"]),
             FieldMeta::new("redeemed_at", Shape::DateTime),
         ],
     );
@@ -483,11 +496,15 @@ pub mod type_meta {
             FieldMeta::new("name", Shape::String),
             FieldMeta::new("images", Shape::Object(&super::type_meta::IMAGE_SET)),
             FieldMeta::new("tier", Shape::String),
-            FieldMeta::new("emote_type", Shape::String),
+            FieldMeta::new("emote_type", Shape::String)
+                .values(&["bitstier", "follower", "subscriptions"]),
             FieldMeta::new("emote_set_id", Shape::String),
-            FieldMeta::new("format", Shape::List(&Shape::String)),
-            FieldMeta::new("scale", Shape::List(&Shape::String)),
-            FieldMeta::new("theme_mode", Shape::List(&Shape::String)),
+            FieldMeta::new("format", Shape::List(&Shape::String))
+                .values(&["animated", "static"]),
+            FieldMeta::new("scale", Shape::List(&Shape::String))
+                .values(&["1.0", "2.0", "3.0"]),
+            FieldMeta::new("theme_mode", Shape::List(&Shape::String))
+                .values(&["dark", "light"]),
         ],
     );
     /// The fields of the spec type `GlobalEmote` and their shapes.
@@ -497,9 +514,12 @@ pub mod type_meta {
             FieldMeta::new("id", Shape::String),
             FieldMeta::new("name", Shape::String),
             FieldMeta::new("images", Shape::Object(&super::type_meta::IMAGE_SET)),
-            FieldMeta::new("format", Shape::List(&Shape::String)),
-            FieldMeta::new("scale", Shape::List(&Shape::String)),
-            FieldMeta::new("theme_mode", Shape::List(&Shape::String)),
+            FieldMeta::new("format", Shape::List(&Shape::String))
+                .values(&["animated", "static"]),
+            FieldMeta::new("scale", Shape::List(&Shape::String))
+                .values(&["1.0", "2.0", "3.0"]),
+            FieldMeta::new("theme_mode", Shape::List(&Shape::String))
+                .values(&["dark", "light"]),
         ],
     );
     /// The fields of the spec type `Emote` and their shapes.
@@ -509,12 +529,16 @@ pub mod type_meta {
             FieldMeta::new("id", Shape::String),
             FieldMeta::new("name", Shape::String),
             FieldMeta::new("images", Shape::Object(&super::type_meta::IMAGE_SET)),
-            FieldMeta::new("emote_type", Shape::String),
+            FieldMeta::new("emote_type", Shape::String)
+                .values(&["bitstier", "follower", "subscriptions"]),
             FieldMeta::new("emote_set_id", Shape::String),
             FieldMeta::new("owner_id", Shape::String),
-            FieldMeta::new("format", Shape::List(&Shape::String)),
-            FieldMeta::new("scale", Shape::List(&Shape::String)),
-            FieldMeta::new("theme_mode", Shape::List(&Shape::String)),
+            FieldMeta::new("format", Shape::List(&Shape::String))
+                .values(&["animated", "static"]),
+            FieldMeta::new("scale", Shape::List(&Shape::String))
+                .values(&["1.0", "2.0", "3.0"]),
+            FieldMeta::new("theme_mode", Shape::List(&Shape::String))
+                .values(&["dark", "light"]),
         ],
     );
     /// The fields of the spec type `ChatBadgeSet` and their shapes.
@@ -587,7 +611,25 @@ pub mod type_meta {
         &[
             FieldMeta::new("id", Shape::String),
             FieldMeta::new("name", Shape::String),
-            FieldMeta::new("emote_type", Shape::String),
+            FieldMeta::new("emote_type", Shape::String)
+                .values(
+                    &[
+                        "none",
+                        "bitstier",
+                        "follower",
+                        "subscriptions",
+                        "channelpoints",
+                        "rewards",
+                        "hypetrain",
+                        "prime",
+                        "turbo",
+                        "smilies",
+                        "globals",
+                        "owl2019",
+                        "twofactor",
+                        "limitedtime",
+                    ],
+                ),
             FieldMeta::new("emote_set_id", Shape::String),
             FieldMeta::new("owner_id", Shape::String),
             FieldMeta::new("format", Shape::List(&Shape::String)),
@@ -687,7 +729,22 @@ pub mod type_meta {
         "ConduitShard",
         &[
             FieldMeta::new("id", Shape::String),
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(
+                    &[
+                        "enabled",
+                        "webhook_callback_verification_pending",
+                        "webhook_callback_verification_failed",
+                        "notification_failures_exceeded",
+                        "websocket_disconnected",
+                        "websocket_failed_ping_pong",
+                        "websocket_received_inbound_traffic",
+                        "websocket_internal_error",
+                        "websocket_network_timeout",
+                        "websocket_network_error",
+                        "websocket_failed_to_reconnect",
+                    ],
+                ),
             FieldMeta::new(
                 "transport",
                 Shape::Object(&super::type_meta::CONDUIT_SHARD_TRANSPORT),
@@ -698,7 +755,7 @@ pub mod type_meta {
     pub static CONDUIT_SHARD_TRANSPORT: TypeMeta = TypeMeta::new(
         "ConduitShardTransport",
         &[
-            FieldMeta::new("method", Shape::String),
+            FieldMeta::new("method", Shape::String).values(&["webhook", "websocket"]),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
             FieldMeta::new("connected_at", Shape::Optional(&Shape::DateTime)),
@@ -744,7 +801,8 @@ pub mod type_meta {
             FieldMeta::new("timestamp", Shape::DateTime),
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("game_id", Shape::String),
-            FieldMeta::new("fulfillment_status", Shape::String),
+            FieldMeta::new("fulfillment_status", Shape::String)
+                .values(&["CLAIMED", "FULFILLED"]),
             FieldMeta::new("last_updated", Shape::DateTime),
         ],
     );
@@ -752,7 +810,16 @@ pub mod type_meta {
     pub static DROPS_ENTITLEMENT_UPDATE: TypeMeta = TypeMeta::new(
         "DropsEntitlementUpdate",
         &[
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(
+                    &[
+                        "INVALID_ID",
+                        "NOT_FOUND",
+                        "SUCCESS",
+                        "UNAUTHORIZED",
+                        "UPDATE_FAILED",
+                    ],
+                ),
             FieldMeta::new("ids", Shape::List(&Shape::String)),
         ],
     );
@@ -760,7 +827,8 @@ pub mod type_meta {
     pub static EXTENSION_CONFIGURATION_SEGMENT: TypeMeta = TypeMeta::new(
         "ExtensionConfigurationSegment",
         &[
-            FieldMeta::new("segment", Shape::String),
+            FieldMeta::new("segment", Shape::String)
+                .values(&["broadcaster", "developer", "global"]),
             FieldMeta::new("broadcaster_id", Shape::Optional(&Shape::String)),
             FieldMeta::new("content", Shape::String),
             FieldMeta::new("version", Shape::String),
@@ -804,7 +872,8 @@ pub mod type_meta {
             FieldMeta::new("author_name", Shape::String),
             FieldMeta::new("bits_enabled", Shape::Boolean),
             FieldMeta::new("can_install", Shape::Boolean),
-            FieldMeta::new("configuration_location", Shape::String),
+            FieldMeta::new("configuration_location", Shape::String)
+                .values(&["hosted", "custom", "none"]),
             FieldMeta::new("description", Shape::String),
             FieldMeta::new("eula_tos_url", Shape::String),
             FieldMeta::new("has_chat_support", Shape::Boolean),
@@ -818,8 +887,22 @@ pub mod type_meta {
             FieldMeta::new("privacy_policy_url", Shape::String),
             FieldMeta::new("request_identity_link", Shape::Boolean),
             FieldMeta::new("screenshot_urls", Shape::List(&Shape::String)),
-            FieldMeta::new("state", Shape::String),
-            FieldMeta::new("subscriptions_support_level", Shape::String),
+            FieldMeta::new("state", Shape::String)
+                .values(
+                    &[
+                        "Approved",
+                        "AssetsUploaded",
+                        "Deleted",
+                        "Deprecated",
+                        "InReview",
+                        "InTest",
+                        "PendingAction",
+                        "Rejected",
+                        "Released",
+                    ],
+                ),
+            FieldMeta::new("subscriptions_support_level", Shape::String)
+                .values(&["none", "optional"]),
             FieldMeta::new("summary", Shape::String),
             FieldMeta::new("support_email", Shape::String),
             FieldMeta::new("version", Shape::String),
@@ -921,7 +1004,29 @@ pub mod type_meta {
         "EventSubSubscription",
         &[
             FieldMeta::new("id", Shape::String),
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(
+                    &[
+                        "enabled",
+                        "webhook_callback_verification_pending",
+                        "webhook_callback_verification_failed",
+                        "notification_failures_exceeded",
+                        "authorization_revoked",
+                        "moderator_removed",
+                        "user_removed",
+                        "chat_user_banned",
+                        "version_removed",
+                        "beta_maintenance",
+                        "websocket_disconnected",
+                        "websocket_failed_ping_pong",
+                        "websocket_received_inbound_traffic",
+                        "websocket_connection_unused",
+                        "websocket_internal_error",
+                        "websocket_network_timeout",
+                        "websocket_network_error",
+                        "websocket_failed_to_reconnect",
+                    ],
+                ),
             FieldMeta::new("type", Shape::String),
             FieldMeta::new("version", Shape::String),
             FieldMeta::new("condition", Shape::Json),
@@ -937,7 +1042,8 @@ pub mod type_meta {
     pub static EVENT_SUB_TRANSPORT: TypeMeta = TypeMeta::new(
         "EventSubTransport",
         &[
-            FieldMeta::new("method", Shape::String),
+            FieldMeta::new("method", Shape::String)
+                .values(&["webhook", "websocket", "conduit"]),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
             FieldMeta::new("conduit_id", Shape::Optional(&Shape::String)),
@@ -964,7 +1070,16 @@ pub mod type_meta {
             FieldMeta::new("broadcaster_id", Shape::String),
             FieldMeta::new("broadcaster_name", Shape::String),
             FieldMeta::new("broadcaster_login", Shape::String),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(
+                    &[
+                        "follower",
+                        "subscription",
+                        "subscription_count",
+                        "new_subscription",
+                        "new_subscription_count",
+                    ],
+                ),
             FieldMeta::new("description", Shape::String),
             FieldMeta::new("current_amount", Shape::Integer),
             FieldMeta::new("target_amount", Shape::Integer),
@@ -978,7 +1093,15 @@ pub mod type_meta {
             FieldMeta::new("is_moderator_send_live_enabled", Shape::Boolean),
             FieldMeta::new("slot_count", Shape::Integer),
             FieldMeta::new("is_browser_source_audio_enabled", Shape::Boolean),
-            FieldMeta::new("group_layout", Shape::String),
+            FieldMeta::new("group_layout", Shape::String)
+                .values(
+                    &[
+                        "TILED_LAYOUT",
+                        "SCREENSHARE_LAYOUT",
+                        "HORIZONTAL_LAYOUT",
+                        "VERTICAL_LAYOUT",
+                    ],
+                ),
             FieldMeta::new("browser_source_token", Shape::String),
         ],
     );
@@ -1080,7 +1203,8 @@ pub mod type_meta {
             ),
             FieldMeta::new("started_at", Shape::DateTime),
             FieldMeta::new("expires_at", Shape::DateTime),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(&["treasure", "golden_kappa", "regular"]),
             FieldMeta::new("is_shared_train", Shape::Optional(&Shape::Boolean)),
         ],
     );
@@ -1091,7 +1215,8 @@ pub mod type_meta {
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("user_login", Shape::String),
             FieldMeta::new("user_name", Shape::String),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(&["bits", "subscription", "other"]),
             FieldMeta::new("total", Shape::Integer),
         ],
     );
@@ -1261,8 +1386,17 @@ pub mod type_meta {
             FieldMeta::new("broadcaster_id", Shape::String),
             FieldMeta::new("moderator_id", Shape::String),
             FieldMeta::new("updated_at", Shape::DateTime),
-            FieldMeta::new("status", Shape::String),
-            FieldMeta::new("types", Shape::List(&Shape::String)),
+            FieldMeta::new("status", Shape::String)
+                .values(&["ACTIVE_MONITORING", "RESTRICTED", "NO_TREATMENT"]),
+            FieldMeta::new("types", Shape::List(&Shape::String))
+                .values(
+                    &[
+                        "MANUALLY_ADDED",
+                        "DETECTED_BAN_EVADER",
+                        "DETECTED_SUS_CHATTER",
+                        "BANNED_IN_SHARED_CHANNEL",
+                    ],
+                ),
         ],
     );
     /// The fields of the spec type `Poll` and their shapes.
@@ -1282,7 +1416,17 @@ pub mod type_meta {
             FieldMeta::new("bits_per_vote", Shape::Integer),
             FieldMeta::new("channel_points_voting_enabled", Shape::Boolean),
             FieldMeta::new("channel_points_per_vote", Shape::Integer),
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(
+                    &[
+                        "ACTIVE",
+                        "COMPLETED",
+                        "TERMINATED",
+                        "ARCHIVED",
+                        "MODERATED",
+                        "INVALID",
+                    ],
+                ),
             FieldMeta::new("duration", Shape::Integer),
             FieldMeta::new("started_at", Shape::DateTime),
             FieldMeta::new("ended_at", Shape::Optional(&Shape::DateTime)),
@@ -1319,7 +1463,8 @@ pub mod type_meta {
                 Shape::List(&Shape::Object(&super::type_meta::PREDICTION_OUTCOME)),
             ),
             FieldMeta::new("prediction_window", Shape::Integer),
-            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("status", Shape::String)
+                .values(&["ACTIVE", "CANCELED", "LOCKED", "RESOLVED"]),
             FieldMeta::new("created_at", Shape::DateTime),
             FieldMeta::new("ended_at", Shape::Optional(&Shape::DateTime)),
             FieldMeta::new("locked_at", Shape::Optional(&Shape::DateTime)),
@@ -1339,7 +1484,7 @@ pub mod type_meta {
                     &Shape::List(&Shape::Object(&super::type_meta::TOP_PREDICTOR)),
                 ),
             ),
-            FieldMeta::new("color", Shape::String),
+            FieldMeta::new("color", Shape::String).values(&["BLUE", "PINK"]),
         ],
     );
     /// The fields of the spec type `TopPredictor` and their shapes.
@@ -1476,7 +1621,7 @@ pub mod type_meta {
             FieldMeta::new("gifter_name", Shape::String),
             FieldMeta::new("is_gift", Shape::Boolean),
             FieldMeta::new("plan_name", Shape::String),
-            FieldMeta::new("tier", Shape::String),
+            FieldMeta::new("tier", Shape::String).values(&["1000", "2000", "3000"]),
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("user_name", Shape::String),
             FieldMeta::new("user_login", Shape::String),
@@ -1493,7 +1638,7 @@ pub mod type_meta {
             FieldMeta::new("gifter_login", Shape::Optional(&Shape::String)),
             FieldMeta::new("gifter_name", Shape::Optional(&Shape::String)),
             FieldMeta::new("is_gift", Shape::Boolean),
-            FieldMeta::new("tier", Shape::String),
+            FieldMeta::new("tier", Shape::String).values(&["1000", "2000", "3000"]),
         ],
     );
     /// The fields of the spec type `StreamTag` and their shapes.
@@ -1550,7 +1695,92 @@ pub mod type_meta {
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("user_name", Shape::String),
             FieldMeta::new("user_login", Shape::String),
-            FieldMeta::new("scopes", Shape::List(&Shape::String)),
+            FieldMeta::new("scopes", Shape::List(&Shape::String))
+                .values(
+                    &[
+                        "analytics:read:extensions",
+                        "analytics:read:games",
+                        "bits:read",
+                        "channel:bot",
+                        "channel:manage:ads",
+                        "channel:read:ads",
+                        "channel:manage:broadcast",
+                        "channel:read:charity",
+                        "channel:manage:clips",
+                        "channel:edit:commercial",
+                        "channel:read:editors",
+                        "channel:manage:extensions",
+                        "channel:read:goals",
+                        "channel:read:guest_star",
+                        "channel:manage:guest_star",
+                        "channel:read:hype_train",
+                        "channel:manage:moderators",
+                        "channel:read:polls",
+                        "channel:manage:polls",
+                        "channel:read:predictions",
+                        "channel:manage:predictions",
+                        "channel:manage:raids",
+                        "channel:read:redemptions",
+                        "channel:manage:redemptions",
+                        "channel:manage:schedule",
+                        "channel:read:stream_key",
+                        "channel:read:subscriptions",
+                        "channel:manage:videos",
+                        "channel:read:vips",
+                        "channel:manage:vips",
+                        "channel:moderate",
+                        "clips:edit",
+                        "editor:manage:clips",
+                        "moderation:read",
+                        "moderator:manage:announcements",
+                        "moderator:manage:automod",
+                        "moderator:read:automod_settings",
+                        "moderator:manage:automod_settings",
+                        "moderator:read:banned_users",
+                        "moderator:manage:banned_users",
+                        "moderator:read:blocked_terms",
+                        "moderator:read:chat_messages",
+                        "moderator:manage:blocked_terms",
+                        "moderator:manage:chat_messages",
+                        "moderator:read:chat_settings",
+                        "moderator:manage:chat_settings",
+                        "moderator:read:chatters",
+                        "moderator:read:followers",
+                        "moderator:read:guest_star",
+                        "moderator:manage:guest_star",
+                        "moderator:read:moderators",
+                        "moderator:read:shield_mode",
+                        "moderator:manage:shield_mode",
+                        "moderator:read:shoutouts",
+                        "moderator:manage:shoutouts",
+                        "moderator:read:suspicious_users",
+                        "moderator:manage:suspicious_users",
+                        "moderator:read:unban_requests",
+                        "moderator:manage:unban_requests",
+                        "moderator:read:vips",
+                        "moderator:read:warnings",
+                        "moderator:manage:warnings",
+                        "user:bot",
+                        "user:edit",
+                        "user:edit:broadcast",
+                        "user:read:blocked_users",
+                        "user:manage:blocked_users",
+                        "user:read:broadcast",
+                        "user:read:chat",
+                        "user:manage:chat_color",
+                        "user:read:email",
+                        "user:read:emotes",
+                        "user:read:follows",
+                        "user:read:moderated_channels",
+                        "user:read:subscriptions",
+                        "user:read:whispers",
+                        "user:manage:whispers",
+                        "user:write:chat",
+                        "chat:edit",
+                        "chat:read",
+                        "whispers:read",
+                    ],
+                ),
         ],
     );
     /// The fields of the spec type `BlockedUser` and their shapes.
@@ -1570,7 +1800,8 @@ pub mod type_meta {
             FieldMeta::new("version", Shape::String),
             FieldMeta::new("name", Shape::String),
             FieldMeta::new("can_activate", Shape::Boolean),
-            FieldMeta::new("type", Shape::List(&Shape::String)),
+            FieldMeta::new("type", Shape::List(&Shape::String))
+                .values(&["component", "mobile", "overlay", "panel"]),
         ],
     );
     /// The fields of the spec type `ActiveExtensions` and their shapes.
@@ -1609,7 +1840,8 @@ pub mod type_meta {
             FieldMeta::new("viewable", Shape::String),
             FieldMeta::new("view_count", Shape::Integer),
             FieldMeta::new("language", Shape::String),
-            FieldMeta::new("type", Shape::String),
+            FieldMeta::new("type", Shape::String)
+                .values(&["archive", "highlight", "upload"]),
             FieldMeta::new("duration", Shape::String),
             FieldMeta::new(
                 "muted_segments",
@@ -1732,7 +1964,8 @@ pub mod endpoints {
                 ParamMeta::query("extension_id", Shape::String)
                     .summary("Only this extension (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -1766,7 +1999,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only this game (default: all of yours)."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Report type (overview_v2)."),
+                    .summary("Report type (overview_v2).")
+                    .values(&["overview_v2"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("Report window start (needs ended_at)."),
                 ParamMeta::query("ended_at", Shape::DateTime)
@@ -1803,7 +2037,8 @@ pub mod endpoints {
                 ParamMeta::query("period", Shape::String)
                     .summary(
                         "Aggregation window: day, week, month, year or all (default).",
-                    ),
+                    )
+                    .values(&["day", "week", "month", "year", "all"]),
                 ParamMeta::query("started_at", Shape::DateTime)
                     .summary("A time inside the window to report on (with period)."),
                 ParamMeta::query("user_id", Shape::String)
@@ -1918,7 +2153,8 @@ pub mod endpoints {
                     .summary("Broadcast delay in seconds (partners only, at most 900)."),
                 ParamMeta::body("tags", Shape::List(&Shape::String))
                     .max(10u32)
-                    .summary("Replacement tag list; an empty list removes all tags."),
+                    .summary("Replacement tag list; an empty list removes all tags.")
+                    .max_length(25u32),
                 ParamMeta::body(
                         "content_classification_labels",
                         Shape::List(
@@ -2058,12 +2294,14 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("Reward name (unique, at most 45 characters)."),
+                    .summary("Reward name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .required()
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("is_enabled", Shape::Boolean)
                     .summary("Whether viewers can see it (default true)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -2170,12 +2408,14 @@ pub mod endpoints {
                 ParamMeta::query("status", Shape::String)
                     .summary(
                         "CANCELED, FULFILLED or UNFULFILLED (needed unless id is given).",
-                    ),
+                    )
+                    .values(&["CANCELED", "FULFILLED", "UNFULFILLED"]),
                 ParamMeta::query("id", Shape::List(&Shape::String))
                     .max(50u32)
                     .summary("Only these redemption ids."),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("OLDEST (default) or NEWEST."),
+                    .summary("OLDEST (default) or NEWEST.")
+                    .values(&["OLDEST", "NEWEST"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -2211,9 +2451,11 @@ pub mod endpoints {
                     .required()
                     .summary("The reward to change."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New name (unique, at most 45 characters)."),
+                    .summary("New name (unique, at most 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body("prompt", Shape::String)
-                    .summary("Text shown when the viewer redeems it."),
+                    .summary("Text shown when the viewer redeems it.")
+                    .max_length(200u32),
                 ParamMeta::body("cost", Shape::Integer)
                     .summary("Price in channel points (at least 1)."),
                 ParamMeta::body("background_color", Shape::String)
@@ -2272,7 +2514,8 @@ pub mod endpoints {
                     .summary("The reward they were made for."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("FULFILLED, or CANCELED to refund the points."),
+                    .summary("FULFILLED, or CANCELED to refund the points.")
+                    .values(&["CANCELED", "FULFILLED"]),
             ],
         );
     /// **Get Charity Campaign**: Show the charity fundraiser a channel is running.
@@ -2640,9 +2883,11 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("The announcement (up to 500 characters)."),
+                    .summary("The announcement (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("color", Shape::String)
-                    .summary("blue, green, orange, purple or primary (default)."),
+                    .summary("blue, green, orange, purple or primary (default).")
+                    .values(&["blue", "green", "orange", "purple", "primary"]),
             ],
         );
     /// **Send a Shoutout**: Give another broadcaster a shoutout in chat.
@@ -2703,13 +2948,15 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (up to 500 characters)."),
+                    .summary("Message text (up to 500 characters).")
+                    .max_length(500u32),
                 ParamMeta::body("reply_parent_message_id", Shape::String)
                     .summary("Message to reply to."),
                 ParamMeta::body("for_source_only", Shape::Boolean)
                     .summary(
                         "Shared chat: post only in the source channel (app tokens only).",
-                    ),
+                    )
+                    .only_with(AuthClass::App),
             ],
         );
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
@@ -3087,7 +3334,8 @@ pub mod endpoints {
                 ParamMeta::query("game_id", Shape::String)
                     .summary("Only rewards of this game."),
                 ParamMeta::query("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
                 ParamMeta::query("first", Shape::Integer)
@@ -3117,7 +3365,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("The entitlements to change."),
                 ParamMeta::body("fulfillment_status", Shape::String)
-                    .summary("CLAIMED or FULFILLED."),
+                    .summary("CLAIMED or FULFILLED.")
+                    .values(&["CLAIMED", "FULFILLED"]),
             ],
         );
     /// **Get Extension Configuration Segment**: Read an extension's stored configuration.
@@ -3145,7 +3394,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::query("segment", Shape::List(&Shape::String))
                     .required()
-                    .summary("broadcaster, developer or global (one or more)."),
+                    .summary("broadcaster, developer or global (one or more).")
+                    .values(&["broadcaster", "developer", "global"]),
             ],
         );
     /// **Set Extension Configuration Segment**: Store one of an extension's configuration segments.
@@ -3168,7 +3418,8 @@ pub mod endpoints {
                     .summary("The extension."),
                 ParamMeta::body("segment", Shape::String)
                     .required()
-                    .summary("broadcaster, developer or global."),
+                    .summary("broadcaster, developer or global.")
+                    .values(&["broadcaster", "developer", "global"]),
                 ParamMeta::body("broadcaster_id", Shape::String)
                     .summary("The channel, for broadcaster and developer segments."),
                 ParamMeta::body("content", Shape::String)
@@ -3330,7 +3581,8 @@ pub mod endpoints {
                     .summary("The channel to post in."),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("Message text (up to 280 characters)."),
+                    .summary("Message text (up to 280 characters).")
+                    .max_length(280u32),
                 ParamMeta::body("extension_id", Shape::String)
                     .required()
                     .summary("The extension sending it."),
@@ -3431,7 +3683,8 @@ pub mod endpoints {
             &[
                 ParamMeta::body("sku", Shape::String)
                     .required()
-                    .summary("Product SKU (unique in the extension; cannot change)."),
+                    .summary("Product SKU (unique in the extension; cannot change).")
+                    .max_length(255u32),
                 ParamMeta::body(
                         "cost",
                         Shape::Object(&super::type_meta::BITS_COST_INPUT),
@@ -3440,7 +3693,8 @@ pub mod endpoints {
                     .summary("The price."),
                 ParamMeta::body("display_name", Shape::String)
                     .required()
-                    .summary("Name shown to viewers (up to 255 characters)."),
+                    .summary("Name shown to viewers (up to 255 characters).")
+                    .max_length(255u32),
                 ParamMeta::body("in_development", Shape::Boolean)
                     .summary("Whether the product is still in development."),
                 ParamMeta::body("expiration", Shape::DateTime)
@@ -3532,7 +3786,29 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("status", Shape::String)
-                    .summary("Only subscriptions in this state."),
+                    .summary("Only subscriptions in this state.")
+                    .values(
+                        &[
+                            "enabled",
+                            "webhook_callback_verification_pending",
+                            "webhook_callback_verification_failed",
+                            "notification_failures_exceeded",
+                            "authorization_revoked",
+                            "moderator_removed",
+                            "user_removed",
+                            "chat_user_banned",
+                            "version_removed",
+                            "beta_maintenance",
+                            "websocket_disconnected",
+                            "websocket_failed_ping_pong",
+                            "websocket_received_inbound_traffic",
+                            "websocket_connection_unused",
+                            "websocket_internal_error",
+                            "websocket_network_timeout",
+                            "websocket_network_error",
+                            "websocket_failed_to_reconnect",
+                        ],
+                    ),
                 ParamMeta::query("type", Shape::String).summary("Only this event type."),
                 ParamMeta::query("user_id", Shape::String)
                     .summary("Only subscriptions whose condition names this user."),
@@ -3541,7 +3817,8 @@ pub mod endpoints {
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
             ],
-        );
+        )
+        .at_most_one_of(&[&["status", "type", "user_id"]]);
     /// **Get Top Games**: List the categories with the most viewers right now.
     pub static GET_TOP_GAMES: EndpointMeta = EndpointMeta::new(
             "Get Top Games",
@@ -3694,6 +3971,14 @@ pub mod endpoints {
                 ParamMeta::body("group_layout", Shape::String)
                     .summary(
                         "TILED_LAYOUT, SCREENSHARE_LAYOUT, HORIZONTAL_LAYOUT or VERTICAL_LAYOUT.",
+                    )
+                    .values(
+                        &[
+                            "TILED_LAYOUT",
+                            "SCREENSHARE_LAYOUT",
+                            "HORIZONTAL_LAYOUT",
+                            "VERTICAL_LAYOUT",
+                        ],
                     ),
                 ParamMeta::body("regenerate_browser_sources", Shape::Boolean)
                     .summary("Issue a new browser source token (old ones stop working)."),
@@ -4133,7 +4418,8 @@ pub mod endpoints {
                     .summary("The held message."),
                 ParamMeta::body("action", Shape::String)
                     .required()
-                    .summary("ALLOW or DENY."),
+                    .summary("ALLOW or DENY.")
+                    .values(&["ALLOW", "DENY"]),
             ],
         );
     /// **Get AutoMod Settings**: Show a channel's AutoMod levels.
@@ -4402,9 +4688,11 @@ pub mod endpoints {
                     ),
                 ParamMeta::query("status", Shape::String)
                     .required()
-                    .summary("approved or denied."),
+                    .summary("approved or denied.")
+                    .values(&["approved", "denied"]),
                 ParamMeta::query("resolution_text", Shape::String)
-                    .summary("Note to the requester (up to 500 characters)."),
+                    .summary("Note to the requester (up to 500 characters).")
+                    .max_length(500u32),
             ],
         );
     /// **Get Blocked Terms**: List a channel's blocked words and phrases.
@@ -4476,7 +4764,9 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("text", Shape::String)
                     .required()
-                    .summary("The term (2 to 500 characters; * is a wildcard)."),
+                    .summary("The term (2 to 500 characters; * is a wildcard).")
+                    .min_length(2u32)
+                    .max_length(500u32),
             ],
         );
     /// **Remove Blocked Term**: Take a word or phrase off a channel's blocked list.
@@ -4861,7 +5151,8 @@ pub mod endpoints {
                     .summary("The chatter to flag."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("ACTIVE_MONITORING or RESTRICTED."),
+                    .summary("ACTIVE_MONITORING or RESTRICTED.")
+                    .values(&["ACTIVE_MONITORING", "RESTRICTED"]),
             ],
         );
     /// **Remove Suspicious Status From Chat User**: Clear a chatter's suspicious flag.
@@ -4952,7 +5243,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 60 characters)."),
+                    .summary("The question (up to 60 characters).")
+                    .max_length(60u32),
                 ParamMeta::body(
                         "choices",
                         Shape::List(&Shape::Object(&super::type_meta::POLL_CHOICE_INPUT)),
@@ -4997,7 +5289,8 @@ pub mod endpoints {
                 ParamMeta::body("id", Shape::String).required().summary("The poll."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("TERMINATED (show results) or ARCHIVED (hide them)."),
+                    .summary("TERMINATED (show results) or ARCHIVED (hide them).")
+                    .values(&["TERMINATED", "ARCHIVED"]),
             ],
         );
     /// **Get Predictions**: List a channel's channel points predictions.
@@ -5058,7 +5351,8 @@ pub mod endpoints {
                     .token_user(),
                 ParamMeta::body("title", Shape::String)
                     .required()
-                    .summary("The question (up to 45 characters)."),
+                    .summary("The question (up to 45 characters).")
+                    .max_length(45u32),
                 ParamMeta::body(
                         "outcomes",
                         Shape::List(
@@ -5102,7 +5396,8 @@ pub mod endpoints {
                     .summary("The prediction."),
                 ParamMeta::body("status", Shape::String)
                     .required()
-                    .summary("LOCKED, RESOLVED or CANCELED."),
+                    .summary("LOCKED, RESOLVED or CANCELED.")
+                    .values(&["RESOLVED", "CANCELED", "LOCKED"]),
                 ParamMeta::body("winning_outcome_id", Shape::String)
                     .summary("The winning outcome (needed for RESOLVED)."),
             ],
@@ -5283,7 +5578,8 @@ pub mod endpoints {
                 ParamMeta::body("category_id", Shape::String)
                     .summary("The planned category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("Stream title (up to 140 characters)."),
+                    .summary("Stream title (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Update Channel Stream Schedule Segment**: Change or cancel a scheduled stream.
@@ -5318,7 +5614,8 @@ pub mod endpoints {
                     .summary("New length in minutes (30 to 1380), as a string."),
                 ParamMeta::body("category_id", Shape::String).summary("New category."),
                 ParamMeta::body("title", Shape::String)
-                    .summary("New title (up to 140 characters)."),
+                    .summary("New title (up to 140 characters).")
+                    .max_length(140u32),
                 ParamMeta::body("is_canceled", Shape::Boolean)
                     .summary("Cancel this occurrence."),
                 ParamMeta::body("timezone", Shape::String).summary("IANA time zone."),
@@ -5460,7 +5757,8 @@ pub mod endpoints {
                     .max(100u32)
                     .summary("Only streams in these categories."),
                 ParamMeta::query("type", Shape::String)
-                    .summary("Stream type filter: all (default) or live."),
+                    .summary("Stream type filter: all (default) or live.")
+                    .values(&["all", "live"]),
                 ParamMeta::query("language", Shape::List(&Shape::String))
                     .max(100u32)
                     .summary(
@@ -5530,7 +5828,8 @@ pub mod endpoints {
                         "The live channel (the token user or a channel they edit).",
                     ),
                 ParamMeta::body("description", Shape::String)
-                    .summary("Short note (up to 140 characters)."),
+                    .summary("Short note (up to 140 characters).")
+                    .max_length(140u32),
             ],
         );
     /// **Get Stream Markers**: List markers of a user's latest stream or of one video.
@@ -5777,7 +6076,8 @@ pub mod endpoints {
         .params(
             &[
                 ParamMeta::query("description", Shape::String)
-                    .summary("New description (up to 300 characters; empty clears it)."),
+                    .summary("New description (up to 300 characters; empty clears it).")
+                    .max_length(300u32),
             ],
         );
     /// **Get Authorization By User**: Show which scopes users have granted this app.
@@ -5853,9 +6153,11 @@ pub mod endpoints {
                     .required()
                     .summary("The user to block."),
                 ParamMeta::query("source_context", Shape::String)
-                    .summary("Where it happened: chat or whisper."),
+                    .summary("Where it happened: chat or whisper.")
+                    .values(&["chat", "whisper"]),
                 ParamMeta::query("reason", Shape::String)
-                    .summary("harassment, spam or other."),
+                    .summary("harassment, spam or other.")
+                    .values(&["harassment", "spam", "other"]),
             ],
         );
     /// **Unblock User**: Unblock a user for the token user.
@@ -5974,11 +6276,14 @@ pub mod endpoints {
                 ParamMeta::query("language", Shape::String)
                     .summary("Only this language (ISO 639-1 or other)."),
                 ParamMeta::query("period", Shape::String)
-                    .summary("all (default), day, week or month."),
+                    .summary("all (default), day, week or month.")
+                    .values(&["all", "day", "month", "week"]),
                 ParamMeta::query("sort", Shape::String)
-                    .summary("time (default), trending or views."),
+                    .summary("time (default), trending or views.")
+                    .values(&["time", "trending", "views"]),
                 ParamMeta::query("type", Shape::String)
-                    .summary("all (default), archive, highlight or upload."),
+                    .summary("all (default), archive, highlight or upload.")
+                    .values(&["all", "archive", "highlight", "upload"]),
                 ParamMeta::query("first", Shape::Integer)
                     .range(1i64, 100i64)
                     .summary("Page size (default 20; with user_id or game_id only)."),
@@ -6041,7 +6346,8 @@ pub mod endpoints {
                     .summary("The recipient."),
                 ParamMeta::body("message", Shape::String)
                     .required()
-                    .summary("Message text (500 characters, or 10000 to someone new)."),
+                    .summary("Message text (500 characters, or 10000 to someone new).")
+                    .max_length(10000u32),
             ],
         );
 }
