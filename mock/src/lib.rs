@@ -14,6 +14,7 @@
 
 mod config;
 mod conn;
+mod created;
 mod dataset;
 mod entity;
 mod faults;
@@ -26,7 +27,10 @@ mod oauth_flows;
 mod oauth_form;
 mod page;
 mod params;
+mod private_fields;
+mod realistic;
 mod request;
+mod rfc3339;
 mod route_meta;
 mod routes;
 mod select;
