@@ -334,3 +334,73 @@ fn list(kind: Kind, call: &Call, kept: &[Entity]) -> Result<Map<String, Value>, 
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ttv_meta::{AuthClass, FieldMeta, ResponseMeta, TypeMeta};
+
+    static POLL: TypeMeta = TypeMeta::new(
+        "Poll",
+        &[
+            FieldMeta::new("id", Shape::String),
+            FieldMeta::new("status", Shape::String),
+            FieldMeta::new("started_at", Shape::DateTime),
+            FieldMeta::new("ended_at", Shape::Optional(&Shape::DateTime)),
+            FieldMeta::new("choices", Shape::Json),
+        ],
+    );
+    static POLL_ITEM: Shape = Shape::Object(&POLL);
+
+    const LIST: ResponseMeta = ResponseMeta::Data { paginated: true, single: false };
+    static CREATE: EndpointMeta =
+        EndpointMeta::new("Create Poll", "create_poll", HttpMethod::Post, "/polls", AuthClass::User, LIST);
+    static GET: EndpointMeta =
+        EndpointMeta::new("Get Polls", "get_polls", HttpMethod::Get, "/polls", AuthClass::User, LIST);
+    static END: EndpointMeta =
+        EndpointMeta::new("End Poll", "end_poll", HttpMethod::Patch, "/polls", AuthClass::User, LIST);
+    static DELETE: EndpointMeta =
+        EndpointMeta::new("Delete Poll", "delete_poll", HttpMethod::Delete, "/polls", AuthClass::User, LIST);
+
+    fn call<'a>(ep: &'static EndpointMeta, params: &'a Params, body: Option<&'a Entity>, owner: &str) -> Call<'a> {
+        Call { ep, params, body, item: &POLL_ITEM, owner: owner.into(), channel: None }
+    }
+
+    fn body(v: Value) -> Entity {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    /// The `data` of an answer.
+    fn items(out: Option<Map<String, Value>>) -> Vec<Value> {
+        out.and_then(|o| o.get("data").and_then(Value::as_array).cloned()).unwrap_or_default()
+    }
+
+    #[test]
+    fn created_polls_are_listed_ended_and_kept_per_broadcaster() {
+        let kept = Created::default();
+        let none = Params::default();
+        let poll = body(json!({"broadcaster_id": "10001", "title": "Q", "choices": [{"title": "a"}, {"title": "b"}]}));
+        let made = items(kept.answer(Kind::Poll, &call(&CREATE, &none, Some(&poll), "10001")).unwrap());
+        let id = made[0]["id"].as_str().unwrap_or_default().to_owned();
+        assert_eq!((made[0]["status"].as_str(), made[0]["ended_at"].is_null()), (Some("ACTIVE"), true));
+        assert_ne!(made[0]["choices"][0]["id"], made[0]["choices"][1]["id"]);
+
+        let listed = items(kept.answer(Kind::Poll, &call(&GET, &none, None, "10001")).unwrap());
+        assert_eq!(listed.len(), 1);
+        let other = items(kept.answer(Kind::Poll, &call(&GET, &none, None, "10002")).unwrap());
+        assert!(other.is_empty(), "another channel's polls are not listed");
+
+        let end = body(json!({"id": id, "status": "TERMINATED"}));
+        let ended = items(kept.answer(Kind::Poll, &call(&END, &none, Some(&end), "10001")).unwrap());
+        assert_eq!(ended[0]["status"], "TERMINATED");
+        assert!(ended[0]["ended_at"].as_str().unwrap_or("") >= ended[0]["started_at"].as_str().unwrap_or("~"));
+
+        let unknown = body(json!({"id": "nope", "status": "TERMINATED"}));
+        let err = kept.answer(Kind::Poll, &call(&END, &none, Some(&unknown), "10001")).err();
+        assert_eq!(err.map(|e| axum::response::IntoResponse::into_response(e).status()), Some(StatusCode::NOT_FOUND));
+
+        let by_id = Params::from_query(&format!("id={id}"));
+        assert!(kept.answer(Kind::Poll, &call(&DELETE, &by_id, None, "10001")).unwrap().is_none(), "204");
+        assert!(items(kept.answer(Kind::Poll, &call(&GET, &none, None, "10001")).unwrap()).is_empty());
+    }
+}
