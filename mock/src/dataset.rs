@@ -164,7 +164,7 @@ fn user(i: usize) -> Entity {
     let display_name = display_name_of(i);
     let broadcaster_type = if i < WELL_KNOWN_LOGINS.len() {
         "partner"
-    } else if i % 5 == 0 {
+    } else if i.is_multiple_of(5) {
         "affiliate"
     } else {
         ""
@@ -213,7 +213,7 @@ fn channel(i: usize, user: &Entity, games: &[Entity], live_every: usize) -> Enti
     let is_live = match login.as_str() {
         "ninja" => true,
         "pokimane" => false,
-        _ => live_every > 0 && i % live_every == 0,
+        _ => live_every > 0 && i.is_multiple_of(live_every),
     };
     let started_at = if is_live {
         format!("2024-05-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, (i * 7) % 60)

@@ -100,7 +100,7 @@ fn synthesize_at(shape: &Shape, field: (&str, &str), n: usize, depth: usize, ent
         Shape::Json => json!({}),
         // Alternate so clients see both present and absent optional fields.
         Shape::Optional(inner) => {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 synthesize_at(inner, field, n, depth, entity)
             } else {
                 Value::Null

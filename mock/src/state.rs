@@ -276,7 +276,7 @@ mod tests {
         // The window may roll over between calls; then the count restarts.
         assert!(second.remaining == RATE_LIMIT - 2 || second.reset > first.reset);
         assert_eq!(other.remaining, RATE_LIMIT - 1);
-        assert!(first.reset % 60 == 0);
+        assert!(first.reset.is_multiple_of(60));
     }
 
     #[test]

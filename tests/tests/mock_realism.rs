@@ -71,7 +71,7 @@ fn a_created_poll_is_listed_ended_and_unknown_polls_are_404() {
     assert_eq!(poll["choices"][1]["title"], "Mirage");
     assert!(is_uuid(poll["choices"][0]["id"].as_str().unwrap_or_default()));
 
-    assert_eq!(ids(&as_user(&cli, &token, &["get-polls"])), [id.clone()]);
+    assert_eq!(ids(&as_user(&cli, &token, &["get-polls"])), std::slice::from_ref(&id));
     let ended = one(&as_user(&cli, &token, &["end-poll", "--id", &id, "--status", "TERMINATED"]));
     assert_eq!(ended["status"], "TERMINATED");
     let (started, ended_at) = (ended["started_at"].as_str().unwrap_or(""), ended["ended_at"].as_str().unwrap_or(""));
@@ -90,7 +90,7 @@ fn a_created_prediction_is_listed_and_ended_and_unknown_ones_are_404() {
     let id = made["id"].as_str().unwrap_or_default().to_owned();
     assert!(is_uuid(&id) && made["status"] == "ACTIVE", "{made}");
     assert_eq!((&made["outcomes"][0]["color"], &made["outcomes"][1]["color"]), (&json!("BLUE"), &json!("PINK")));
-    assert_eq!(ids(&as_user(&cli, &token, &["get-predictions"])), [id.clone()]);
+    assert_eq!(ids(&as_user(&cli, &token, &["get-predictions"])), std::slice::from_ref(&id));
     let ended = one(&as_user(&cli, &token, &["end-prediction", "--id", &id, "--status", "CANCELED"]));
     assert_eq!(ended["status"], "CANCELED");
     assert!(ended["ended_at"].as_str().unwrap_or("") >= made["created_at"].as_str().unwrap_or("~"), "{ended}");
@@ -105,7 +105,7 @@ fn a_created_reward_is_listed_and_deleted_and_unknown_ones_are_404() {
     let id = made["id"].as_str().unwrap_or_default().to_owned();
     assert!(is_uuid(&id) && made["title"] == "Hydrate" && made["cost"] == 100, "{made}");
     assert_eq!(made["is_enabled"], true);
-    assert_eq!(ids(&as_user(&cli, &token, &["get-custom-reward"])), [id.clone()]);
+    assert_eq!(ids(&as_user(&cli, &token, &["get-custom-reward"])), std::slice::from_ref(&id));
     assert_eq!(as_user(&cli, &token, &["delete-custom-reward", "--id", &id]).code, 0);
     assert!(ids(&as_user(&cli, &token, &["get-custom-reward"])).is_empty());
     let again = as_user(&cli, &token, &["delete-custom-reward", "--id", &id]);
@@ -119,7 +119,10 @@ fn blocked_terms_are_kept_removed_and_unknown_ones_are_404() {
     let made = one(&as_user(&cli, &token, &[&["add-blocked-term"][..], &channel, &["--text", "spoiler"]].concat()));
     let id = made["id"].as_str().unwrap_or_default().to_owned();
     assert!(is_uuid(&id) && made["text"] == "spoiler", "{made}");
-    assert_eq!(ids(&as_user(&cli, &token, &[&["get-blocked-terms"][..], &channel].concat())), [id.clone()]);
+    assert_eq!(
+        ids(&as_user(&cli, &token, &[&["get-blocked-terms"][..], &channel].concat())),
+        std::slice::from_ref(&id)
+    );
     let remove = |id: &str| as_user(&cli, &token, &[&["remove-blocked-term"][..], &channel, &["--id", id]].concat());
     assert_eq!(remove(&id).code, 0);
     assert!(ids(&as_user(&cli, &token, &[&["get-blocked-terms"][..], &channel].concat())).is_empty());
