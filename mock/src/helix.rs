@@ -186,14 +186,26 @@ impl Ask {
     fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
-        let request = Request { params: &self.params, body, token_user_id: user_id, follows: &data.follows };
-        select_indexed(Some(&data.index), self.route, source, items, request).map_err(bad_request)
+        let request =
+            Request { params: &self.params, body, token_user_id: user_id, follows: (&data.users, &data.follows) };
+        // Follows are computed per request, so an index of them would be stale.
+        let index = (source != "follows").then_some(&data.index);
+        select_indexed(index, self.route, source, items, request).map_err(bad_request)
     }
 }
 
 /// `data`, `pagination` (and `total` for follows) from a data-set collection.
 fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<Map<String, Value>, HelixError> {
-    let items = data.collection(source).ok_or_else(|| unknown_source(source))?;
+    let computed;
+    let items = match data.collection(source) {
+        Some(items) => items,
+        None if source == "follows" => {
+            let values = |name| crate::params::values_of(name, &ask.params, ask.body.as_ref());
+            computed = data.follows_of(&values("user_id"), &values("broadcaster_id"));
+            &computed
+        }
+        None => return Err(unknown_source(source)),
+    };
     let selected = ask.select(data, source, items)?;
     let page = page(ask.ep, selected.len(), &ask.params).map_err(bad_request)?;
     let start = page.range.start;

@@ -19,6 +19,7 @@ mod dataset;
 mod entity;
 mod faults;
 mod flows;
+mod follows;
 mod helix;
 mod helix_error;
 mod index;
