@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::config::MockConfig;
 use crate::entity::{str_field, Entity};
+use crate::follows::Follows;
 
 /// The first users, so tests and demos can name real-looking channels.
 pub const WELL_KNOWN_LOGINS: [&str; 10] =
@@ -60,8 +61,9 @@ pub struct Dataset {
     pub streams: Vec<Entity>,
     /// The games and categories (`config.games` of them) channels are set to.
     pub games: Vec<Entity>,
-    /// Who follows which channel (`config.follows_per_user` each).
-    pub follows: Vec<Entity>,
+    /// Who follows which channel, computed on demand (follows.rs): storing
+    /// `config.follows_per_user` rows per user took gigabytes.
+    pub follows: Follows,
     /// Lookup tables for `eq` filters, built on first use (index.rs).
     pub index: crate::index::IndexCache,
 }
@@ -72,22 +74,27 @@ impl Dataset {
         let games: Vec<Entity> = (0..config.games).map(game).collect();
         let users: Vec<Entity> = (0..config.users).map(user).collect();
         let channels = users.iter().enumerate().map(|(i, u)| channel(i, u, &games, config.live_every)).collect();
-        let follows = follows(&users, config.follows_per_user);
+        let follows = Follows::new(users.len(), config.follows_per_user);
         let mut data = Dataset { users, channels, streams: Vec::new(), games, follows, index: Default::default() };
         data.refresh_streams();
         data
     }
 
-    /// A collection by the name endpoints.yaml uses in `mock.source`.
+    /// A stored collection by the name endpoints.yaml uses in `mock.source`
+    /// (follows are computed: see [`Dataset::follows_of`]).
     pub fn collection(&self, name: &str) -> Option<&[Entity]> {
         match name {
             "users" => Some(&self.users),
             "channels" => Some(&self.channels),
             "streams" => Some(&self.streams),
             "games" => Some(&self.games),
-            "follows" => Some(&self.follows),
             _ => None,
         }
+    }
+
+    /// The follows of these followers, or else of these channels (user ids).
+    pub fn follows_of(&self, followers: &[&str], channels: &[&str]) -> Vec<Entity> {
+        self.follows.matching(&self.users, followers, channels)
     }
 
     /// The user with this login, if there is one.
@@ -115,8 +122,7 @@ impl Dataset {
             "users" => &mut self.users,
             "channels" => &mut self.channels,
             "games" => &mut self.games,
-            "follows" => &mut self.follows,
-            // Streams are derived from channels; patch those instead.
+            // Streams are derived from channels (patch those instead); follows are computed.
             _ => return,
         };
         for &i in indices {
@@ -171,7 +177,7 @@ fn user(i: usize) -> Entity {
     let display_name = display_name_of(i);
     let broadcaster_type = if i < WELL_KNOWN_LOGINS.len() {
         "partner"
-    } else if i % 5 == 0 {
+    } else if i.is_multiple_of(5) {
         "affiliate"
     } else {
         ""
@@ -220,7 +226,7 @@ fn channel(i: usize, user: &Entity, games: &[Entity], live_every: usize) -> Enti
     let is_live = match login.as_str() {
         "ninja" => true,
         "pokimane" => false,
-        _ => live_every > 0 && i % live_every == 0,
+        _ => live_every > 0 && i.is_multiple_of(live_every),
     };
     let started_at = if is_live {
         format!("2024-05-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, (i * 7) % 60)
@@ -261,28 +267,6 @@ fn stream(channel: &Entity) -> Entity {
     s.insert("tag_ids".into(), json!([]));
     s.insert("thumbnail_url".into(), json!(format!("{CDN}/previews-ttv/live_user_{login}-{{width}}x{{height}}.jpg")));
     s
-}
-
-fn follows(users: &[Entity], per_user: usize) -> Vec<Entity> {
-    let n = users.len();
-    let per_user = per_user.min(n.saturating_sub(1));
-    let mut out = Vec::with_capacity(n * per_user);
-    for (i, follower) in users.iter().enumerate() {
-        for k in 1..=per_user {
-            let followed = &users[(i + k) % n];
-            out.push(into_entity(json!({
-                "user_id": follower["id"],
-                "user_login": follower["login"],
-                "user_name": follower["display_name"],
-                "broadcaster_id": followed["id"],
-                "broadcaster_login": followed["login"],
-                "broadcaster_name": followed["display_name"],
-                // Closer neighbours were followed more recently.
-                "followed_at": format!("2023-{:02}-{:02}T12:00:00Z", 12 - (k - 1) % 12, 1 + i % 28),
-            })));
-        }
-    }
-    out
 }
 
 fn patch_entity(item: &mut Entity, body: &Entity, games: &[Entity]) {
@@ -394,10 +378,12 @@ mod tests {
     fn each_user_follows_the_next_ones() {
         let d = small();
         assert_eq!(d.follows.len(), 30 * 4);
-        assert_eq!(d.follows[0]["user_login"], json!("ninja"));
-        assert_eq!(d.follows[0]["broadcaster_login"], json!("pokimane"));
+        let first = d.follows.get(&d.users, 0).unwrap_or_default();
+        assert_eq!(first["user_login"], json!("ninja"));
+        assert_eq!(first["broadcaster_login"], json!("pokimane"));
         // The last user wraps around to the first.
-        assert_eq!(d.follows[29 * 4]["broadcaster_login"], json!("ninja"));
+        assert_eq!(d.follows.get(&d.users, 29 * 4).unwrap_or_default()["broadcaster_login"], json!("ninja"));
+        assert_eq!(d.follows_of(&["10001"], &[]).len(), 4);
     }
 
     #[test]

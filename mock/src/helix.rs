@@ -66,12 +66,17 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     let body = parse_body(ep, &req.body).map_err(bad_request)?;
     validate(ep, &params, body.as_ref()).map_err(bad_request)?;
     check_token_values(ep, token.is_user(), body.as_ref())?;
+    let email_reader = crate::private_fields::email_reader(&token);
     let user_id = token.user.map(|u| u.id);
     check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
     if user_id.is_none() {
         crate::params::check_app_token_groups(ep, &params, body.as_ref()).map_err(bad_request)?;
     }
-    let ask = Ask { route, ep, params, body, user_id };
+    let ask = Ask { route, ep, params, body, user_id, email_reader };
+
+    if let Some(kind) = crate::created::Kind::of(ep) {
+        return kept_answer(state, &ask, kind, &token.client_id);
+    }
 
     if let (Some(source), Some(body)) = (route.source, &ask.body) {
         apply_patch(state, &ask, source, body)?;
@@ -87,7 +92,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
         _ => return Ok(StatusCode::NOT_IMPLEMENTED.into_response()),
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
-    let mut out = match route.source {
+    let out = match route.source {
         Some(source) => from_source(&data, &ask, source, item)?,
         None => {
             let mut out = Map::new();
@@ -96,6 +101,43 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
             out
         }
     };
+    Ok(finish(out, paginated, single))
+}
+
+/// Polls, predictions, rewards, EventSub subscriptions and blocked terms:
+/// answered from what earlier requests created (created.rs).
+fn kept_answer(
+    state: &MockState,
+    ask: &Ask,
+    kind: crate::created::Kind,
+    client_id: &str,
+) -> Result<Response, HelixError> {
+    use crate::created::{Call, Kind};
+    let data = state.data.read().unwrap_or_else(|e| e.into_inner());
+    let broadcaster = ask
+        .params
+        .first("broadcaster_id")
+        .or_else(|| ask.body.as_ref().and_then(|b| b.get("broadcaster_id")).and_then(Value::as_str));
+    let owner = match kind {
+        Kind::EventSubSubscription => client_id.to_owned(),
+        _ => broadcaster.unwrap_or_default().to_owned(),
+    };
+    let channel = broadcaster.and_then(|id| data.channel(id));
+    let call =
+        Call { ep: ask.ep, params: &ask.params, body: ask.body.as_ref(), item: ask.route.item_shape(), owner, channel };
+    let Some(out) = state.created.answer(kind, &call)? else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let (paginated, single) = match &ask.ep.response {
+        ResponseMeta::Data { paginated, single } => (*paginated, *single),
+        _ => return Ok(StatusCode::NO_CONTENT.into_response()),
+    };
+    Ok(finish(out, paginated, single))
+}
+
+/// The answer's final form: no `pagination` unless the endpoint pages, and
+/// `data` as one object where Twitch sends one.
+fn finish(mut out: Map<String, Value>, paginated: bool, single: bool) -> Response {
     if !paginated {
         out.remove("pagination");
     }
@@ -104,7 +146,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
         let first = out.get_mut("data").and_then(|d| d.as_array_mut()).and_then(|a| a.drain(..).next());
         out.insert("data".into(), first.unwrap_or_else(|| json!({})));
     }
-    Ok((StatusCode::OK, Json(Value::Object(out))).into_response())
+    (StatusCode::OK, Json(Value::Object(out))).into_response()
 }
 
 /// A text answer: an iCalendar feed of the named channel for `text/calendar`,
@@ -136,25 +178,40 @@ struct Ask {
     body: Option<Entity>,
     /// The token's user; `None` for app tokens.
     user_id: Option<String>,
+    /// The user whose `email` the token may read (private_fields.rs).
+    email_reader: Option<String>,
 }
 
 impl Ask {
     fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
-        let request = Request { params: &self.params, body, token_user_id: user_id, follows: &data.follows };
-        select_indexed(Some(&data.index), self.route, source, items, request).map_err(bad_request)
+        let request =
+            Request { params: &self.params, body, token_user_id: user_id, follows: (&data.users, &data.follows) };
+        // Follows are computed per request, so an index of them would be stale.
+        let index = (source != "follows").then_some(&data.index);
+        select_indexed(index, self.route, source, items, request).map_err(bad_request)
     }
 }
 
 /// `data`, `pagination` (and `total` for follows) from a data-set collection.
 fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<Map<String, Value>, HelixError> {
-    let items = data.collection(source).ok_or_else(|| unknown_source(source))?;
+    let computed;
+    let items = match data.collection(source) {
+        Some(items) => items,
+        None if source == "follows" => {
+            let values = |name| crate::params::values_of(name, &ask.params, ask.body.as_ref());
+            computed = data.follows_of(&values("user_id"), &values("broadcaster_id"));
+            &computed
+        }
+        None => return Err(unknown_source(source)),
+    };
     let selected = ask.select(data, source, items)?;
     let page = page(ask.ep, selected.len(), &ask.params).map_err(bad_request)?;
     let start = page.range.start;
-    let list: Vec<Value> =
+    let mut list: Vec<Value> =
         selected[page.range].iter().enumerate().map(|(k, &i)| project_item(&items[i], item, start + k)).collect();
+    crate::private_fields::hide_emails(&mut list, ask.email_reader.as_deref());
     let mut out = Map::new();
     out.insert("data".into(), Value::Array(list));
     // Twitch reports how many follows matched in all, across pages.
@@ -323,7 +380,10 @@ fn synthesize_items(data: &Dataset, ask: &Ask, item: &Shape) -> Value {
         data.channel(id)
     });
     if let Some(channel) = named {
-        base.extend(channel.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // The channel's names, not its own id or stream start: a poll's id
+        // is not the broadcaster's, and it starts when it is created.
+        let own = |k: &str| ["id", "started_at", "_index"].contains(&k);
+        base.extend(channel.iter().filter(|(k, _)| !own(k)).map(|(k, v)| (k.clone(), v.clone())));
     }
     for (name, values) in ask.params.iter() {
         if let Some(v) = values.first() {

@@ -16,10 +16,12 @@
 
 mod config;
 mod conn;
+mod created;
 mod dataset;
 mod entity;
 mod faults;
 mod flows;
+mod follows;
 mod helix;
 mod helix_error;
 mod index;
@@ -28,7 +30,10 @@ mod oauth_flows;
 mod oauth_form;
 mod page;
 mod params;
+mod private_fields;
+mod realistic;
 mod request;
+mod rfc3339;
 mod route_meta;
 mod routes;
 mod select;

@@ -18,6 +18,7 @@ use crate::route_meta::{MockFilter, RouteMeta};
 use serde_json::Value;
 
 use crate::entity::{str_field, Entity};
+use crate::follows::Follows;
 use crate::index::IndexCache;
 use crate::params::Params;
 
@@ -35,8 +36,8 @@ pub struct Request<'a> {
     /// The user of a user token: Get Users with neither ids nor logins answers
     /// for it, as Twitch documents ("the user of the token").
     pub token_user_id: Option<&'a str>,
-    /// The data set's follows, for `followed_by` filters.
-    pub follows: &'a [Entity],
+    /// The data set's users and follows, for `followed_by` filters.
+    pub follows: (&'a [Entity], &'a Follows),
 }
 
 /// Indices of the selected items, in answer order.
@@ -49,7 +50,13 @@ pub fn select(
     body: Option<&Entity>,
     token_user_id: Option<&str>,
 ) -> Result<Vec<usize>, String> {
-    select_indexed(None, route, source, items, Request { params, body, token_user_id, follows: &[] })
+    select_indexed(
+        None,
+        route,
+        source,
+        items,
+        Request { params, body, token_user_id, follows: (&[], &Follows::default()) },
+    )
 }
 
 /// [`select`], with the items of the first group of `eq` filters looked up in
@@ -104,7 +111,7 @@ fn active_groups<'a>(
     route: &RouteMeta,
     params: &'a Params,
     body: Option<&'a Entity>,
-    follows: &[Entity],
+    follows: (&[Entity], &Follows),
 ) -> Vec<Vec<Active<'a>>> {
     let filters = route.filters;
     // Union-find over filter positions; the lists are a handful long.
@@ -165,13 +172,10 @@ fn identity_prefix(field: &str) -> Option<&str> {
         .filter(|p| p.is_empty() || p.ends_with('_'))
 }
 
-/// The ids of the channels any of `users` follows, in follow order.
-fn followed_channels<'a>(follows: &[Entity], users: &[&str]) -> Vec<Cow<'a, str>> {
-    follows
-        .iter()
-        .filter(|f| str_field(f, "user_id").is_some_and(|u| users.contains(&u)))
-        .filter_map(|f| str_field(f, "broadcaster_id").map(|b| Cow::Owned(b.to_owned())))
-        .collect()
+/// The ids of the channels any of `followers` follows, in follow order.
+fn followed_channels<'a>(follows: (&[Entity], &Follows), followers: &[&str]) -> Vec<Cow<'a, str>> {
+    let (users, follows) = follows;
+    follows.followed_ids(users, followers).into_iter().map(Cow::Owned).collect()
 }
 
 /// Whether an item passes one filter given these values (any of them).
@@ -245,6 +249,11 @@ mod tests {
         Dataset::build(&MockConfig { users: 40, games: 5, follows_per_user: 5, routes: &[], ..MockConfig::default() })
     }
 
+    /// Every follow of the data set, as a stored collection.
+    fn all_follows(d: &Dataset) -> Vec<Entity> {
+        d.follows_of(&[], &[])
+    }
+
     fn logins(d: &[Entity], idx: &[usize], field: &str) -> Vec<String> {
         idx.iter().map(|&i| str_field(&d[i], field).unwrap_or_default().to_string()).collect()
     }
@@ -271,8 +280,9 @@ mod tests {
         let d = data();
         let follows = |user: &str| -> Vec<String> {
             let p = Params::from_query(&format!("user_id={user}"));
-            let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
-            logins(&d.follows, &idx, "broadcaster_id")
+            let follows = all_follows(&d);
+            let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
+            logins(&follows, &idx, "broadcaster_id")
         };
         let followed_streams = |user: &str| -> Vec<String> {
             let p = Params::from_query(&format!("user_id={user}"));
@@ -281,7 +291,7 @@ mod tests {
                 &GET_FOLLOWED_STREAMS,
                 "streams",
                 &d.streams,
-                Request { params: &p, body: None, token_user_id: None, follows: &d.follows },
+                Request { params: &p, body: None, token_user_id: None, follows: (&d.users, &d.follows) },
             );
             logins(&d.streams, &idx.unwrap(), "user_id")
         };
@@ -331,14 +341,15 @@ mod tests {
     #[test]
     fn follows_filters_combine_with_and() {
         let d = data();
+        let follows = all_follows(&d);
         let p = Params::from_query("user_id=10001");
-        let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
+        let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
         assert_eq!(idx.len(), 5);
         let p = Params::from_query("user_id=10001&broadcaster_id=10003");
-        let idx = select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap();
-        assert_eq!(logins(&d.follows, &idx, "broadcaster_login"), ["shroud"]);
+        let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
+        assert_eq!(logins(&follows, &idx, "broadcaster_login"), ["shroud"]);
         let p = Params::from_query("user_id=10001&broadcaster_id=10030");
-        assert!(select(&GET_FOLLOWED, "follows", &d.follows, &p, None, None).unwrap().is_empty());
+        assert!(select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap().is_empty());
     }
 
     #[test]
@@ -356,17 +367,18 @@ mod tests {
     fn an_index_finds_the_same_items_in_the_same_order() {
         let d = data();
         let index = IndexCache::default();
+        let follows = all_follows(&d);
         for (ep, source, items, query) in [
             (&GET_USERS, "users", &d.users, "login=shroud&id=10001&login=XQC&login=nobody"),
             (&GET_USERS, "users", &d.users, "id=10005&id=10002"),
             (&GET_STREAMS, "streams", &d.streams, "user_id=10001&user_login=user0015"),
-            (&GET_FOLLOWED, "follows", &d.follows, "user_id=10001&broadcaster_id=10003"),
+            (&GET_FOLLOWED, "follows", &follows, "user_id=10001&broadcaster_id=10003"),
             (&SEARCH, "channels", &d.channels, "query=user00&live_only=true"),
             (&GET_STREAMS, "streams", &d.streams, ""),
         ] {
             let p = Params::from_query(query);
             let plain = select(ep, source, items, &p, None, None).unwrap();
-            let request = Request { params: &p, body: None, token_user_id: None, follows: &d.follows };
+            let request = Request { params: &p, body: None, token_user_id: None, follows: (&d.users, &d.follows) };
             let indexed = select_indexed(Some(&index), ep, source, items, request).unwrap();
             assert_eq!(plain, indexed, "{query}");
         }

@@ -7,12 +7,10 @@ use serde_json::{json, Map, Value};
 use ttv_meta::{Shape, TypeMeta};
 
 use crate::entity::Entity;
+use crate::realistic;
 
 /// Guards against self-referencing types in the spec.
 const MAX_DEPTH: usize = 8;
-
-/// The date every made-up timestamp uses.
-const SYNTHETIC_DATETIME: &str = "2024-01-01T00:00:00Z";
 
 /// Projects `entity` onto `ty`; `n` (the item's position) varies made-up values.
 pub fn project(entity: &Entity, ty: &TypeMeta, n: usize) -> Value {
@@ -26,7 +24,7 @@ pub fn project_item(entity: &Entity, item: &Shape, n: usize) -> Value {
         Shape::Object(ty) => project(entity, ty, n),
         scalar => match entity.get("id") {
             Some(v) => convert(v, scalar, "id", n, 0),
-            None => synthesize_at(scalar, "item", n, 0),
+            None => synthesize_at(scalar, ("", "item"), n, 0, entity),
         },
     }
 }
@@ -36,7 +34,7 @@ fn project_at(entity: &Entity, ty: &TypeMeta, n: usize, depth: usize) -> Value {
     for field in ty.fields {
         let value = match entity.get(field.name) {
             Some(v) => convert(v, &field.shape, field.name, n, depth),
-            None => synthesize_at(&field.shape, field.name, n, depth),
+            None => synthesize_at(&field.shape, (ty.name, field.name), n, depth, entity),
         };
         out.insert(field.name.to_string(), value);
     }
@@ -59,13 +57,13 @@ fn convert(value: &Value, shape: &Shape, name: &str, n: usize, depth: usize) -> 
         },
         (Shape::Integer, Value::String(s)) => match s.trim().parse::<i64>() {
             Ok(i) => json!(i),
-            Err(_) => synthesize_at(shape, name, n, depth),
+            Err(_) => synthesize_at(shape, ("", name), n, depth, &Map::new()),
         },
         (Shape::Integer, Value::Bool(b)) => json!(i64::from(*b)),
         (Shape::Number, Value::Number(num)) => json!(num.as_f64().unwrap_or(0.0)),
         (Shape::Number, Value::String(s)) => match s.trim().parse::<f64>() {
             Ok(f) => json!(f),
-            Err(_) => synthesize_at(shape, name, n, depth),
+            Err(_) => synthesize_at(shape, ("", name), n, depth, &Map::new()),
         },
         (Shape::Boolean, Value::Bool(b)) => json!(b),
         (Shape::Boolean, Value::String(s)) => json!(s.eq_ignore_ascii_case("true")),
@@ -76,23 +74,34 @@ fn convert(value: &Value, shape: &Shape, name: &str, n: usize, depth: usize) -> 
         (Shape::List(_), Value::Null) => json!([]),
         // A single value where a list is declared: wrap it.
         (Shape::List(inner), v) => json!([convert(v, inner, name, n, depth)]),
-        _ => synthesize_at(shape, name, n, depth),
+        _ => synthesize_at(shape, ("", name), n, depth, &Map::new()),
     }
 }
 
-/// A made-up value of a shape, for the field `name` of item `n`.
-fn synthesize_at(shape: &Shape, name: &str, n: usize, depth: usize) -> Value {
+/// A made-up value of a shape, for the field `(type, name)` of item `n`;
+/// `entity` is the item's known values (a URL names its channel).
+fn synthesize_at(shape: &Shape, field: (&str, &str), n: usize, depth: usize, entity: &Entity) -> Value {
+    let (type_name, name) = field;
+    let realistic = || realistic::value(type_name, name, shape, n, entity);
+    if let Some(Value::Null) = realistic() {
+        return Value::Null;
+    }
+    if !matches!(shape, Shape::Optional(_)) {
+        if let Some(v) = realistic() {
+            return v;
+        }
+    }
     match shape {
         Shape::String => json!(format!("{name}-{n}")),
         Shape::Integer => json!(n),
         Shape::Number => json!(n as f64),
         Shape::Boolean => json!(false),
-        Shape::DateTime => json!(SYNTHETIC_DATETIME),
+        Shape::DateTime => json!(realistic::SYNTHETIC_START),
         Shape::Json => json!({}),
         // Alternate so clients see both present and absent optional fields.
         Shape::Optional(inner) => {
-            if n % 2 == 0 {
-                synthesize_at(inner, name, n, depth)
+            if n.is_multiple_of(2) {
+                synthesize_at(inner, field, n, depth, entity)
             } else {
                 Value::Null
             }
@@ -101,7 +110,7 @@ fn synthesize_at(shape: &Shape, name: &str, n: usize, depth: usize) -> Value {
         Shape::Object(_) => json!({}),
         // One element shows the item type; scalar lists stay empty.
         Shape::List(inner) => match inner.inner() {
-            Shape::Object(_) if depth < MAX_DEPTH => json!([synthesize_at(inner, name, 0, depth)]),
+            Shape::Object(_) if depth < MAX_DEPTH => json!([synthesize_at(inner, field, 0, depth, entity)]),
             _ => json!([]),
         },
     }
@@ -144,14 +153,31 @@ mod tests {
         assert_eq!(
             v,
             json!({
-                "id": "id-0", "title": "title-0", "viewer_count": 0, "ratio": 0.0,
-                "is_live": false, "started_at": SYNTHETIC_DATETIME,
-                "ended_at": SYNTHETIC_DATETIME, "tags": [],
-                "choices": [{"id": "id-0", "votes": 0}],
+                "id": realistic::uuid("Poll.id", 0), "title": "title-0", "viewer_count": 0, "ratio": 0.0,
+                "is_live": false, "started_at": realistic::SYNTHETIC_START,
+                // A fresh poll is active: it has not ended (the ended-before-started poll).
+                "ended_at": null, "tags": [],
+                "choices": [{"id": realistic::uuid("Choice.id", 0), "votes": 0}],
                 "extra": {},
             })
         );
         assert_eq!(project(&Entity::new(), &POLL, 1)["ended_at"], Value::Null);
+    }
+
+    static BAN: TypeMeta = TypeMeta::new(
+        "Ban",
+        &[
+            FieldMeta::new("created_at", Shape::DateTime),
+            FieldMeta::new("expires_at", Shape::Optional(&Shape::DateTime)),
+        ],
+    );
+
+    #[test]
+    fn made_up_times_end_after_they_start() {
+        let v = project(&Entity::new(), &BAN, 0);
+        let (start, end) = (v["created_at"].as_str().unwrap_or(""), v["expires_at"].as_str().unwrap_or(""));
+        assert!(start < end, "{v}");
+        assert_eq!(project(&Entity::new(), &BAN, 1)["expires_at"], Value::Null, "optional fields alternate");
     }
 
     #[test]

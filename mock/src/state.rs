@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::MockConfig;
+use crate::created::Created;
 use crate::dataset::Dataset;
 use crate::faults::Faults;
 use crate::flows::Flows;
@@ -65,6 +66,8 @@ pub struct MockState {
     counters: Counters,
     /// Faults tests injected (`MockServer::faults`).
     pub faults: Faults,
+    /// Polls, predictions, rewards, EventSub subscriptions and blocked terms requests created.
+    pub created: Created,
     /// Device codes, authorization codes and refresh tokens (user login flows).
     pub flows: Flows,
     /// Replaces `config.token_lifetime` when a test changes it at run time.
@@ -88,6 +91,7 @@ impl MockState {
             buckets: Mutex::new(HashMap::new()),
             counters: Counters::default(),
             faults: Faults::default(),
+            created: Created::default(),
             flows: Flows::default(),
             token_lifetime: Mutex::new(None),
             last_refresh: Mutex::new(None),
@@ -272,7 +276,7 @@ mod tests {
         // The window may roll over between calls; then the count restarts.
         assert!(second.remaining == RATE_LIMIT - 2 || second.reset > first.reset);
         assert_eq!(other.remaining, RATE_LIMIT - 1);
-        assert!(first.reset % 60 == 0);
+        assert!(first.reset.is_multiple_of(60));
     }
 
     #[test]

@@ -220,7 +220,10 @@ fn patch_changes_the_channel_and_path_params_route() {
     let (_, body) = get(&mock, "/things/a%20b", &user);
     // Path parameters reach made-up items like query parameters do.
     assert_eq!(field(&body, "thing_id"), ["a b", "a b"]);
-    assert_eq!(field(&body, "id"), ["id-0", "id-1"]);
+    // Made-up ids are UUID-shaped and distinct, not placeholders like `id-0`.
+    let ids = field(&body, "id");
+    assert!(ids.iter().all(|id| id.len() == 36 && id.matches('-').count() == 4), "{ids:?}");
+    assert_ne!(ids[0], ids[1]);
     let (status, body) = get(&mock, "/things/latest", &user);
     assert_eq!(status, 200);
     assert!(body["data"][0]["shard_count"].is_number());
@@ -338,6 +341,13 @@ fn every_endpoint_answers(routes: &'static [RouteMeta]) {
         let body = if body.is_empty() { String::new() } else { Value::Object(body).to_string() };
         let target = format!("{path}?{}", query.join("&"));
         let r = helix(&mock, ep.http_method.as_str(), &target, token, &body);
+        // Ending or deleting a kept thing (a poll, a reward) by a made-up id is
+        // Twitch's 404; created.rs's tests run the create-then-end round trip.
+        let changes_kept = crate::created::Kind::of(ep).is_some()
+            && matches!(ep.http_method, ttv_meta::HttpMethod::Patch | ttv_meta::HttpMethod::Delete);
+        if changes_kept && r.status == 404 {
+            continue;
+        }
         assert!(
             (200..300).contains(&r.status),
             "{} {target}: {} {}",
@@ -348,7 +358,8 @@ fn every_endpoint_answers(routes: &'static [RouteMeta]) {
         if let (Some(Shape::Object(item)), ttv_meta::ResponseMeta::Data { single, .. }) = (&route.item, &ep.response) {
             let data = r.json()["data"].clone();
             let first = if *single { data } else { data.get(0).cloned().unwrap_or(Value::Null) };
-            for f in item.fields.iter().filter(|_| !first.is_null()) {
+            // `email` goes only to a user token with user:read:email for its own user (private_fields.rs).
+            for f in item.fields.iter().filter(|f| !first.is_null() && f.name != "email") {
                 assert!(first.get(f.name).is_some(), "{}: field {} missing", ep.name, f.name);
             }
         }
