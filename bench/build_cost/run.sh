@@ -51,7 +51,8 @@ build() { # prints "wall user sys" seconds of a cold release build of $1
     local dir="$work/$1"
     rm -rf "$dir/target"
     local TIMEFORMAT='%R %U %S'
-    { time (cd "$dir" && cargo build --release --quiet) 2>/dev/null; } 2>&1
+    # cargo's own messages go to a log, so that only time's report is captured.
+    { time (cd "$dir" && cargo build --release --quiet 2>"$work/$1.log"); } 2>&1
 }
 
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
