@@ -136,6 +136,13 @@ fn global_args() -> Vec<Arg> {
     args.into_iter().map(|a| a.help_heading("Global options")).collect()
 }
 
+/// `ttv <args>` parsed as main.rs parses it, for the tests of the modules below.
+#[cfg(test)]
+pub fn parsed(args: &[&str]) -> clap::ArgMatches {
+    let args: Vec<std::ffi::OsString> = std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
+    command_for(&args).try_get_matches_from(args).expect("valid arguments")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,12 +92,7 @@ fn read_secret() -> Result<String, CliError> {
 mod tests {
     use super::*;
 
-    /// `ttv <args>` parsed as main.rs parses it, and the `config` subcommand's matches.
-    fn parsed(args: &[&str]) -> ArgMatches {
-        let args: Vec<std::ffi::OsString> =
-            std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
-        crate::app::command_for(&args).try_get_matches_from(args).expect("valid arguments")
-    }
+    use crate::app::parsed;
 
     fn run_config(args: &[&str]) -> Result<String, CliError> {
         let root = parsed(args);

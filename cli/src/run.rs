@@ -168,12 +168,7 @@ mod without_mock_tests {
 mod tests {
     use super::*;
 
-    /// `ttv <args>` parsed as main.rs parses it, with the verb's own matches.
-    fn parsed(args: &[&str]) -> ArgMatches {
-        let args: Vec<std::ffi::OsString> =
-            std::iter::once("ttv").chain(args.iter().copied()).map(Into::into).collect();
-        crate::app::command_for(&args).try_get_matches_from(args).expect("valid arguments")
-    }
+    use crate::app::parsed;
 
     /// The context `ttv <args>` runs in, under `env`.
     async fn context_of(args: &[&str], env: &Env) -> Result<(Ctx, Option<EmbeddedMock>), CliError> {
