@@ -1,12 +1,12 @@
 //! Made-up values that look like Twitch's, for fields an item has no value
 //! for: UUID-shaped ids, numeric user ids, real-looking URLs, timestamps that
 //! end after they start, and one of the documented values where a field
-//! takes a closed set (a poll's `status` is `ACTIVE`, not `status-0`). The
-//! spec has no machine-readable value sets yet, so the sets the summaries
-//! name are written here, by type and field.
+//! takes a closed set (a poll's `status` is `ACTIVE`, not `status-0`): the
+//! spec's set (`values:`, carried in the routes' `FieldMeta`), or, where a
+//! fresh item's state is not simply the first value listed, the one named here.
 
 use serde_json::{json, Value};
-use ttv_meta::Shape;
+use ttv_meta::{FieldMeta, Shape};
 
 use crate::entity::{str_field, Entity};
 
@@ -15,8 +15,9 @@ pub const SYNTHETIC_START: &str = "2024-01-01T00:00:00Z";
 /// When made-up things end or expire: after [`SYNTHETIC_START`].
 pub const SYNTHETIC_END: &str = "2024-01-01T00:05:00Z";
 
-/// Fields whose value is one of a documented set: (type, field, value).
-/// The value is the one a fresh item has (a poll that has just started).
+/// A fresh item's value of a field with a closed set, where that is not the
+/// first value the spec lists: (type, field, value). A poll that has just
+/// started is `ACTIVE`.
 const CLOSED_SETS: &[(&str, &str, &str)] = &[
     ("Poll", "status", "ACTIVE"),
     ("Prediction", "status", "ACTIVE"),
@@ -56,6 +57,19 @@ const UUID_IDS: &[&str] =
 /// Time fields that come after the item's start.
 const END_TIMES: &[&str] =
     &["ended_at", "end_time", "expires_at", "locked_at", "updated_at", "disconnected_at", "cooldown_expires_at"];
+
+/// For a string field with a closed set in the spec and no fresh-state value
+/// above: the first value the set lists that is not empty ("" is Twitch's
+/// "none of these"), so made-up items look like real ones.
+pub fn from_spec_set(type_name: &str, field: &FieldMeta) -> Option<Value> {
+    let overridden = CLOSED_SETS.iter().any(|(t, f, _)| *t == type_name && *f == field.name);
+    let first = field.values.iter().find(|v| !v.is_empty()).filter(|_| !overridden)?;
+    match field.shape.inner() {
+        Shape::String => Some(json!(first)),
+        Shape::List(item) if matches!(item.inner(), Shape::String) => Some(json!([first])),
+        _ => None,
+    }
+}
 
 /// A realistic value for `field` of the type `type_name`, item `n`, when the
 /// entity has none; `None` leaves it to the shape's generic value.
@@ -144,6 +158,18 @@ mod tests {
         assert_ne!(id, value("Poll", "id", &Shape::String, 1, &e).unwrap(), "each item its own id");
         assert_ne!(id, value("Prediction", "id", &Shape::String, 0, &e).unwrap());
         assert_eq!(value("Ban", "moderator_id", &Shape::String, 2, &e), Some(json!("10003")));
+    }
+
+    #[test]
+    fn the_specs_set_gives_its_first_real_value_unless_a_fresh_state_is_named() {
+        static SET: FieldMeta = FieldMeta::new("broadcaster_type", Shape::String).values(&["", "affiliate", "partner"]);
+        assert_eq!(from_spec_set("User", &SET), Some(json!("affiliate")));
+        static LIST: FieldMeta =
+            FieldMeta::new("kinds", Shape::Optional(&Shape::List(&Shape::String))).values(&["a", "b"]);
+        assert_eq!(from_spec_set("Thing", &LIST), Some(json!(["a"])));
+        static POLL: FieldMeta = FieldMeta::new("status", Shape::String).values(&["COMPLETED", "ACTIVE"]);
+        assert_eq!(from_spec_set("Poll", &POLL), None, "CLOSED_SETS names a fresh poll's state");
+        assert_eq!(from_spec_set("Thing", &FieldMeta::new("free", Shape::String)), None);
     }
 
     #[test]

@@ -34,7 +34,8 @@ fn project_at(entity: &Entity, ty: &TypeMeta, n: usize, depth: usize) -> Value {
     for field in ty.fields {
         let value = match entity.get(field.name) {
             Some(v) => convert(v, &field.shape, field.name, n, depth),
-            None => synthesize_at(&field.shape, (ty.name, field.name), n, depth, entity),
+            None => realistic::from_spec_set(ty.name, field)
+                .unwrap_or_else(|| synthesize_at(&field.shape, (ty.name, field.name), n, depth, entity)),
         };
         out.insert(field.name.to_string(), value);
     }
