@@ -237,21 +237,7 @@ impl Env {
             var: Box::new(move |name| vars.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())),
             default_config,
             state_dir,
-            lay_over: |mut config, env| {
-                if let Some(id) = env.var("TWITCH_CLIENT_ID") {
-                    config.client_id = id;
-                }
-                if let Some(secret) = env.var("TWITCH_CLIENT_SECRET") {
-                    config.client_secret = Some(Secret::new(secret));
-                }
-                if let Some(url) = env.var("TWITCH_HELIX_URL") {
-                    config.helix_url = url;
-                }
-                if let Some(url) = env.var("TWITCH_OAUTH2_URL") {
-                    config.oauth2_url = url;
-                }
-                config.normalized()
-            },
+            lay_over: |config, env| config.with_vars(|name| env.var(name)),
         }
     }
 }

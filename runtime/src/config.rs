@@ -216,23 +216,32 @@ impl Config {
     /// variables [`Config::from_env`] lists, and the proxy variables through
     /// [`Config::proxy_from_env`]); unset or empty variables change nothing.
     /// For layering: a file's values, then this, then flags.
-    pub fn with_env(mut self) -> Config {
-        if let Some(id) = env("TWITCH_CLIENT_ID") {
+    pub fn with_env(self) -> Config {
+        let mut config = self.with_vars(env);
+        config.proxy_from_env = true;
+        config
+    }
+
+    /// Like [`with_env`](Config::with_env), with the variables looked up by
+    /// `var` instead of in the process's environment (a test's, or a
+    /// program's own settings under those names); the proxy setting is left
+    /// as it is. `var` should give `None` for an unset or empty variable.
+    pub fn with_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Config {
+        if let Some(id) = var("TWITCH_CLIENT_ID") {
             self.client_id = id;
         }
-        if let Some(secret) = env("TWITCH_CLIENT_SECRET") {
+        if let Some(secret) = var("TWITCH_CLIENT_SECRET") {
             self.client_secret = Some(Secret::new(secret));
         }
-        if let Some(url) = env("TWITCH_HELIX_URL") {
+        if let Some(url) = var("TWITCH_HELIX_URL") {
             self.helix_url = url;
         }
-        if let Some(url) = env("TWITCH_OAUTH2_URL") {
+        if let Some(url) = var("TWITCH_OAUTH2_URL") {
             self.oauth2_url = url;
         }
-        if let Some(dir) = env("TTV_CACHE_DIR") {
+        if let Some(dir) = var("TTV_CACHE_DIR") {
             self.cache_dir = Some(dir.into());
         }
-        self.proxy_from_env = true;
         self.normalized()
     }
 
@@ -371,4 +380,26 @@ fn env(name: &str) -> Option<String> {
 #[cfg(feature = "file-store")]
 fn default_cache_dir() -> Option<PathBuf> {
     crate::auth::folders::project_dirs().map(|d| d.cache_dir().to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_vars_lays_the_given_variables_over_the_settings() {
+        let vars = [
+            ("TWITCH_CLIENT_ID", "from-vars"),
+            ("TWITCH_HELIX_URL", "http://127.0.0.1:9/helix/"),
+            ("TTV_CACHE_DIR", "/tmp/ttv-cache"),
+        ];
+        let var = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
+        let config = Config::new("from-code").with_client_secret(Secret::new("kept")).with_vars(var);
+        assert_eq!(config.client_id, "from-vars");
+        assert_eq!(config.helix_url, "http://127.0.0.1:9/helix", "normalized");
+        assert_eq!(config.cache_dir.as_deref(), Some(std::path::Path::new("/tmp/ttv-cache")));
+        assert_eq!(config.client_secret.as_ref().map(Secret::expose), Some("kept"), "unset variables change nothing");
+        assert_eq!(config.oauth2_url, Config::new("x").oauth2_url);
+        assert!(!config.proxy_from_env, "only with_env turns on the proxy variables");
+    }
 }
