@@ -308,3 +308,32 @@ fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     }
     Error::Helix { endpoint, status, error, message }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        #[allow(dead_code)]
+        id: String,
+    }
+
+    fn decode_error(body: &str) -> (String, String) {
+        let meta = crate::test_meta::find("get-users").expect("fixture");
+        match <Response<Item> as Decode>::decode(meta, body.as_bytes()) {
+            Err(Error::Decode { path, message, .. }) => (path, message),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn decode_errors_say_where_in_an_item_around_it_or_that_it_is_not_json() {
+        let (path, message) = decode_error(r#"{"data": [{"id": "1"}, {"id": 2}]}"#);
+        assert_eq!(path, "data[1].id", "{message}");
+        let (path, message) = decode_error(r#"{"data": [{"id": "1"}], "total": "many"}"#);
+        assert_eq!(path, "total", "the envelope check names the field: {message}");
+        let (path, _) = decode_error("<html>busy</html>");
+        assert_eq!(path, ".", "not JSON at all");
+    }
+}
