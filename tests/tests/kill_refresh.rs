@@ -100,7 +100,7 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     let mut rng = Rng(seed);
     let signals = [(libc::SIGKILL, "SIGKILL"), (libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")];
     let started = Instant::now();
-    let (mut interrupted, mut stops, mut unavoidable) = (0usize, 0usize, 0usize);
+    let (mut interrupted, mut stops, mut unavoidable, mut sigkills) = (0usize, 0usize, 0usize, 0usize);
     let mut losses = Vec::new();
     while interrupted < WANTED_INTERRUPTED && started.elapsed() < BUDGET {
         expire(cli.home());
@@ -121,6 +121,7 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
         };
         if stopped {
             interrupted += 1;
+            sigkills += usize::from(signal == libc::SIGKILL);
         } else {
             assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         }
@@ -152,14 +153,23 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
         }
     }
     eprintln!(
-        "{stops} runs, {interrupted} interrupted, {} refreshes, {unavoidable} SIGKILLs while the answer was in \
-         flight, in {:?}",
+        "{stops} runs, {interrupted} interrupted ({sigkills} by SIGKILL), {} refreshes, {unavoidable} SIGKILLs \
+         while the answer was in flight, in {:?}",
         mock.stats().refreshes,
         started.elapsed()
     );
     assert!(losses.is_empty(), "a login was lost: {losses:#?}");
     assert!(interrupted >= WANTED_INTERRUPTED, "only {interrupted} interrupted runs within {BUDGET:?}");
-    assert!(unavoidable * 20 <= interrupted, "too many losses to call them bad luck: {unavoidable}");
+    // How many kills land between the mock's answer and the written file
+    // depends on how busy the two cores are (18 of ~100 SIGKILLs were seen on
+    // a loaded CI machine), so the bound is loose. A design that kept the
+    // pair only in memory, or lost it in a temporary file, fails above on
+    // its first SIGINT, SIGTERM or recoverable SIGKILL; this bound only
+    // catches SIGKILLs excused far more often than a short window explains.
+    assert!(
+        unavoidable * 2 <= sigkills,
+        "too many losses to call them bad luck: {unavoidable} of {sigkills} SIGKILLs"
+    );
     let out = run(&mut tv(&cli));
     assert_eq!(out.code, 0, "the login still works at the end:\n{}", out.stderr);
     let leftovers: Vec<_> = std::fs::read_dir(cli.home().join("state"))
