@@ -166,10 +166,7 @@ fn killing_a_refresh_at_random_moments_never_loses_the_login() {
     // pair only in memory, or lost it in a temporary file, fails above on
     // its first SIGINT, SIGTERM or recoverable SIGKILL; this bound only
     // catches SIGKILLs excused far more often than a short window explains.
-    assert!(
-        unavoidable * 2 <= sigkills,
-        "too many losses to call them bad luck: {unavoidable} of {sigkills} SIGKILLs"
-    );
+    assert!(unavoidable * 2 <= sigkills, "too many losses to call them bad luck: {unavoidable} of {sigkills} SIGKILLs");
     let out = run(&mut tv(&cli));
     assert_eq!(out.code, 0, "the login still works at the end:\n{}", out.stderr);
     let leftovers: Vec<_> = std::fs::read_dir(cli.home().join("state"))
