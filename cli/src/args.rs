@@ -184,13 +184,21 @@ mod tests {
 
     // Verbs built here from the library's endpoints: the generated table sits
     // above this module (its dispatch takes `Args`).
-    static GET_USERS: Verb = Verb { verb: "get-users", aliases: &[], endpoint: &ttv_helix::endpoints::GET_USERS };
-    static START_COMMERCIAL: Verb =
-        Verb { verb: "start-commercial", aliases: &[], endpoint: &ttv_helix::endpoints::START_COMMERCIAL };
+    static GET_USERS: Verb =
+        Verb { verb: "get-users", aliases: &[], endpoint: &ttv_helix::endpoints::GET_USERS, beta: false, help: "" };
+    static START_COMMERCIAL: Verb = Verb {
+        verb: "start-commercial",
+        aliases: &[],
+        endpoint: &ttv_helix::endpoints::START_COMMERCIAL,
+        beta: false,
+        help: "",
+    };
     static MODIFY_CHANNEL: Verb = Verb {
         verb: "modify-channel-information",
         aliases: &[],
         endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
+        beta: false,
+        help: "",
     };
 
     fn fields(verb: &'static Verb, flags: &[&str]) -> Result<Map<String, Value>, crate::error::CliError> {

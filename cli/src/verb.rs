@@ -14,6 +14,11 @@ pub struct Verb {
     pub aliases: &'static [&'static str],
     /// The library's metadata of the endpoint.
     pub endpoint: &'static EndpointMeta,
+    /// Twitch calls the endpoint beta.
+    pub beta: bool,
+    /// What `--help` adds to the metadata: the endpoint's status at Twitch,
+    /// its parameter groups and the fields of its answer (codegen's `verb_help`).
+    pub help: &'static str,
 }
 
 /// A request the CLI can build from its flags (as JSON): the library's request

@@ -18,7 +18,10 @@ pub fn verb(verb: &'static Verb) -> Command {
     if meta.deprecated {
         about.push_str(" [deprecated]");
     }
-    let long_about = format!(
+    if verb.beta {
+        about.push_str(" [beta]");
+    }
+    let mut long_about = format!(
         "{}\n\n{} {}\nToken: {}\nScopes: {}\nReference: {}",
         meta.summary,
         meta.http_method.as_str(),
@@ -27,6 +30,10 @@ pub fn verb(verb: &'static Verb) -> Command {
         meta.scope_summary(),
         meta.doc_url
     );
+    if !verb.help.is_empty() {
+        long_about.push_str("\n\n");
+        long_about.push_str(verb.help);
+    }
     let mut cmd = Command::new(verb.verb)
         .about(about)
         .long_about(long_about)
@@ -162,16 +169,10 @@ fn param_help(p: &ParamMeta, splittable: bool) -> String {
 mod tests {
     use super::*;
 
-    static GET_USERS: Verb =
-        Verb { verb: "get-users", aliases: &["getUsers"], endpoint: &ttv_helix::endpoints::GET_USERS };
-    static START_COMMERCIAL: Verb =
-        Verb { verb: "start-commercial", aliases: &[], endpoint: &ttv_helix::endpoints::START_COMMERCIAL };
-    static MODIFY_CHANNEL: Verb = Verb {
-        verb: "modify-channel-information",
-        aliases: &["edit-channel"],
-        endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
-    };
-    static GET_STREAMS: Verb = Verb { verb: "get-streams", aliases: &[], endpoint: &ttv_helix::endpoints::GET_STREAMS };
+    /// The generated table's verb (its help is what the spec says).
+    fn verb_named(name: &str) -> &'static Verb {
+        crate::verb_table::find(name).unwrap_or_else(|| panic!("the spec has {name}"))
+    }
 
     fn parse(verb: &'static Verb, flags: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
         super::verb(verb).try_get_matches_from(std::iter::once(verb.verb).chain(flags.iter().copied()))
@@ -186,64 +187,100 @@ mod tests {
     #[test]
     fn api_names_become_flags_and_stay_accepted() {
         assert_eq!(flag_name("is_branded_content"), "is-branded-content");
-        let m = parse(&START_COMMERCIAL, &["--broadcaster_id", "1", "--length", "30"]).expect("the API name works");
+        let m = parse(verb_named("start-commercial"), &["--broadcaster_id", "1", "--length", "30"])
+            .expect("the API name works");
         assert_eq!(m.get_one::<String>("broadcaster_id").map(String::as_str), Some("1"));
     }
 
     #[test]
     fn aliases_with_capitals_are_hidden_and_the_method_name_works() {
-        let cmd = super::verb(&GET_USERS);
+        let cmd = super::verb(verb_named("get-users"));
         let visible: Vec<&str> = cmd.get_visible_aliases().collect();
         assert!(!visible.contains(&"getUsers"), "{visible:?}");
         let all: Vec<&str> = cmd.get_all_aliases().collect();
         assert!(all.contains(&"getUsers") && all.contains(&"get_users"), "{all:?}");
-        let cmd = super::verb(&MODIFY_CHANNEL);
+        static EDIT_CHANNEL: Verb = Verb {
+            verb: "modify-channel-information",
+            aliases: &["edit-channel"],
+            endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
+            beta: false,
+            help: "",
+        };
+        let cmd = super::verb(&EDIT_CHANNEL);
         assert!(cmd.get_visible_aliases().any(|a| a == "edit-channel"));
     }
 
     #[test]
     fn required_ranged_and_token_user_parameters_are_checked_by_the_parser() {
-        let e = parse(&START_COMMERCIAL, &["--broadcaster-id", "1"]).expect_err("--length is required");
+        let e = parse(verb_named("start-commercial"), &["--broadcaster-id", "1"]).expect_err("--length is required");
         assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
-        let e = parse(&START_COMMERCIAL, &["--length", "181"]).expect_err("past the range");
+        let e = parse(verb_named("start-commercial"), &["--length", "181"]).expect_err("past the range");
         assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
-        parse(&START_COMMERCIAL, &["--length", "180"]).expect("--broadcaster-id defaults to the token's user");
-        let e = parse(&START_COMMERCIAL, &["--length", "thirty"]).expect_err("not a number");
+        parse(verb_named("start-commercial"), &["--length", "180"])
+            .expect("--broadcaster-id defaults to the token's user");
+        let e = parse(verb_named("start-commercial"), &["--length", "thirty"]).expect_err("not a number");
         assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
     }
 
     #[test]
     fn lists_split_on_commas_and_booleans_need_an_equals_sign() {
-        let m = parse(&GET_USERS, &["--login", "a,b", "--login", "c"]).expect("parsed");
+        let m = parse(verb_named("get-users"), &["--login", "a,b", "--login", "c"]).expect("parsed");
         let logins: Vec<&String> = m.get_many::<String>("login").expect("logins").collect();
         assert_eq!(logins, ["a", "b", "c"]);
-        let m = parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content=no"]).expect("parsed");
+        let m = parse(verb_named("modify-channel-information"), &["--broadcaster-id", "1", "--is-branded-content=no"])
+            .expect("parsed");
         assert_eq!(m.get_one::<bool>("is_branded_content"), Some(&false));
-        let m = parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content"]).expect("parsed");
+        let m = parse(verb_named("modify-channel-information"), &["--broadcaster-id", "1", "--is-branded-content"])
+            .expect("parsed");
         assert_eq!(m.get_one::<bool>("is_branded_content"), Some(&true));
-        assert!(parse(&MODIFY_CHANNEL, &["--broadcaster-id", "1", "--is-branded-content=maybe"]).is_err());
+        assert!(parse(
+            verb_named("modify-channel-information"),
+            &["--broadcaster-id", "1", "--is-branded-content=maybe"]
+        )
+        .is_err());
     }
 
     #[test]
     fn only_verbs_with_pages_or_a_body_get_those_flags() {
         let has = |verb: &'static Verb, id: &str| super::verb(verb).get_arguments().any(|a| a.get_id() == id);
-        assert!(has(&GET_STREAMS, "all") && has(&GET_STREAMS, "max-items"));
-        assert!(!has(&GET_USERS, "all") && !has(&GET_USERS, "body"));
-        assert!(has(&MODIFY_CHANNEL, "body"));
-        assert!(parse(&GET_STREAMS, &["--max-items", "0"]).is_err(), "at least one item");
+        assert!(has(verb_named("get-streams"), "all") && has(verb_named("get-streams"), "max-items"));
+        assert!(!has(verb_named("get-users"), "all") && !has(verb_named("get-users"), "body"));
+        assert!(has(verb_named("modify-channel-information"), "body"));
+        assert!(parse(verb_named("get-streams"), &["--max-items", "0"]).is_err(), "at least one item");
     }
 
     #[test]
     fn help_says_how_many_values_where_they_go_and_whose_they_must_be() {
-        let login = help_of(&GET_USERS, "login");
+        let login = help_of(verb_named("get-users"), "login");
         assert!(login.contains("any number, sent 100 a request"), "get-users is split into batches: {login}");
-        let languages = help_of(&GET_STREAMS, "language");
+        let languages = help_of(verb_named("get-streams"), "language");
         assert!(languages.contains("up to 100, comma-separated or repeated"), "{languages}");
-        let title = help_of(&MODIFY_CHANNEL, "title");
+        let title = help_of(verb_named("modify-channel-information"), "title");
         assert!(title.ends_with("[body]"), "{title}");
-        let broadcaster = help_of(&START_COMMERCIAL, "broadcaster_id");
+        let broadcaster = help_of(verb_named("start-commercial"), "broadcaster_id");
         assert!(broadcaster.contains("default: the token's user"), "{broadcaster}");
-        let long = super::verb(&START_COMMERCIAL).get_long_about().map(ToString::to_string).unwrap_or_default();
+        let long =
+            super::verb(verb_named("start-commercial")).get_long_about().map(ToString::to_string).unwrap_or_default();
         assert!(long.contains("POST /channels/commercial") && long.contains("channel:edit:commercial"), "{long}");
+    }
+
+    fn long_help(verb: &str) -> String {
+        super::verb(verb_named(verb)).get_long_about().map(ToString::to_string).unwrap_or_default()
+    }
+
+    #[test]
+    fn long_help_adds_the_status_groups_and_answer_fields_and_short_help_says_beta() {
+        let clips = long_help("get-clips");
+        assert!(clips.contains("Give exactly one of --broadcaster-id, --game-id, --id."), "{clips}");
+        assert!(clips.contains("Answer: a list of Clip, in pages"), "{clips}");
+        let guest_star = super::verb(verb_named("get-guest-star-session"));
+        let about = guest_star.get_about().map(ToString::to_string).unwrap_or_default();
+        assert!(about.ends_with("[beta]"), "{about}");
+        let long = long_help("get-guest-star-session");
+        assert!(long.contains("Beta at Twitch"), "{long}");
+        let tags = long_help("get-stream-tags");
+        assert!(tags.contains("Removed by Twitch in 2023-07: every request is answered 410 Gone."), "{tags}");
+        assert!(!tags.contains("Answer:"), "a removed endpoint answers nothing but its error: {tags}");
+        assert!(!long_help("get-users").contains("[beta]"));
     }
 }

@@ -58,6 +58,10 @@ pub struct Endpoint {
     pub response: Response,
     /// Whether Twitch has deprecated it.
     pub deprecated: bool,
+    /// Whether Twitch calls it beta.
+    pub beta: bool,
+    /// Twitch removed it; every request is answered with this.
+    pub gone: Option<Gone>,
     /// Spec `mock.source`: the data set the mock answers it from.
     pub mock_source: Option<String>,
     /// How the mock filters its rows by each parameter.
@@ -66,6 +70,26 @@ pub struct Endpoint {
     pub token_values: Vec<(String, Vec<String>, Vec<String>)>,
     /// Aspects where the OpenAPI description is knowingly wrong, with the reason.
     pub reference_differs: Vec<(String, String)>,
+}
+
+/// What a removed endpoint answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone {
+    /// The HTTP status (404 or 410).
+    pub status: u16,
+    /// When Twitch removed it, `YYYY-MM`.
+    pub since: String,
+}
+
+impl Gone {
+    /// The reason phrase of the status, as Twitch's error bodies spell it.
+    pub fn reason(&self) -> &'static str {
+        if self.status == 404 {
+            "Not Found"
+        } else {
+            "Gone"
+        }
+    }
 }
 
 /// What an endpoint answers.

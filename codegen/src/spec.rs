@@ -75,6 +75,12 @@ pub struct EndpointSpec {
     /// Whether Twitch has deprecated it.
     #[serde(default)]
     pub deprecated: bool,
+    /// Whether Twitch calls it beta (it may change or go away without notice).
+    #[serde(default)]
+    pub beta: bool,
+    /// Twitch removed it: what it answers now, and since when.
+    #[serde(default)]
+    pub gone: Option<GoneSpec>,
     /// Query and path parameters, by API name.
     #[serde(default, deserialize_with = "field_map")]
     pub params: IndexMap<String, FieldSpec>,
@@ -111,6 +117,16 @@ pub struct EndpointSpec {
     /// (`method`, `path`, `auth`, `scopes`, `required`) -> why. `coverage` accepts these.
     #[serde(default)]
     pub reference_differs: IndexMap<String, String>,
+}
+
+/// What a removed endpoint answers (Get Stream Tags: `{status: 410, since: 2023-07}`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoneSpec {
+    /// The HTTP status Twitch answers every request with (404 or 410).
+    pub status: u16,
+    /// When Twitch removed it, as `YYYY-MM`.
+    pub since: String,
 }
 
 /// The scopes an endpoint's token needs.

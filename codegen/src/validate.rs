@@ -11,6 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 const FIRST_CEILING: i64 = 1000;
 const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required", "token_user"];
 const MOCK_SOURCES: &[&str] = &["users", "channels", "streams", "games", "follows"];
+/// What Twitch answers for an endpoint it removed.
+const GONE_STATUSES: &[u16] = &[404, 410];
+
+/// `2023-07`: four digits, a dash, a month 01 to 12.
+fn is_year_month(text: &str) -> bool {
+    let Some((year, month)) = text.split_once('-') else { return false };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    digits(year, 4) && digits(month, 2) && matches!(month.parse::<u8>(), Ok(1..=12))
+}
 
 /// Parses YAML text and validates it.
 pub fn load_str(text: &str) -> Result<Model, SpecErrors> {
@@ -345,6 +354,17 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
             c.err(place, &key, "list the values allowed with `app` and with `user` tokens");
         }
     }
+    if let Some(gone) = &e.gone {
+        if !GONE_STATUSES.contains(&gone.status) {
+            c.err(place, "gone.status", format!("{} is not a status of a removed endpoint (404 or 410)", gone.status));
+        }
+        if !is_year_month(&gone.since) {
+            c.err(place, "gone.since", format!("`{}` is not a month as `YYYY-MM`", gone.since));
+        }
+        if e.beta {
+            c.err(place, "gone", "a removed endpoint is not also `beta`");
+        }
+    }
     for aspect in e.reference_differs.keys() {
         if !REFERENCE_ASPECTS.contains(&aspect.as_str()) {
             c.err(place, format!("reference_differs.{aspect}"), format!("not one of {}", REFERENCE_ASPECTS.join(", ")));
@@ -378,6 +398,8 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         max_total: e.max_total.as_ref().map(|m| (m.params.clone(), m.max)),
         response,
         deprecated: e.deprecated,
+        beta: e.beta,
+        gone: e.gone.as_ref().map(|g| model::Gone { status: g.status, since: g.since.clone() }),
         mock_source,
         mock_filters,
         token_values: e.token_values.iter().map(|(k, v)| (k.clone(), v.app.clone(), v.user.clone())).collect(),

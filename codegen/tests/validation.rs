@@ -286,3 +286,38 @@ fn answer_value_sets_get_one_enum_per_distinct_set_with_variant_names() {
     ));
     assert!(err.contains("its enum would be named `ThingState`, which is already a type"), "{err}");
 }
+
+#[test]
+fn beta_and_gone_are_read_into_the_model() {
+    let model = load_str(&spec("    auth: either\n    beta: true\n", "")).unwrap();
+    assert!(model.endpoints[0].beta && model.endpoints[0].gone.is_none());
+    let model = load_str(&spec("    auth: either\n    gone: {status: 410, since: 2023-07}\n", "")).unwrap();
+    let gone = model.endpoints[0].gone.as_ref().expect("gone");
+    assert_eq!((gone.status, gone.since.as_str(), gone.reason()), (410, "2023-07", "Gone"));
+}
+
+#[test]
+fn a_gone_status_is_404_or_410() {
+    let err = error_of(&spec("    auth: either\n    gone: {status: 200, since: 2023-07}\n", ""));
+    assert!(err.contains("key `gone.status`: 200 is not a status of a removed endpoint (404 or 410)"), "{err}");
+}
+
+#[test]
+fn a_gone_date_is_a_year_and_month() {
+    for since in ["July 2023", "2023-13", "2023-7", "23-07"] {
+        let err = error_of(&spec(&format!("    auth: either\n    gone: {{status: 410, since: \"{since}\"}}\n"), ""));
+        assert!(err.contains(&format!("key `gone.since`: `{since}` is not a month as `YYYY-MM`")), "{err}");
+    }
+}
+
+#[test]
+fn a_gone_endpoint_is_not_beta() {
+    let err = error_of(&spec("    auth: either\n    beta: true\n    gone: {status: 410, since: 2023-07}\n", ""));
+    assert!(err.contains("key `gone`: a removed endpoint is not also `beta`"), "{err}");
+}
+
+#[test]
+fn gone_takes_only_status_and_since() {
+    let err = error_of(&spec("    auth: either\n    gone: {status: 410, since: 2023-07, reason: x}\n", ""));
+    assert!(err.contains("unknown field `reason`"), "{err}");
+}

@@ -58,6 +58,11 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     let Matched { route, captures } = find_route(state.config.routes, &req.method, path)?;
     let ep = route.endpoint;
     let token = authorize(state, ep, req)?;
+    // A removed endpoint: Twitch answers a valid request with its error, whatever it asks.
+    if let Some(status) = route.gone {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::GONE);
+        return Err(HelixError::new(status, format!("{} was removed by Twitch", ep.name)));
+    }
 
     let mut params = Params::from_query(&req.query);
     for (name, value) in captures {

@@ -31,13 +31,15 @@ pub struct RouteMeta {
     pub filters: &'static [(&'static str, MockFilter)],
     /// The shape of each element of `data`; `None` for answers without `data`.
     pub item: Option<Shape>,
+    /// Twitch removed the endpoint and answers every request with this status (410).
+    pub gone: Option<u16>,
 }
 
 /// Const builders, so that generated tables state only what a route has.
 impl RouteMeta {
     /// A route for `endpoint` with no data set, no filters and no `data` items.
     pub const fn new(endpoint: &'static EndpointMeta) -> RouteMeta {
-        RouteMeta { endpoint, source: None, filters: &[], item: None }
+        RouteMeta { endpoint, source: None, filters: &[], item: None, gone: None }
     }
     /// The data set it answers from.
     pub const fn source(mut self, source: &'static str) -> RouteMeta {
@@ -52,6 +54,11 @@ impl RouteMeta {
     /// The shape of each element of `data`.
     pub const fn item(mut self, item: Shape) -> RouteMeta {
         self.item = Some(item);
+        self
+    }
+    /// Twitch removed it: every request is answered with `status`.
+    pub const fn gone(mut self, status: u16) -> RouteMeta {
+        self.gone = Some(status);
         self
     }
 
@@ -78,7 +85,8 @@ mod tests {
     #[test]
     fn builders_state_only_what_a_route_has() {
         let bare = RouteMeta::new(&GET_THINGS);
-        assert_eq!((bare.source, bare.filters, bare.item), (None, &[][..], None));
+        assert_eq!((bare.source, bare.filters, bare.item, bare.gone), (None, &[][..], None, None));
+        assert_eq!(RouteMeta::new(&GET_THINGS).gone(410).gone, Some(410));
         assert_eq!(bare.item_shape(), &Shape::Json, "an answer the spec gives no item type takes any JSON");
         let full = RouteMeta::new(&GET_THINGS)
             .source("games")

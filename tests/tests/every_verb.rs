@@ -254,6 +254,13 @@ const KEPT_PATHS: &[&str] = &[
 /// Whether a run worked: exit 0 and output of the answer's kind, or for a
 /// change to a kept item the mock never created, exit 5 with a 404.
 fn check_run(meta: &EndpointMeta, creds: Creds, out: &Run) -> Result<(), String> {
+    // An endpoint Twitch removed (spec `gone`): the mock answers its status, ttv exits 5.
+    if let Some(status) = ttv_mock::ROUTES.iter().find(|r| r.endpoint.name == meta.name).and_then(|r| r.gone) {
+        return match (out.code, out.stderr.contains(&status.to_string())) {
+            (5, true) => Ok(()),
+            _ => Err(format!("a removed endpoint is not a {status}: {}", describe(meta, creds, out))),
+        };
+    }
     let changes_kept = KEPT_PATHS.contains(&meta.path) && matches!(meta.http_method.as_str(), "PATCH" | "DELETE");
     if changes_kept {
         return match (out.code, out.stderr.contains("404 Not Found")) {

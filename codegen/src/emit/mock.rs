@@ -54,5 +54,9 @@ fn route(e: &Endpoint) -> TokenStream {
         let shape = meta::shape(item, &quote!(type_meta));
         quote!(.item(#shape))
     });
-    quote!(RouteMeta::new(&endpoints::#endpoint) #source #filters #item)
+    let gone = e.gone.as_ref().map(|g| {
+        let status = g.status;
+        quote!(.gone(#status))
+    });
+    quote!(RouteMeta::new(&endpoints::#endpoint) #source #filters #item #gone)
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod client;
 pub mod meta;
 pub mod mock;
+mod notes;
 mod shell;
 mod value_enum;
 
@@ -138,6 +139,13 @@ pub fn endpoint_doc(e: &Endpoint) -> String {
     doc.push_str(&format!("\n\n[Twitch reference: {}]({})", e.name, e.doc_url));
     if e.deprecated {
         doc.push_str("\n\n**Deprecated** by Twitch.");
+    }
+    for note in notes::status(e) {
+        doc.push_str(&format!("\n\n**{note}**"));
+    }
+    let groups = notes::groups(e, |p| format!("`{p}`"));
+    if !groups.is_empty() {
+        doc.push_str(&format!("\n\n{}", groups.join(" ")));
     }
     doc
 }

@@ -7238,6 +7238,8 @@ pub mod requests {
     /// `PATCH /channels` · user access token · scopes: `channel:manage:broadcast`
     ///
     /// [Twitch reference: Modify Channel Information](https://dev.twitch.tv/docs/api/reference#modify-channel-information)
+    ///
+    /// Give at least one of `game_id`, `broadcaster_language`, `title`, `delay`, `tags`, `content_classification_labels`, `is_branded_content`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -7686,6 +7688,8 @@ pub mod requests {
     /// `GET /channel_points/custom_rewards/redemptions` · user access token · scopes: one of `channel:read:redemptions`, `channel:manage:redemptions` · paginated
     ///
     /// [Twitch reference: Get Custom Reward Redemption](https://dev.twitch.tv/docs/api/reference#get-custom-reward-redemption)
+    ///
+    /// Give at least one of `status`, `id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -8345,6 +8349,8 @@ pub mod requests {
     /// `PATCH /chat/settings` · user access token · scopes: `moderator:manage:chat_settings`
     ///
     /// [Twitch reference: Update Chat Settings](https://dev.twitch.tv/docs/api/reference#update-chat-settings)
+    ///
+    /// Give at least one of `emote_mode`, `follower_mode`, `follower_mode_duration`, `non_moderator_chat_delay`, `non_moderator_chat_delay_duration`, `slow_mode`, `slow_mode_wait_time`, `subscriber_mode`, `unique_chat_mode`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -8768,6 +8774,8 @@ pub mod requests {
     /// `GET /clips` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Clips](https://dev.twitch.tv/docs/api/reference#get-clips)
+    ///
+    /// Give exactly one of `broadcaster_id`, `game_id`, `id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -9879,6 +9887,8 @@ pub mod requests {
     /// `GET /eventsub/subscriptions` · app or user access token · paginated
     ///
     /// [Twitch reference: Get EventSub Subscriptions](https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions)
+    ///
+    /// Give at most one of `status`, `type`, `user_id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10001,6 +10011,8 @@ pub mod requests {
     /// `GET /games` · app or user access token
     ///
     /// [Twitch reference: Get Games](https://dev.twitch.tv/docs/api/reference#get-games)
+    ///
+    /// Give at least one of `id`, `name`, `igdb_id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10087,6 +10099,8 @@ pub mod requests {
     /// `GET /guest_star/channel_settings` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#get-channel-guest-star-settings)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10123,6 +10137,8 @@ pub mod requests {
     /// `PUT /guest_star/channel_settings` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: Update Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#update-channel-guest-star-settings)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10194,6 +10210,8 @@ pub mod requests {
     /// `GET /guest_star/session` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Session](https://dev.twitch.tv/docs/api/reference#get-guest-star-session)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10230,6 +10248,8 @@ pub mod requests {
     /// `POST /guest_star/session` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: Create Guest Star Session](https://dev.twitch.tv/docs/api/reference#create-guest-star-session)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10260,6 +10280,8 @@ pub mod requests {
     /// `DELETE /guest_star/session` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: End Guest Star Session](https://dev.twitch.tv/docs/api/reference#end-guest-star-session)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10296,6 +10318,8 @@ pub mod requests {
     /// `GET /guest_star/invites` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Invites](https://dev.twitch.tv/docs/api/reference#get-guest-star-invites)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10336,6 +10360,8 @@ pub mod requests {
     /// `POST /guest_star/invites` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Send Guest Star Invite](https://dev.twitch.tv/docs/api/reference#send-guest-star-invite)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10380,6 +10406,8 @@ pub mod requests {
     /// `DELETE /guest_star/invites` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Delete Guest Star Invite](https://dev.twitch.tv/docs/api/reference#delete-guest-star-invite)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10424,6 +10452,8 @@ pub mod requests {
     /// `POST /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Assign Guest Star Slot](https://dev.twitch.tv/docs/api/reference#assign-guest-star-slot)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10472,6 +10502,8 @@ pub mod requests {
     /// `PATCH /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Update Guest Star Slot](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10525,6 +10557,8 @@ pub mod requests {
     /// `DELETE /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Delete Guest Star Slot](https://dev.twitch.tv/docs/api/reference#delete-guest-star-slot)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -10582,6 +10616,8 @@ pub mod requests {
     /// `PATCH /guest_star/slot_settings` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Update Guest Star Slot Settings](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot-settings)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -12913,6 +12949,8 @@ pub mod requests {
     /// `GET /streams/markers` · user access token · scopes: one of `user:read:broadcast`, `channel:manage:broadcast` · paginated
     ///
     /// [Twitch reference: Get Stream Markers](https://dev.twitch.tv/docs/api/reference#get-stream-markers)
+    ///
+    /// Give exactly one of `user_id`, `video_id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -13080,13 +13118,15 @@ pub mod requests {
     }
     /// Parameters of **Get All Stream Tags**.
     ///
-    /// List the retired Twitch-defined stream tags (now always empty).
+    /// List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).
     ///
     /// `GET /tags/streams` · app or user access token · paginated
     ///
     /// [Twitch reference: Get All Stream Tags](https://dev.twitch.tv/docs/api/reference#get-all-stream-tags)
     ///
     /// **Deprecated** by Twitch.
+    ///
+    /// **Removed by Twitch in 2023-07: every request is answered 410 Gone.**
     #[deprecated(note = "deprecated by Twitch")]
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
@@ -13142,13 +13182,15 @@ pub mod requests {
     impl ttv_runtime::Paginated for GetAllStreamTags {}
     /// Parameters of **Get Stream Tags**.
     ///
-    /// List a stream's retired Twitch-defined tags (now always empty).
+    /// List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).
     ///
     /// `GET /streams/tags` · app or user access token
     ///
     /// [Twitch reference: Get Stream Tags](https://dev.twitch.tv/docs/api/reference#get-stream-tags)
     ///
     /// **Deprecated** by Twitch.
+    ///
+    /// **Removed by Twitch in 2023-07: every request is answered 410 Gone.**
     #[deprecated(note = "deprecated by Twitch")]
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
@@ -13212,6 +13254,8 @@ pub mod requests {
     /// `GET /teams` · app or user access token
     ///
     /// [Twitch reference: Get Teams](https://dev.twitch.tv/docs/api/reference#get-teams)
+    ///
+    /// Give exactly one of `name`, `id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -13254,6 +13298,8 @@ pub mod requests {
     /// `GET /users` · app or user access token · scopes: optionally `user:read:email`
     ///
     /// [Twitch reference: Get Users](https://dev.twitch.tv/docs/api/reference#get-users)
+    ///
+    /// With an app token, give at least one of `id`, `login`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -13578,6 +13624,8 @@ pub mod requests {
     /// `GET /videos` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Videos](https://dev.twitch.tv/docs/api/reference#get-videos)
+    ///
+    /// Give exactly one of `id`, `user_id`, `game_id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -13897,6 +13945,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Modify Channel Information](https://dev.twitch.tv/docs/api/reference#modify-channel-information)
     ///
+    /// Give at least one of `game_id`, `broadcaster_language`, `title`, `delay`, `tags`, `content_classification_labels`, `is_branded_content`.
+    ///
     /// Required: `broadcaster_id`.
     pub fn modify_channel_information(
         &self,
@@ -14026,6 +14076,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /channel_points/custom_rewards/redemptions` · user access token · scopes: one of `channel:read:redemptions`, `channel:manage:redemptions` · paginated
     ///
     /// [Twitch reference: Get Custom Reward Redemption](https://dev.twitch.tv/docs/api/reference#get-custom-reward-redemption)
+    ///
+    /// Give at least one of `status`, `id`.
     ///
     /// Required: `broadcaster_id`, `reward_id`.
     pub fn get_custom_reward_redemption(
@@ -14280,6 +14332,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Update Chat Settings](https://dev.twitch.tv/docs/api/reference#update-chat-settings)
     ///
+    /// Give at least one of `emote_mode`, `follower_mode`, `follower_mode_duration`, `non_moderator_chat_delay`, `non_moderator_chat_delay_duration`, `slow_mode`, `slow_mode_wait_time`, `subscriber_mode`, `unique_chat_mode`.
+    ///
     /// Required: `broadcaster_id`, `moderator_id`.
     pub fn update_chat_settings(
         &self,
@@ -14451,6 +14505,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /clips` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Clips](https://dev.twitch.tv/docs/api/reference#get-clips)
+    ///
+    /// Give exactly one of `broadcaster_id`, `game_id`, `id`.
     pub fn get_clips(&self) -> crate::Call<'_, T, crate::requests::GetClips>
     where
         T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
@@ -14906,6 +14962,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /eventsub/subscriptions` · app or user access token · paginated
     ///
     /// [Twitch reference: Get EventSub Subscriptions](https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions)
+    ///
+    /// Give at most one of `status`, `type`, `user_id`.
     pub fn get_eventsub_subscriptions(
         &self,
     ) -> crate::Call<'_, T, crate::requests::GetEventsubSubscriptions>
@@ -14930,6 +14988,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /games` · app or user access token
     ///
     /// [Twitch reference: Get Games](https://dev.twitch.tv/docs/api/reference#get-games)
+    ///
+    /// Give at least one of `id`, `name`, `igdb_id`.
     pub fn get_games(&self) -> crate::Call<'_, T, crate::requests::GetGames>
     where
         T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
@@ -14958,6 +15018,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Get Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#get-channel-guest-star-settings)
     ///
+    /// **Beta at Twitch: it may change or go away without notice.**
+    ///
     /// Required: `broadcaster_id`, `moderator_id`.
     pub fn get_channel_guest_star_settings(
         &self,
@@ -14981,6 +15043,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Update Channel Guest Star Settings](https://dev.twitch.tv/docs/api/reference#update-channel-guest-star-settings)
     ///
+    /// **Beta at Twitch: it may change or go away without notice.**
+    ///
     /// Required: `broadcaster_id`.
     pub fn update_channel_guest_star_settings(
         &self,
@@ -14999,6 +15063,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /guest_star/session` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Session](https://dev.twitch.tv/docs/api/reference#get-guest-star-session)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`.
     pub fn get_guest_star_session(
@@ -15020,6 +15086,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Create Guest Star Session](https://dev.twitch.tv/docs/api/reference#create-guest-star-session)
     ///
+    /// **Beta at Twitch: it may change or go away without notice.**
+    ///
     /// Required: `broadcaster_id`.
     pub fn create_guest_star_session(
         &self,
@@ -15038,6 +15106,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `DELETE /guest_star/session` · user access token · scopes: `channel:manage:guest_star`
     ///
     /// [Twitch reference: End Guest Star Session](https://dev.twitch.tv/docs/api/reference#end-guest-star-session)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `session_id`.
     pub fn end_guest_star_session(
@@ -15058,6 +15128,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /guest_star/invites` · user access token · scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Get Guest Star Invites](https://dev.twitch.tv/docs/api/reference#get-guest-star-invites)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`.
     pub fn get_guest_star_invites(
@@ -15083,6 +15155,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `POST /guest_star/invites` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Send Guest Star Invite](https://dev.twitch.tv/docs/api/reference#send-guest-star-invite)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `guest_id`.
     pub fn send_guest_star_invite(
@@ -15111,6 +15185,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Delete Guest Star Invite](https://dev.twitch.tv/docs/api/reference#delete-guest-star-invite)
     ///
+    /// **Beta at Twitch: it may change or go away without notice.**
+    ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `guest_id`.
     pub fn delete_guest_star_invite(
         &self,
@@ -15137,6 +15213,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `POST /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Assign Guest Star Slot](https://dev.twitch.tv/docs/api/reference#assign-guest-star-slot)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `guest_id`, `slot_id`.
     pub fn assign_guest_star_slot(
@@ -15167,6 +15245,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Update Guest Star Slot](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot)
     ///
+    /// **Beta at Twitch: it may change or go away without notice.**
+    ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `source_slot_id`.
     pub fn update_guest_star_slot(
         &self,
@@ -15193,6 +15273,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `DELETE /guest_star/slot` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Delete Guest Star Slot](https://dev.twitch.tv/docs/api/reference#delete-guest-star-slot)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `guest_id`, `slot_id`.
     pub fn delete_guest_star_slot(
@@ -15222,6 +15304,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `PATCH /guest_star/slot_settings` · user access token · scopes: one of `channel:manage:guest_star`, `moderator:manage:guest_star`
     ///
     /// [Twitch reference: Update Guest Star Slot Settings](https://dev.twitch.tv/docs/api/reference#update-guest-star-slot-settings)
+    ///
+    /// **Beta at Twitch: it may change or go away without notice.**
     ///
     /// Required: `broadcaster_id`, `moderator_id`, `session_id`, `slot_id`.
     pub fn update_guest_star_slot_settings(
@@ -16157,6 +16241,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /streams/markers` · user access token · scopes: one of `user:read:broadcast`, `channel:manage:broadcast` · paginated
     ///
     /// [Twitch reference: Get Stream Markers](https://dev.twitch.tv/docs/api/reference#get-stream-markers)
+    ///
+    /// Give exactly one of `user_id`, `video_id`.
     pub fn get_stream_markers(
         &self,
     ) -> crate::Call<'_, T, crate::requests::GetStreamMarkers>
@@ -16204,13 +16290,15 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
             crate::requests::CheckUserSubscription::new(broadcaster_id, user_id),
         )
     }
-    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (now always empty).
+    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).
     ///
     /// `GET /tags/streams` · app or user access token · paginated
     ///
     /// [Twitch reference: Get All Stream Tags](https://dev.twitch.tv/docs/api/reference#get-all-stream-tags)
     ///
     /// **Deprecated** by Twitch.
+    ///
+    /// **Removed by Twitch in 2023-07: every request is answered 410 Gone.**
     #[deprecated(note = "deprecated by Twitch")]
     #[allow(deprecated)]
     pub fn get_all_stream_tags(
@@ -16221,13 +16309,15 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     {
         crate::Call::new(&self.0, crate::requests::GetAllStreamTags::new())
     }
-    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (now always empty).
+    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).
     ///
     /// `GET /streams/tags` · app or user access token
     ///
     /// [Twitch reference: Get Stream Tags](https://dev.twitch.tv/docs/api/reference#get-stream-tags)
     ///
     /// **Deprecated** by Twitch.
+    ///
+    /// **Removed by Twitch in 2023-07: every request is answered 410 Gone.**
     ///
     /// Required: `broadcaster_id`.
     #[deprecated(note = "deprecated by Twitch")]
@@ -16262,6 +16352,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /teams` · app or user access token
     ///
     /// [Twitch reference: Get Teams](https://dev.twitch.tv/docs/api/reference#get-teams)
+    ///
+    /// Give exactly one of `name`, `id`.
     pub fn get_teams(&self) -> crate::Call<'_, T, crate::requests::GetTeams>
     where
         T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
@@ -16273,6 +16365,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /users` · app or user access token · scopes: optionally `user:read:email`
     ///
     /// [Twitch reference: Get Users](https://dev.twitch.tv/docs/api/reference#get-users)
+    ///
+    /// With an app token, give at least one of `id`, `login`.
     pub fn get_users(&self) -> crate::Call<'_, T, crate::requests::GetUsers>
     where
         T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
@@ -16401,6 +16495,8 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     /// `GET /videos` · app or user access token · paginated
     ///
     /// [Twitch reference: Get Videos](https://dev.twitch.tv/docs/api/reference#get-videos)
+    ///
+    /// Give exactly one of `id`, `user_id`, `game_id`.
     pub fn get_videos(&self) -> crate::Call<'_, T, crate::requests::GetVideos>
     where
         T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
@@ -22090,7 +22186,7 @@ pub mod endpoints {
                     .token_user(),
             ],
         );
-    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (now always empty).
+    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).
     pub static GET_ALL_STREAM_TAGS: EndpointMeta = EndpointMeta::new(
             "Get All Stream Tags",
             "get_all_stream_tags",
@@ -22103,7 +22199,7 @@ pub mod endpoints {
             },
         )
         .docs(
-            "List the retired Twitch-defined stream tags (now always empty).",
+            "List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).",
             "https://dev.twitch.tv/docs/api/reference#get-all-stream-tags",
         )
         .params(
@@ -22119,7 +22215,7 @@ pub mod endpoints {
             ],
         )
         .deprecated();
-    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (now always empty).
+    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).
     pub static GET_STREAM_TAGS: EndpointMeta = EndpointMeta::new(
             "Get Stream Tags",
             "get_stream_tags",
@@ -22132,7 +22228,7 @@ pub mod endpoints {
             },
         )
         .docs(
-            "List a stream's retired Twitch-defined tags (now always empty).",
+            "List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).",
             "https://dev.twitch.tv/docs/api/reference#get-stream-tags",
         )
         .params(

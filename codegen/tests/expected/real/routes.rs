@@ -5928,7 +5928,7 @@ pub mod endpoints {
                     .token_user(),
             ],
         );
-    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (now always empty).
+    /// **Get All Stream Tags**: List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).
     pub static GET_ALL_STREAM_TAGS: EndpointMeta = EndpointMeta::new(
             "Get All Stream Tags",
             "get_all_stream_tags",
@@ -5941,7 +5941,7 @@ pub mod endpoints {
             },
         )
         .docs(
-            "List the retired Twitch-defined stream tags (now always empty).",
+            "List the retired Twitch-defined stream tags (removed: Twitch answers 410 Gone).",
             "https://dev.twitch.tv/docs/api/reference#get-all-stream-tags",
         )
         .params(
@@ -5957,7 +5957,7 @@ pub mod endpoints {
             ],
         )
         .deprecated();
-    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (now always empty).
+    /// **Get Stream Tags**: List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).
     pub static GET_STREAM_TAGS: EndpointMeta = EndpointMeta::new(
             "Get Stream Tags",
             "get_stream_tags",
@@ -5970,7 +5970,7 @@ pub mod endpoints {
             },
         )
         .docs(
-            "List a stream's retired Twitch-defined tags (now always empty).",
+            "List a stream's retired Twitch-defined tags (removed: Twitch answers 410 Gone).",
             "https://dev.twitch.tv/docs/api/reference#get-stream-tags",
         )
         .params(
@@ -6613,9 +6613,11 @@ pub static ROUTES: &[RouteMeta] = &[
     RouteMeta::new(&endpoints::CHECK_USER_SUBSCRIPTION)
         .item(Shape::Object(&type_meta::USER_SUBSCRIPTION)),
     RouteMeta::new(&endpoints::GET_ALL_STREAM_TAGS)
-        .item(Shape::Object(&type_meta::STREAM_TAG)),
+        .item(Shape::Object(&type_meta::STREAM_TAG))
+        .gone(410u16),
     RouteMeta::new(&endpoints::GET_STREAM_TAGS)
-        .item(Shape::Object(&type_meta::STREAM_TAG)),
+        .item(Shape::Object(&type_meta::STREAM_TAG))
+        .gone(410u16),
     RouteMeta::new(&endpoints::GET_CHANNEL_TEAMS)
         .item(Shape::Object(&type_meta::CHANNEL_TEAM)),
     RouteMeta::new(&endpoints::GET_TEAMS).item(Shape::Object(&type_meta::TEAM)),

@@ -6,21 +6,29 @@ pub static VERBS: &[crate::verb::Verb] = &[
         verb: "get-users",
         aliases: &["getUsers"],
         endpoint: &ttv_helix::endpoints::GET_USERS,
+        beta: false,
+        help: "Answer: a list of User:\n  id          string\n  login       string\n  type        string\n  email       string?\n  view_count  integer?  [deprecated]",
     },
     crate::verb::Verb {
         verb: "get-followed-streams",
         aliases: &[],
         endpoint: &ttv_helix::endpoints::GET_FOLLOWED_STREAMS,
+        beta: false,
+        help: "Answer: a list of Stream, in pages (--all follows them):\n  id            string\n  user_login    string\n  viewer_count  integer\n  tags          [string]",
     },
     crate::verb::Verb {
         verb: "modify-channel-information",
         aliases: &[],
         endpoint: &ttv_helix::endpoints::MODIFY_CHANNEL_INFORMATION,
+        beta: false,
+        help: "Answer: 204 No Content.",
     },
     crate::verb::Verb {
         verb: "get-conduits",
         aliases: &[],
         endpoint: &ttv_helix::endpoints::GET_CONDUITS,
+        beta: false,
+        help: "Answer: a list of Conduit:\n  id           string\n  shard_count  integer",
     },
 ];
 /// Runs the endpoint whose verb is `verb` (already resolved from aliases).
