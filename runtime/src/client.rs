@@ -6,6 +6,7 @@ use crate::auth::store::TokenStore;
 use crate::auth::user_tokens::{UserTokenSource, UserTokens};
 use crate::auth::TokenInfo;
 use crate::config::Config;
+use crate::http_client::HttpClient;
 use crate::response::RateLimit;
 use crate::secret::Secret;
 use crate::token::{App, Extension, TokenKind, User};
@@ -41,7 +42,7 @@ impl<T: TokenKind> std::fmt::Debug for Client<T> {
 }
 
 pub(crate) struct Inner {
-    pub http: reqwest::Client,
+    pub http: HttpClient,
     pub config: Config,
     pub tokens: Tokens,
     /// The rate-limit buckets of this client's tokens (transport/ratelimit.rs).
@@ -128,7 +129,7 @@ impl Client<User> {
     /// it has expired and can be), refreshed near expiry and after a 401.
     pub async fn user_with(config: Config, source: UserTokenSource) -> Result<Client<User>, Error> {
         let config = config.normalized();
-        let http = crate::http::client(&config)?;
+        let http = crate::http_client::client(&config)?;
         let tokens = UserTokens::start(&http, &config, source).await?;
         Ok(Client::build(http, config, Tokens::User(Box::new(tokens))))
     }
@@ -149,11 +150,11 @@ impl Client<User> {
 
 impl<T: TokenKind> Client<T> {
     fn with_tokens(config: Config, tokens: Tokens) -> Result<Client<T>, Error> {
-        let http = crate::http::client(&config)?;
+        let http = crate::http_client::client(&config)?;
         Ok(Client::build(http, config, tokens))
     }
 
-    fn build(http: reqwest::Client, config: Config, tokens: Tokens) -> Client<T> {
+    fn build(http: HttpClient, config: Config, tokens: Tokens) -> Client<T> {
         let limiter = RateLimiter::new(config.assumed_bucket);
         Client { inner: Arc::new(Inner { http, config, tokens, limiter }), _kind: PhantomData }
     }

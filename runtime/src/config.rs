@@ -78,15 +78,14 @@ pub struct Config {
     pub on_wait: Option<WaitHook>,
     /// The `User-Agent` header of every request (default `ttv/VERSION`).
     pub user_agent: String,
-    /// An HTTP client of the caller's to send with instead of the one built
-    /// from these settings. It is used as given: its timeouts, TLS and
-    /// redirect policy apply (give it `redirect::Policy::none()` so that a
-    /// redirect can never carry a token elsewhere), and `user_agent`,
-    /// `timeout` and `connect_timeout` are not applied to it.
-    pub http_client: Option<reqwest::Client>,
+    /// The caller's own TLS setup (crypto provider, roots, client
+    /// certificate), used instead of ring and the platform verifier (feature
+    /// `rustls-ring`). Its ALPN list is set by the client (`http/1.1`, and
+    /// `h2` with the `http2` feature).
+    pub tls_config: Option<std::sync::Arc<rustls::ClientConfig>>,
     /// Whether the HTTP client built from these settings takes a proxy from
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
-    /// lower-case forms), as reqwest does. Off with [`Config::new`], so that
+    /// lower-case forms) for `https://` requests (see the client's http module). Off with [`Config::new`], so that
     /// nothing is read from the environment unasked; on with
     /// [`Config::from_env`] and [`Config::with_env`].
     pub proxy_from_env: bool,
@@ -182,7 +181,7 @@ impl Config {
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             on_wait: None,
             user_agent: DEFAULT_USER_AGENT.into(),
-            http_client: None,
+            tls_config: None,
             proxy_from_env: false,
         }
     }
@@ -363,9 +362,9 @@ impl Config {
         self
     }
 
-    /// Sends with the caller's own HTTP client ([`Config::http_client`]).
-    pub fn with_http_client(mut self, http_client: reqwest::Client) -> Config {
-        self.http_client = Some(http_client);
+    /// Connects with the caller's own TLS setup ([`Config::tls_config`]).
+    pub fn with_tls_config(mut self, tls_config: rustls::ClientConfig) -> Config {
+        self.tls_config = Some(std::sync::Arc::new(tls_config));
         self
     }
 }

@@ -228,9 +228,9 @@ pub enum Error {
         endpoint: String,
         /// What failed, with its causes.
         message: String,
-        /// The HTTP client's error (its URL removed), when there was one.
+        /// The HTTP stack's error (it never holds the URL), when there was one.
         #[source]
-        source: Option<reqwest::Error>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
     /// Twitch kept answering 429 Too Many Requests without saying when its
@@ -328,37 +328,6 @@ fn ipv6_note(address: &SocketAddr) -> &'static str {
 }
 
 impl Error {
-    /// Builds a transport error without leaking the URL's query or any header.
-    /// `config` gives the bounds a timeout message names: the connect
-    /// timeout when connecting timed out, else the whole request's.
-    pub(crate) fn from_reqwest(endpoint: &str, config: &crate::Config, e: reqwest::Error) -> Error {
-        if e.is_timeout() {
-            let bound = if e.is_connect() { config.connect_timeout } else { config.timeout };
-            return Error::Timeout { endpoint: endpoint.to_owned(), seconds: bound.as_secs().max(1) };
-        }
-        if e.is_builder() {
-            // A header value with a control character, say: nothing was sent,
-            // and sending again would fail the same way.
-            return Error::Config(format!("{endpoint}: the request could not be built: {}", e.without_url()));
-        }
-        let mut causes = String::new();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            causes.push_str(": ");
-            causes.push_str(&s.to_string());
-            source = s.source();
-        }
-        let e = e.without_url();
-        let mut message = format!("{e}{causes}");
-        if message.contains("invalid peer certificate") {
-            message.push_str(
-                "; the server's certificate is not trusted (behind a proxy or with a local server that has its own \
-                 certificate authority, set SSL_CERT_FILE to that authority's PEM file)",
-            );
-        }
-        Error::Network { endpoint: endpoint.to_owned(), message, source: Some(e) }
-    }
-
     /// A network error without an underlying HTTP client error (for tests).
     #[cfg(test)]
     pub(crate) fn network(endpoint: impl Into<String>, message: impl Into<String>) -> Error {

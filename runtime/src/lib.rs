@@ -25,9 +25,10 @@
 //!   JWT made elsewhere.
 //! - `rustls-ring`: the HTTP client's TLS, rustls with ring and the
 //!   platform's certificate verifier (given to this client only, never
-//!   installed process-wide). Without it, pass your own `reqwest::Client`
-//!   with [`Config::with_http_client`]; building a client without one fails
-//!   with [`Error::Config`] saying so.
+//!   installed process-wide). Without it, pass your own
+//!   `rustls::ClientConfig` (your crypto provider and roots) with
+//!   [`Config::with_tls_config`]; building a client without one fails with
+//!   [`Error::Config`] saying so.
 //!
 //! One feature is off by default:
 //!
@@ -63,7 +64,7 @@ mod batch;
 mod client;
 mod config;
 mod error;
-mod http;
+mod http_client;
 mod input;
 mod nulls;
 mod pagination;
@@ -72,6 +73,7 @@ mod raw;
 mod request;
 mod response;
 mod secret;
+mod tls;
 mod token;
 mod token_values;
 mod transport;

@@ -304,7 +304,7 @@ fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     }
     let mut error = text("error");
     if error.is_empty() {
-        error = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error").into();
+        error = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error").into();
     }
     Error::Helix { endpoint, status, error, message }
 }

@@ -44,3 +44,72 @@ fn an_untrusted_certificate_is_refused_before_any_secret_is_sent() {
     let stats = mock.stats();
     assert_eq!((stats.app_tokens_minted, stats.helix_requests), (0, 0), "the client secret never left");
 }
+
+/// A CONNECT proxy on 127.0.0.1 that tunnels every connection and records
+/// each CONNECT line and `Proxy-Authorization` header it was sent.
+fn connect_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("the proxy binds");
+    let url = format!("http://user:pa%40ss@{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut target = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(rest) = line.strip_prefix("CONNECT ") {
+                        target = rest.split(' ').next().unwrap_or_default().to_owned();
+                    }
+                    log.lock().unwrap().push(line.trim_end().to_owned());
+                }
+                let Ok(upstream) = std::net::TcpStream::connect(&target) else { return };
+                let mut client = client;
+                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
+                let (mut up_read, mut up_write) = (upstream.try_clone().unwrap(), upstream);
+                let mut down = client.try_clone().unwrap();
+                std::thread::spawn(move || std::io::copy(&mut up_read, &mut down));
+                // What the client sent after the header (its TLS hello) is in the reader's buffer.
+                let _ = up_write.write_all(reader.buffer());
+                let mut rest = reader.into_inner();
+                let _ = std::io::copy(&mut rest, &mut up_write);
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn https_goes_through_the_environments_proxy_unless_no_proxy_names_the_host() {
+    let mock = https_mock();
+    let cli = Cli::new(&mock);
+    let (proxy, seen) = connect_proxy();
+    let port = mock.helix_url().trim_start_matches("https://127.0.0.1:").split('/').next().unwrap().to_owned();
+    let out = run(cli.ttv().env("SSL_CERT_FILE", fixture("ca.pem")).env("HTTPS_PROXY", &proxy).args([
+        "get-users",
+        "--login",
+        "ninja",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines = seen.lock().unwrap().clone();
+    assert!(lines.iter().any(|l| l == &format!("CONNECT 127.0.0.1:{port} HTTP/1.1")), "{lines:?}");
+    // The proxy's own credentials, from its URL, as basic auth ("user:pa@ss").
+    assert!(lines.iter().any(|l| l.eq_ignore_ascii_case("proxy-authorization: Basic dXNlcjpwYUBzcw==")), "{lines:?}");
+    assert!(!out.stderr.contains("pa%40ss") && !out.stderr.contains("pa@ss"), "{}", out.stderr);
+
+    seen.lock().unwrap().clear();
+    let out = run(cli
+        .ttv()
+        .env("SSL_CERT_FILE", fixture("ca.pem"))
+        .env("HTTPS_PROXY", &proxy)
+        .env("NO_PROXY", "127.0.0.1")
+        .args(["get-users", "--login", "ninja"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(seen.lock().unwrap().is_empty(), "NO_PROXY is honoured: {:?}", seen.lock().unwrap());
+}

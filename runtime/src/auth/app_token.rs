@@ -13,8 +13,10 @@
 use super::file::{create_private_dir, write_private};
 use super::{clamp_lifetime, now};
 use crate::config::Config;
+use crate::http_client::{HttpClient, Outgoing};
 use crate::secret::Secret;
 use crate::Error;
+use http::Method;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tokio::sync::Mutex;
@@ -60,7 +62,7 @@ impl AppTokens {
     }
 
     /// A token with at least five minutes left.
-    pub async fn get(&self, http: &reqwest::Client, config: &Config) -> Result<Secret, Error> {
+    pub async fn get(&self, http: &HttpClient, config: &Config) -> Result<Secret, Error> {
         let mut current = self.current.lock().await;
         if let Some(t) = current.as_ref().filter(|t| t.fresh_for(config)) {
             return Ok(t.access_token.clone());
@@ -205,7 +207,7 @@ struct TokenResponse {
     expires_in: u64,
 }
 
-async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Error> {
+async fn mint(http: &HttpClient, config: &Config) -> Result<CachedToken, Error> {
     let secret = config
         .client_secret
         .as_ref()
@@ -219,8 +221,8 @@ async fn mint(http: &reqwest::Client, config: &Config) -> Result<CachedToken, Er
     let body = ttv_meta::form::form(&form);
     // 5xx and network failures are retried there and never reach the
     // advice about the client id and secret below.
-    let (status, bytes) = super::oauth_send(config, "App token", || {
-        http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(body.clone())
+    let (status, bytes) = super::oauth_send(http, config, "App token", || {
+        Outgoing::new(Method::POST, &url).body("application/x-www-form-urlencoded", body.clone().into_bytes())
     })
     .await?;
     if !(200..300).contains(&status) {

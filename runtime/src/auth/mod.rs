@@ -30,6 +30,7 @@ pub use user_tokens::UserTokenSource;
 pub use validate::TokenInfo;
 
 use crate::config::{Config, Wait, WaitHook, WaitReason};
+use crate::http_client::{HttpClient, Outgoing};
 use crate::Error;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -60,17 +61,17 @@ pub(crate) fn clamp_lifetime(expires_in: u64) -> u64 {
 /// What is still failing after the retries is an [`Error::Network`] ("Twitch
 /// could not be reached or failed") or [`Error::Timeout`], never an error
 /// about the credentials. Other statuses are returned with their body.
-pub(crate) async fn oauth_send(
+pub(crate) async fn oauth_send<'a>(
+    http: &HttpClient,
     config: &Config,
     what: &str,
-    build: impl Fn() -> reqwest::RequestBuilder,
+    build: impl Fn() -> Outgoing<'a>,
 ) -> Result<(u16, Vec<u8>), Error> {
     let attempts = async {
         let mut retry = 0u32;
         loop {
-            let failure = match build().send().await {
-                Ok(resp) => {
-                    let answer = crate::http::read_answer(what, config, resp).await?;
+            let failure = match http.send(what, config, build()).await {
+                Ok(answer) => {
                     tracing::debug!(what, status = answer.status, "oauth request");
                     if answer.status < 500 {
                         return Ok((answer.status, answer.body));
@@ -81,14 +82,14 @@ pub(crate) async fn oauth_send(
                         message: format!(
                             "Twitch could not be reached or failed: the OAuth server answered {} {}",
                             answer.status,
-                            reqwest::StatusCode::from_u16(answer.status)
+                            http::StatusCode::from_u16(answer.status)
                                 .ok()
                                 .and_then(|s| s.canonical_reason())
                                 .unwrap_or("")
                         ),
                     }
                 }
-                Err(e) => match Error::from_reqwest(what, config, e) {
+                Err(e) => match e {
                     Error::Network { endpoint, message, source } => Error::Network {
                         endpoint,
                         source,

@@ -8,15 +8,17 @@
 use super::validate::validate;
 use super::{clamp_lifetime, oauth_error_message, TokenInfo};
 use crate::config::Config;
+use crate::http_client::{HttpClient, Outgoing};
 use crate::secret::Secret;
 use crate::Error;
+use http::Method;
 use serde::Deserialize;
 
 /// Talks to Twitch's OAuth server (`Config::oauth2_url`): revoking and
 /// validating tokens, and (feature `login`) the user login flows.
 #[derive(Debug, Clone)]
 pub struct OAuthClient {
-    pub(super) http: reqwest::Client,
+    pub(super) http: HttpClient,
     pub(super) config: Config,
 }
 
@@ -43,7 +45,7 @@ struct TokenAnswer {
 
 /// POSTs a form to `{oauth2_url}{path}`; returns the status and the body.
 pub(super) async fn post_form(
-    http: &reqwest::Client,
+    http: &HttpClient,
     config: &Config,
     what: &str,
     path: &str,
@@ -51,8 +53,8 @@ pub(super) async fn post_form(
 ) -> Result<(u16, Vec<u8>), Error> {
     let url = format!("{}{path}", config.oauth2_url);
     let form = ttv_meta::form::form(fields);
-    super::oauth_send(config, what, || {
-        http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(form.clone())
+    super::oauth_send(http, config, what, || {
+        Outgoing::new(Method::POST, &url).body("application/x-www-form-urlencoded", form.clone().into_bytes())
     })
     .await
 }
@@ -84,11 +86,7 @@ pub(super) fn parse_grant(what: &str, body: &[u8]) -> Result<TokenGrant, Error> 
 
 /// The `refresh_token` grant. The client secret goes along when there is one
 /// (Confidential clients need it; Public clients refresh without).
-pub(crate) async fn refresh(
-    http: &reqwest::Client,
-    config: &Config,
-    refresh_token: &Secret,
-) -> Result<TokenGrant, Error> {
+pub(crate) async fn refresh(http: &HttpClient, config: &Config, refresh_token: &Secret) -> Result<TokenGrant, Error> {
     const WHAT: &str = "Refresh user token";
     let mut fields = vec![
         ("client_id", config.client_id.as_str()),
@@ -109,7 +107,7 @@ impl OAuthClient {
     /// A client for Twitch's OAuth endpoints with `config`'s client id, secret and URLs.
     pub fn new(config: Config) -> Result<OAuthClient, Error> {
         let config = config.normalized();
-        let http = crate::http::client(&config)?;
+        let http = crate::http_client::client(&config)?;
         Ok(OAuthClient { http, config })
     }
 

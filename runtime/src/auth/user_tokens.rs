@@ -17,6 +17,7 @@ use super::store::{StoreLock, StoredUserToken, TokenStore};
 use super::validate::validate;
 use super::{now, TokenInfo};
 use crate::config::Config;
+use crate::http_client::HttpClient;
 use crate::secret::Secret;
 use crate::Error;
 use std::sync::Arc;
@@ -97,7 +98,7 @@ pub(crate) struct UserTokens {
 
 impl UserTokens {
     /// Loads (or takes) the token, refreshes it if it has expired, and validates it.
-    pub async fn start(http: &reqwest::Client, config: &Config, source: UserTokenSource) -> Result<UserTokens, Error> {
+    pub async fn start(http: &HttpClient, config: &Config, source: UserTokenSource) -> Result<UserTokens, Error> {
         let (token, from_profile) = match source.supplied {
             Some((access_token, refresh_token)) => (
                 StoredUserToken {
@@ -151,7 +152,7 @@ impl UserTokens {
         Ok(tokens)
     }
 
-    async fn validate_at_start(&self, http: &reqwest::Client, config: &Config) -> Result<TokenInfo, Error> {
+    async fn validate_at_start(&self, http: &HttpClient, config: &Config) -> Result<TokenInfo, Error> {
         let mut cur = self.current.lock().await;
         if cur.token.needs_refresh() && cur.token.refresh_token.is_some() {
             self.refresh(&mut cur, http, config, None).await?;
@@ -171,7 +172,7 @@ impl UserTokens {
     }
 
     /// An access token good to send now.
-    pub async fn get(&self, http: &reqwest::Client, config: &Config) -> Result<Secret, Error> {
+    pub async fn get(&self, http: &HttpClient, config: &Config) -> Result<Secret, Error> {
         let mut cur = self.current.lock().await;
         if cur.token.needs_refresh() {
             if cur.token.refresh_token.is_some() {
@@ -204,7 +205,7 @@ impl UserTokens {
     /// Helix answered 401 to `used`: returns whether a retry with a new token
     /// makes sense. A 401 also answers a missing scope, so a token that still
     /// validates is not refreshed.
-    pub async fn on_unauthorized(&self, http: &reqwest::Client, config: &Config, used: &Secret) -> Result<bool, Error> {
+    pub async fn on_unauthorized(&self, http: &HttpClient, config: &Config, used: &Secret) -> Result<bool, Error> {
         let mut cur = self.current.lock().await;
         if &cur.token.access_token != used {
             // Another task refreshed while this request was out.
@@ -231,7 +232,7 @@ impl UserTokens {
     async fn refresh(
         &self,
         cur: &mut Current,
-        http: &reqwest::Client,
+        http: &HttpClient,
         config: &Config,
         refused: Option<&Secret>,
     ) -> Result<(), Error> {

@@ -1,8 +1,10 @@
 //! `GET /oauth2/validate`: who a token belongs to, its scopes and remaining life.
 
 use crate::config::Config;
+use crate::http_client::{HttpClient, Outgoing};
 use crate::secret::Secret;
 use crate::Error;
+use http::Method;
 use serde::{Deserialize, Serialize};
 
 /// What Twitch reports about a token.
@@ -28,12 +30,13 @@ pub struct TokenInfo {
 /// Asks Twitch about `token`. Only a 401 means the token was refused; a 5xx
 /// or network failure is retried (see [`super::oauth_send`]), and any other
 /// status means the validation endpoint itself failed (a wrong OAuth URL).
-pub(crate) async fn validate(http: &reqwest::Client, config: &Config, token: &Secret) -> Result<TokenInfo, Error> {
+pub(crate) async fn validate(http: &HttpClient, config: &Config, token: &Secret) -> Result<TokenInfo, Error> {
     const WHAT: &str = "Validate token";
     let url = format!("{}/validate", config.oauth2_url);
-    let (status, body) =
-        super::oauth_send(config, WHAT, || http.get(&url).header("Authorization", format!("OAuth {}", token.expose())))
-            .await?;
+    let (status, body) = super::oauth_send(http, config, WHAT, || {
+        Outgoing::new(Method::GET, &url).header("authorization", format!("OAuth {}", token.expose()))
+    })
+    .await?;
     if status == 401 {
         return Err(Error::Unauthorized {
             endpoint: "Validate token".into(),

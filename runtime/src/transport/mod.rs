@@ -10,6 +10,7 @@ pub(crate) mod retry;
 
 use crate::client::Inner;
 use crate::config::{Wait, WaitHook, WaitReason};
+use crate::http_client::Outgoing;
 use crate::input::Prepared;
 use crate::request::Target;
 use crate::response::RateLimit;
@@ -175,25 +176,23 @@ impl Inner {
         token: Option<&str>,
         attempt: u32,
     ) -> Result<Answer, Error> {
-        let url = format!("{}{}", self.config.helix_url, prepared.path);
+        let url = format!("{}{}{}", self.config.helix_url, prepared.path, query_string(&prepared.query));
         let method = match target.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Put => reqwest::Method::PUT,
-            HttpMethod::Patch => reqwest::Method::PATCH,
-            HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Get => http::Method::GET,
+            HttpMethod::Post => http::Method::POST,
+            HttpMethod::Put => http::Method::PUT,
+            HttpMethod::Patch => http::Method::PATCH,
+            HttpMethod::Delete => http::Method::DELETE,
         };
-        let mut req =
-            self.http.request(method, &url).query(&prepared.query).header("Client-Id", &self.config.client_id);
+        let mut req = Outgoing::new(method, &url).header("client-id", &self.config.client_id);
         if let Some(token) = token {
-            req = req.header("Authorization", format!("Bearer {token}"));
+            req = req.header("authorization", format!("Bearer {token}"));
         }
         if let Some(body) = &prepared.body {
-            req = req.json(body);
+            req = req.body("application/json", serde_json::to_vec(body).expect("a JSON value serializes"));
         }
         let started = Instant::now();
-        let request = req.build().map_err(|e| self.transport_error(target, prepared, started, e))?;
-        let sent_len = request.url().as_str().len().saturating_sub(self.config.helix_url.len());
+        let sent_len = url.len().saturating_sub(self.config.helix_url.len());
         if sent_len > MAX_URL_LEN {
             return Err(Error::InvalidInput {
                 endpoint: if target.name.is_empty() { "Raw request" } else { target.name },
@@ -210,8 +209,10 @@ impl Inner {
             attempt,
             "helix send"
         );
-        let resp = self.http.execute(request).await.map_err(|e| self.transport_error(target, prepared, started, e))?;
-        let answer = crate::http::read_answer(&target.short(), &self.config, resp).await?;
+        let answer = match self.http.send(&target.short(), &self.config, req).await {
+            Ok(answer) => answer,
+            Err(e) => return Err(self.transport_error(target, prepared, started, e)),
+        };
         let status = answer.status;
         let figures = ratelimit::figures(&answer.headers);
         let now = ratelimit::unix_now().as_secs();
@@ -227,8 +228,7 @@ impl Inner {
         Ok(Answer { status, figures, body: answer.body })
     }
 
-    fn transport_error(&self, target: &Target<'_>, prepared: &Prepared, started: Instant, e: reqwest::Error) -> Error {
-        let error = Error::from_reqwest(&target.short(), &self.config, e);
+    fn transport_error(&self, target: &Target<'_>, prepared: &Prepared, started: Instant, error: Error) -> Error {
         tracing::debug!(
             method = target.method.as_str(),
             path = %prepared.path,
@@ -251,6 +251,18 @@ fn log_retry(target: &Target<'_>, prepared: &Prepared, reason: &Reason, attempt:
         until_reset = wait.is_zero(),
         "helix retry"
     );
+}
+
+/// `?k=v&k2=v2`, every key and value percent-encoded; empty without pairs.
+fn query_string(query: &[(std::borrow::Cow<'static, str>, String)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in query.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&ttv_meta::form::encode(k));
+        out.push('=');
+        out.push_str(&ttv_meta::form::encode(v));
+    }
+    out
 }
 
 /// Query keys whose values are never logged.

@@ -196,7 +196,7 @@ impl Drop for Permit<'_> {
 }
 
 /// The `Ratelimit-*` headers of an answer, when all three are there.
-pub(crate) fn figures(headers: &reqwest::header::HeaderMap) -> Option<RateLimit> {
+pub(crate) fn figures(headers: &http::HeaderMap) -> Option<RateLimit> {
     let num = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
     Some(RateLimit {
         limit: u32::try_from(num("ratelimit-limit")?).unwrap_or(u32::MAX),

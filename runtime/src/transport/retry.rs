@@ -35,7 +35,7 @@ impl std::fmt::Display for Reason {
 }
 
 fn status_reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
 }
 
 /// Whether an answer's status is worth another try.
