@@ -2,7 +2,7 @@
 //! its help from the spec, and the paging flags.
 
 use crate::verb::Verb;
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgGroup, Command};
 use ttv_helix::meta::{AuthClass, Location, ParamMeta, Shape};
 
@@ -107,6 +107,11 @@ fn param_arg(p: &'static ParamMeta, has_body: bool, splittable: bool) -> Arg {
     // the values) and offers the values to completion and `--help`.
     if !p.values.is_empty() && matches!(inner, Shape::String | Shape::List(Shape::String)) {
         arg = arg.value_parser(PossibleValuesParser::new(p.values.iter().copied()));
+    }
+    if !p.values.is_empty() && matches!(inner, Shape::Integer) {
+        // The spec's check makes every listed value a whole number.
+        let parser = PossibleValuesParser::new(p.values.iter().copied()).map(|v| v.parse::<i64>().unwrap_or_default());
+        arg = arg.value_parser(parser);
     }
     // A parameter that must name the token's user defaults to it (args.rs).
     if p.required && !p.token_user {

@@ -205,6 +205,10 @@ pub struct Field {
     pub also: Vec<String>,
     /// The closed set of values the reference lists (empty: any value).
     pub values: Vec<String>,
+    /// Character limits of a string field sent in a request body.
+    pub min_length: Option<u32>,
+    /// See `min_length`.
+    pub max_length: Option<u32>,
     /// The generated enum for `values` (one per distinct set, named after the
     /// first type and field that list it) and its variant for each value, in order.
     pub value_enum: Option<ValueEnum>,

@@ -250,8 +250,9 @@ pub struct FieldSpec {
     /// Other spellings Twitch sends for a response field (`URL` for `url`).
     #[serde(default)]
     pub also: Vec<String>,
-    /// The closed set of values the reference lists (strings, or lists of strings).
-    #[serde(default)]
+    /// The closed set of values the reference lists (for strings, lists of
+    /// strings and integers; an integer's are kept as their decimal text).
+    #[serde(default, deserialize_with = "scalars")]
     pub values: Vec<String>,
     /// Fewest characters a string (or each string of a list) may have.
     #[serde(default)]
@@ -294,6 +295,24 @@ impl<'de> Deserialize<'de> for AnyField {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A list of strings or whole numbers, each as its text.
+fn scalars<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Whole(i64),
+    }
+    let items: Vec<Scalar> = Deserialize::deserialize(d)?;
+    Ok(items
+        .into_iter()
+        .map(|s| match s {
+            Scalar::Text(t) => t,
+            Scalar::Whole(n) => n.to_string(),
+        })
+        .collect())
 }
 
 fn field_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, FieldSpec>, D::Error> {

@@ -76,11 +76,14 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 || f.range.is_some()
                 || f.location.is_some()
                 || f.token_user
-                || f.min_length.is_some()
-                || f.max_length.is_some()
                 || f.token.is_some()
             {
-                c.err(&place, &key, "response fields take only `type`, `summary`, `deprecated`, `also` and `values`");
+                c.err(
+                    &place,
+                    &key,
+                    "type fields take only `type`, `summary`, `deprecated`, `also`, `values`, `min_length` and \
+                     `max_length`",
+                );
             }
             for other in &f.also {
                 if other == fname || t.fields.contains_key(other) {
@@ -90,6 +93,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
             let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
             // Twitch answers `""` for "none of these" (a user's `broadcaster_type`).
             check_values(&mut c, &place, &key, &f.values, &ty, true);
+            check_lengths(&mut c, &place, &key, f.min_length, f.max_length, &ty);
             // A deprecated field may vanish: it must decode as absent.
             let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
             fields.push(Field {
@@ -100,6 +104,8 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
                 deprecated: f.deprecated,
                 also: f.also.clone(),
                 values: f.values.clone(),
+                min_length: f.min_length,
+                max_length: f.max_length,
                 value_enum: None,
             });
         }
@@ -451,19 +457,7 @@ fn param(
         c.err(place, format!("{key}.token_user"), "`token_user` marks a user id: the type must be `string`");
     }
     check_values(c, place, &key, &p.values, &ty, false);
-    for (limit, value) in [("min_length", p.min_length), ("max_length", p.max_length)] {
-        if value.is_some() && !is_strings(&ty) {
-            c.err(place, format!("{key}.{limit}"), "length limits apply to strings and lists of strings only");
-        }
-    }
-    if let (Some(lo), Some(hi)) = (p.min_length, p.max_length) {
-        if lo > hi {
-            c.err(place, format!("{key}.min_length"), format!("min_length {lo} is above max_length {hi}"));
-        }
-    }
-    if p.max_length == Some(0) {
-        c.err(place, format!("{key}.max_length"), "max_length 0 leaves no value to give; drop the parameter");
-    }
+    check_lengths(c, place, &key, p.min_length, p.max_length, &ty);
     Some(Param {
         name: name.to_owned(),
         field: rust_field(name),
@@ -548,13 +542,37 @@ fn is_strings(ty: &TypeExpr) -> bool {
 
 /// A value set names distinct strings, on a string (or list of strings); an
 /// empty one only in answers (a request's empty value is refused anyway).
+/// Character limits: on strings only, the lower not above the upper, and an
+/// upper limit that leaves some value to give.
+fn check_lengths(c: &mut Check, place: &str, key: &str, min: Option<u32>, max: Option<u32>, ty: &TypeExpr) {
+    for (limit, value) in [("min_length", min), ("max_length", max)] {
+        if value.is_some() && !is_strings(ty) {
+            c.err(place, format!("{key}.{limit}"), "length limits apply to strings and lists of strings only");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            c.err(place, format!("{key}.min_length"), format!("min_length {lo} is above max_length {hi}"));
+        }
+    }
+    if max == Some(0) {
+        c.err(place, format!("{key}.max_length"), "max_length 0 leaves no value to give; drop the parameter");
+    }
+}
+
 fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr, allow_empty: bool) {
     if values.is_empty() {
         return;
     }
     let key = format!("{key}.values");
-    if !is_strings(ty) {
-        c.err(place, &key, "a value set applies to strings and lists of strings only");
+    let integers = matches!(ty.required(), TypeExpr::Prim(Prim::Integer));
+    if integers {
+        // YAML keeps them as strings ("2"), the wire as numbers.
+        if let Some(v) = values.iter().find(|v| v.parse::<i64>().is_err()) {
+            c.err(place, &key, format!("`{v}` is not a whole number, as the integer field's values must be"));
+        }
+    } else if !is_strings(ty) {
+        c.err(place, &key, "a value set applies to strings, lists of strings and integers only");
     }
     let mut seen = BTreeSet::new();
     for v in values {

@@ -216,7 +216,12 @@ fn value_sets_are_distinct_strings_on_string_fields() {
     assert_eq!(model.endpoints[0].params[0].values, ["ACTIVE", "ENDED"]);
     assert_eq!(model.types[0].fields[1].values, ["live", "off"]);
     let err = error_of(&spec("    auth: either\n    params:\n      first: {type: integer, values: [a]}\n", ""));
-    assert!(err.contains("key `params.first.values`: a value set applies to strings"), "{err}");
+    assert!(err.contains("key `params.first.values`: `a` is not a whole number"), "{err}");
+    let err = error_of(&spec("    auth: either\n    params:\n      ratio: {type: number, values: [1]}\n", ""));
+    assert!(err.contains("key `params.ratio.values`: a value set applies to strings"), "{err}");
+    // An integer's set is written as numbers and kept as their text.
+    let ints = "    auth: either\n    body:\n      delay: {type: integer, values: [2, 4, 6]}\n";
+    assert_eq!(load_str(&spec(ints, "")).unwrap().endpoints[0].params[0].values, ["2", "4", "6"]);
     let err = error_of(&spec("    auth: either\n    body:\n      status: {type: string, values: [A, A]}\n", ""));
     assert!(err.contains("key `body.status.values`: `A` is listed twice"), "{err}");
     let err = error_of(&spec("    auth: either\n    params:\n      status: {type: string, values: [\"\"]}\n", ""));
@@ -239,8 +244,14 @@ fn length_limits_apply_to_strings_in_order() {
     assert!(err.contains("key `body.title.min_length`: min_length 9 is above max_length 2"), "{err}");
     let err = error_of(&spec("    auth: either\n    body:\n      title: {type: string, max_length: 0}\n", ""));
     assert!(err.contains("key `body.title.max_length`"), "{err}");
-    let err = error_of(&spec("    auth: either\n", "      name: {type: string, max_length: 5}\n"));
-    assert!(err.contains("key `fields.name`: response fields take only"), "{err}");
+    // A type's string field may carry limits (it is checked when sent in a body).
+    let model = load_str(&spec("    auth: either\n", "      name: {type: string, min_length: 2, max_length: 5}\n")).unwrap();
+    let name = model.types[0].fields.iter().find(|f| f.name == "name").unwrap();
+    assert_eq!((name.min_length, name.max_length), (Some(2), Some(5)));
+    let err = error_of(&spec("    auth: either\n", "      live: {type: boolean, max_length: 5}\n"));
+    assert!(err.contains("type \"Thing\", key `fields.live.max_length`: length limits apply to strings"), "{err}");
+    let err = error_of(&spec("    auth: either\n", "      name: {type: string, max: 5}\n"));
+    assert!(err.contains("key `fields.name`: type fields take only"), "{err}");
 }
 
 #[test]

@@ -159,16 +159,30 @@ pub struct FieldMeta {
     pub shape: Shape,
     /// The closed set of values the reference lists (empty: any value).
     pub values: &'static [&'static str],
+    /// The fewest characters a string in it may have, when sent in a body.
+    pub min_length: Option<u32>,
+    /// The most characters a string in it may have, when sent in a body.
+    pub max_length: Option<u32>,
 }
 
 impl FieldMeta {
     /// A field named `name` holding `shape`.
     pub const fn new(name: &'static str, shape: Shape) -> FieldMeta {
-        FieldMeta { name, shape, values: &[] }
+        FieldMeta { name, shape, values: &[], min_length: None, max_length: None }
     }
     /// The closed set of values Twitch sends in it.
     pub const fn values(mut self, values: &'static [&'static str]) -> FieldMeta {
         self.values = values;
+        self
+    }
+    /// Its lower character limit.
+    pub const fn min_length(mut self, min: u32) -> FieldMeta {
+        self.min_length = Some(min);
+        self
+    }
+    /// Its upper character limit.
+    pub const fn max_length(mut self, max: u32) -> FieldMeta {
+        self.max_length = Some(max);
         self
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use ttv_meta::{EndpointMeta, Location, ParamMeta, Shape};
+use ttv_meta::{EndpointMeta, Location, ParamMeta, Shape, TypeMeta};
 
 use crate::entity::Entity;
 use ttv_meta::form;
@@ -204,12 +204,15 @@ fn check_json(p: &ParamMeta, shape: &Shape, v: &Value) -> Result<(), String> {
         (Shape::Json, _) => true,
         (Shape::String | Shape::DateTime, Value::String(_)) => true,
         (Shape::Integer, Value::Number(n)) => match n.as_i64() {
+            Some(i) if !p.values.is_empty() && !p.values.contains(&i.to_string().as_str()) => {
+                return Err(malformed(p.name, &format!("the value must be one of {}", p.values.join(", "))));
+            }
             Some(i) => return check_range(p, i),
             None => false,
         },
         (Shape::Number, Value::Number(_)) => true,
         (Shape::Boolean, Value::Bool(_)) => true,
-        (Shape::Object(_), Value::Object(_)) => true,
+        (Shape::Object(t), Value::Object(map)) => return check_fields(p.name, t, map),
         (Shape::List(inner), Value::Array(items)) => {
             if let Some(max) = p.max {
                 if items.len() > max as usize {
@@ -228,6 +231,39 @@ fn check_json(p: &ParamMeta, shape: &Shape, v: &Value) -> Result<(), String> {
     } else {
         Err(malformed(p.name, &format!("must be {}", shape.describe())))
     }
+}
+
+/// The value sets and character limits of an object's fields (a poll
+/// choice's title), named by their path as Twitch's 400 would.
+fn check_fields(path: &str, t: &TypeMeta, map: &Entity) -> Result<(), String> {
+    for f in t.fields {
+        let name = format!("{path}.{}", f.name);
+        match (f.shape.inner(), map.get(f.name)) {
+            (_, Some(Value::String(s))) => {
+                if !f.values.is_empty() && !f.values.contains(&s.as_str()) {
+                    return Err(malformed(&name, &format!("the value must be one of {}", f.values.join(", "))));
+                }
+                let length = s.chars().count();
+                if f.max_length.is_some_and(|max| length > max as usize)
+                    || f.min_length.is_some_and(|min| length < min as usize)
+                {
+                    return Err(malformed(&name, "the value is too long or too short"));
+                }
+            }
+            (Shape::Object(inner), Some(Value::Object(m))) => check_fields(&name, inner, m)?,
+            (Shape::List(item), Some(Value::Array(items))) => {
+                if let Shape::Object(inner) = item.inner() {
+                    for (i, v) in items.iter().enumerate() {
+                        if let Value::Object(m) = v {
+                            check_fields(&format!("{name}[{i}]"), inner, m)?;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn missing(name: &str) -> String {
@@ -267,6 +303,33 @@ mod tests {
             Value::Object(m) => Some(m),
             _ => None,
         }
+    }
+
+    #[test]
+    fn fields_inside_body_objects_and_integer_sets_are_enforced() {
+        use ttv_meta::{AuthClass, FieldMeta, HttpMethod, ResponseMeta};
+        static CHOICE: TypeMeta = TypeMeta::new("Choice", &[FieldMeta::new("title", Shape::String).max_length(3)]);
+        static POLL: EndpointMeta = EndpointMeta::new(
+            "Create Poll",
+            "",
+            HttpMethod::Post,
+            "/polls",
+            AuthClass::User,
+            ResponseMeta::Data { paginated: false, single: false },
+        )
+        .params(&[
+            ParamMeta::body("choices", Shape::List(&Shape::Object(&CHOICE))),
+            ParamMeta::body("delay", Shape::Integer).values(&["2", "4"]),
+        ]);
+        let none = Params::from_query("");
+        let ok = body(serde_json::json!({"choices": [{"title": "abc"}], "delay": 4}));
+        assert_eq!(validate(&POLL, &none, ok.as_ref()), Ok(()));
+        let long = body(serde_json::json!({"choices": [{"title": "abcd"}]}));
+        let err = validate(&POLL, &none, long.as_ref()).unwrap_err();
+        assert!(err.contains("\"choices.title\" was malformed"), "{err}");
+        let odd = body(serde_json::json!({"delay": 3}));
+        let err = validate(&POLL, &none, odd.as_ref()).unwrap_err();
+        assert!(err.contains("must be one of 2, 4"), "{err}");
     }
 
     #[test]

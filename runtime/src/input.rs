@@ -6,7 +6,7 @@
 use crate::Error;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use ttv_meta::{EndpointMeta, Location, ParamMeta};
+use ttv_meta::{EndpointMeta, Location, ParamMeta, Shape};
 
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +158,9 @@ fn check(meta: &EndpointMeta, fields: &Map<String, Value>) -> Result<(), String>
             check_logins(p.name, fields.get(p.name))?;
         }
         check_values_and_lengths(p, fields.get(p.name))?;
+        if p.location == Location::Body {
+            check_inside(p.name, &p.shape, fields.get(p.name))?;
+        }
     }
     for group in meta.one_of {
         let given: Vec<&str> = group.iter().copied().filter(|g| count(fields, g) > 0).collect();
@@ -243,31 +246,71 @@ fn check_logins(name: &str, value: Option<&Value>) -> Result<(), String> {
 }
 
 /// The spec's closed value set and character limits, for a string or each
-/// string of a list. Twitch answers 400 to either, after the request was spent.
+/// string of a list (an integer's set too). Twitch answers 400 to either,
+/// after the request was spent.
 fn check_values_and_lengths(p: &ParamMeta, value: Option<&Value>) -> Result<(), String> {
-    if p.values.is_empty() && p.min_length.is_none() && p.max_length.is_none() {
+    check_limits(p.name, &Limits { values: p.values, min_length: p.min_length, max_length: p.max_length }, value)
+}
+
+/// A value set and character limits, from a parameter or a type's field.
+struct Limits {
+    values: &'static [&'static str],
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+}
+
+fn check_limits(name: &str, limits: &Limits, value: Option<&Value>) -> Result<(), String> {
+    if limits.values.is_empty() && limits.min_length.is_none() && limits.max_length.is_none() {
         return Ok(());
     }
-    let texts: Vec<&str> = match value {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+    let items: Vec<&Value> = match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v @ (Value::String(_) | Value::Number(_))) => vec![v],
         _ => return Ok(()),
     };
-    for text in texts {
-        if !p.values.is_empty() && !p.values.contains(&text) {
-            let shown: String = text.chars().take(40).collect();
-            return Err(format!("`{}` must be one of {} (got {shown:?})", p.name, p.values.join(", ")));
+    for item in items {
+        if !limits.values.is_empty() && matches!(item, Value::String(_) | Value::Number(_)) {
+            let text = scalar(item);
+            if !limits.values.contains(&text.as_str()) {
+                let shown: String = text.chars().take(40).collect();
+                return Err(format!("`{name}` must be one of {} (got {shown:?})", limits.values.join(", ")));
+            }
         }
+        let Value::String(text) = item else { continue };
         let length = text.chars().count();
-        if let Some(max) = p.max_length.filter(|&max| length > max as usize) {
-            return Err(format!("`{}` takes at most {max} characters, got {length}", p.name));
+        if let Some(max) = limits.max_length.filter(|&max| length > max as usize) {
+            return Err(format!("`{name}` takes at most {max} characters, got {length}"));
         }
         // An empty optional body string clears the field (see `check_not_blank`).
-        if let Some(min) = p.min_length.filter(|&min| length < min as usize && length > 0) {
-            return Err(format!("`{}` takes at least {min} characters, got {length}", p.name));
+        if let Some(min) = limits.min_length.filter(|&min| length < min as usize && length > 0) {
+            return Err(format!("`{name}` takes at least {min} characters, got {length}"));
         }
     }
     Ok(())
+}
+
+/// The limits of the fields inside a body object (a poll choice's title, a
+/// transport's secret), named by their path (`choices[1].title`).
+fn check_inside(name: &str, shape: &Shape, value: Option<&Value>) -> Result<(), String> {
+    let Some(value) = value else { return Ok(()) };
+    match (shape.inner(), value) {
+        (Shape::List(item), Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                check_inside(&format!("{name}[{i}]"), item, Some(v))?;
+            }
+            Ok(())
+        }
+        (Shape::Object(t), Value::Object(map)) => {
+            for f in t.fields {
+                let path = format!("{name}.{}", f.name);
+                let limits = Limits { values: f.values, min_length: f.min_length, max_length: f.max_length };
+                check_limits(&path, &limits, map.get(f.name))?;
+                check_inside(&path, &f.shape, map.get(f.name))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn names(group: &[&str]) -> String {
@@ -347,6 +390,29 @@ mod tests {
         assert!(prepare_fields(send, with("x".repeat(500))).is_ok());
         // Characters, not bytes: 500 emoji are 2000 bytes.
         assert!(prepare_fields(send, with("\u{1F600}".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn limits_inside_body_objects_are_checked_naming_the_path() {
+        let create = crate::test_meta::find("create-poll").expect("written out");
+        let with = |second: &str| {
+            fields_of(json!({
+                "broadcaster_id": "1", "title": "Next game?", "duration": 60,
+                "choices": [{"title": "Celeste"}, {"title": second}],
+            }))
+        };
+        let err = prepare_fields(create, with(&"x".repeat(26))).unwrap_err().to_string();
+        assert!(err.contains("`choices[1].title` takes at most 25 characters, got 26"), "{err}");
+        assert!(prepare_fields(create, with(&"x".repeat(25))).is_ok());
+    }
+
+    #[test]
+    fn an_integer_set_is_checked_before_sending() {
+        let update = crate::test_meta::find("update-chat-settings").expect("written out");
+        let with = |delay: i64| fields_of(json!({"broadcaster_id": "1", "non_moderator_chat_delay_duration": delay}));
+        let err = prepare_fields(update, with(5)).unwrap_err().to_string();
+        assert!(err.contains("`non_moderator_chat_delay_duration` must be one of 2, 4, 6 (got \"5\")"), "{err}");
+        assert!(prepare_fields(update, with(4)).is_ok());
     }
 
     #[test]

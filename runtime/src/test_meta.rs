@@ -104,6 +104,30 @@ static GET_EVENTSUB_SUBSCRIPTIONS: EndpointMeta = EndpointMeta::new(
 ])
 .at_most_one_of(&[&["status", "type", "user_id"]]);
 
+static POLL_CHOICE_INPUT: TypeMeta =
+    TypeMeta::new("PollChoiceInput", &[FieldMeta::new("title", Shape::String).max_length(25)]);
+
+static CREATE_POLL: EndpointMeta =
+    EndpointMeta::new("Create Poll", "create_poll", HttpMethod::Post, "/polls", AuthClass::User, DATA).params(&[
+        ParamMeta::body("broadcaster_id", Shape::String).required().token_user(),
+        ParamMeta::body("title", Shape::String).required().max_length(60),
+        ParamMeta::body("choices", Shape::List(&Shape::Object(&POLL_CHOICE_INPUT))).required().max(5),
+        ParamMeta::body("duration", Shape::Integer).required().range(15, 1800),
+    ]);
+
+static UPDATE_CHAT_SETTINGS: EndpointMeta = EndpointMeta::new(
+    "Update Chat Settings",
+    "update_chat_settings",
+    HttpMethod::Patch,
+    "/chat/settings",
+    AuthClass::User,
+    DATA,
+)
+.params(&[
+    ParamMeta::query("broadcaster_id", Shape::String).required(),
+    ParamMeta::body("non_moderator_chat_delay_duration", Shape::Integer).values(&["2", "4", "6"]),
+]);
+
 /// The endpoint with this verb (`get-users`), as written above.
 pub fn find(verb: &str) -> Option<&'static EndpointMeta> {
     [
@@ -115,6 +139,8 @@ pub fn find(verb: &str) -> Option<&'static EndpointMeta> {
         &END_POLL,
         &SEND_CHAT_MESSAGE,
         &GET_EVENTSUB_SUBSCRIPTIONS,
+        &CREATE_POLL,
+        &UPDATE_CHAT_SETTINGS,
     ]
     .into_iter()
     .find(|e| e.method_name.replace('_', "-") == verb)

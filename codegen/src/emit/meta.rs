@@ -123,7 +123,9 @@ fn type_meta(t: &TypeDef) -> TokenStream {
             let v = strs(&f.values);
             quote!(.values(#v))
         });
-        quote!(FieldMeta::new(#n, #sh) #values)
+        let min_length = f.min_length.map(|n| quote!(.min_length(#n)));
+        let max_length = f.max_length.map(|n| quote!(.max_length(#n)));
+        quote!(FieldMeta::new(#n, #sh) #values #min_length #max_length)
     });
     let doc = format!(" The fields of the spec type `{name}` and their shapes.");
     quote! {
