@@ -104,8 +104,8 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     Ok(finish(out, paginated, single))
 }
 
-/// Polls, predictions, rewards, EventSub subscriptions and blocked terms:
-/// answered from what earlier requests created (created.rs).
+/// Polls, predictions, rewards, EventSub subscriptions, blocked terms and
+/// pinned chat messages: answered from what earlier requests created (created.rs).
 fn kept_answer(
     state: &MockState,
     ask: &Ask,
@@ -123,8 +123,16 @@ fn kept_answer(
         _ => broadcaster.unwrap_or_default().to_owned(),
     };
     let channel = broadcaster.and_then(|id| data.channel(id));
-    let call =
-        Call { ep: ask.ep, params: &ask.params, body: ask.body.as_ref(), item: ask.route.item_shape(), owner, channel };
+    let user = ask.user_id.as_deref().and_then(|id| data.user_by_id(id));
+    let call = Call {
+        ep: ask.ep,
+        params: &ask.params,
+        body: ask.body.as_ref(),
+        item: ask.route.item_shape(),
+        owner,
+        channel,
+        user,
+    };
     let Some(out) = state.created.answer(kind, &call)? else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
