@@ -38,6 +38,11 @@ pub static VERBS: &[crate::verb::Verb] = &[
         endpoint: &ttv_helix::endpoints::GET_CHEERMOTES,
     },
     crate::verb::Verb {
+        verb: "get-custom-power-up",
+        aliases: &["getCustomPowerUp", "get-custom-power-ups", "getCustomPowerUps"],
+        endpoint: &ttv_helix::endpoints::GET_CUSTOM_POWER_UP,
+    },
+    crate::verb::Verb {
         verb: "get-extension-transactions",
         aliases: &["getExtensionTransactions"],
         endpoint: &ttv_helix::endpoints::GET_EXTENSION_TRANSACTIONS,
@@ -181,6 +186,26 @@ pub static VERBS: &[crate::verb::Verb] = &[
         verb: "update-user-chat-color",
         aliases: &["updateUserChatColor"],
         endpoint: &ttv_helix::endpoints::UPDATE_USER_CHAT_COLOR,
+    },
+    crate::verb::Verb {
+        verb: "get-pinned-chat-message",
+        aliases: &["getPinnedChatMessage"],
+        endpoint: &ttv_helix::endpoints::GET_PINNED_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "pin-chat-message",
+        aliases: &["pinChatMessage"],
+        endpoint: &ttv_helix::endpoints::PIN_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "update-pinned-chat-message",
+        aliases: &["updatePinnedChatMessage"],
+        endpoint: &ttv_helix::endpoints::UPDATE_PINNED_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "unpin-chat-message",
+        aliases: &["unpinChatMessage"],
+        endpoint: &ttv_helix::endpoints::UNPIN_CHAT_MESSAGE,
     },
     crate::verb::Verb {
         verb: "create-clip",
@@ -752,6 +777,9 @@ pub async fn dispatch(
         "get-cheermotes" => {
             ctx.call_either::<ttv_helix::requests::GetCheermotes>(args).await
         }
+        "get-custom-power-up" => {
+            ctx.call_user::<ttv_helix::requests::GetCustomPowerUp>(args).await
+        }
         "get-extension-transactions" => {
             ctx.call_app::<ttv_helix::requests::GetExtensionTransactions>(args).await
         }
@@ -823,7 +851,7 @@ pub async fn dispatch(
             ctx.call_user::<ttv_helix::requests::UpdateChatSettings>(args).await
         }
         "send-chat-announcement" => {
-            ctx.call_user::<ttv_helix::requests::SendChatAnnouncement>(args).await
+            ctx.call_either::<ttv_helix::requests::SendChatAnnouncement>(args).await
         }
         "send-a-shoutout" => {
             ctx.call_user::<ttv_helix::requests::SendAShoutout>(args).await
@@ -836,6 +864,18 @@ pub async fn dispatch(
         }
         "update-user-chat-color" => {
             ctx.call_user::<ttv_helix::requests::UpdateUserChatColor>(args).await
+        }
+        "get-pinned-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::GetPinnedChatMessage>(args).await
+        }
+        "pin-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::PinChatMessage>(args).await
+        }
+        "update-pinned-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::UpdatePinnedChatMessage>(args).await
+        }
+        "unpin-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::UnpinChatMessage>(args).await
         }
         "create-clip" => ctx.call_user::<ttv_helix::requests::CreateClip>(args).await,
         "create-clip-from-vod" => {
