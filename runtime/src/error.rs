@@ -191,7 +191,7 @@ pub enum Error {
         /// The body's other top-level fields, as Twitch sent them: a 409 from
         /// Create EventSub Subscription carries the existing subscription's
         /// `id` (see [`Error::helix_field`]). Empty when there are none.
-        fields: serde_json::Map<String, serde_json::Value>,
+        fields: Box<serde_json::Map<String, serde_json::Value>>,
     },
 
     /// The OAuth server refused a token request.

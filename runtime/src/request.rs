@@ -314,7 +314,7 @@ fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     for known in ["error", "status", "message"] {
         fields.remove(known);
     }
-    Error::Helix { endpoint, status, error, message, fields }
+    Error::Helix { endpoint, status, error, message, fields: Box::new(fields) }
 }
 
 #[cfg(test)]
