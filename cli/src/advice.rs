@@ -110,7 +110,13 @@ mod tests {
             (Error::UserTokenRefused { profile: None, status: 401, message: "no".into() }, exit::AUTH),
             (Error::LoggedOutMeanwhile { profile: "p".into() }, exit::AUTH),
             (
-                Error::Helix { endpoint: "x".into(), status: 500, error: "Internal".into(), message: "m".into() },
+                Error::Helix {
+                    endpoint: "x".into(),
+                    status: 500,
+                    error: "Internal".into(),
+                    message: "m".into(),
+                    fields: Default::default(),
+                },
                 exit::HELIX,
             ),
             (Error::Timeout { endpoint: "x".into(), seconds: 30 }, exit::NETWORK),

@@ -349,6 +349,7 @@ mod tests {
             status: 400,
             error: "Bad Request".into(),
             message: "bad cursor".into(),
+            fields: Default::default(),
         };
         let (out, outcome) = streamed(vec![Ok(page(&[1, 2], "c1")), Err(refused)], None, Format::Json).await;
         let Err(e) = outcome else { panic!("the error was lost") };

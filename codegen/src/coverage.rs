@@ -23,8 +23,11 @@ pub struct Report {
     pub differences: Vec<String>,
     /// Differences the spec records as decisions (`reference_differs`), with the reason.
     pub accepted: Vec<String>,
-    /// Endpoints in the spec that the OpenAPI file does not have.
+    /// Endpoints in the spec that the OpenAPI file does not have (and that
+    /// are not marked `since`).
     pub extra: Vec<String>,
+    /// Endpoints Twitch added after the OpenAPI file was taken (`since`), with the date.
+    pub newer: Vec<String>,
 }
 
 impl Report {
@@ -42,6 +45,7 @@ impl fmt::Display for Report {
             ("differences", &self.differences),
             ("decided in the spec (reference_differs)", &self.accepted),
             ("not in the OpenAPI file", &self.extra),
+            ("newer than the OpenAPI file (since)", &self.newer),
         ] {
             if !list.is_empty() {
                 writeln!(f, "{title} ({}):", list.len())?;
@@ -140,6 +144,9 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         };
         matched.insert(e.name.clone());
         report.covered += 1;
+        if let Some(date) = &e.since {
+            report.differences.push(format!("{}: marked `since: {date}`, but the OpenAPI file has it", e.name));
+        }
         let mut diff = |aspect: &str, ours: String, theirs: String| {
             if ours == theirs {
                 return;
@@ -166,8 +173,12 @@ pub fn compare(model: &Model, doc: &Value) -> Report {
         diff("token_user", join(&ours_user), join(&op.token_user));
     }
     for e in &model.endpoints {
-        if !matched.contains(&e.name) {
-            report.extra.push(e.name.clone());
+        if matched.contains(&e.name) {
+            continue;
+        }
+        match &e.since {
+            Some(date) => report.newer.push(format!("{} (since {date})", e.name)),
+            None => report.extra.push(e.name.clone()),
         }
     }
     report
@@ -270,5 +281,47 @@ mod tests {
         let auth = "__Authorization:__\n* Query parameter `moderator_id` must match the `user_id` in the token\n\
                     * Parameter `first` is optional";
         assert_eq!(named_token_users(auth), ["moderator_id"]);
+    }
+
+    /// A spec of `Get Things` (in the OpenAPI file below) and `Pin Thing`
+    /// (not in it), each with `extra` spliced in.
+    fn model(get_extra: &str, pin_extra: &str) -> Model {
+        let endpoint = |name: &str, method: &str, extra: &str| {
+            format!("  - name: {name}\n    summary: x\n    doc: x\n    method: {method}\n    path: /things\n    auth: app\n{extra}")
+        };
+        let text = format!(
+            "version: 1\nendpoints:\n{}{}",
+            endpoint("Get Things", "GET", get_extra),
+            endpoint("Pin Thing", "PUT", pin_extra)
+        );
+        crate::load_str(&text).expect("the spec loads")
+    }
+
+    fn openapi() -> Value {
+        serde_json::json!({"paths": {"/things": {"get": {
+            "summary": "Get Things",
+            "description": "__Authorization:__\n\nRequires an app access token."
+        }}}})
+    }
+
+    #[test]
+    fn endpoints_newer_than_the_file_are_listed_apart() {
+        let report = compare(&model("", "    since: 2026-05-29\n"), &openapi());
+        assert_eq!((report.covered, report.total), (1, 1));
+        assert!(report.is_complete(), "{report}");
+        assert_eq!(report.newer, ["Pin Thing (since 2026-05-29)"]);
+        assert!(report.extra.is_empty(), "{report}");
+        assert!(report.to_string().contains("newer than the OpenAPI file (since) (1):"), "{report}");
+
+        let unmarked = compare(&model("", ""), &openapi());
+        assert_eq!(unmarked.extra, ["Pin Thing"]);
+        assert!(unmarked.newer.is_empty());
+    }
+
+    #[test]
+    fn a_since_mark_on_an_endpoint_the_file_has_is_a_difference() {
+        let report = compare(&model("    since: 2026-05-29\n", ""), &openapi());
+        assert_eq!(report.differences, ["Get Things: marked `since: 2026-05-29`, but the OpenAPI file has it"]);
+        assert!(!report.is_complete());
     }
 }

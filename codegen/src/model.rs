@@ -70,6 +70,8 @@ pub struct Endpoint {
     pub token_values: Vec<(String, Vec<String>, Vec<String>)>,
     /// Aspects where the OpenAPI description is knowingly wrong, with the reason.
     pub reference_differs: Vec<(String, String)>,
+    /// When Twitch added it (`YYYY-MM-DD`), for endpoints newer than the OpenAPI snapshot.
+    pub since: Option<String>,
 }
 
 /// What a removed endpoint answers.

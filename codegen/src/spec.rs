@@ -117,6 +117,10 @@ pub struct EndpointSpec {
     /// (`method`, `path`, `auth`, `scopes`, `required`) -> why. `coverage` accepts these.
     #[serde(default)]
     pub reference_differs: IndexMap<String, String>,
+    /// The date (`YYYY-MM-DD`) Twitch added the endpoint, for endpoints newer
+    /// than the OpenAPI snapshot; `coverage` lists them apart.
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 /// What a removed endpoint answers (Get Stream Tags: `{status: 410, since: 2023-07}`).

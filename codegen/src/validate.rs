@@ -377,6 +377,12 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         }
     }
 
+    if let Some(date) = &e.since {
+        if !is_date(date) {
+            c.err(place, "since", format!("`{date}` is not a date (YYYY-MM-DD)"));
+        }
+    }
+
     if c.errors.len() > before {
         return None;
     }
@@ -410,7 +416,24 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         mock_filters,
         token_values: e.token_values.iter().map(|(k, v)| (k.clone(), v.app.clone(), v.user.clone())).collect(),
         reference_differs: e.reference_differs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        since: e.since.clone(),
     })
+}
+
+/// `YYYY-MM-DD` with a month 01-12 and a day 01-31.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
+    match parts.as_slice() {
+        [y, m, d] => {
+            number(y, 4).is_some()
+                && number(m, 2).is_some_and(|m| (1..=12).contains(&m))
+                && number(d, 2).is_some_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
 }
 
 fn param(

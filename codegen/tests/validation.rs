@@ -332,3 +332,14 @@ fn gone_takes_only_status_and_since() {
     let err = error_of(&spec("    auth: either\n    gone: {status: 410, since: 2023-07, reason: x}\n", ""));
     assert!(err.contains("unknown field `reason`"), "{err}");
 }
+
+#[test]
+fn since_must_be_a_date() {
+    for bad in ["2026-5-29", "May 2026", "2026-13-01", "2026-05-32", "26-05-29"] {
+        let err = error_of(&spec(&format!("    auth: either\n    since: \"{bad}\"\n"), ""));
+        assert!(err.contains("endpoint \"Get Things\", key `since`: "), "{bad}: {err}");
+        assert!(err.contains("is not a date (YYYY-MM-DD)"), "{bad}: {err}");
+    }
+    let model = load_str(&spec("    auth: either\n    since: 2026-05-29\n", "")).unwrap();
+    assert_eq!(model.endpoints[0].since.as_deref(), Some("2026-05-29"));
+}

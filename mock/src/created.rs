@@ -1,5 +1,6 @@
 //! Things requests create and later requests see, as at Twitch: polls,
-//! predictions, custom rewards, EventSub subscriptions and blocked terms.
+//! predictions, custom rewards, EventSub subscriptions, blocked terms and
+//! the pinned chat message (one per channel, until its pin ends).
 //! A created item is kept and listed (newest first) by the matching GET,
 //! ended or changed by its PATCH and removed by its DELETE; an id the mock
 //! never handed out answers 404.
@@ -30,6 +31,7 @@ pub enum Kind {
     CustomReward,
     EventSubSubscription,
     BlockedTerm,
+    PinnedMessage,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             "/channel_points/custom_rewards" => Kind::CustomReward,
             "/eventsub/subscriptions" => Kind::EventSubSubscription,
             "/moderation/blocked_terms" => Kind::BlockedTerm,
+            "/chat/pins" => Kind::PinnedMessage,
             _ => return None,
         })
     }
@@ -52,6 +55,15 @@ impl Kind {
             Kind::CustomReward => "custom reward",
             Kind::EventSubSubscription => "subscription",
             Kind::BlockedTerm => "blocked term",
+            Kind::PinnedMessage => "pinned message",
+        }
+    }
+
+    /// The parameter that names the item to change or delete.
+    fn target_param(self) -> &'static str {
+        match self {
+            Kind::PinnedMessage => "message_id",
+            _ => "id",
         }
     }
 
@@ -75,6 +87,8 @@ pub struct Call<'a> {
     pub owner: String,
     /// The owner's channel (names and login), when it is one.
     pub channel: Option<&'a Entity>,
+    /// The user token's user in the data set, when there is one.
+    pub user: Option<&'a Entity>,
 }
 
 /// The kept items of every kind; created with the server, empty at first.
@@ -87,19 +101,36 @@ pub struct Created {
 /// Where an item's owner is kept (not sent: it is no field of the answer types).
 const OWNER: &str = "_owner";
 
+/// Where a pin's end is kept as Unix seconds (`ends_at` is its RFC 3339 form).
+const ENDS: &str = "_ends";
+
 impl Created {
     /// Answers the call: `Some` body with `data` (and `pagination` or EventSub
     /// totals), `None` for 204 No Content.
     pub fn answer(&self, kind: Kind, call: &Call) -> Result<Option<Map<String, Value>>, HelixError> {
         let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         let kept = items.entry(kind).or_default();
+        if kind == Kind::PinnedMessage {
+            // A pin that ran out is gone, as at Twitch.
+            let now = unix_now();
+            kept.retain(|e| e.get(ENDS).and_then(Value::as_u64).is_none_or(|end| end > now));
+        }
         match call.ep.http_method {
             HttpMethod::Post => {
+                if kind == Kind::EventSubSubscription {
+                    refuse_duplicate(call, kept)?;
+                }
                 let n = self.next_id.fetch_add(1, Ordering::Relaxed);
                 let made = create(kind, call, n)?;
                 let out = project(&made, call.item, 0);
                 kept.insert(0, made);
                 Ok(Some(data(vec![out])))
+            }
+            // Pin Chat Message: a channel has one pinned message; a new pin replaces it.
+            HttpMethod::Put if kind == Kind::PinnedMessage => {
+                kept.retain(|e| str_field(e, OWNER) != Some(call.owner.as_str()));
+                kept.insert(0, pin(call));
+                Ok(None)
             }
             HttpMethod::Get => list(kind, call, kept).map(Some),
             HttpMethod::Patch => {
@@ -144,9 +175,10 @@ fn text(call: &Call, name: &str) -> Option<String> {
 
 /// The index of the item the call names, or Twitch's 404.
 fn find(kind: Kind, call: &Call, kept: &[Entity]) -> Result<usize, HelixError> {
-    let id = text(call, "id").unwrap_or_default();
+    let id = text(call, kind.target_param()).unwrap_or_default();
+    let key = if kind == Kind::PinnedMessage { "message_id" } else { "id" };
     kept.iter()
-        .position(|e| str_field(e, "id") == Some(id.as_str()) && str_field(e, OWNER) == Some(call.owner.as_str()))
+        .position(|e| str_field(e, key) == Some(id.as_str()) && str_field(e, OWNER) == Some(call.owner.as_str()))
         .ok_or_else(|| HelixError::new(StatusCode::NOT_FOUND, format!("The {} `{id}` was not found", kind.noun())))
 }
 
@@ -241,8 +273,79 @@ fn create(kind: Kind, call: &Call, n: usize) -> Result<Entity, HelixError> {
             e.insert("updated_at".into(), json!(now));
             e.insert("expires_at".into(), Value::Null);
         }
+        // Pins are made by PUT (`pin`), never by POST.
+        Kind::PinnedMessage => return Err(HelixError::new(StatusCode::METHOD_NOT_ALLOWED, "")),
     }
     Ok(e)
+}
+
+/// Twitch's 409 for a subscription that already exists (same type, version,
+/// condition and transport), with the existing one's `id` in the error body.
+fn refuse_duplicate(call: &Call, kept: &[Entity]) -> Result<(), HelixError> {
+    let same = |k: &str, e: &Entity| field(call, k) == e.get(k);
+    let transport = field(call, "transport");
+    let same_transport = |e: &Entity| {
+        let stored = e.get("transport").and_then(Value::as_object);
+        let asked = transport.and_then(Value::as_object);
+        // Compare where events go (method, callback, session or conduit), not the secret.
+        stored.is_some_and(|stored| {
+            stored.iter().filter(|(k, _)| *k != "connected_at").all(|(k, v)| asked.and_then(|a| a.get(k)) == Some(v))
+        })
+    };
+    let existing = kept.iter().find(|e| {
+        str_field(e, OWNER) == Some(call.owner.as_str())
+            && ["type", "version", "condition"].iter().all(|k| same(k, e))
+            && same_transport(e)
+    });
+    match existing.and_then(|e| str_field(e, "id")) {
+        Some(id) => {
+            Err(HelixError::new(StatusCode::CONFLICT, "subscription already exists").with_field("id", json!(id)))
+        }
+        None => Ok(()),
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// A pinned message from Pin Chat Message's query. The mock keeps no chat
+/// messages, so the sender is the channel's broadcaster and the text is empty.
+fn pin(call: &Call) -> Entity {
+    let now = unix_now();
+    let mut e = Entity::new();
+    let names = |e: &mut Entity, prefix: &str, who: Option<&Entity>, keys: [&str; 3]| {
+        for (suffix, key) in ["id", "login", "name"].iter().zip(keys) {
+            if let Some(v) = who.and_then(|w| w.get(key)) {
+                e.insert(format!("{prefix}_{suffix}"), v.clone());
+            }
+        }
+    };
+    names(&mut e, "sender_user", call.channel, ["broadcaster_id", "broadcaster_login", "broadcaster_name"]);
+    names(&mut e, "pinned_by_user", call.user, ["id", "login", "display_name"]);
+    e.insert("message_id".into(), json!(text(call, "message_id").unwrap_or_default()));
+    e.insert("broadcaster_id".into(), json!(call.owner));
+    e.insert("message".into(), json!({"text": "", "fragments": []}));
+    e.insert("starts_at".into(), json!(crate::rfc3339::format_unix(now)));
+    e.insert(OWNER.into(), json!(call.owner));
+    set_pin_end(call, &mut e, now);
+    e
+}
+
+/// `duration_seconds` from now, or until the stream ends (`ends_at` null).
+fn set_pin_end(call: &Call, e: &mut Entity, now: u64) {
+    let seconds = text(call, "duration_seconds").and_then(|s| s.parse::<u64>().ok());
+    match seconds {
+        Some(s) => {
+            e.insert("ends_at".into(), json!(crate::rfc3339::format_unix(now + s)));
+            e.insert(ENDS.into(), json!(now + s));
+        }
+        None => {
+            e.insert("ends_at".into(), Value::Null);
+            e.remove(ENDS);
+        }
+    }
+    e.insert("updated_at".into(), json!(crate::rfc3339::format_unix(now)));
 }
 
 /// Poll choices or prediction outcomes from the body's `[{title}]`.
@@ -270,11 +373,12 @@ fn reward_settings(e: &mut Entity) {
     }
 }
 
-/// PATCH: end a poll or prediction, or change a reward.
+/// PATCH: end a poll or prediction, change a reward or a pin's duration.
 fn change(kind: Kind, call: &Call, e: &mut Entity) -> Result<(), HelixError> {
     let now = crate::rfc3339::now();
     let status = text(call, "status").unwrap_or_default();
     match kind {
+        Kind::PinnedMessage => set_pin_end(call, e, unix_now()),
         Kind::Poll => {
             e.insert("status".into(), json!(status));
             e.insert("ended_at".into(), json!(now));
@@ -318,7 +422,12 @@ fn list(kind: Kind, call: &Call, kept: &[Entity]) -> Result<Map<String, Value>, 
             kind != Kind::EventSubSubscription
                 || e.get("condition").and_then(Value::as_object).is_some_and(|c| c.values().any(|v| v == u))
         });
-        named && user && (kind != Kind::EventSubSubscription || (same("status") && same("type")))
+        // EventSub: `conduit_id` matches the conduit the transport delivers to.
+        let conduit = call
+            .params
+            .first("conduit_id")
+            .is_none_or(|c| e.get("transport").and_then(|t| t.get("conduit_id")).and_then(Value::as_str) == Some(c));
+        named && user && (kind != Kind::EventSubSubscription || (same("status") && same("type") && conduit))
     };
     let selected: Vec<&&Entity> = mine.iter().filter(keep).collect();
     let paged = page(call.ep, selected.len(), call.params).map_err(|m| HelixError::new(StatusCode::BAD_REQUEST, m))?;
@@ -363,7 +472,7 @@ mod tests {
         EndpointMeta::new("Delete Poll", "delete_poll", HttpMethod::Delete, "/polls", AuthClass::User, LIST);
 
     fn call<'a>(ep: &'static EndpointMeta, params: &'a Params, body: Option<&'a Entity>, owner: &str) -> Call<'a> {
-        Call { ep, params, body, item: &POLL_ITEM, owner: owner.into(), channel: None }
+        Call { ep, params, body, item: &POLL_ITEM, owner: owner.into(), channel: None, user: None }
     }
 
     fn body(v: Value) -> Entity {
@@ -402,5 +511,140 @@ mod tests {
         let by_id = Params::from_query(&format!("id={id}"));
         assert!(kept.answer(Kind::Poll, &call(&DELETE, &by_id, None, "10001")).unwrap().is_none(), "204");
         assert!(items(kept.answer(Kind::Poll, &call(&GET, &none, None, "10001")).unwrap()).is_empty());
+    }
+
+    static PINNED: TypeMeta = TypeMeta::new(
+        "PinnedChatMessage",
+        &[
+            FieldMeta::new("message_id", Shape::String),
+            FieldMeta::new("pinned_by_user_login", Shape::String),
+            FieldMeta::new("starts_at", Shape::DateTime),
+            FieldMeta::new("ends_at", Shape::Optional(&Shape::DateTime)),
+        ],
+    );
+    static PINNED_ITEM: Shape = Shape::Object(&PINNED);
+    static SUBSCRIPTION: TypeMeta = TypeMeta::new("EventSubSubscription", &[FieldMeta::new("id", Shape::String)]);
+    static SUBSCRIPTION_ITEM: Shape = Shape::Object(&SUBSCRIPTION);
+    const NONE: ResponseMeta = ResponseMeta::NoContent;
+    const ONE: ResponseMeta = ResponseMeta::Data { paginated: false, single: false };
+    static PIN: EndpointMeta =
+        EndpointMeta::new("Pin Chat Message", "pin_chat_message", HttpMethod::Put, "/chat/pins", AuthClass::User, NONE);
+    static GET_PIN: EndpointMeta = EndpointMeta::new(
+        "Get Pinned Chat Message",
+        "get_pinned_chat_message",
+        HttpMethod::Get,
+        "/chat/pins",
+        AuthClass::User,
+        ONE,
+    );
+    static UPDATE_PIN: EndpointMeta = EndpointMeta::new(
+        "Update Pinned Chat Message",
+        "update_pinned_chat_message",
+        HttpMethod::Patch,
+        "/chat/pins",
+        AuthClass::User,
+        NONE,
+    );
+    static UNPIN: EndpointMeta = EndpointMeta::new(
+        "Unpin Chat Message",
+        "unpin_chat_message",
+        HttpMethod::Delete,
+        "/chat/pins",
+        AuthClass::User,
+        NONE,
+    );
+
+    fn status(err: Option<HelixError>) -> Option<StatusCode> {
+        err.map(|e| axum::response::IntoResponse::into_response(e).status())
+    }
+
+    #[test]
+    fn a_pin_is_kept_per_channel_replaced_updated_and_unpinned() {
+        let kept = Created::default();
+        let moderator = body(json!({"id": "10002", "login": "shroud", "display_name": "shroud"}));
+        let pin_call = |ep, query: &str| {
+            let params = Params::from_query(query);
+            let call = Call {
+                ep,
+                params: &params,
+                body: None,
+                item: &PINNED_ITEM,
+                owner: "10001".into(),
+                channel: None,
+                user: Some(&moderator),
+            };
+            kept.answer(Kind::PinnedMessage, &call).map(items)
+        };
+        assert_eq!(pin_call(&GET_PIN, "broadcaster_id=10001").ok(), Some(vec![]), "nothing is pinned at first");
+        assert_eq!(pin_call(&PIN, "broadcaster_id=10001&message_id=m1").ok(), Some(vec![]), "204");
+        let pinned = pin_call(&GET_PIN, "broadcaster_id=10001").unwrap_or_default();
+        assert_eq!(pinned.len(), 1);
+        assert_eq!(
+            (pinned[0]["message_id"].as_str(), pinned[0]["pinned_by_user_login"].as_str()),
+            (Some("m1"), Some("shroud"))
+        );
+        assert!(pinned[0]["ends_at"].is_null(), "no duration: until the stream ends");
+
+        pin_call(&PIN, "broadcaster_id=10001&message_id=m2&duration_seconds=60").ok();
+        let pinned = pin_call(&GET_PIN, "broadcaster_id=10001").unwrap_or_default();
+        assert_eq!(pinned.len(), 1, "a new pin replaces the old one");
+        assert_eq!(pinned[0]["message_id"], "m2");
+        assert!(pinned[0]["ends_at"].as_str() > pinned[0]["starts_at"].as_str(), "{pinned:?}");
+
+        assert_eq!(
+            status(pin_call(&UPDATE_PIN, "broadcaster_id=10001&message_id=m1&duration_seconds=30").err()),
+            Some(StatusCode::NOT_FOUND)
+        );
+        pin_call(&UPDATE_PIN, "broadcaster_id=10001&message_id=m2").ok();
+        let pinned = pin_call(&GET_PIN, "broadcaster_id=10001").unwrap_or_default();
+        assert!(pinned[0]["ends_at"].is_null(), "updated to last until the stream ends");
+
+        assert_eq!(status(pin_call(&UNPIN, "broadcaster_id=10001&message_id=m1").err()), Some(StatusCode::NOT_FOUND));
+        assert_eq!(pin_call(&UNPIN, "broadcaster_id=10001&message_id=m2").ok(), Some(vec![]));
+        assert_eq!(pin_call(&GET_PIN, "broadcaster_id=10001").ok(), Some(vec![]));
+    }
+
+    #[test]
+    fn a_duplicate_subscription_is_refused_with_the_existing_id() {
+        static CREATE_SUB: EndpointMeta = EndpointMeta::new(
+            "Create EventSub Subscription",
+            "create_eventsub_subscription",
+            HttpMethod::Post,
+            "/eventsub/subscriptions",
+            AuthClass::App,
+            ONE,
+        );
+        let kept = Created::default();
+        let none = Params::default();
+        let sub = |callback: &str| {
+            body(json!({"type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": "10001"},
+                        "transport": {"method": "webhook", "callback": callback, "secret": "0123456789"}}))
+        };
+        let create = |b: &Entity, owner: &str| {
+            let call = Call {
+                ep: &CREATE_SUB,
+                params: &none,
+                body: Some(b),
+                item: &SUBSCRIPTION_ITEM,
+                owner: owner.into(),
+                channel: None,
+                user: None,
+            };
+            kept.answer(Kind::EventSubSubscription, &call)
+        };
+        let first = items(create(&sub("https://a.example/cb"), "client").unwrap());
+        let err = create(&sub("https://a.example/cb"), "client").err().map(axum::response::IntoResponse::into_response);
+        let err = err.expect("a duplicate is refused");
+        assert_eq!(err.status(), StatusCode::CONFLICT);
+        let answer = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .ok()
+            .and_then(|rt| rt.block_on(axum::body::to_bytes(err.into_body(), 1 << 16)).ok());
+        let answer: Value = answer.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        assert_eq!(answer["id"], first[0]["id"], "{answer}");
+        assert_eq!(answer["status"], 409);
+
+        assert!(create(&sub("https://b.example/cb"), "client").is_ok(), "another callback is another subscription");
+        assert!(create(&sub("https://a.example/cb"), "other client").is_ok(), "another client's are its own");
     }
 }

@@ -71,6 +71,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     let body = parse_body(ep, &req.body).map_err(bad_request)?;
     validate(ep, &params, body.as_ref()).map_err(bad_request)?;
     check_token_values(ep, token.is_user(), body.as_ref())?;
+    check_only_with(ep, token.is_user(), &params, body.as_ref())?;
     let email_reader = crate::private_fields::email_reader(&token);
     let user_id = token.user.map(|u| u.id);
     check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
@@ -109,8 +110,8 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     Ok(finish(out, paginated, single))
 }
 
-/// Polls, predictions, rewards, EventSub subscriptions and blocked terms:
-/// answered from what earlier requests created (created.rs).
+/// Polls, predictions, rewards, EventSub subscriptions, blocked terms and
+/// pinned chat messages: answered from what earlier requests created (created.rs).
 fn kept_answer(
     state: &MockState,
     ask: &Ask,
@@ -128,8 +129,16 @@ fn kept_answer(
         _ => broadcaster.unwrap_or_default().to_owned(),
     };
     let channel = broadcaster.and_then(|id| data.channel(id));
-    let call =
-        Call { ep: ask.ep, params: &ask.params, body: ask.body.as_ref(), item: ask.route.item_shape(), owner, channel };
+    let user = ask.user_id.as_deref().and_then(|id| data.user_by_id(id));
+    let call = Call {
+        ep: ask.ep,
+        params: &ask.params,
+        body: ask.body.as_ref(),
+        item: ask.route.item_shape(),
+        owner,
+        channel,
+        user,
+    };
     let Some(out) = state.created.answer(kind, &call)? else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -327,6 +336,20 @@ fn check_token_user(
                 StatusCode::UNAUTHORIZED,
                 format!("The ID in {} must match the user ID found in the request's OAuth token.", p.name),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Twitch answers 400 to a parameter only one kind of token may give (Send
+/// Chat Message's and Send Chat Announcement's `for_source_only`: app tokens).
+fn check_only_with(ep: &EndpointMeta, is_user: bool, params: &Params, body: Option<&Entity>) -> Result<(), HelixError> {
+    let kind = if is_user { AuthClass::User } else { AuthClass::App };
+    let refused = ep.params.iter().filter(|p| p.only_with.is_some_and(|only| only != kind));
+    for p in refused {
+        if crate::params::given(params, body, p.name) > 0 {
+            let only = if is_user { "an app" } else { "a user" };
+            return Err(bad_request(format!("{} may only be set with {only} access token", p.name)));
         }
     }
     Ok(())

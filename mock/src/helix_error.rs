@@ -12,21 +12,33 @@ use serde_json::json;
 pub struct HelixError {
     status: StatusCode,
     message: String,
+    /// More top-level fields of the body (a 409's existing `id`).
+    fields: Vec<(&'static str, serde_json::Value)>,
 }
 
 impl HelixError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> HelixError {
-        HelixError { status, message: message.into() }
+        HelixError { status, message: message.into(), fields: Vec::new() }
+    }
+
+    /// Adds a top-level field to the error body, as Twitch's 409 for an
+    /// existing EventSub subscription carries its `id`.
+    pub fn with_field(mut self, name: &'static str, value: serde_json::Value) -> HelixError {
+        self.fields.push((name, value));
+        self
     }
 }
 
 impl IntoResponse for HelixError {
     fn into_response(self) -> Response {
-        let body = json!({
+        let mut body = json!({
             "error": self.status.canonical_reason().unwrap_or("Error"),
             "status": self.status.as_u16(),
             "message": self.message,
         });
+        for (name, value) in self.fields {
+            body[name] = value;
+        }
         (self.status, Json(body)).into_response()
     }
 }

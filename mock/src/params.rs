@@ -66,7 +66,7 @@ pub fn parse_body(ep: &EndpointMeta, raw: &[u8]) -> Result<Option<Entity>, Strin
 }
 
 /// How many values a parameter was given, in the query or else the body.
-fn given(params: &Params, body: Option<&Entity>, name: &str) -> usize {
+pub fn given(params: &Params, body: Option<&Entity>, name: &str) -> usize {
     if params.has(name) {
         return params.all(name).len();
     }

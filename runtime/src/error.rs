@@ -188,6 +188,10 @@ pub enum Error {
         error: String,
         /// Twitch's `message`.
         message: String,
+        /// The body's other top-level fields, as Twitch sent them: a 409 from
+        /// Create EventSub Subscription carries the existing subscription's
+        /// `id` (see [`Error::helix_field`]). Empty when there are none.
+        fields: Box<serde_json::Map<String, serde_json::Value>>,
     },
 
     /// The OAuth server refused a token request.
@@ -328,6 +332,16 @@ fn ipv6_note(address: &SocketAddr) -> &'static str {
 }
 
 impl Error {
+    /// A top-level field of a Helix error body other than `error`, `status`
+    /// and `message`: `err.helix_field("id")` is the existing subscription's
+    /// id when Create EventSub Subscription answers 409.
+    pub fn helix_field(&self, name: &str) -> Option<&serde_json::Value> {
+        match self {
+            Error::Helix { fields, .. } => fields.get(name),
+            _ => None,
+        }
+    }
+
     /// A network error without an underlying HTTP client error (for tests).
     #[cfg(test)]
     pub(crate) fn network(endpoint: impl Into<String>, message: impl Into<String>) -> Error {

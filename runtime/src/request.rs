@@ -306,7 +306,15 @@ fn helix_error(target: &Target<'_>, status: u16, body: &[u8]) -> Error {
     if error.is_empty() {
         error = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error").into();
     }
-    Error::Helix { endpoint, status, error, message }
+    // Whatever else the body says (a 409's existing `id`) stays reachable.
+    let mut fields = match v {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    for known in ["error", "status", "message"] {
+        fields.remove(known);
+    }
+    Error::Helix { endpoint, status, error, message, fields: Box::new(fields) }
 }
 
 #[cfg(test)]

@@ -391,7 +391,7 @@ async fn answers_decode_into_typed_responses() {
     mock.faults().push(ttv_mock::Fault::new(ttv_mock::FaultKind::Status(400)).on("/helix/users").times(1));
     let err = app.get_users().login(["ninja"]).send().await.expect_err("Helix answers 400");
     match &err {
-        Error::Helix { endpoint, status, error, message } => {
+        Error::Helix { endpoint, status, error, message, .. } => {
             assert_eq!(*status, 400);
             assert_eq!(error, "Bad Request");
             assert!(endpoint.contains("Get Users"), "{endpoint}");

@@ -1415,6 +1415,132 @@ pub mod types {
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
+    /// The message pinned in a channel's chat (twitch_api's PinnedChatMessage).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    #[non_exhaustive]
+    pub struct PinnedChatMessage {
+        /// Id of the pinned chat message.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub message_id: String,
+        /// User id of the channel.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub broadcaster_id: String,
+        /// User id of who wrote the message.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub sender_user_id: String,
+        /// Login name of who wrote it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub sender_user_login: String,
+        /// Display name of who wrote it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub sender_user_name: String,
+        /// User id of who pinned it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub pinned_by_user_id: String,
+        /// Login name of who pinned it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub pinned_by_user_login: String,
+        /// Display name of who pinned it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub pinned_by_user_name: String,
+        /// What the message says.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub message: crate::types::PinnedMessageContent,
+        /// When it was pinned.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub starts_at: String,
+        /// When the pin ends; null when it lasts until the stream ends.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ends_at: Option<String>,
+        /// When the pin last changed.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub updated_at: String,
+        /// Fields Twitch sent that the spec does not name yet, kept as sent.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    /// A chat message's text and its parts.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    #[non_exhaustive]
+    pub struct PinnedMessageContent {
+        /// The whole text.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub text: String,
+        /// The text cut into parts (text, emote, cheermote, mention), as Twitch sends them.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub fragments: serde_json::Value,
+        /// Fields Twitch sent that the spec does not name yet, kept as sent.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    /// A Bits Power-up the broadcaster defined (twurple's HelixCustomPowerUpData).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    #[non_exhaustive]
+    pub struct CustomPowerUp {
+        /// User id of the channel that owns it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub broadcaster_id: String,
+        /// Login name of that channel.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub broadcaster_login: String,
+        /// Display name of that channel.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub broadcaster_name: String,
+        /// The Power-up's id.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub id: String,
+        /// The Power-up's title.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub title: String,
+        /// Text shown to the viewer when `is_user_input_required` is set.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub prompt: String,
+        /// Price in Bits.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub bits: i64,
+        /// Custom images; null when the broadcaster uploaded none (see `default_image`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub image: Option<crate::types::ImageSet>,
+        /// Twitch's default images for it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub default_image: crate::types::ImageSet,
+        /// Background colour as hex, e.g. `#9147FF`.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub background_color: String,
+        /// Whether viewers can see it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub is_enabled: bool,
+        /// Whether the viewer must type text when using it.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub is_user_input_required: bool,
+        /// Cap on uses per live stream.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub max_per_stream_setting: crate::types::MaxPerStreamSetting,
+        /// Cap on uses per viewer per live stream.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub max_per_user_per_stream_setting: crate::types::MaxPerUserPerStreamSetting,
+        /// Minimum wait between two uses.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub global_cooldown_setting: crate::types::GlobalCooldownSetting,
+        /// Whether it is paused (viewers cannot use it).
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub is_paused: bool,
+        /// Whether it is in stock; viewers cannot use it otherwise.
+        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+        pub is_in_stock: bool,
+        /// Uses in the current stream; null when offline or the per-stream cap is off.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub redemptions_redeemed_current_stream: Option<i64>,
+        /// When the current cooldown ends; null when not cooling down.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cooldown_expires_at: Option<String>,
+        /// Fields Twitch sent that the spec does not name yet, kept as sent.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
     /// Why a chat message was not delivered.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
@@ -7144,6 +7270,45 @@ pub mod requests {
             &crate::endpoints::GET_CHEERMOTES
         }
     }
+    /// Parameters of **Get Custom Power Up**.
+    ///
+    /// List a channel's custom Bits Power-ups.
+    ///
+    /// `GET /bits/custom_power_ups` · user access token · scopes: `bits:read`
+    ///
+    /// [Twitch reference: Get Custom Power Up](https://dev.twitch.tv/docs/api/reference#get-custom-power-up)
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct GetCustomPowerUp {
+        /// The channel whose Power-ups to list. (required)
+        pub broadcaster_id: String,
+        /// Only these Power-ups (default: all of the channel's).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub id: Vec<String>,
+    }
+    impl GetCustomPowerUp {
+        /// The request with its required parameters; the others are set with the methods below.
+        pub fn new(broadcaster_id: impl Into<String>) -> Self {
+            GetCustomPowerUp {
+                broadcaster_id: broadcaster_id.into(),
+                ..Default::default()
+            }
+        }
+        /// Only these Power-ups (default: all of the channel's).
+        pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.id = value.into_iter().map(Into::into).collect();
+            self
+        }
+    }
+    impl ttv_runtime::Endpoint for GetCustomPowerUp {
+        type Item = crate::types::CustomPowerUp;
+        type Output = ttv_runtime::Response<crate::types::CustomPowerUp>;
+        type Auth = ttv_runtime::User;
+        fn meta() -> &'static ttv_meta::EndpointMeta {
+            &crate::endpoints::GET_CUSTOM_POWER_UP
+        }
+    }
     /// Parameters of **Get Extension Transactions**.
     ///
     /// List Bits purchases made in an extension.
@@ -8457,7 +8622,7 @@ pub mod requests {
     ///
     /// Post a highlighted announcement in a channel's chat.
     ///
-    /// `POST /chat/announcements` · user access token · scopes: `moderator:manage:announcements`
+    /// `POST /chat/announcements` · app or user access token · scopes: `moderator:manage:announcements`
     ///
     /// [Twitch reference: Send Chat Announcement](https://dev.twitch.tv/docs/api/reference#send-chat-announcement)
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -8468,6 +8633,9 @@ pub mod requests {
         pub broadcaster_id: String,
         /// The broadcaster or one of their moderators; must be the token's user. (required)
         pub moderator_id: String,
+        /// Shared chat: announce only in the source channel (app tokens only; they default to true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub for_source_only: Option<bool>,
         /// The announcement (up to 500 characters). (body, required)
         pub message: String,
         /// blue, green, orange, purple or primary (default). (body)
@@ -8488,6 +8656,11 @@ pub mod requests {
                 ..Default::default()
             }
         }
+        /// Shared chat: announce only in the source channel (app tokens only; they default to true).
+        pub fn for_source_only(mut self, value: bool) -> Self {
+            self.for_source_only = Some(value);
+            self
+        }
         /// blue, green, orange, purple or primary (default). (body)
         pub fn color(mut self, value: impl Into<String>) -> Self {
             self.color = Some(value.into());
@@ -8497,7 +8670,7 @@ pub mod requests {
     impl ttv_runtime::Endpoint for SendChatAnnouncement {
         type Item = ttv_runtime::NoContent;
         type Output = ttv_runtime::Response<ttv_runtime::NoContent>;
-        type Auth = ttv_runtime::User;
+        type Auth = ttv_runtime::AppOrUser;
         fn meta() -> &'static ttv_meta::EndpointMeta {
             &crate::endpoints::SEND_CHAT_ANNOUNCEMENT
         }
@@ -8565,6 +8738,9 @@ pub mod requests {
         /// Shared chat: post only in the source channel (app tokens only). (body)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub for_source_only: Option<bool>,
+        /// Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only). (body)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pin: Option<bool>,
     }
     impl SendChatMessage {
         /// The request with its required parameters; the others are set with the methods below.
@@ -8588,6 +8764,11 @@ pub mod requests {
         /// Shared chat: post only in the source channel (app tokens only). (body)
         pub fn for_source_only(mut self, value: bool) -> Self {
             self.for_source_only = Some(value);
+            self
+        }
+        /// Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only). (body)
+        pub fn pin(mut self, value: bool) -> Self {
+            self.pin = Some(value);
             self
         }
     }
@@ -8661,6 +8842,180 @@ pub mod requests {
         type Auth = ttv_runtime::User;
         fn meta() -> &'static ttv_meta::EndpointMeta {
             &crate::endpoints::UPDATE_USER_CHAT_COLOR
+        }
+    }
+    /// Parameters of **Get Pinned Chat Message**.
+    ///
+    /// Look up the message pinned in a channel's chat, if any.
+    ///
+    /// `GET /chat/pins` · user access token · scopes: one of `moderator:read:chat_messages`, `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Get Pinned Chat Message](https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message)
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct GetPinnedChatMessage {
+        /// The channel whose chat to look at. (required)
+        pub broadcaster_id: String,
+        /// The broadcaster or one of their moderators; must be the token's user. (required)
+        pub moderator_id: String,
+    }
+    impl GetPinnedChatMessage {
+        /// The request with its required parameters; the others are set with the methods below.
+        pub fn new(
+            broadcaster_id: impl Into<String>,
+            moderator_id: impl Into<String>,
+        ) -> Self {
+            GetPinnedChatMessage {
+                broadcaster_id: broadcaster_id.into(),
+                moderator_id: moderator_id.into(),
+            }
+        }
+    }
+    impl ttv_runtime::Endpoint for GetPinnedChatMessage {
+        type Item = crate::types::PinnedChatMessage;
+        type Output = ttv_runtime::Response<crate::types::PinnedChatMessage>;
+        type Auth = ttv_runtime::User;
+        fn meta() -> &'static ttv_meta::EndpointMeta {
+            &crate::endpoints::GET_PINNED_CHAT_MESSAGE
+        }
+    }
+    /// Parameters of **Pin Chat Message**.
+    ///
+    /// Pin a chat message at the top of a channel's chat.
+    ///
+    /// `PUT /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Pin Chat Message](https://dev.twitch.tv/docs/api/reference#pin-chat-message)
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct PinChatMessage {
+        /// The channel whose chat it is. (required)
+        pub broadcaster_id: String,
+        /// The broadcaster or one of their moderators; must be the token's user. (required)
+        pub moderator_id: String,
+        /// The chat message to pin. (required)
+        pub message_id: String,
+        /// How long to pin it, in seconds (default: until the stream ends). (30..=1800)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub duration_seconds: Option<i64>,
+    }
+    impl PinChatMessage {
+        /// The request with its required parameters; the others are set with the methods below.
+        pub fn new(
+            broadcaster_id: impl Into<String>,
+            moderator_id: impl Into<String>,
+            message_id: impl Into<String>,
+        ) -> Self {
+            PinChatMessage {
+                broadcaster_id: broadcaster_id.into(),
+                moderator_id: moderator_id.into(),
+                message_id: message_id.into(),
+                ..Default::default()
+            }
+        }
+        /// How long to pin it, in seconds (default: until the stream ends). (30..=1800)
+        pub fn duration_seconds(mut self, value: i64) -> Self {
+            self.duration_seconds = Some(value);
+            self
+        }
+    }
+    impl ttv_runtime::Endpoint for PinChatMessage {
+        type Item = ttv_runtime::NoContent;
+        type Output = ttv_runtime::Response<ttv_runtime::NoContent>;
+        type Auth = ttv_runtime::User;
+        fn meta() -> &'static ttv_meta::EndpointMeta {
+            &crate::endpoints::PIN_CHAT_MESSAGE
+        }
+    }
+    /// Parameters of **Update Pinned Chat Message**.
+    ///
+    /// Change how long the pinned chat message stays pinned.
+    ///
+    /// `PATCH /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Update Pinned Chat Message](https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message)
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct UpdatePinnedChatMessage {
+        /// The channel whose chat it is. (required)
+        pub broadcaster_id: String,
+        /// The broadcaster or one of their moderators; must be the token's user. (required)
+        pub moderator_id: String,
+        /// The pinned message. (required)
+        pub message_id: String,
+        /// Seconds it stays pinned from now (default: until the stream ends). (30..=1800)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub duration_seconds: Option<i64>,
+    }
+    impl UpdatePinnedChatMessage {
+        /// The request with its required parameters; the others are set with the methods below.
+        pub fn new(
+            broadcaster_id: impl Into<String>,
+            moderator_id: impl Into<String>,
+            message_id: impl Into<String>,
+        ) -> Self {
+            UpdatePinnedChatMessage {
+                broadcaster_id: broadcaster_id.into(),
+                moderator_id: moderator_id.into(),
+                message_id: message_id.into(),
+                ..Default::default()
+            }
+        }
+        /// Seconds it stays pinned from now (default: until the stream ends). (30..=1800)
+        pub fn duration_seconds(mut self, value: i64) -> Self {
+            self.duration_seconds = Some(value);
+            self
+        }
+    }
+    impl ttv_runtime::Endpoint for UpdatePinnedChatMessage {
+        type Item = ttv_runtime::NoContent;
+        type Output = ttv_runtime::Response<ttv_runtime::NoContent>;
+        type Auth = ttv_runtime::User;
+        fn meta() -> &'static ttv_meta::EndpointMeta {
+            &crate::endpoints::UPDATE_PINNED_CHAT_MESSAGE
+        }
+    }
+    /// Parameters of **Unpin Chat Message**.
+    ///
+    /// Take the pinned message down from a channel's chat.
+    ///
+    /// `DELETE /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Unpin Chat Message](https://dev.twitch.tv/docs/api/reference#unpin-chat-message)
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct UnpinChatMessage {
+        /// The channel whose chat it is. (required)
+        pub broadcaster_id: String,
+        /// The broadcaster or one of their moderators; must be the token's user. (required)
+        pub moderator_id: String,
+        /// The pinned message. (required)
+        pub message_id: String,
+    }
+    impl UnpinChatMessage {
+        /// The request with its required parameters; the others are set with the methods below.
+        pub fn new(
+            broadcaster_id: impl Into<String>,
+            moderator_id: impl Into<String>,
+            message_id: impl Into<String>,
+        ) -> Self {
+            UnpinChatMessage {
+                broadcaster_id: broadcaster_id.into(),
+                moderator_id: moderator_id.into(),
+                message_id: message_id.into(),
+            }
+        }
+    }
+    impl ttv_runtime::Endpoint for UnpinChatMessage {
+        type Item = ttv_runtime::NoContent;
+        type Output = ttv_runtime::Response<ttv_runtime::NoContent>;
+        type Auth = ttv_runtime::User;
+        fn meta() -> &'static ttv_meta::EndpointMeta {
+            &crate::endpoints::UNPIN_CHAT_MESSAGE
         }
     }
     /// Parameters of **Create Clip**.
@@ -9084,7 +9439,7 @@ pub mod requests {
     pub struct UpdateConduitShards {
         /// The conduit. (body, required)
         pub conduit_id: String,
-        /// The shards to change. (body, required)
+        /// The shards to change (at most 100 per call). (body, required, at most 100)
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub shards: Vec<crate::types::ConduitShardInput>,
     }
@@ -9905,6 +10260,9 @@ pub mod requests {
         /// Only this subscription.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub subscription_id: Option<String>,
+        /// Only subscriptions that deliver to this conduit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conduit_id: Option<String>,
         /// Cursor for the next page.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub after: Option<String>,
@@ -9934,6 +10292,11 @@ pub mod requests {
         /// Only this subscription.
         pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
             self.subscription_id = Some(value.into());
+            self
+        }
+        /// Only subscriptions that deliver to this conduit.
+        pub fn conduit_id(mut self, value: impl Into<String>) -> Self {
+            self.conduit_id = Some(value.into());
             self
         }
         /// Cursor for the next page.
@@ -13901,6 +14264,22 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     {
         crate::Call::new(&self.0, crate::requests::GetCheermotes::new())
     }
+    /// **Get Custom Power Up**: List a channel's custom Bits Power-ups.
+    ///
+    /// `GET /bits/custom_power_ups` · user access token · scopes: `bits:read`
+    ///
+    /// [Twitch reference: Get Custom Power Up](https://dev.twitch.tv/docs/api/reference#get-custom-power-up)
+    ///
+    /// Required: `broadcaster_id`.
+    pub fn get_custom_power_up(
+        &self,
+        broadcaster_id: impl Into<String>,
+    ) -> crate::Call<'_, T, crate::requests::GetCustomPowerUp>
+    where
+        T: ttv_runtime::Permits<ttv_runtime::User>,
+    {
+        crate::Call::new(&self.0, crate::requests::GetCustomPowerUp::new(broadcaster_id))
+    }
     /// **Get Extension Transactions**: List Bits purchases made in an extension.
     ///
     /// `GET /extensions/transactions` · app access token · paginated
@@ -14350,7 +14729,7 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     }
     /// **Send Chat Announcement**: Post a highlighted announcement in a channel's chat.
     ///
-    /// `POST /chat/announcements` · user access token · scopes: `moderator:manage:announcements`
+    /// `POST /chat/announcements` · app or user access token · scopes: `moderator:manage:announcements`
     ///
     /// [Twitch reference: Send Chat Announcement](https://dev.twitch.tv/docs/api/reference#send-chat-announcement)
     ///
@@ -14362,7 +14741,7 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
         message: impl Into<String>,
     ) -> crate::Call<'_, T, crate::requests::SendChatAnnouncement>
     where
-        T: ttv_runtime::Permits<ttv_runtime::User>,
+        T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
     {
         crate::Call::new(
             &self.0,
@@ -14453,6 +14832,101 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
         crate::Call::new(
             &self.0,
             crate::requests::UpdateUserChatColor::new(user_id, color),
+        )
+    }
+    /// **Get Pinned Chat Message**: Look up the message pinned in a channel's chat, if any.
+    ///
+    /// `GET /chat/pins` · user access token · scopes: one of `moderator:read:chat_messages`, `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Get Pinned Chat Message](https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message)
+    ///
+    /// Required: `broadcaster_id`, `moderator_id`.
+    pub fn get_pinned_chat_message(
+        &self,
+        broadcaster_id: impl Into<String>,
+        moderator_id: impl Into<String>,
+    ) -> crate::Call<'_, T, crate::requests::GetPinnedChatMessage>
+    where
+        T: ttv_runtime::Permits<ttv_runtime::User>,
+    {
+        crate::Call::new(
+            &self.0,
+            crate::requests::GetPinnedChatMessage::new(broadcaster_id, moderator_id),
+        )
+    }
+    /// **Pin Chat Message**: Pin a chat message at the top of a channel's chat.
+    ///
+    /// `PUT /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Pin Chat Message](https://dev.twitch.tv/docs/api/reference#pin-chat-message)
+    ///
+    /// Required: `broadcaster_id`, `moderator_id`, `message_id`.
+    pub fn pin_chat_message(
+        &self,
+        broadcaster_id: impl Into<String>,
+        moderator_id: impl Into<String>,
+        message_id: impl Into<String>,
+    ) -> crate::Call<'_, T, crate::requests::PinChatMessage>
+    where
+        T: ttv_runtime::Permits<ttv_runtime::User>,
+    {
+        crate::Call::new(
+            &self.0,
+            crate::requests::PinChatMessage::new(
+                broadcaster_id,
+                moderator_id,
+                message_id,
+            ),
+        )
+    }
+    /// **Update Pinned Chat Message**: Change how long the pinned chat message stays pinned.
+    ///
+    /// `PATCH /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Update Pinned Chat Message](https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message)
+    ///
+    /// Required: `broadcaster_id`, `moderator_id`, `message_id`.
+    pub fn update_pinned_chat_message(
+        &self,
+        broadcaster_id: impl Into<String>,
+        moderator_id: impl Into<String>,
+        message_id: impl Into<String>,
+    ) -> crate::Call<'_, T, crate::requests::UpdatePinnedChatMessage>
+    where
+        T: ttv_runtime::Permits<ttv_runtime::User>,
+    {
+        crate::Call::new(
+            &self.0,
+            crate::requests::UpdatePinnedChatMessage::new(
+                broadcaster_id,
+                moderator_id,
+                message_id,
+            ),
+        )
+    }
+    /// **Unpin Chat Message**: Take the pinned message down from a channel's chat.
+    ///
+    /// `DELETE /chat/pins` · user access token · scopes: `moderator:manage:chat_messages`
+    ///
+    /// [Twitch reference: Unpin Chat Message](https://dev.twitch.tv/docs/api/reference#unpin-chat-message)
+    ///
+    /// Required: `broadcaster_id`, `moderator_id`, `message_id`.
+    pub fn unpin_chat_message(
+        &self,
+        broadcaster_id: impl Into<String>,
+        moderator_id: impl Into<String>,
+        message_id: impl Into<String>,
+    ) -> crate::Call<'_, T, crate::requests::UnpinChatMessage>
+    where
+        T: ttv_runtime::Permits<ttv_runtime::User>,
+    {
+        crate::Call::new(
+            &self.0,
+            crate::requests::UnpinChatMessage::new(
+                broadcaster_id,
+                moderator_id,
+                message_id,
+            ),
         )
     }
     /// **Create Clip**: Start making a clip from a channel's live stream.
@@ -16636,6 +17110,13 @@ impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::GetCheermote
         self
     }
 }
+impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::GetCustomPowerUp> {
+    /// Only these Power-ups (default: all of the channel's).
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.request = self.request.id(value);
+        self
+    }
+}
 impl<
     T: ttv_runtime::TokenKind,
 > crate::Call<'_, T, crate::requests::GetExtensionTransactions> {
@@ -17002,6 +17483,11 @@ impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::UpdateChatSe
 impl<
     T: ttv_runtime::TokenKind,
 > crate::Call<'_, T, crate::requests::SendChatAnnouncement> {
+    /// Shared chat: announce only in the source channel (app tokens only; they default to true).
+    pub fn for_source_only(mut self, value: bool) -> Self {
+        self.request = self.request.for_source_only(value);
+        self
+    }
     /// blue, green, orange, purple or primary (default). (body)
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.request = self.request.color(value);
@@ -17017,6 +17503,27 @@ impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::SendChatMess
     /// Shared chat: post only in the source channel (app tokens only). (body)
     pub fn for_source_only(mut self, value: bool) -> Self {
         self.request = self.request.for_source_only(value);
+        self
+    }
+    /// Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only). (body)
+    pub fn pin(mut self, value: bool) -> Self {
+        self.request = self.request.pin(value);
+        self
+    }
+}
+impl<T: ttv_runtime::TokenKind> crate::Call<'_, T, crate::requests::PinChatMessage> {
+    /// How long to pin it, in seconds (default: until the stream ends). (30..=1800)
+    pub fn duration_seconds(mut self, value: i64) -> Self {
+        self.request = self.request.duration_seconds(value);
+        self
+    }
+}
+impl<
+    T: ttv_runtime::TokenKind,
+> crate::Call<'_, T, crate::requests::UpdatePinnedChatMessage> {
+    /// Seconds it stays pinned from now (default: until the stream ends). (30..=1800)
+    pub fn duration_seconds(mut self, value: i64) -> Self {
+        self.request = self.request.duration_seconds(value);
         self
     }
 }
@@ -17283,6 +17790,11 @@ impl<
     /// Only this subscription.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.request = self.request.subscription_id(value);
+        self
+    }
+    /// Only subscriptions that deliver to this conduit.
+    pub fn conduit_id(mut self, value: impl Into<String>) -> Self {
+        self.request = self.request.conduit_id(value);
         self
     }
     /// Cursor for the next page.
@@ -18325,6 +18837,32 @@ pub mod endpoints {
                     .summary("Also include this channel's custom Cheermotes."),
             ],
         );
+    /// **Get Custom Power Up**: List a channel's custom Bits Power-ups.
+    pub static GET_CUSTOM_POWER_UP: EndpointMeta = EndpointMeta::new(
+            "Get Custom Power Up",
+            "get_custom_power_up",
+            HttpMethod::Get,
+            "/bits/custom_power_ups",
+            AuthClass::User,
+            ResponseMeta::Data {
+                paginated: false,
+                single: false,
+            },
+        )
+        .docs(
+            "List a channel's custom Bits Power-ups.",
+            "https://dev.twitch.tv/docs/api/reference#get-custom-power-up",
+        )
+        .scopes(&["bits:read"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose Power-ups to list."),
+                ParamMeta::query("id", Shape::List(&Shape::String))
+                    .summary("Only these Power-ups (default: all of the channel's)."),
+            ],
+        );
     /// **Get Extension Transactions**: List Bits purchases made in an extension.
     pub static GET_EXTENSION_TRANSACTIONS: EndpointMeta = EndpointMeta::new(
             "Get Extension Transactions",
@@ -19120,7 +19658,7 @@ pub mod endpoints {
             "send_chat_announcement",
             HttpMethod::Post,
             "/chat/announcements",
-            AuthClass::User,
+            AuthClass::Either,
             ResponseMeta::NoContent,
         )
         .docs(
@@ -19139,6 +19677,11 @@ pub mod endpoints {
                         "The broadcaster or one of their moderators; must be the token's user.",
                     )
                     .token_user(),
+                ParamMeta::query("for_source_only", Shape::Boolean)
+                    .summary(
+                        "Shared chat: announce only in the source channel (app tokens only; they default to true).",
+                    )
+                    .only_with(AuthClass::App),
                 ParamMeta::body("message", Shape::String)
                     .required()
                     .summary("The announcement (up to 500 characters).")
@@ -19215,6 +19758,10 @@ pub mod endpoints {
                         "Shared chat: post only in the source channel (app tokens only).",
                     )
                     .only_with(AuthClass::App),
+                ParamMeta::body("pin", Shape::Boolean)
+                    .summary(
+                        "Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only).",
+                    ),
             ],
         );
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
@@ -19264,6 +19811,140 @@ pub mod endpoints {
                 ParamMeta::query("color", Shape::String)
                     .required()
                     .summary("A named colour, or a hex code for Turbo and Prime users."),
+            ],
+        );
+    /// **Get Pinned Chat Message**: Look up the message pinned in a channel's chat, if any.
+    pub static GET_PINNED_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Get Pinned Chat Message",
+            "get_pinned_chat_message",
+            HttpMethod::Get,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::Data {
+                paginated: false,
+                single: false,
+            },
+        )
+        .docs(
+            "Look up the message pinned in a channel's chat, if any.",
+            "https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message",
+        )
+        .scopes(
+            &[],
+            &["moderator:read:chat_messages", "moderator:manage:chat_messages"],
+            &[],
+        )
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat to look at."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+            ],
+        );
+    /// **Pin Chat Message**: Pin a chat message at the top of a channel's chat.
+    pub static PIN_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Pin Chat Message",
+            "pin_chat_message",
+            HttpMethod::Put,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Pin a chat message at the top of a channel's chat.",
+            "https://dev.twitch.tv/docs/api/reference#pin-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The chat message to pin."),
+                ParamMeta::query("duration_seconds", Shape::Integer)
+                    .range(30i64, 1800i64)
+                    .summary(
+                        "How long to pin it, in seconds (default: until the stream ends).",
+                    ),
+            ],
+        );
+    /// **Update Pinned Chat Message**: Change how long the pinned chat message stays pinned.
+    pub static UPDATE_PINNED_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Update Pinned Chat Message",
+            "update_pinned_chat_message",
+            HttpMethod::Patch,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Change how long the pinned chat message stays pinned.",
+            "https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The pinned message."),
+                ParamMeta::query("duration_seconds", Shape::Integer)
+                    .range(30i64, 1800i64)
+                    .summary(
+                        "Seconds it stays pinned from now (default: until the stream ends).",
+                    ),
+            ],
+        );
+    /// **Unpin Chat Message**: Take the pinned message down from a channel's chat.
+    pub static UNPIN_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Unpin Chat Message",
+            "unpin_chat_message",
+            HttpMethod::Delete,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Take the pinned message down from a channel's chat.",
+            "https://dev.twitch.tv/docs/api/reference#unpin-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The pinned message."),
             ],
         );
     /// **Create Clip**: Start making a clip from a channel's live stream.
@@ -19541,7 +20222,8 @@ pub mod endpoints {
                         ),
                     )
                     .required()
-                    .summary("The shards to change."),
+                    .max(100u32)
+                    .summary("The shards to change (at most 100 per call)."),
             ],
         );
     /// **Get Content Classification Labels**: List the content classification labels and their text.
@@ -20072,11 +20754,15 @@ pub mod endpoints {
                     .summary("Only subscriptions whose condition names this user."),
                 ParamMeta::query("subscription_id", Shape::String)
                     .summary("Only this subscription."),
+                ParamMeta::query("conduit_id", Shape::String)
+                    .summary("Only subscriptions that deliver to this conduit."),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
             ],
         )
-        .at_most_one_of(&[&["status", "type", "user_id"]]);
+        .at_most_one_of(
+            &[&["status", "type", "user_id", "subscription_id", "conduit_id"]],
+        );
     /// **Get Top Games**: List the categories with the most viewers right now.
     pub static GET_TOP_GAMES: EndpointMeta = EndpointMeta::new(
             "Get Top Games",
@@ -22618,6 +23304,7 @@ pub static ENDPOINTS: &[&ttv_meta::EndpointMeta] = &[
     &endpoints::GET_GAME_ANALYTICS,
     &endpoints::GET_BITS_LEADERBOARD,
     &endpoints::GET_CHEERMOTES,
+    &endpoints::GET_CUSTOM_POWER_UP,
     &endpoints::GET_EXTENSION_TRANSACTIONS,
     &endpoints::GET_CHANNEL_INFORMATION,
     &endpoints::MODIFY_CHANNEL_INFORMATION,
@@ -22647,6 +23334,10 @@ pub static ENDPOINTS: &[&ttv_meta::EndpointMeta] = &[
     &endpoints::SEND_CHAT_MESSAGE,
     &endpoints::GET_USER_CHAT_COLOR,
     &endpoints::UPDATE_USER_CHAT_COLOR,
+    &endpoints::GET_PINNED_CHAT_MESSAGE,
+    &endpoints::PIN_CHAT_MESSAGE,
+    &endpoints::UPDATE_PINNED_CHAT_MESSAGE,
+    &endpoints::UNPIN_CHAT_MESSAGE,
     &endpoints::CREATE_CLIP,
     &endpoints::CREATE_CLIP_FROM_VOD,
     &endpoints::GET_CLIPS,

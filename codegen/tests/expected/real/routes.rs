@@ -669,6 +669,75 @@ pub mod type_meta {
             ),
         ],
     );
+    /// The fields of the spec type `PinnedChatMessage` and their shapes.
+    pub static PINNED_CHAT_MESSAGE: TypeMeta = TypeMeta::new(
+        "PinnedChatMessage",
+        &[
+            FieldMeta::new("message_id", Shape::String),
+            FieldMeta::new("broadcaster_id", Shape::String),
+            FieldMeta::new("sender_user_id", Shape::String),
+            FieldMeta::new("sender_user_login", Shape::String),
+            FieldMeta::new("sender_user_name", Shape::String),
+            FieldMeta::new("pinned_by_user_id", Shape::String),
+            FieldMeta::new("pinned_by_user_login", Shape::String),
+            FieldMeta::new("pinned_by_user_name", Shape::String),
+            FieldMeta::new(
+                "message",
+                Shape::Object(&super::type_meta::PINNED_MESSAGE_CONTENT),
+            ),
+            FieldMeta::new("starts_at", Shape::DateTime),
+            FieldMeta::new("ends_at", Shape::Optional(&Shape::DateTime)),
+            FieldMeta::new("updated_at", Shape::DateTime),
+        ],
+    );
+    /// The fields of the spec type `PinnedMessageContent` and their shapes.
+    pub static PINNED_MESSAGE_CONTENT: TypeMeta = TypeMeta::new(
+        "PinnedMessageContent",
+        &[
+            FieldMeta::new("text", Shape::String),
+            FieldMeta::new("fragments", Shape::Json),
+        ],
+    );
+    /// The fields of the spec type `CustomPowerUp` and their shapes.
+    pub static CUSTOM_POWER_UP: TypeMeta = TypeMeta::new(
+        "CustomPowerUp",
+        &[
+            FieldMeta::new("broadcaster_id", Shape::String),
+            FieldMeta::new("broadcaster_login", Shape::String),
+            FieldMeta::new("broadcaster_name", Shape::String),
+            FieldMeta::new("id", Shape::String),
+            FieldMeta::new("title", Shape::String),
+            FieldMeta::new("prompt", Shape::String),
+            FieldMeta::new("bits", Shape::Integer),
+            FieldMeta::new(
+                "image",
+                Shape::Optional(&Shape::Object(&super::type_meta::IMAGE_SET)),
+            ),
+            FieldMeta::new("default_image", Shape::Object(&super::type_meta::IMAGE_SET)),
+            FieldMeta::new("background_color", Shape::String),
+            FieldMeta::new("is_enabled", Shape::Boolean),
+            FieldMeta::new("is_user_input_required", Shape::Boolean),
+            FieldMeta::new(
+                "max_per_stream_setting",
+                Shape::Object(&super::type_meta::MAX_PER_STREAM_SETTING),
+            ),
+            FieldMeta::new(
+                "max_per_user_per_stream_setting",
+                Shape::Object(&super::type_meta::MAX_PER_USER_PER_STREAM_SETTING),
+            ),
+            FieldMeta::new(
+                "global_cooldown_setting",
+                Shape::Object(&super::type_meta::GLOBAL_COOLDOWN_SETTING),
+            ),
+            FieldMeta::new("is_paused", Shape::Boolean),
+            FieldMeta::new("is_in_stock", Shape::Boolean),
+            FieldMeta::new(
+                "redemptions_redeemed_current_stream",
+                Shape::Optional(&Shape::Integer),
+            ),
+            FieldMeta::new("cooldown_expires_at", Shape::Optional(&Shape::DateTime)),
+        ],
+    );
     /// The fields of the spec type `ChatDropReason` and their shapes.
     pub static CHAT_DROP_REASON: TypeMeta = TypeMeta::new(
         "ChatDropReason",
@@ -2067,6 +2136,32 @@ pub mod endpoints {
                     .summary("Also include this channel's custom Cheermotes."),
             ],
         );
+    /// **Get Custom Power Up**: List a channel's custom Bits Power-ups.
+    pub static GET_CUSTOM_POWER_UP: EndpointMeta = EndpointMeta::new(
+            "Get Custom Power Up",
+            "get_custom_power_up",
+            HttpMethod::Get,
+            "/bits/custom_power_ups",
+            AuthClass::User,
+            ResponseMeta::Data {
+                paginated: false,
+                single: false,
+            },
+        )
+        .docs(
+            "List a channel's custom Bits Power-ups.",
+            "https://dev.twitch.tv/docs/api/reference#get-custom-power-up",
+        )
+        .scopes(&["bits:read"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose Power-ups to list."),
+                ParamMeta::query("id", Shape::List(&Shape::String))
+                    .summary("Only these Power-ups (default: all of the channel's)."),
+            ],
+        );
     /// **Get Extension Transactions**: List Bits purchases made in an extension.
     pub static GET_EXTENSION_TRANSACTIONS: EndpointMeta = EndpointMeta::new(
             "Get Extension Transactions",
@@ -2862,7 +2957,7 @@ pub mod endpoints {
             "send_chat_announcement",
             HttpMethod::Post,
             "/chat/announcements",
-            AuthClass::User,
+            AuthClass::Either,
             ResponseMeta::NoContent,
         )
         .docs(
@@ -2881,6 +2976,11 @@ pub mod endpoints {
                         "The broadcaster or one of their moderators; must be the token's user.",
                     )
                     .token_user(),
+                ParamMeta::query("for_source_only", Shape::Boolean)
+                    .summary(
+                        "Shared chat: announce only in the source channel (app tokens only; they default to true).",
+                    )
+                    .only_with(AuthClass::App),
                 ParamMeta::body("message", Shape::String)
                     .required()
                     .summary("The announcement (up to 500 characters).")
@@ -2957,6 +3057,10 @@ pub mod endpoints {
                         "Shared chat: post only in the source channel (app tokens only).",
                     )
                     .only_with(AuthClass::App),
+                ParamMeta::body("pin", Shape::Boolean)
+                    .summary(
+                        "Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only).",
+                    ),
             ],
         );
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
@@ -3006,6 +3110,140 @@ pub mod endpoints {
                 ParamMeta::query("color", Shape::String)
                     .required()
                     .summary("A named colour, or a hex code for Turbo and Prime users."),
+            ],
+        );
+    /// **Get Pinned Chat Message**: Look up the message pinned in a channel's chat, if any.
+    pub static GET_PINNED_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Get Pinned Chat Message",
+            "get_pinned_chat_message",
+            HttpMethod::Get,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::Data {
+                paginated: false,
+                single: false,
+            },
+        )
+        .docs(
+            "Look up the message pinned in a channel's chat, if any.",
+            "https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message",
+        )
+        .scopes(
+            &[],
+            &["moderator:read:chat_messages", "moderator:manage:chat_messages"],
+            &[],
+        )
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat to look at."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+            ],
+        );
+    /// **Pin Chat Message**: Pin a chat message at the top of a channel's chat.
+    pub static PIN_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Pin Chat Message",
+            "pin_chat_message",
+            HttpMethod::Put,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Pin a chat message at the top of a channel's chat.",
+            "https://dev.twitch.tv/docs/api/reference#pin-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The chat message to pin."),
+                ParamMeta::query("duration_seconds", Shape::Integer)
+                    .range(30i64, 1800i64)
+                    .summary(
+                        "How long to pin it, in seconds (default: until the stream ends).",
+                    ),
+            ],
+        );
+    /// **Update Pinned Chat Message**: Change how long the pinned chat message stays pinned.
+    pub static UPDATE_PINNED_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Update Pinned Chat Message",
+            "update_pinned_chat_message",
+            HttpMethod::Patch,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Change how long the pinned chat message stays pinned.",
+            "https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The pinned message."),
+                ParamMeta::query("duration_seconds", Shape::Integer)
+                    .range(30i64, 1800i64)
+                    .summary(
+                        "Seconds it stays pinned from now (default: until the stream ends).",
+                    ),
+            ],
+        );
+    /// **Unpin Chat Message**: Take the pinned message down from a channel's chat.
+    pub static UNPIN_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
+            "Unpin Chat Message",
+            "unpin_chat_message",
+            HttpMethod::Delete,
+            "/chat/pins",
+            AuthClass::User,
+            ResponseMeta::NoContent,
+        )
+        .docs(
+            "Take the pinned message down from a channel's chat.",
+            "https://dev.twitch.tv/docs/api/reference#unpin-chat-message",
+        )
+        .scopes(&["moderator:manage:chat_messages"], &[], &[])
+        .params(
+            &[
+                ParamMeta::query("broadcaster_id", Shape::String)
+                    .required()
+                    .summary("The channel whose chat it is."),
+                ParamMeta::query("moderator_id", Shape::String)
+                    .required()
+                    .summary(
+                        "The broadcaster or one of their moderators; must be the token's user.",
+                    )
+                    .token_user(),
+                ParamMeta::query("message_id", Shape::String)
+                    .required()
+                    .summary("The pinned message."),
             ],
         );
     /// **Create Clip**: Start making a clip from a channel's live stream.
@@ -3283,7 +3521,8 @@ pub mod endpoints {
                         ),
                     )
                     .required()
-                    .summary("The shards to change."),
+                    .max(100u32)
+                    .summary("The shards to change (at most 100 per call)."),
             ],
         );
     /// **Get Content Classification Labels**: List the content classification labels and their text.
@@ -3814,11 +4053,15 @@ pub mod endpoints {
                     .summary("Only subscriptions whose condition names this user."),
                 ParamMeta::query("subscription_id", Shape::String)
                     .summary("Only this subscription."),
+                ParamMeta::query("conduit_id", Shape::String)
+                    .summary("Only subscriptions that deliver to this conduit."),
                 ParamMeta::query("after", Shape::String)
                     .summary("Cursor for the next page."),
             ],
         )
-        .at_most_one_of(&[&["status", "type", "user_id"]]);
+        .at_most_one_of(
+            &[&["status", "type", "user_id", "subscription_id", "conduit_id"]],
+        );
     /// **Get Top Games**: List the categories with the most viewers right now.
     pub static GET_TOP_GAMES: EndpointMeta = EndpointMeta::new(
             "Get Top Games",
@@ -6367,6 +6610,8 @@ pub static ROUTES: &[RouteMeta] = &[
         .item(Shape::Object(&type_meta::BITS_LEADERBOARD_ENTRY)),
     RouteMeta::new(&endpoints::GET_CHEERMOTES)
         .item(Shape::Object(&type_meta::CHEERMOTE)),
+    RouteMeta::new(&endpoints::GET_CUSTOM_POWER_UP)
+        .item(Shape::Object(&type_meta::CUSTOM_POWER_UP)),
     RouteMeta::new(&endpoints::GET_EXTENSION_TRANSACTIONS)
         .item(Shape::Object(&type_meta::EXTENSION_TRANSACTION)),
     RouteMeta::new(&endpoints::GET_CHANNEL_INFORMATION)
@@ -6436,6 +6681,11 @@ pub static ROUTES: &[RouteMeta] = &[
     RouteMeta::new(&endpoints::GET_USER_CHAT_COLOR)
         .item(Shape::Object(&type_meta::USER_CHAT_COLOR)),
     RouteMeta::new(&endpoints::UPDATE_USER_CHAT_COLOR),
+    RouteMeta::new(&endpoints::GET_PINNED_CHAT_MESSAGE)
+        .item(Shape::Object(&type_meta::PINNED_CHAT_MESSAGE)),
+    RouteMeta::new(&endpoints::PIN_CHAT_MESSAGE),
+    RouteMeta::new(&endpoints::UPDATE_PINNED_CHAT_MESSAGE),
+    RouteMeta::new(&endpoints::UNPIN_CHAT_MESSAGE),
     RouteMeta::new(&endpoints::CREATE_CLIP)
         .item(Shape::Object(&type_meta::CREATED_CLIP)),
     RouteMeta::new(&endpoints::CREATE_CLIP_FROM_VOD)

@@ -52,6 +52,11 @@ pub static VERBS: &[crate::verb::Verb] = &[
         help: "Answer: a list of Cheermote:\n  prefix         string           The word typed before the amount to cheer (`Cheer` in `Cheer100`).\n  tiers          [CheermoteTier]  The Bits tiers, each with its minimum amount and images.\n  type           string           Origin: `global_first_party`, `global_third_party`, `channel_custom`, `sponsored`, or `display_only` (internal).\n  order          integer          Position in the Bits card; unique only within one `type`, may skip numbers.\n  last_updated   datetime         When the Cheermote last changed (UTC).\n  is_charitable  boolean          Whether cheers with it are matched as a charity contribution during a campaign.",
     },
     crate::verb::Verb {
+        verb: "get-custom-power-up",
+        aliases: &["getCustomPowerUp", "get-custom-power-ups", "getCustomPowerUps"],
+        endpoint: &ttv_helix::endpoints::GET_CUSTOM_POWER_UP,
+    },
+    crate::verb::Verb {
         verb: "get-extension-transactions",
         aliases: &["getExtensionTransactions"],
         endpoint: &ttv_helix::endpoints::GET_EXTENSION_TRANSACTIONS,
@@ -253,6 +258,26 @@ pub static VERBS: &[crate::verb::Verb] = &[
         endpoint: &ttv_helix::endpoints::UPDATE_USER_CHAT_COLOR,
         beta: false,
         help: "Answer: 204 No Content.",
+    },
+    crate::verb::Verb {
+        verb: "get-pinned-chat-message",
+        aliases: &["getPinnedChatMessage"],
+        endpoint: &ttv_helix::endpoints::GET_PINNED_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "pin-chat-message",
+        aliases: &["pinChatMessage"],
+        endpoint: &ttv_helix::endpoints::PIN_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "update-pinned-chat-message",
+        aliases: &["updatePinnedChatMessage"],
+        endpoint: &ttv_helix::endpoints::UPDATE_PINNED_CHAT_MESSAGE,
+    },
+    crate::verb::Verb {
+        verb: "unpin-chat-message",
+        aliases: &["unpinChatMessage"],
+        endpoint: &ttv_helix::endpoints::UNPIN_CHAT_MESSAGE,
     },
     crate::verb::Verb {
         verb: "create-clip",
@@ -1040,6 +1065,9 @@ pub async fn dispatch(
         "get-cheermotes" => {
             ctx.call_either::<ttv_helix::requests::GetCheermotes>(args).await
         }
+        "get-custom-power-up" => {
+            ctx.call_user::<ttv_helix::requests::GetCustomPowerUp>(args).await
+        }
         "get-extension-transactions" => {
             ctx.call_app::<ttv_helix::requests::GetExtensionTransactions>(args).await
         }
@@ -1111,7 +1139,7 @@ pub async fn dispatch(
             ctx.call_user::<ttv_helix::requests::UpdateChatSettings>(args).await
         }
         "send-chat-announcement" => {
-            ctx.call_user::<ttv_helix::requests::SendChatAnnouncement>(args).await
+            ctx.call_either::<ttv_helix::requests::SendChatAnnouncement>(args).await
         }
         "send-a-shoutout" => {
             ctx.call_user::<ttv_helix::requests::SendAShoutout>(args).await
@@ -1124,6 +1152,18 @@ pub async fn dispatch(
         }
         "update-user-chat-color" => {
             ctx.call_user::<ttv_helix::requests::UpdateUserChatColor>(args).await
+        }
+        "get-pinned-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::GetPinnedChatMessage>(args).await
+        }
+        "pin-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::PinChatMessage>(args).await
+        }
+        "update-pinned-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::UpdatePinnedChatMessage>(args).await
+        }
+        "unpin-chat-message" => {
+            ctx.call_user::<ttv_helix::requests::UnpinChatMessage>(args).await
         }
         "create-clip" => ctx.call_user::<ttv_helix::requests::CreateClip>(args).await,
         "create-clip-from-vod" => {
