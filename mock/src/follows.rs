@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::entity::{str_field, Entity};
+use crate::items::Items;
 
 /// Who follows whom, as a rule over the users.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,17 +31,19 @@ impl Follows {
 
     /// The follow at `position`: follower `position / per_user`, following
     /// its `position % per_user + 1`-th neighbour.
-    pub fn get(&self, users: &[Entity], position: usize) -> Option<Entity> {
+    pub fn get(&self, users: Items<'_>, position: usize) -> Option<Entity> {
         let (i, k) = (position / self.per_user.max(1), position % self.per_user.max(1) + 1);
-        let follower = users.get(i)?;
-        let followed = users.get((i + k) % self.users.max(1))?;
+        let followed = (i + k) % self.users.max(1);
+        if i >= users.len() || followed >= users.len() {
+            return None;
+        }
         let follow = json!({
-            "user_id": follower.get("id"),
-            "user_login": follower.get("login"),
-            "user_name": follower.get("display_name"),
-            "broadcaster_id": followed.get("id"),
-            "broadcaster_login": followed.get("login"),
-            "broadcaster_name": followed.get("display_name"),
+            "user_id": users.field(i, "id"),
+            "user_login": users.field(i, "login"),
+            "user_name": users.field(i, "display_name"),
+            "broadcaster_id": users.field(followed, "id"),
+            "broadcaster_login": users.field(followed, "login"),
+            "broadcaster_name": users.field(followed, "display_name"),
             // Closer neighbours were followed more recently.
             "followed_at": format!("2023-{:02}-{:02}T12:00:00Z", 12 - (k - 1) % 12, 1 + i % 28),
         });
@@ -52,8 +55,8 @@ impl Follows {
 
     /// The follows of these followers, or else of these channels (user ids),
     /// else all of them, in data order.
-    pub fn matching(&self, users: &[Entity], followers: &[&str], channels: &[&str]) -> Vec<Entity> {
-        let index_of = |id: &&str| users.iter().position(|u| str_field(u, "id") == Some(*id));
+    pub fn matching(&self, users: Items<'_>, followers: &[&str], channels: &[&str]) -> Vec<Entity> {
+        let index_of = |id: &&str| users.position("id", id, false);
         let per = self.per_user;
         let mut positions: Vec<usize> = if !followers.is_empty() {
             followers.iter().filter_map(index_of).flat_map(|i| i * per..(i + 1) * per).collect()
@@ -70,7 +73,7 @@ impl Follows {
     }
 
     /// The ids of the channels any of `followers` follows.
-    pub fn followed_ids(&self, users: &[Entity], followers: &[&str]) -> Vec<String> {
+    pub fn followed_ids(&self, users: Items<'_>, followers: &[&str]) -> Vec<String> {
         let follows = self.matching(users, followers, &[]);
         follows.iter().filter_map(|f| str_field(f, "broadcaster_id").map(str::to_owned)).collect()
     }
@@ -93,16 +96,17 @@ mod tests {
     #[test]
     fn each_user_follows_the_next_ones_and_nothing_is_stored() {
         let u = users(30);
+        let u = Items::from(&u);
         let f = Follows::new(30, 4);
         assert_eq!(f.len(), 120);
         assert_eq!(std::mem::size_of::<Follows>(), 2 * std::mem::size_of::<usize>(), "no per-follow storage");
-        let first = f.get(&u, 0).unwrap_or_default();
+        let first = f.get(u, 0).unwrap_or_default();
         assert_eq!((first["user_login"].as_str(), first["broadcaster_login"].as_str()), (Some("u0"), Some("u1")));
         // The last user wraps around to the first.
-        assert_eq!(f.get(&u, 29 * 4).unwrap_or_default()["broadcaster_login"], json!("u0"));
-        assert_eq!(f.followed_ids(&u, &["10001"]), ["10002", "10003", "10004", "10005"]);
+        assert_eq!(f.get(u, 29 * 4).unwrap_or_default()["broadcaster_login"], json!("u0"));
+        assert_eq!(f.followed_ids(u, &["10001"]), ["10002", "10003", "10004", "10005"]);
         let followers: Vec<String> = f
-            .matching(&u, &[], &["10001"])
+            .matching(u, &[], &["10001"])
             .iter()
             .filter_map(|e| str_field(e, "user_login").map(str::to_owned))
             .collect();

@@ -11,6 +11,7 @@ use ttv_meta::{AuthClass, EndpointMeta, HttpMethod, Location, ResponseMeta, Shap
 use crate::dataset::Dataset;
 use crate::entity::{str_field, Entity};
 use crate::helix_error::{rate_limit_headers, too_many_requests, HelixError};
+use crate::items::Items;
 use crate::page::{page, pagination};
 use crate::params::{parse_body, validate, Params};
 use crate::request::MockRequest;
@@ -129,7 +130,9 @@ fn kept_answer(
         _ => broadcaster.unwrap_or_default().to_owned(),
     };
     let channel = broadcaster.and_then(|id| data.channel(id));
+    let channel = channel.as_deref();
     let user = ask.user_id.as_deref().and_then(|id| data.user_by_id(id));
+    let user = user.as_deref();
     let call = Call {
         ep: ask.ep,
         params: &ask.params,
@@ -167,7 +170,7 @@ fn finish(mut out: Map<String, Value>, paginated: bool, single: bool) -> Respons
 /// plain text otherwise.
 fn text_answer(data: &Dataset, ask: &Ask, content_type: &str) -> Response {
     let channel = ask.params.first("broadcaster_id").and_then(|id| data.channel(id));
-    let name = channel.and_then(|c| c.get("broadcaster_name")).and_then(Value::as_str).unwrap_or("ttv-mock");
+    let name = channel.as_deref().and_then(|c| c.get("broadcaster_name")).and_then(Value::as_str).unwrap_or("ttv-mock");
     let body = if content_type == "text/calendar" {
         format!(
             "BEGIN:VCALENDAR\r\nPRODID:-//ttv-mock//EN\r\nVERSION:2.0\r\nNAME:{name}\r\n\
@@ -197,11 +200,11 @@ struct Ask {
 }
 
 impl Ask {
-    fn select(&self, data: &Dataset, source: &str, items: &[Entity]) -> Result<Vec<usize>, HelixError> {
+    fn select(&self, data: &Dataset, source: &str, items: Items<'_>) -> Result<Vec<usize>, HelixError> {
         let body = self.body.as_ref();
         let user_id = self.user_id.as_deref();
         let request =
-            Request { params: &self.params, body, token_user_id: user_id, follows: (&data.users, &data.follows) };
+            Request { params: &self.params, body, token_user_id: user_id, follows: (data.users(), &data.follows) };
         // Follows are computed per request, so an index of them would be stale.
         let index = (source != "follows").then_some(&data.index);
         select_indexed(index, self.route, source, items, request).map_err(bad_request)
@@ -216,15 +219,18 @@ fn from_source(data: &Dataset, ask: &Ask, source: &str, item: &Shape) -> Result<
         None if source == "follows" => {
             let values = |name| crate::params::values_of(name, &ask.params, ask.body.as_ref());
             computed = data.follows_of(&values("user_id"), &values("broadcaster_id"));
-            &computed
+            Items::from(&computed)
         }
         None => return Err(unknown_source(source)),
     };
     let selected = ask.select(data, source, items)?;
     let page = page(ask.ep, selected.len(), &ask.params).map_err(bad_request)?;
     let start = page.range.start;
-    let mut list: Vec<Value> =
-        selected[page.range].iter().enumerate().map(|(k, &i)| project_item(&items[i], item, start + k)).collect();
+    let mut list: Vec<Value> = selected[page.range]
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &i)| items.get(i).map(|e| project_item(&e, item, start + k)))
+        .collect();
     crate::private_fields::hide_emails(&mut list, ask.email_reader.as_deref());
     let mut out = Map::new();
     out.insert("data".into(), Value::Array(list));
@@ -430,7 +436,7 @@ fn synthesize_items(data: &Dataset, ask: &Ask, item: &Shape) -> Value {
     let named_user =
         ask.params.first("user_id").or_else(|| body.and_then(|b| b.get("user_id")).and_then(Value::as_str));
     let owner = base.get("broadcaster_id").or_else(|| base.get("id")).and_then(Value::as_str).map(str::to_owned);
-    let others = data.users.iter().filter(|u| owner.is_none() || str_field(u, "id") != owner.as_deref());
+    let others = data.users().iter().filter(|u| owner.is_none() || str_field(u, "id") != owner.as_deref());
     let mut others = others.cycle();
     let items = (0..SYNTHETIC_ITEMS).map(|n| {
         let mut entity = base.clone();

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
-use crate::entity::Entity;
+use crate::items::Items;
 
 /// Field value (ASCII-lowercased, as `eq` filters compare) to item indices.
 pub type Index = HashMap<String, Vec<usize>>;
@@ -20,7 +20,7 @@ pub struct IndexCache {
 
 impl IndexCache {
     /// The index of `field` over `items` (the collection `source`).
-    pub fn get(&self, source: &str, field: &str, items: &[Entity]) -> Arc<Index> {
+    pub fn get(&self, source: &str, field: &str, items: Items<'_>) -> Arc<Index> {
         let key = (source.to_owned(), field.to_owned());
         if let Some(index) = self.built.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return index.clone();
@@ -36,10 +36,10 @@ impl IndexCache {
     }
 }
 
-fn build(field: &str, items: &[Entity]) -> Index {
+fn build(field: &str, items: Items<'_>) -> Index {
     let mut index = Index::new();
-    for (i, item) in items.iter().enumerate() {
-        let key = match item.get(field) {
+    for i in 0..items.len() {
+        let key = match items.field(i, field).as_deref() {
             Some(Value::String(s)) => s.to_ascii_lowercase(),
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::Bool(b)) => b.to_string(),
@@ -67,6 +67,7 @@ impl std::fmt::Debug for IndexCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::Entity;
     use serde_json::json;
 
     #[test]
@@ -77,11 +78,11 @@ mod tests {
                 .map(|v| v.as_object().cloned().unwrap())
                 .collect();
         let cache = IndexCache::default();
-        let index = cache.get("users", "login", &items);
+        let index = cache.get("users", "login", Items::from(&items));
         assert_eq!(index.get("ninja"), Some(&vec![0, 2]));
         assert_eq!(index.len(), 2);
-        assert!(Arc::ptr_eq(&index, &cache.get("users", "login", &items)));
+        assert!(Arc::ptr_eq(&index, &cache.get("users", "login", Items::from(&items))));
         cache.clear();
-        assert!(!Arc::ptr_eq(&index, &cache.get("users", "login", &items)));
+        assert!(!Arc::ptr_eq(&index, &cache.get("users", "login", Items::from(&items))));
     }
 }

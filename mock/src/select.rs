@@ -17,9 +17,10 @@ use std::collections::HashMap;
 use crate::route_meta::{MockFilter, RouteMeta};
 use serde_json::Value;
 
-use crate::entity::{str_field, Entity};
+use crate::entity::Entity;
 use crate::follows::Follows;
 use crate::index::IndexCache;
+use crate::items::Items;
 use crate::params::Params;
 
 /// One filter with the values the request gave for it.
@@ -37,7 +38,7 @@ pub struct Request<'a> {
     /// for it, as Twitch documents ("the user of the token").
     pub token_user_id: Option<&'a str>,
     /// The data set's users and follows, for `followed_by` filters.
-    pub follows: (&'a [Entity], &'a Follows),
+    pub follows: (Items<'a>, &'a Follows),
 }
 
 /// Indices of the selected items, in answer order.
@@ -45,7 +46,7 @@ pub struct Request<'a> {
 pub fn select(
     route: &RouteMeta,
     source: &str,
-    items: &[Entity],
+    items: Items<'_>,
     params: &Params,
     body: Option<&Entity>,
     token_user_id: Option<&str>,
@@ -55,7 +56,7 @@ pub fn select(
         route,
         source,
         items,
-        Request { params, body, token_user_id, follows: (&[], &Follows::default()) },
+        Request { params, body, token_user_id, follows: (Items::Stored(&[]), &Follows::default()) },
     )
 }
 
@@ -65,7 +66,7 @@ pub fn select_indexed(
     index: Option<&IndexCache>,
     route: &RouteMeta,
     source: &str,
-    items: &[Entity],
+    items: Items<'_>,
     request: Request<'_>,
 ) -> Result<Vec<usize>, String> {
     let Request { params, body, token_user_id, follows } = request;
@@ -74,12 +75,12 @@ pub fn select_indexed(
         // Endpoints with `app_token_at_least_one_of` refuse an app token
         // before this; without it, there is still no user to answer for.
         let id = token_user_id.ok_or("Must provide an id or login when using an app access token")?;
-        return Ok(items.iter().position(|u| str_field(u, "id") == Some(id)).into_iter().collect());
+        return Ok(items.position("id", id, false).into_iter().collect());
     }
     if groups.is_empty() {
         return Ok((0..items.len()).collect());
     }
-    let keep = |i: &usize| groups.iter().all(|g| g.iter().any(|a| matches(&items[*i], a.filter, &a.values)));
+    let keep = |i: &usize| groups.iter().all(|g| g.iter().any(|a| matches(items, *i, a.filter, &a.values)));
     let selected: Vec<usize> = match index.and_then(|index| candidates(index, source, items, &groups[0])) {
         Some(candidates) => candidates.into_iter().filter(keep).collect(),
         None => (0..items.len()).filter(keep).collect(),
@@ -92,7 +93,7 @@ pub fn select_indexed(
 
 /// The items the `eq` filters of `group` can match, in data order; `None`
 /// when the group has another kind of filter.
-fn candidates(index: &IndexCache, source: &str, items: &[Entity], group: &[Active]) -> Option<Vec<usize>> {
+fn candidates(index: &IndexCache, source: &str, items: Items<'_>, group: &[Active]) -> Option<Vec<usize>> {
     let mut found = Vec::new();
     for a in group {
         let MockFilter::Eq(field) = a.filter else { return None };
@@ -111,7 +112,7 @@ fn active_groups<'a>(
     route: &RouteMeta,
     params: &'a Params,
     body: Option<&'a Entity>,
-    follows: (&[Entity], &Follows),
+    follows: (Items<'_>, &Follows),
 ) -> Vec<Vec<Active<'a>>> {
     let filters = route.filters;
     // Union-find over filter positions; the lists are a handful long.
@@ -173,26 +174,28 @@ fn identity_prefix(field: &str) -> Option<&str> {
 }
 
 /// The ids of the channels any of `followers` follows, in follow order.
-fn followed_channels<'a>(follows: (&[Entity], &Follows), followers: &[&str]) -> Vec<Cow<'a, str>> {
+fn followed_channels<'a>(follows: (Items<'_>, &Follows), followers: &[&str]) -> Vec<Cow<'a, str>> {
     let (users, follows) = follows;
     follows.followed_ids(users, followers).into_iter().map(Cow::Owned).collect()
 }
 
 /// Whether an item passes one filter given these values (any of them).
-fn matches(item: &Entity, filter: MockFilter, values: &[Cow<str>]) -> bool {
+fn matches(items: Items<'_>, i: usize, filter: MockFilter, values: &[Cow<str>]) -> bool {
     match filter {
         // `followed_by` values are already the followed channels' ids.
         MockFilter::Eq(field) | MockFilter::FollowedBy(field) => {
-            let Some(have) = text(item.get(field)) else {
+            let value = items.field(i, field);
+            let Some(have) = text(value.as_deref()) else {
                 return false;
             };
             values.iter().any(|v| have.eq_ignore_ascii_case(v.as_ref()))
         }
         MockFilter::Contains(field) => {
-            let have = text(item.get(field)).unwrap_or_default().to_lowercase();
+            let value = items.field(i, field);
+            let have = text(value.as_deref()).unwrap_or_default().to_lowercase();
             values.iter().any(|v| have.contains(&v.to_lowercase()))
         }
-        MockFilter::Flag(field) => item.get(field) == Some(&Value::Bool(true)),
+        MockFilter::Flag(field) => items.field(i, field).as_deref() == Some(&Value::Bool(true)),
     }
 }
 
@@ -208,7 +211,7 @@ fn text(v: Option<&Value>) -> Option<Cow<'_, str>> {
 
 /// When the first group's values pick one item each (ids, logins), answer in
 /// the order they were asked for, as Twitch does; otherwise keep data order.
-fn in_request_order(selected: Vec<usize>, items: &[Entity], group: &[Active]) -> Vec<usize> {
+fn in_request_order(selected: Vec<usize>, items: Items<'_>, group: &[Active]) -> Vec<usize> {
     if group.iter().any(|a| !matches!(a.filter, MockFilter::Eq(_))) {
         return selected;
     }
@@ -221,10 +224,10 @@ fn in_request_order(selected: Vec<usize>, items: &[Entity], group: &[Active]) ->
         group
             .iter()
             .filter_map(|a| match a.filter {
-                MockFilter::Eq(field) => text(items[i].get(field)),
+                MockFilter::Eq(field) => items.field(i, field),
                 _ => None,
             })
-            .filter_map(|have| first_asked.get(&have.to_ascii_lowercase()).copied())
+            .filter_map(|value| first_asked.get(&text(Some(&value))?.to_ascii_lowercase()).copied())
             .min()
             .unwrap_or(usize::MAX)
     };
@@ -243,6 +246,8 @@ mod tests {
     use super::*;
     use crate::config::MockConfig;
     use crate::dataset::Dataset;
+    use crate::entity::str_field;
+    use crate::items::Items;
     use crate::test_fixtures::routes::{GET_FOLLOWED, GET_FOLLOWED_STREAMS, GET_STREAMS, GET_USERS, SEARCH};
 
     fn data() -> Dataset {
@@ -254,25 +259,28 @@ mod tests {
         d.follows_of(&[], &[])
     }
 
-    fn logins(d: &[Entity], idx: &[usize], field: &str) -> Vec<String> {
-        idx.iter().map(|&i| str_field(&d[i], field).unwrap_or_default().to_string()).collect()
+    fn logins<'a>(d: impl Into<Items<'a>>, idx: &[usize], field: &str) -> Vec<String> {
+        let d = d.into();
+        idx.iter()
+            .map(|&i| d.field(i, field).as_deref().and_then(Value::as_str).unwrap_or_default().to_string())
+            .collect()
     }
 
     #[test]
     fn ids_and_logins_are_alternatives_in_request_order() {
         let d = data();
         let p = Params::from_query("login=shroud&id=10001&login=XQC&login=nobody");
-        let idx = select(&GET_USERS, "users", &d.users, &p, None, None).unwrap();
+        let idx = select(&GET_USERS, "users", d.users(), &p, None, None).unwrap();
         // Ranked by the filters' order in the spec (ids, then logins), then by value order.
-        assert_eq!(logins(&d.users, &idx, "login"), ["ninja", "shroud", "xqc"]);
+        assert_eq!(logins(d.users(), &idx, "login"), ["ninja", "shroud", "xqc"]);
     }
 
     #[test]
     fn users_without_ids_is_the_token_user() {
         let d = data();
-        let idx = select(&GET_USERS, "users", &d.users, &Params::default(), None, Some("10002")).unwrap();
-        assert_eq!(logins(&d.users, &idx, "login"), ["pokimane"]);
-        assert!(select(&GET_USERS, "users", &d.users, &Params::default(), None, None).is_err());
+        let idx = select(&GET_USERS, "users", d.users(), &Params::default(), None, Some("10002")).unwrap();
+        assert_eq!(logins(d.users(), &idx, "login"), ["pokimane"]);
+        assert!(select(&GET_USERS, "users", d.users(), &Params::default(), None, None).is_err());
     }
 
     #[test]
@@ -281,7 +289,7 @@ mod tests {
         let follows = |user: &str| -> Vec<String> {
             let p = Params::from_query(&format!("user_id={user}"));
             let follows = all_follows(&d);
-            let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
+            let idx = select(&GET_FOLLOWED, "follows", Items::from(&follows), &p, None, None).unwrap();
             logins(&follows, &idx, "broadcaster_id")
         };
         let followed_streams = |user: &str| -> Vec<String> {
@@ -290,18 +298,18 @@ mod tests {
                 None,
                 &GET_FOLLOWED_STREAMS,
                 "streams",
-                &d.streams,
-                Request { params: &p, body: None, token_user_id: None, follows: (&d.users, &d.follows) },
+                d.streams(),
+                Request { params: &p, body: None, token_user_id: None, follows: (d.users(), &d.follows) },
             );
-            logins(&d.streams, &idx.unwrap(), "user_id")
+            logins(d.streams(), &idx.unwrap(), "user_id")
         };
-        let user = str_field(&d.users[0], "id").unwrap().to_owned();
+        let user = str_field(&d.users().get(0).unwrap(), "id").unwrap().to_owned();
         let followed = follows(&user);
         let streams = followed_streams(&user);
-        assert!(!streams.is_empty() && streams.len() < d.streams.len(), "{streams:?}");
+        assert!(!streams.is_empty() && streams.len() < d.streams().len(), "{streams:?}");
         assert!(streams.iter().all(|s| followed.contains(s)), "only followed channels: {streams:?} vs {followed:?}");
         let live_followed =
-            d.streams.iter().filter(|s| followed.iter().any(|f| Some(f.as_str()) == str_field(s, "user_id")));
+            d.streams().iter().filter(|s| followed.iter().any(|f| Some(f.as_str()) == str_field(s, "user_id")));
         assert_eq!(streams.len(), live_followed.count(), "every live followed channel");
         // A user who follows no one sees no streams (not all of them).
         assert!(followed_streams("999999").is_empty());
@@ -311,31 +319,31 @@ mod tests {
     fn contains_and_flag() {
         let d = data();
         let p = Params::from_query("query=USER00");
-        let all = select(&SEARCH, "channels", &d.channels, &p, None, None).unwrap();
+        let all = select(&SEARCH, "channels", d.channels(), &p, None, None).unwrap();
         let live =
-            select(&SEARCH, "channels", &d.channels, &Params::from_query("query=user00&live_only=true"), None, None)
+            select(&SEARCH, "channels", d.channels(), &Params::from_query("query=user00&live_only=true"), None, None)
                 .unwrap();
         let not_flag =
-            select(&SEARCH, "channels", &d.channels, &Params::from_query("query=user00&live_only=false"), None, None)
+            select(&SEARCH, "channels", d.channels(), &Params::from_query("query=user00&live_only=false"), None, None)
                 .unwrap();
         assert_eq!(all.len(), 30);
         assert_eq!(not_flag, all);
         assert!(!live.is_empty() && live.len() < all.len());
-        assert!(live.iter().all(|&i| d.channels[i]["is_live"] == Value::Bool(true)));
-        let arc = select(&SEARCH, "channels", &d.channels, &Params::from_query("query=arcomage"), None, None).unwrap();
-        assert_eq!(logins(&d.channels, &arc, "broadcaster_login"), ["arcomage"]);
+        assert!(live.iter().all(|&i| d.channels().field(i, "is_live").as_deref() == Some(&Value::Bool(true))));
+        let arc = select(&SEARCH, "channels", d.channels(), &Params::from_query("query=arcomage"), None, None).unwrap();
+        assert_eq!(logins(d.channels(), &arc, "broadcaster_login"), ["arcomage"]);
     }
 
     #[test]
     fn user_id_and_user_login_are_alternatives_but_game_narrows() {
         let d = data();
         let p = Params::from_query("user_id=10001&user_login=user0015");
-        let idx = select(&GET_STREAMS, "streams", &d.streams, &p, None, None).unwrap();
-        assert_eq!(logins(&d.streams, &idx, "user_login"), ["ninja", "user0015"]);
-        let ninja_game = str_field(&d.streams[idx[0]], "game_id").unwrap_or_default().to_string();
+        let idx = select(&GET_STREAMS, "streams", d.streams(), &p, None, None).unwrap();
+        assert_eq!(logins(d.streams(), &idx, "user_login"), ["ninja", "user0015"]);
+        let ninja_game = logins(d.streams(), &idx[..1], "game_id").concat();
         let p = Params::from_query(&format!("user_id=10001&user_login=user0015&game_id={ninja_game}"));
-        let idx = select(&GET_STREAMS, "streams", &d.streams, &p, None, None).unwrap();
-        assert_eq!(logins(&d.streams, &idx, "user_login"), ["ninja"]);
+        let idx = select(&GET_STREAMS, "streams", d.streams(), &p, None, None).unwrap();
+        assert_eq!(logins(d.streams(), &idx, "user_login"), ["ninja"]);
     }
 
     #[test]
@@ -343,13 +351,13 @@ mod tests {
         let d = data();
         let follows = all_follows(&d);
         let p = Params::from_query("user_id=10001");
-        let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
+        let idx = select(&GET_FOLLOWED, "follows", Items::from(&follows), &p, None, None).unwrap();
         assert_eq!(idx.len(), 5);
         let p = Params::from_query("user_id=10001&broadcaster_id=10003");
-        let idx = select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap();
+        let idx = select(&GET_FOLLOWED, "follows", Items::from(&follows), &p, None, None).unwrap();
         assert_eq!(logins(&follows, &idx, "broadcaster_login"), ["shroud"]);
         let p = Params::from_query("user_id=10001&broadcaster_id=10030");
-        assert!(select(&GET_FOLLOWED, "follows", &follows, &p, None, None).unwrap().is_empty());
+        assert!(select(&GET_FOLLOWED, "follows", Items::from(&follows), &p, None, None).unwrap().is_empty());
     }
 
     #[test]
@@ -369,16 +377,16 @@ mod tests {
         let index = IndexCache::default();
         let follows = all_follows(&d);
         for (ep, source, items, query) in [
-            (&GET_USERS, "users", &d.users, "login=shroud&id=10001&login=XQC&login=nobody"),
-            (&GET_USERS, "users", &d.users, "id=10005&id=10002"),
-            (&GET_STREAMS, "streams", &d.streams, "user_id=10001&user_login=user0015"),
-            (&GET_FOLLOWED, "follows", &follows, "user_id=10001&broadcaster_id=10003"),
-            (&SEARCH, "channels", &d.channels, "query=user00&live_only=true"),
-            (&GET_STREAMS, "streams", &d.streams, ""),
+            (&GET_USERS, "users", d.users(), "login=shroud&id=10001&login=XQC&login=nobody"),
+            (&GET_USERS, "users", d.users(), "id=10005&id=10002"),
+            (&GET_STREAMS, "streams", d.streams(), "user_id=10001&user_login=user0015"),
+            (&GET_FOLLOWED, "follows", Items::from(&follows), "user_id=10001&broadcaster_id=10003"),
+            (&SEARCH, "channels", d.channels(), "query=user00&live_only=true"),
+            (&GET_STREAMS, "streams", d.streams(), ""),
         ] {
             let p = Params::from_query(query);
             let plain = select(ep, source, items, &p, None, None).unwrap();
-            let request = Request { params: &p, body: None, token_user_id: None, follows: (&d.users, &d.follows) };
+            let request = Request { params: &p, body: None, token_user_id: None, follows: (d.users(), &d.follows) };
             let indexed = select_indexed(Some(&index), ep, source, items, request).unwrap();
             assert_eq!(plain, indexed, "{query}");
         }

@@ -139,7 +139,7 @@ impl MockServer {
     /// The id of a user of the data set, e.g. `user_id("ninja") == Some("10001")`.
     pub fn user_id(&self, login: &str) -> Option<String> {
         let data = self.state.data.read().unwrap_or_else(|e| e.into_inner());
-        data.user_by_login(login).and_then(|u| u.get("id")).and_then(|v| v.as_str()).map(str::to_string)
+        data.user_by_login(login).and_then(|u| u.get("id").and_then(|v| v.as_str()).map(str::to_string))
     }
 
     /// What it has counted so far (requests, tokens minted, faults injected, ...).
