@@ -10243,7 +10243,7 @@ pub mod requests {
     ///
     /// [Twitch reference: Get EventSub Subscriptions](https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions)
     ///
-    /// Give at most one of `status`, `type`, `user_id`.
+    /// Give at most one of `status`, `type`, `user_id`, `subscription_id`, `conduit_id`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
     #[non_exhaustive]
@@ -15437,7 +15437,7 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
     ///
     /// [Twitch reference: Get EventSub Subscriptions](https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions)
     ///
-    /// Give at most one of `status`, `type`, `user_id`.
+    /// Give at most one of `status`, `type`, `user_id`, `subscription_id`, `conduit_id`.
     pub fn get_eventsub_subscriptions(
         &self,
     ) -> crate::Call<'_, T, crate::requests::GetEventsubSubscriptions>
@@ -18562,7 +18562,9 @@ pub mod type_meta {
         &[
             FieldMeta::new("method", Shape::Optional(&Shape::String)),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
-            FieldMeta::new("secret", Shape::Optional(&Shape::String)),
+            FieldMeta::new("secret", Shape::Optional(&Shape::String))
+                .min_length(10u32)
+                .max_length(100u32),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
         ],
     );
@@ -18580,7 +18582,9 @@ pub mod type_meta {
         &[
             FieldMeta::new("method", Shape::String),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
-            FieldMeta::new("secret", Shape::Optional(&Shape::String)),
+            FieldMeta::new("secret", Shape::Optional(&Shape::String))
+                .min_length(10u32)
+                .max_length(100u32),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
             FieldMeta::new("conduit_id", Shape::Optional(&Shape::String)),
         ],
@@ -18599,7 +18603,7 @@ pub mod type_meta {
         &[
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("duration", Shape::Optional(&Shape::Integer)),
-            FieldMeta::new("reason", Shape::Optional(&Shape::String)),
+            FieldMeta::new("reason", Shape::Optional(&Shape::String)).max_length(500u32),
         ],
     );
     /// The fields of the spec type `WarningInput` and their shapes.
@@ -18607,18 +18611,18 @@ pub mod type_meta {
         "WarningInput",
         &[
             FieldMeta::new("user_id", Shape::String),
-            FieldMeta::new("reason", Shape::String),
+            FieldMeta::new("reason", Shape::String).max_length(500u32),
         ],
     );
     /// The fields of the spec type `PollChoiceInput` and their shapes.
     pub static POLL_CHOICE_INPUT: TypeMeta = TypeMeta::new(
         "PollChoiceInput",
-        &[FieldMeta::new("title", Shape::String)],
+        &[FieldMeta::new("title", Shape::String).max_length(25u32)],
     );
     /// The fields of the spec type `PredictionOutcomeInput` and their shapes.
     pub static PREDICTION_OUTCOME_INPUT: TypeMeta = TypeMeta::new(
         "PredictionOutcomeInput",
-        &[FieldMeta::new("title", Shape::String)],
+        &[FieldMeta::new("title", Shape::String).max_length(25u32)],
     );
     /// The fields of the spec type `ActiveExtensionsInput` and their shapes.
     pub static ACTIVE_EXTENSIONS_INPUT: TypeMeta = TypeMeta::new(
@@ -19625,7 +19629,8 @@ pub mod endpoints {
                 ParamMeta::body("non_moderator_chat_delay", Shape::Boolean)
                     .summary("Delay non-moderators' messages."),
                 ParamMeta::body("non_moderator_chat_delay_duration", Shape::Integer)
-                    .summary("That delay in seconds: 2, 4 or 6."),
+                    .summary("That delay in seconds: 2, 4 or 6.")
+                    .values(&["2", "4", "6"]),
                 ParamMeta::body("slow_mode", Shape::Boolean)
                     .summary("Limit how often users may post."),
                 ParamMeta::body("slow_mode_wait_time", Shape::Integer)

@@ -848,7 +848,9 @@ pub mod type_meta {
         &[
             FieldMeta::new("method", Shape::Optional(&Shape::String)),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
-            FieldMeta::new("secret", Shape::Optional(&Shape::String)),
+            FieldMeta::new("secret", Shape::Optional(&Shape::String))
+                .min_length(10u32)
+                .max_length(100u32),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
         ],
     );
@@ -1126,7 +1128,9 @@ pub mod type_meta {
         &[
             FieldMeta::new("method", Shape::String),
             FieldMeta::new("callback", Shape::Optional(&Shape::String)),
-            FieldMeta::new("secret", Shape::Optional(&Shape::String)),
+            FieldMeta::new("secret", Shape::Optional(&Shape::String))
+                .min_length(10u32)
+                .max_length(100u32),
             FieldMeta::new("session_id", Shape::Optional(&Shape::String)),
             FieldMeta::new("conduit_id", Shape::Optional(&Shape::String)),
         ],
@@ -1372,7 +1376,7 @@ pub mod type_meta {
         &[
             FieldMeta::new("user_id", Shape::String),
             FieldMeta::new("duration", Shape::Optional(&Shape::Integer)),
-            FieldMeta::new("reason", Shape::Optional(&Shape::String)),
+            FieldMeta::new("reason", Shape::Optional(&Shape::String)).max_length(500u32),
         ],
     );
     /// The fields of the spec type `UnbanRequest` and their shapes.
@@ -1444,7 +1448,7 @@ pub mod type_meta {
         "WarningInput",
         &[
             FieldMeta::new("user_id", Shape::String),
-            FieldMeta::new("reason", Shape::String),
+            FieldMeta::new("reason", Shape::String).max_length(500u32),
         ],
     );
     /// The fields of the spec type `SuspiciousUserStatus` and their shapes.
@@ -1515,7 +1519,7 @@ pub mod type_meta {
     /// The fields of the spec type `PollChoiceInput` and their shapes.
     pub static POLL_CHOICE_INPUT: TypeMeta = TypeMeta::new(
         "PollChoiceInput",
-        &[FieldMeta::new("title", Shape::String)],
+        &[FieldMeta::new("title", Shape::String).max_length(25u32)],
     );
     /// The fields of the spec type `Prediction` and their shapes.
     pub static PREDICTION: TypeMeta = TypeMeta::new(
@@ -1570,7 +1574,7 @@ pub mod type_meta {
     /// The fields of the spec type `PredictionOutcomeInput` and their shapes.
     pub static PREDICTION_OUTCOME_INPUT: TypeMeta = TypeMeta::new(
         "PredictionOutcomeInput",
-        &[FieldMeta::new("title", Shape::String)],
+        &[FieldMeta::new("title", Shape::String).max_length(25u32)],
     );
     /// The fields of the spec type `Raid` and their shapes.
     pub static RAID: TypeMeta = TypeMeta::new(
@@ -2924,7 +2928,8 @@ pub mod endpoints {
                 ParamMeta::body("non_moderator_chat_delay", Shape::Boolean)
                     .summary("Delay non-moderators' messages."),
                 ParamMeta::body("non_moderator_chat_delay_duration", Shape::Integer)
-                    .summary("That delay in seconds: 2, 4 or 6."),
+                    .summary("That delay in seconds: 2, 4 or 6.")
+                    .values(&["2", "4", "6"]),
                 ParamMeta::body("slow_mode", Shape::Boolean)
                     .summary("Limit how often users may post."),
                 ParamMeta::body("slow_mode_wait_time", Shape::Integer)

@@ -55,6 +55,8 @@ pub static VERBS: &[crate::verb::Verb] = &[
         verb: "get-custom-power-up",
         aliases: &["getCustomPowerUp", "get-custom-power-ups", "getCustomPowerUps"],
         endpoint: &ttv_helix::endpoints::GET_CUSTOM_POWER_UP,
+        beta: false,
+        help: "Answer: a list of CustomPowerUp:\n  broadcaster_id                       string                      User id of the channel that owns it.\n  broadcaster_login                    string                      Login name of that channel.\n  broadcaster_name                     string                      Display name of that channel.\n  id                                   string                      The Power-up's id.\n  title                                string                      The Power-up's title.\n  prompt                               string                      Text shown to the viewer when `is_user_input_required` is set.\n  bits                                 integer                     Price in Bits.\n  image                                ImageSet?                   Custom images; null when the broadcaster uploaded none (see `default_image`).\n  default_image                        ImageSet                    Twitch's default images for it.\n  background_color                     string                      Background colour as hex, e.g. `#9147FF`.\n  is_enabled                           boolean                     Whether viewers can see it.\n  is_user_input_required               boolean                     Whether the viewer must type text when using it.\n  max_per_stream_setting               MaxPerStreamSetting         Cap on uses per live stream.\n  max_per_user_per_stream_setting      MaxPerUserPerStreamSetting  Cap on uses per viewer per live stream.\n  global_cooldown_setting              GlobalCooldownSetting       Minimum wait between two uses.\n  is_paused                            boolean                     Whether it is paused (viewers cannot use it).\n  is_in_stock                          boolean                     Whether it is in stock; viewers cannot use it otherwise.\n  redemptions_redeemed_current_stream  integer?                    Uses in the current stream; null when offline or the per-stream cap is off.\n  cooldown_expires_at                  datetime?                   When the current cooldown ends; null when not cooling down.",
     },
     crate::verb::Verb {
         verb: "get-extension-transactions",
@@ -263,21 +265,29 @@ pub static VERBS: &[crate::verb::Verb] = &[
         verb: "get-pinned-chat-message",
         aliases: &["getPinnedChatMessage"],
         endpoint: &ttv_helix::endpoints::GET_PINNED_CHAT_MESSAGE,
+        beta: false,
+        help: "Answer: a list of PinnedChatMessage:\n  message_id            string                Id of the pinned chat message.\n  broadcaster_id        string                User id of the channel.\n  sender_user_id        string                User id of who wrote the message.\n  sender_user_login     string                Login name of who wrote it.\n  sender_user_name      string                Display name of who wrote it.\n  pinned_by_user_id     string                User id of who pinned it.\n  pinned_by_user_login  string                Login name of who pinned it.\n  pinned_by_user_name   string                Display name of who pinned it.\n  message               PinnedMessageContent  What the message says.\n  starts_at             datetime              When it was pinned.\n  ends_at               datetime?             When the pin ends; null when it lasts until the stream ends.\n  updated_at            datetime              When the pin last changed.",
     },
     crate::verb::Verb {
         verb: "pin-chat-message",
         aliases: &["pinChatMessage"],
         endpoint: &ttv_helix::endpoints::PIN_CHAT_MESSAGE,
+        beta: false,
+        help: "Answer: 204 No Content.",
     },
     crate::verb::Verb {
         verb: "update-pinned-chat-message",
         aliases: &["updatePinnedChatMessage"],
         endpoint: &ttv_helix::endpoints::UPDATE_PINNED_CHAT_MESSAGE,
+        beta: false,
+        help: "Answer: 204 No Content.",
     },
     crate::verb::Verb {
         verb: "unpin-chat-message",
         aliases: &["unpinChatMessage"],
         endpoint: &ttv_helix::endpoints::UNPIN_CHAT_MESSAGE,
+        beta: false,
+        help: "Answer: 204 No Content.",
     },
     crate::verb::Verb {
         verb: "create-clip",
@@ -473,7 +483,7 @@ pub static VERBS: &[crate::verb::Verb] = &[
         aliases: &["getEventSubSubscriptions"],
         endpoint: &ttv_helix::endpoints::GET_EVENTSUB_SUBSCRIPTIONS,
         beta: false,
-        help: "Give at most one of --status, --type, --user-id.\n\nAnswer: a list of EventSubSubscription, in pages (--all follows them):\n  id          string             The subscription's id.\n  status      string             `enabled` when events flow; otherwise why not (e.g. `webhook_callback_verification_pending`, `authorization_revoked`, `websocket_disconnected`).\n  type        string             The event type subscribed to, e.g. `channel.follow`.\n  version     string             Version of that event type's definition, e.g. `1` or `2`.\n  condition   json               The type's condition values (which broadcaster, user, ...); their keys depend on `type`.\n  created_at  datetime           When the subscription was created.\n  transport   EventSubTransport  Where its events are delivered.\n  cost        integer            How much it counts against the app's cost limit (`max_total_cost`); usually 0 when its condition names a user who authorized the app.",
+        help: "Give at most one of --status, --type, --user-id, --subscription-id, --conduit-id.\n\nAnswer: a list of EventSubSubscription, in pages (--all follows them):\n  id          string             The subscription's id.\n  status      string             `enabled` when events flow; otherwise why not (e.g. `webhook_callback_verification_pending`, `authorization_revoked`, `websocket_disconnected`).\n  type        string             The event type subscribed to, e.g. `channel.follow`.\n  version     string             Version of that event type's definition, e.g. `1` or `2`.\n  condition   json               The type's condition values (which broadcaster, user, ...); their keys depend on `type`.\n  created_at  datetime           When the subscription was created.\n  transport   EventSubTransport  Where its events are delivered.\n  cost        integer            How much it counts against the app's cost limit (`max_total_cost`); usually 0 when its condition names a user who authorized the app.",
     },
     crate::verb::Verb {
         verb: "get-top-games",
