@@ -131,3 +131,45 @@ fn for_source_only_is_refused_with_a_user_token() {
     assert!(out.stderr.contains("`for_source_only` is only valid with an app token"), "{}", out.stderr);
     assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
 }
+
+#[test]
+fn limits_inside_body_objects_and_integer_sets_are_refused_before_sending() {
+    let mock = mock();
+    let cli = Cli::new(&mock);
+    let token = mock.issue_user_token("ninja", &["channel:manage:polls", "moderator:manage:chat_settings"]);
+    let before = mock.stats().helix_requests;
+    let long = "x".repeat(26);
+    let out = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
+        "create-poll",
+        "--title",
+        "Next game?",
+        "--duration",
+        "60",
+        "--choices",
+        r#"{"title": "Celeste"}"#,
+        "--choices",
+        &format!(r#"{{"title": "{long}"}}"#),
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("`choices[1].title` takes at most 25 characters, got 26"), "{}", out.stderr);
+    // The chat delay takes 2, 4 or 6 seconds: clap refuses others and lists them.
+    let out = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
+        "update-chat-settings",
+        "--broadcaster-id",
+        "10001",
+        "--non-moderator-chat-delay-duration",
+        "5",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("[possible values: 2, 4, 6]"), "{}", out.stderr);
+    assert_eq!(mock.stats().helix_requests, before, "nothing was sent");
+    let out = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
+        "update-chat-settings",
+        "--broadcaster-id",
+        "10001",
+        "--non-moderator-chat-delay-duration",
+        "4",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()[0]["non_moderator_chat_delay_duration"], 4, "{}", out.stdout);
+}

@@ -257,9 +257,20 @@ fn sample(name: &str, shape: &Shape) -> Value {
         Shape::DateTime => json!("2024-01-01T00:00:00Z"),
         Shape::Json => json!({}),
         Shape::List(inner) => json!([sample(name, inner)]),
-        Shape::Object(ty) => {
-            Value::Object(ty.fields.iter().map(|f| (f.name.to_string(), sample(f.name, &f.shape))).collect())
-        }
+        Shape::Object(ty) => Value::Object(
+            ty.fields
+                .iter()
+                .map(|f| {
+                    let value = match (f.values.first(), f.min_length) {
+                        (Some(first), _) => json!(first),
+                        // A string under its lower limit is a 400.
+                        (None, Some(min)) => json!("t".repeat(min as usize)),
+                        (None, None) => sample(f.name, &f.shape),
+                    };
+                    (f.name.to_string(), value)
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -301,6 +312,9 @@ fn every_endpoint_answers(routes: &'static [RouteMeta]) {
                 // The smallest value the spec allows is always valid.
                 (Some((lo, _)), _) => json!(lo),
                 // A closed set: anything else is a 400.
+                (None, Some(first)) if matches!(p.shape.inner(), Shape::Integer) => {
+                    json!(first.parse::<i64>().expect("the spec's check: a whole number"))
+                }
                 (None, Some(first)) if p.shape.is_list() => json!([first]),
                 (None, Some(first)) => json!(first),
                 (None, None) => sample(p.name, &p.shape),
