@@ -132,13 +132,18 @@ fn emit_guarded(model: &ttv_codegen::model::Model) -> Result<Vec<(&'static str, 
 fn culprit(model: &ttv_codegen::model::Model, emit: Emitter) -> String {
     let fails = |m: &ttv_codegen::model::Model| std::panic::catch_unwind(|| emit(m)).is_err();
     for e in &model.endpoints {
-        let one = ttv_codegen::model::Model { endpoints: vec![e.clone()], types: model.types.clone() };
+        let one = ttv_codegen::model::Model {
+            endpoints: vec![e.clone()],
+            types: model.types.clone(),
+            eventsub: Default::default(),
+        };
         if fails(&one) {
             return format!("endpoint \"{}\"", e.name);
         }
     }
     for t in &model.types {
-        let one = ttv_codegen::model::Model { endpoints: Vec::new(), types: vec![t.clone()] };
+        let one =
+            ttv_codegen::model::Model { endpoints: Vec::new(), types: vec![t.clone()], eventsub: Default::default() };
         if fails(&one) {
             return format!("type \"{}\"", t.name);
         }
