@@ -8,6 +8,7 @@
 pub mod coverage;
 pub mod emit;
 pub mod error;
+pub mod eventsub_coverage;
 pub mod eventsub_model;
 pub mod eventsub_spec;
 mod eventsub_validate;

@@ -32,6 +32,10 @@ enum Command {
         spec: PathBuf,
         #[arg(long)]
         openapi: PathBuf,
+        /// Also compare the `eventsub` section with this table of subscription types
+        /// (`subscription-types.tsv` of the shared EventSub reference).
+        #[arg(long)]
+        eventsub: Option<PathBuf>,
     },
 }
 
@@ -79,10 +83,21 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Coverage { openapi, .. } => match ttv_codegen::coverage::run(&model, &openapi) {
+        Command::Coverage { openapi, eventsub, .. } => match ttv_codegen::coverage::run(&model, &openapi) {
             Ok(report) => {
                 print!("{report}");
-                if report.is_complete() {
+                let events_complete = match eventsub.map(|tsv| ttv_codegen::eventsub_coverage::run(&model, &tsv)) {
+                    None => true,
+                    Some(Ok(events)) => {
+                        print!("{events}");
+                        events.is_complete()
+                    }
+                    Some(Err(e)) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                if report.is_complete() && events_complete {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(1)
