@@ -117,8 +117,9 @@ type Emitter = fn(&ttv_codegen::model::Model) -> String;
 /// checks should make emission total, and if one is missing, the message
 /// names the endpoint (or type) the emitter stumbled on instead of a backtrace.
 fn emit_guarded(model: &ttv_codegen::model::Model) -> Result<Vec<(&'static str, String)>, String> {
-    let emitters: [(&'static str, Emitter); 3] = [
+    let emitters: [(&'static str, Emitter); 4] = [
         ("endpoints.rs", ttv_codegen::emit::client::library),
+        ("eventsub.rs", ttv_codegen::emit::eventsub::library),
         ("verbs.rs", ttv_codegen::emit::cli::verbs),
         ("routes.rs", ttv_codegen::emit::mock::routes),
     ];

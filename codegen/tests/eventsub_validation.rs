@@ -204,3 +204,12 @@ fn event_types_may_reuse_endpoint_type_names() {
     assert_eq!(model.types[0].name, "Detail");
     assert_eq!(model.eventsub.types[0].name, "Detail");
 }
+
+#[test]
+fn value_sets_on_event_fields_are_refused_for_now() {
+    let err = error_of(
+        &spec("", "")
+            .replace("      id: string\n      detail", "      id: {type: string, values: [a, b]}\n      detail"),
+    );
+    assert!(err.contains("key `fields.id.values`: event fields take no `values` yet"), "{err}");
+}

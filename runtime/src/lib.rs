@@ -63,6 +63,7 @@ mod batch;
 mod client;
 mod config;
 mod error;
+pub mod eventsub;
 mod http;
 mod input;
 mod nulls;
