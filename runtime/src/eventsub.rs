@@ -52,6 +52,11 @@ impl UnknownEvent {
     }
 }
 
+/// Writes an unknown event as its `event` object alone, as a known event is written.
+pub fn serialize_unknown<S: serde::Serializer>(unknown: &UnknownEvent, serializer: S) -> Result<S::Ok, S::Error> {
+    unknown.event.serialize(serializer)
+}
+
 /// An event of a known type whose JSON does not fit the spec's types.
 #[derive(Debug, thiserror::Error)]
 #[error("the {subscription_type} v{version} event does not decode: {source}")]
@@ -117,6 +122,13 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("channel.ban v1"), "{text}");
         assert!(text.contains("duration"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_event_is_written_as_its_event_object() {
+        let u = UnknownEvent::new("channel.future", "9", json!({"a": 1}));
+        let out = serialize_unknown(&u, serde_json::value::Serializer).unwrap();
+        assert_eq!(out, json!({"a": 1}));
     }
 
     #[test]

@@ -218,12 +218,15 @@ fn event_enum(subs: &[Subscription]) -> TokenStream {
     quote! {
         /// An event of any subscription type, as `Event::decode` reads it. A type or
         /// version the spec does not describe is kept in `Unknown`, never an error.
-        #[derive(Debug, Clone, PartialEq)]
+        /// It serializes as the `event` object alone (unknown fields included).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum Event {
             #(#docs #variants(#events),)*
             /// A type or version the spec does not describe, as sent.
+            #[serde(serialize_with = "ttv_runtime::eventsub::serialize_unknown")]
             Unknown(UnknownEvent),
         }
 

@@ -6932,7 +6932,9 @@ pub struct Whisper {
 }
 /// An event of any subscription type, as `Event::decode` reads it. A type or
 /// version the spec does not describe is kept in `Unknown`, never an error.
-#[derive(Debug, Clone, PartialEq)]
+/// It serializes as the `event` object alone (unknown fields included).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Event {
@@ -7113,6 +7115,7 @@ pub enum Event {
     /// `user.whisper.message` v1: The user received a whisper.
     UserWhisperMessageV1(UserWhisperMessageV1Event),
     /// A type or version the spec does not describe, as sent.
+    #[serde(serialize_with = "ttv_runtime::eventsub::serialize_unknown")]
     Unknown(UnknownEvent),
 }
 impl Event {

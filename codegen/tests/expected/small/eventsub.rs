@@ -152,7 +152,9 @@ pub struct Fragment {
 }
 /// An event of any subscription type, as `Event::decode` reads it. A type or
 /// version the spec does not describe is kept in `Unknown`, never an error.
-#[derive(Debug, Clone, PartialEq)]
+/// It serializes as the `event` object alone (unknown fields included).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Event {
@@ -161,6 +163,7 @@ pub enum Event {
     /// `channel.raid` v1: A broadcaster raided another channel.
     ChannelRaidV1(ChannelRaidV1Event),
     /// A type or version the spec does not describe, as sent.
+    #[serde(serialize_with = "ttv_runtime::eventsub::serialize_unknown")]
     Unknown(UnknownEvent),
 }
 impl Event {
