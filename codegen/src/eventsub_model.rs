@@ -1,5 +1,5 @@
 //! The checked EventSub part of the model: what the emitters read about each
-//! subscription type. Built only by [`crate::eventsub_validate`].
+//! subscription type. Built only by [`crate::validate`].
 
 use crate::model::TypeDef;
 

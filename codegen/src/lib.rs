@@ -11,7 +11,6 @@ pub mod error;
 pub mod eventsub_coverage;
 pub mod eventsub_model;
 pub mod eventsub_spec;
-mod eventsub_validate;
 pub mod model;
 pub mod spec;
 pub mod typeexpr;

@@ -54,10 +54,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { .. } => {
             println!(
-                "{}: {} endpoints, {} types, no problems",
+                "{}: {} endpoints, {} types, {} EventSub subscription types, no problems",
                 spec_path.display(),
                 model.endpoints.len(),
-                model.types.len()
+                model.types.len(),
+                model.eventsub.subscriptions.len()
             );
             ExitCode::SUCCESS
         }

@@ -7,6 +7,8 @@ use crate::typeexpr::{Prim, TypeExpr};
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod eventsub;
+
 /// The largest page any Helix endpoint documents (Get Chatters, Get Drops Entitlements: 1000).
 const FIRST_CEILING: i64 = 1000;
 const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required", "token_user"];
@@ -87,7 +89,7 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
             ),
         );
     }
-    let eventsub = crate::eventsub_validate::eventsub(&mut c, &spec.eventsub);
+    let eventsub = eventsub::eventsub(&mut c, &spec.eventsub);
     if c.errors.is_empty() {
         Ok(Model { endpoints, types, eventsub })
     } else {

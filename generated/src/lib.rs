@@ -29,11 +29,13 @@
 //!
 //! `file-store`, `login`, `extension-jwt` and `rustls-ring` (on by default) and
 //! `http2` (off) are ttv-runtime's, passed on; see [its documentation](ttv_runtime).
-//! One is this crate's own, off by default:
+//! Two are this crate's own, off by default:
 //!
 //! - `deserialize-requests`: the request types implement `serde::Deserialize`
 //!   too, so a request can be read from JSON or a config file. Without it they
 //!   are built with `new` and their setters (and serialize as before).
+//! - `eventsub`: the `eventsub` module, typed EventSub conditions and events
+//!   (about 170 more decodable types to compile).
 
 #![deny(missing_docs)]
 

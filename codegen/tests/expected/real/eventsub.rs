@@ -11,9 +11,9 @@ pub use ttv_runtime::eventsub::{EventDecodeError, Subscription, UnknownEvent};
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodMessageHoldV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodMessageHoldV1Condition {
@@ -45,9 +45,9 @@ impl Subscription for AutomodMessageHoldV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodMessageHoldV2Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodMessageHoldV2Condition {
@@ -79,9 +79,9 @@ impl Subscription for AutomodMessageHoldV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodMessageUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodMessageUpdateV1Condition {
@@ -113,9 +113,9 @@ impl Subscription for AutomodMessageUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodMessageUpdateV2Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodMessageUpdateV2Condition {
@@ -147,9 +147,9 @@ impl Subscription for AutomodMessageUpdateV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodSettingsUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodSettingsUpdateV1Condition {
@@ -183,9 +183,9 @@ impl Subscription for AutomodSettingsUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomodTermsUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl AutomodTermsUpdateV1Condition {
@@ -217,7 +217,7 @@ impl Subscription for AutomodTermsUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelBitsUseV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelBitsUseV1Condition {
@@ -245,7 +245,7 @@ impl Subscription for ChannelBitsUseV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelUpdateV2Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelUpdateV2Condition {
@@ -273,9 +273,9 @@ impl Subscription for ChannelUpdateV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelFollowV2Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelFollowV2Condition {
@@ -307,7 +307,7 @@ impl Subscription for ChannelFollowV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelAdBreakBeginV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelAdBreakBeginV1Condition {
@@ -335,9 +335,9 @@ impl Subscription for ChannelAdBreakBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatClearV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatClearV1Condition {
@@ -369,9 +369,9 @@ impl Subscription for ChannelChatClearV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatClearUserMessagesV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatClearUserMessagesV1Condition {
@@ -403,9 +403,9 @@ impl Subscription for ChannelChatClearUserMessagesV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatMessageV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatMessageV1Condition {
@@ -437,9 +437,9 @@ impl Subscription for ChannelChatMessageV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatMessageDeleteV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatMessageDeleteV1Condition {
@@ -471,9 +471,9 @@ impl Subscription for ChannelChatMessageDeleteV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatNotificationV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatNotificationV1Condition {
@@ -505,9 +505,9 @@ impl Subscription for ChannelChatNotificationV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatSettingsUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatSettingsUpdateV1Condition {
@@ -539,9 +539,9 @@ impl Subscription for ChannelChatSettingsUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatUserMessageHoldV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatUserMessageHoldV1Condition {
@@ -573,9 +573,9 @@ impl Subscription for ChannelChatUserMessageHoldV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChatUserMessageUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl ChannelChatUserMessageUpdateV1Condition {
@@ -607,7 +607,7 @@ impl Subscription for ChannelChatUserMessageUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSharedChatBeginV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelSharedChatBeginV1Condition {
@@ -635,7 +635,7 @@ impl Subscription for ChannelSharedChatBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSharedChatUpdateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelSharedChatUpdateV1Condition {
@@ -663,7 +663,7 @@ impl Subscription for ChannelSharedChatUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSharedChatEndV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelSharedChatEndV1Condition {
@@ -691,7 +691,7 @@ impl Subscription for ChannelSharedChatEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSubscribeV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelSubscribeV1Condition {
@@ -721,7 +721,7 @@ impl Subscription for ChannelSubscribeV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSubscriptionEndV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelSubscriptionEndV1Condition {
@@ -751,7 +751,7 @@ impl Subscription for ChannelSubscriptionEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSubscriptionGiftV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelSubscriptionGiftV1Condition {
@@ -781,7 +781,7 @@ impl Subscription for ChannelSubscriptionGiftV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSubscriptionMessageV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelSubscriptionMessageV1Condition {
@@ -811,7 +811,7 @@ impl Subscription for ChannelSubscriptionMessageV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelCheerV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelCheerV1Condition {
@@ -839,10 +839,10 @@ impl Subscription for ChannelCheerV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelRaidV1Condition {
-    /// `from_broadcaster_user_id`
+    /// Raids out of this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_broadcaster_user_id: Option<String>,
-    /// `to_broadcaster_user_id`
+    /// Raids into this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_broadcaster_user_id: Option<String>,
 }
@@ -879,7 +879,7 @@ impl Subscription for ChannelRaidV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelBanV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelBanV1Condition {
@@ -907,7 +907,7 @@ impl Subscription for ChannelBanV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelUnbanV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelUnbanV1Condition {
@@ -935,9 +935,9 @@ impl Subscription for ChannelUnbanV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelUnbanRequestCreateV1Condition {
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelUnbanRequestCreateV1Condition {
@@ -971,9 +971,9 @@ impl Subscription for ChannelUnbanRequestCreateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelUnbanRequestResolveV1Condition {
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelUnbanRequestResolveV1Condition {
@@ -1007,9 +1007,9 @@ impl Subscription for ChannelUnbanRequestResolveV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelModerateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelModerateV1Condition {
@@ -1049,9 +1049,9 @@ impl Subscription for ChannelModerateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelModerateV2Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelModerateV2Condition {
@@ -1092,7 +1092,7 @@ impl Subscription for ChannelModerateV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelModeratorAddV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelModeratorAddV1Condition {
@@ -1120,7 +1120,7 @@ impl Subscription for ChannelModeratorAddV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelModeratorRemoveV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelModeratorRemoveV1Condition {
@@ -1148,9 +1148,9 @@ impl Subscription for ChannelModeratorRemoveV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGuestStarSessionBeginBetaCondition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelGuestStarSessionBeginBetaCondition {
@@ -1189,9 +1189,9 @@ impl Subscription for ChannelGuestStarSessionBeginBetaCondition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGuestStarSessionEndBetaCondition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelGuestStarSessionEndBetaCondition {
@@ -1230,9 +1230,9 @@ impl Subscription for ChannelGuestStarSessionEndBetaCondition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGuestStarGuestUpdateBetaCondition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelGuestStarGuestUpdateBetaCondition {
@@ -1271,9 +1271,9 @@ impl Subscription for ChannelGuestStarGuestUpdateBetaCondition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGuestStarSettingsUpdateBetaCondition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelGuestStarSettingsUpdateBetaCondition {
@@ -1312,7 +1312,7 @@ impl Subscription for ChannelGuestStarSettingsUpdateBetaCondition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsAutomaticRewardRedemptionAddV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelChannelPointsAutomaticRewardRedemptionAddV1Condition {
@@ -1342,7 +1342,7 @@ impl Subscription for ChannelChannelPointsAutomaticRewardRedemptionAddV1Conditio
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsAutomaticRewardRedemptionAddV2Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelChannelPointsAutomaticRewardRedemptionAddV2Condition {
@@ -1372,7 +1372,7 @@ impl Subscription for ChannelChannelPointsAutomaticRewardRedemptionAddV2Conditio
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsCustomRewardAddV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelChannelPointsCustomRewardAddV1Condition {
@@ -1402,9 +1402,9 @@ impl Subscription for ChannelChannelPointsCustomRewardAddV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsCustomRewardUpdateV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
-    /// `reward_id`
+    /// Only this custom reward (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
 }
@@ -1441,9 +1441,9 @@ impl Subscription for ChannelChannelPointsCustomRewardUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsCustomRewardRemoveV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
-    /// `reward_id`
+    /// Only this custom reward (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
 }
@@ -1480,9 +1480,9 @@ impl Subscription for ChannelChannelPointsCustomRewardRemoveV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsCustomRewardRedemptionAddV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
-    /// `reward_id`
+    /// Only this custom reward (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
 }
@@ -1519,9 +1519,9 @@ impl Subscription for ChannelChannelPointsCustomRewardRedemptionAddV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelChannelPointsCustomRewardRedemptionUpdateV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
-    /// `reward_id`
+    /// Only this custom reward (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
 }
@@ -1558,7 +1558,7 @@ impl Subscription for ChannelChannelPointsCustomRewardRedemptionUpdateV1Conditio
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPollBeginV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPollBeginV1Condition {
@@ -1588,7 +1588,7 @@ impl Subscription for ChannelPollBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPollProgressV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPollProgressV1Condition {
@@ -1618,7 +1618,7 @@ impl Subscription for ChannelPollProgressV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPollEndV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPollEndV1Condition {
@@ -1648,7 +1648,7 @@ impl Subscription for ChannelPollEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPredictionBeginV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPredictionBeginV1Condition {
@@ -1678,7 +1678,7 @@ impl Subscription for ChannelPredictionBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPredictionProgressV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPredictionProgressV1Condition {
@@ -1708,7 +1708,7 @@ impl Subscription for ChannelPredictionProgressV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPredictionLockV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPredictionLockV1Condition {
@@ -1738,7 +1738,7 @@ impl Subscription for ChannelPredictionLockV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelPredictionEndV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelPredictionEndV1Condition {
@@ -1768,9 +1768,9 @@ impl Subscription for ChannelPredictionEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSuspiciousUserMessageV1Condition {
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelSuspiciousUserMessageV1Condition {
@@ -1804,9 +1804,9 @@ impl Subscription for ChannelSuspiciousUserMessageV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelSuspiciousUserUpdateV1Condition {
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl ChannelSuspiciousUserUpdateV1Condition {
@@ -1840,7 +1840,7 @@ impl Subscription for ChannelSuspiciousUserUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelVipAddV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelVipAddV1Condition {
@@ -1870,7 +1870,7 @@ impl Subscription for ChannelVipAddV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelVipRemoveV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelVipRemoveV1Condition {
@@ -1900,9 +1900,9 @@ impl Subscription for ChannelVipRemoveV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelWarningAcknowledgeV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelWarningAcknowledgeV1Condition {
@@ -1936,9 +1936,9 @@ impl Subscription for ChannelWarningAcknowledgeV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelWarningSendV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelWarningSendV1Condition {
@@ -1972,7 +1972,7 @@ impl Subscription for ChannelWarningSendV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelCharityCampaignDonateV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelCharityCampaignDonateV1Condition {
@@ -2000,7 +2000,7 @@ impl Subscription for ChannelCharityCampaignDonateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelCharityCampaignStartV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelCharityCampaignStartV1Condition {
@@ -2028,7 +2028,7 @@ impl Subscription for ChannelCharityCampaignStartV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelCharityCampaignProgressV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelCharityCampaignProgressV1Condition {
@@ -2056,7 +2056,7 @@ impl Subscription for ChannelCharityCampaignProgressV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelCharityCampaignStopV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelCharityCampaignStopV1Condition {
@@ -2084,9 +2084,9 @@ impl Subscription for ChannelCharityCampaignStopV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConduitShardDisabledV1Condition {
-    /// `client_id`
+    /// Your app's client id.
     pub client_id: String,
-    /// `conduit_id`
+    /// Only this conduit of yours (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conduit_id: Option<String>,
 }
@@ -2123,12 +2123,12 @@ impl Subscription for ConduitShardDisabledV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct DropEntitlementGrantV1Condition {
-    /// `organization_id`
+    /// The organization that owns the game.
     pub organization_id: String,
-    /// `category_id`
+    /// Only this game (category).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
-    /// `campaign_id`
+    /// Only this Drops campaign.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<String>,
 }
@@ -2168,7 +2168,7 @@ impl Subscription for DropEntitlementGrantV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ExtensionBitsTransactionCreateV1Condition {
-    /// `extension_client_id`
+    /// Your extension's client id.
     pub extension_client_id: String,
 }
 impl ExtensionBitsTransactionCreateV1Condition {
@@ -2196,7 +2196,7 @@ impl Subscription for ExtensionBitsTransactionCreateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGoalBeginV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelGoalBeginV1Condition {
@@ -2224,7 +2224,7 @@ impl Subscription for ChannelGoalBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGoalProgressV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelGoalProgressV1Condition {
@@ -2252,7 +2252,7 @@ impl Subscription for ChannelGoalProgressV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelGoalEndV1Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelGoalEndV1Condition {
@@ -2280,7 +2280,7 @@ impl Subscription for ChannelGoalEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelHypeTrainBeginV2Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelHypeTrainBeginV2Condition {
@@ -2308,7 +2308,7 @@ impl Subscription for ChannelHypeTrainBeginV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelHypeTrainProgressV2Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelHypeTrainProgressV2Condition {
@@ -2336,7 +2336,7 @@ impl Subscription for ChannelHypeTrainProgressV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelHypeTrainEndV2Condition {
-    /// `broadcaster_user_id` Over a WebSocket (user token): the token's user.
+    /// The channel (its broadcaster's user id). Over a WebSocket (user token): the token's user.
     pub broadcaster_user_id: String,
 }
 impl ChannelHypeTrainEndV2Condition {
@@ -2364,9 +2364,9 @@ impl Subscription for ChannelHypeTrainEndV2Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelShieldModeBeginV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelShieldModeBeginV1Condition {
@@ -2400,9 +2400,9 @@ impl Subscription for ChannelShieldModeBeginV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelShieldModeEndV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelShieldModeEndV1Condition {
@@ -2436,9 +2436,9 @@ impl Subscription for ChannelShieldModeEndV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelShoutoutCreateV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelShoutoutCreateV1Condition {
@@ -2472,9 +2472,9 @@ impl Subscription for ChannelShoutoutCreateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelShoutoutReceiveV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
-    /// `moderator_user_id` Over a WebSocket (user token): the token's user.
+    /// A moderator of the channel, or its broadcaster. Over a WebSocket (user token): the token's user.
     pub moderator_user_id: String,
 }
 impl ChannelShoutoutReceiveV1Condition {
@@ -2508,7 +2508,7 @@ impl Subscription for ChannelShoutoutReceiveV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct StreamOnlineV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl StreamOnlineV1Condition {
@@ -2536,7 +2536,7 @@ impl Subscription for StreamOnlineV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct StreamOfflineV1Condition {
-    /// `broadcaster_user_id`
+    /// The channel (its broadcaster's user id).
     pub broadcaster_user_id: String,
 }
 impl StreamOfflineV1Condition {
@@ -2564,7 +2564,7 @@ impl Subscription for StreamOfflineV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserAuthorizationGrantV1Condition {
-    /// `client_id`
+    /// Your app's client id.
     pub client_id: String,
 }
 impl UserAuthorizationGrantV1Condition {
@@ -2592,7 +2592,7 @@ impl Subscription for UserAuthorizationGrantV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserAuthorizationRevokeV1Condition {
-    /// `client_id`
+    /// Your app's client id.
     pub client_id: String,
 }
 impl UserAuthorizationRevokeV1Condition {
@@ -2620,7 +2620,7 @@ impl Subscription for UserAuthorizationRevokeV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserUpdateV1Condition {
-    /// `user_id`
+    /// The user the events are about.
     pub user_id: String,
 }
 impl UserUpdateV1Condition {
@@ -2648,7 +2648,7 @@ impl Subscription for UserUpdateV1Condition {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserWhisperMessageV1Condition {
-    /// `user_id` Over a WebSocket (user token): the token's user.
+    /// The user the events are about. Over a WebSocket (user token): the token's user.
     pub user_id: String,
 }
 impl UserWhisperMessageV1Condition {
@@ -3233,15 +3233,15 @@ pub struct ChannelChatMessageV1Event {
     /// `badges`
     #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
     pub badges: Vec<Badge>,
-    /// `cheer`: kept as sent (no example shows its type).
+    /// The Bits cheered in the message; null when none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cheer: Option<serde_json::Value>,
+    pub cheer: Option<Cheer>,
     /// `color`
     #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
     pub color: String,
-    /// `reply`: kept as sent (no example shows its type).
+    /// The message this one answers; null when it answers none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply: Option<serde_json::Value>,
+    pub reply: Option<Reply>,
     /// `channel_points_custom_reward_id`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_points_custom_reward_id: Option<String>,
@@ -6926,6 +6926,54 @@ pub struct Whisper {
     /// `text`
     #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
     pub text: String,
+    /// Fields Twitch sent that the spec does not name yet, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Bits cheered in a chat message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Cheer {
+    /// How many Bits.
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub bits: i64,
+    /// Fields Twitch sent that the spec does not name yet, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The message a chat message answers, and the thread it belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Reply {
+    /// `parent_message_id`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub parent_message_id: String,
+    /// `parent_message_body`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub parent_message_body: String,
+    /// `parent_user_id`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub parent_user_id: String,
+    /// `parent_user_name`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub parent_user_name: String,
+    /// `parent_user_login`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub parent_user_login: String,
+    /// `thread_message_id`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub thread_message_id: String,
+    /// `thread_user_id`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub thread_user_id: String,
+    /// `thread_user_name`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub thread_user_name: String,
+    /// `thread_user_login`
+    #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
+    pub thread_user_login: String,
     /// Fields Twitch sent that the spec does not name yet, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

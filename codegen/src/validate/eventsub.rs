@@ -1,13 +1,13 @@
 //! Checks the `eventsub:` section and lowers it into [`crate::eventsub_model`],
 //! with the same error places and style as the endpoints' checks.
 
+use super::{fields, rust_field, type_name_check, unsized_cycles, Check};
 use crate::eventsub_model::{
     AppTokenRule, ConditionField, EventSub, Status, Subscription, Transport, EVENTSUB_DOC_BASE, MODERATOR_OF,
 };
 use crate::eventsub_spec::{AppTokenRuleSpec, CnfSpec, EventSubSpec, SubscriptionSpec};
 use crate::model::TypeDef;
 use crate::typeexpr::{Prim, TypeExpr};
-use crate::validate::{fields, rust_field, type_name_check, unsized_cycles, Check};
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
 
