@@ -63,7 +63,6 @@ mod batch;
 mod client;
 mod config;
 mod error;
-pub mod eventsub;
 mod http;
 mod input;
 mod nulls;
@@ -79,6 +78,8 @@ mod transport;
 
 #[cfg(test)]
 mod test_meta;
+
+pub mod eventsub;
 
 pub use auth::extension::ExtensionJwt;
 #[cfg(feature = "login")]
