@@ -8,6 +8,9 @@
 pub mod coverage;
 pub mod emit;
 pub mod error;
+pub mod eventsub_coverage;
+pub mod eventsub_model;
+pub mod eventsub_spec;
 pub mod model;
 pub mod spec;
 pub mod typeexpr;

@@ -32,6 +32,10 @@ enum Command {
         spec: PathBuf,
         #[arg(long)]
         openapi: PathBuf,
+        /// Also compare the `eventsub` section with this table of subscription types
+        /// (`subscription-types.tsv` of the shared EventSub reference).
+        #[arg(long)]
+        eventsub: Option<PathBuf>,
     },
 }
 
@@ -50,10 +54,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { .. } => {
             println!(
-                "{}: {} endpoints, {} types, no problems",
+                "{}: {} endpoints, {} types, {} EventSub subscription types, no problems",
                 spec_path.display(),
                 model.endpoints.len(),
-                model.types.len()
+                model.types.len(),
+                model.eventsub.subscriptions.len()
             );
             ExitCode::SUCCESS
         }
@@ -79,10 +84,21 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Coverage { openapi, .. } => match ttv_codegen::coverage::run(&model, &openapi) {
+        Command::Coverage { openapi, eventsub, .. } => match ttv_codegen::coverage::run(&model, &openapi) {
             Ok(report) => {
                 print!("{report}");
-                if report.is_complete() {
+                let events_complete = match eventsub.map(|tsv| ttv_codegen::eventsub_coverage::run(&model, &tsv)) {
+                    None => true,
+                    Some(Ok(events)) => {
+                        print!("{events}");
+                        events.is_complete()
+                    }
+                    Some(Err(e)) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                if report.is_complete() && events_complete {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(1)
@@ -102,8 +118,9 @@ type Emitter = fn(&ttv_codegen::model::Model) -> String;
 /// checks should make emission total, and if one is missing, the message
 /// names the endpoint (or type) the emitter stumbled on instead of a backtrace.
 fn emit_guarded(model: &ttv_codegen::model::Model) -> Result<Vec<(&'static str, String)>, String> {
-    let emitters: [(&'static str, Emitter); 3] = [
+    let emitters: [(&'static str, Emitter); 4] = [
         ("endpoints.rs", ttv_codegen::emit::client::library),
+        ("eventsub.rs", ttv_codegen::emit::eventsub::library),
         ("verbs.rs", ttv_codegen::emit::cli::verbs),
         ("routes.rs", ttv_codegen::emit::mock::routes),
     ];
@@ -132,13 +149,18 @@ fn emit_guarded(model: &ttv_codegen::model::Model) -> Result<Vec<(&'static str, 
 fn culprit(model: &ttv_codegen::model::Model, emit: Emitter) -> String {
     let fails = |m: &ttv_codegen::model::Model| std::panic::catch_unwind(|| emit(m)).is_err();
     for e in &model.endpoints {
-        let one = ttv_codegen::model::Model { endpoints: vec![e.clone()], types: model.types.clone() };
+        let one = ttv_codegen::model::Model {
+            endpoints: vec![e.clone()],
+            types: model.types.clone(),
+            eventsub: Default::default(),
+        };
         if fails(&one) {
             return format!("endpoint \"{}\"", e.name);
         }
     }
     for t in &model.types {
-        let one = ttv_codegen::model::Model { endpoints: Vec::new(), types: vec![t.clone()] };
+        let one =
+            ttv_codegen::model::Model { endpoints: Vec::new(), types: vec![t.clone()], eventsub: Default::default() };
         if fails(&one) {
             return format!("type \"{}\"", t.name);
         }

@@ -11,6 +11,8 @@ pub struct Model {
     pub endpoints: Vec<Endpoint>,
     /// The named types of the `types` section, in spec order.
     pub types: Vec<TypeDef>,
+    /// The EventSub subscription types and their event types.
+    pub eventsub: crate::eventsub_model::EventSub,
 }
 
 /// One endpoint, with every name the emitters need already derived.

@@ -17,6 +17,9 @@ pub struct SpecFile {
     /// Named types, by PascalCase name.
     #[serde(default)]
     pub types: IndexMap<String, TypeSpec>,
+    /// The EventSub subscription types (see `eventsub_spec`).
+    #[serde(default)]
+    pub eventsub: crate::eventsub_spec::EventSubSpec,
 }
 
 /// The HTTP method, spelled as in the spec.
@@ -319,7 +322,7 @@ fn scalars<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         .collect())
 }
 
-fn field_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, FieldSpec>, D::Error> {
+pub(crate) fn field_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, FieldSpec>, D::Error> {
     let map: IndexMap<String, AnyField> = Deserialize::deserialize(d)?;
     Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
 }

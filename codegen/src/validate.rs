@@ -7,6 +7,8 @@ use crate::typeexpr::{Prim, TypeExpr};
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod eventsub;
+
 /// The largest page any Helix endpoint documents (Get Chatters, Get Drops Entitlements: 1000).
 const FIRST_CEILING: i64 = 1000;
 const REFERENCE_ASPECTS: &[&str] = &["method", "path", "auth", "scopes", "required", "token_user"];
@@ -30,12 +32,12 @@ pub fn load_str(text: &str) -> Result<Model, SpecErrors> {
     validate(&spec)
 }
 
-struct Check {
-    errors: Vec<SpecError>,
+pub(crate) struct Check {
+    pub(crate) errors: Vec<SpecError>,
 }
 
 impl Check {
-    fn err(&mut self, place: &str, key: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn err(&mut self, place: &str, key: impl Into<String>, message: impl Into<String>) {
         self.errors.push(SpecError { place: place.to_owned(), key: key.into(), message: message.into() });
     }
 }
@@ -51,64 +53,8 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
     let mut types = Vec::new();
     for (name, t) in &spec.types {
         let place = format!("type \"{name}\"");
-        if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.clone())) {
-            c.err(&place, "", "type names are PascalCase letters and digits");
-        } else if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-            c.err(&place, "", format!("`{name}` is reserved in Rust (or in the generated code); rename the type"));
-        }
-        let mut fields = Vec::new();
-        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-        for (fname, f) in &t.fields {
-            let key = format!("fields.{fname}");
-            if !has_word_character(fname) {
-                c.err(&place, &key, "a field name needs at least one letter or digit");
-                continue;
-            }
-            if let Some(prev) = rust_names.insert(rust_field(fname), fname) {
-                c.err(
-                    &place,
-                    &key,
-                    format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
-                );
-            }
-            if f.required
-                || f.max.is_some()
-                || f.range.is_some()
-                || f.location.is_some()
-                || f.token_user
-                || f.token.is_some()
-            {
-                c.err(
-                    &place,
-                    &key,
-                    "type fields take only `type`, `summary`, `deprecated`, `also`, `values`, `min_length` and \
-                     `max_length`",
-                );
-            }
-            for other in &f.also {
-                if other == fname || t.fields.contains_key(other) {
-                    c.err(&place, format!("{key}.also"), format!("`{other}` is already the name of a field"));
-                }
-            }
-            let Some(ty) = parse_type(&mut c, &place, &key, &f.ty, &type_names) else { continue };
-            // Twitch answers `""` for "none of these" (a user's `broadcaster_type`).
-            check_values(&mut c, &place, &key, &f.values, &ty, true);
-            check_lengths(&mut c, &place, &key, f.min_length, f.max_length, &ty);
-            // A deprecated field may vanish: it must decode as absent.
-            let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
-            fields.push(Field {
-                name: fname.clone(),
-                field: rust_field(fname),
-                ty,
-                summary: f.summary.clone().unwrap_or_default(),
-                deprecated: f.deprecated,
-                also: f.also.clone(),
-                values: f.values.clone(),
-                min_length: f.min_length,
-                max_length: f.max_length,
-                value_enum: None,
-            });
-        }
+        type_name_check(&mut c, &place, name);
+        let fields = fields(&mut c, &place, &t.fields, &type_names);
         types.push(TypeDef { name: name.clone(), summary: t.summary.clone().unwrap_or_default(), fields });
     }
 
@@ -152,11 +98,84 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
             ),
         );
     }
+    let eventsub = eventsub::eventsub(&mut c, &spec.eventsub);
     if c.errors.is_empty() {
-        Ok(Model { endpoints, types })
+        Ok(Model { endpoints, types, eventsub })
     } else {
         Err(SpecErrors(c.errors))
     }
+}
+
+/// A type name must be PascalCase and not one Rust (or the generated code) reserves.
+pub(crate) fn type_name_check(c: &mut Check, place: &str, name: &str) {
+    if TypeExpr::parse(name) != Ok(TypeExpr::Named(name.to_owned())) {
+        c.err(place, "", "type names are PascalCase letters and digits");
+    } else if RESERVED_TYPE_NAMES.contains(&name) {
+        c.err(place, "", format!("`{name}` is reserved in Rust (or in the generated code); rename the type"));
+    }
+}
+
+/// The fields of a named type (or of an EventSub event), checked and lowered.
+pub(crate) fn fields(
+    c: &mut Check,
+    place: &str,
+    specs: &indexmap::IndexMap<String, FieldSpec>,
+    type_names: &BTreeSet<&str>,
+) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
+    for (fname, f) in specs {
+        let key = format!("fields.{fname}");
+        if !has_word_character(fname) {
+            c.err(place, &key, "a field name needs at least one letter or digit");
+            continue;
+        }
+        if let Some(prev) = rust_names.insert(rust_field(fname), fname) {
+            c.err(
+                place,
+                &key,
+                format!("becomes the same Rust field as `{prev}`; the type would have two fields of that name"),
+            );
+        }
+        if f.required
+            || f.max.is_some()
+            || f.range.is_some()
+            || f.location.is_some()
+            || f.token_user
+            || f.token.is_some()
+        {
+            c.err(
+                place,
+                &key,
+                "type fields take only `type`, `summary`, `deprecated`, `also`, `values`, `min_length` and \
+                 `max_length`",
+            );
+        }
+        for other in &f.also {
+            if other == fname || specs.contains_key(other) {
+                c.err(place, format!("{key}.also"), format!("`{other}` is already the name of a field"));
+            }
+        }
+        let Some(ty) = parse_type(c, place, &key, &f.ty, type_names) else { continue };
+        // Twitch answers `""` for "none of these" (a user's `broadcaster_type`).
+        check_values(c, place, &key, &f.values, &ty, true);
+        check_lengths(c, place, &key, f.min_length, f.max_length, &ty);
+        // A deprecated field may vanish: it must decode as absent.
+        let ty = if f.deprecated && !ty.is_optional() { TypeExpr::Optional(Box::new(ty)) } else { ty };
+        fields.push(Field {
+            name: fname.clone(),
+            field: rust_field(fname),
+            ty,
+            summary: f.summary.clone().unwrap_or_default(),
+            deprecated: f.deprecated,
+            also: f.also.clone(),
+            values: f.values.clone(),
+            min_length: f.min_length,
+            max_length: f.max_length,
+            value_enum: None,
+        });
+    }
+    fields
 }
 
 fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &BTreeSet<&str>) -> Option<Endpoint> {
@@ -501,7 +520,7 @@ fn param(
 
 /// Gives each answer field with a value set its enum: one per distinct set,
 /// named after the first type and field listing it (`Poll.status`: `PollStatus`).
-fn name_value_enums(c: &mut Check, types: &mut [TypeDef]) {
+pub(crate) fn name_value_enums(c: &mut Check, types: &mut [TypeDef]) {
     let type_names: BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
     let mut by_set: BTreeMap<Vec<String>, model::ValueEnum> = BTreeMap::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
@@ -583,7 +602,7 @@ fn check_lengths(c: &mut Check, place: &str, key: &str, min: Option<u32>, max: O
     }
 }
 
-fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr, allow_empty: bool) {
+pub(crate) fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &TypeExpr, allow_empty: bool) {
     if values.is_empty() {
         return;
     }
@@ -607,7 +626,13 @@ fn check_values(c: &mut Check, place: &str, key: &str, values: &[String], ty: &T
     }
 }
 
-fn parse_type(c: &mut Check, place: &str, key: &str, text: &str, types: &BTreeSet<&str>) -> Option<TypeExpr> {
+pub(crate) fn parse_type(
+    c: &mut Check,
+    place: &str,
+    key: &str,
+    text: &str,
+    types: &BTreeSet<&str>,
+) -> Option<TypeExpr> {
     match TypeExpr::parse(text) {
         Ok(ty) => {
             let mut ok = true;
@@ -651,13 +676,13 @@ fn is_verb(alias: &str) -> bool {
     alias.starts_with(|c: char| c.is_ascii_alphabetic()) && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-fn has_word_character(name: &str) -> bool {
+pub(crate) fn has_word_character(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_alphanumeric())
 }
 
 /// Chains of types that hold each other directly (not through a list): such
 /// a struct has no finite size. Each cycle is named once, from its smallest type.
-fn unsized_cycles(types: &[TypeDef]) -> Vec<Vec<String>> {
+pub(crate) fn unsized_cycles(types: &[TypeDef]) -> Vec<Vec<String>> {
     fn direct(ty: &TypeExpr) -> Option<&str> {
         match ty {
             TypeExpr::Named(n) => Some(n),
@@ -703,7 +728,7 @@ fn placeholders(path: &str) -> Vec<String> {
 
 /// The Rust field name for an API name (the emitter escapes keywords). Names
 /// that are not identifiers (`1.5`, `100x100`) get a leading underscore.
-fn rust_field(api_name: &str) -> String {
+pub(crate) fn rust_field(api_name: &str) -> String {
     let snake: String =
         api_name.to_snake_case().chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {

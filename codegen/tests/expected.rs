@@ -14,8 +14,9 @@ use ttv_codegen::Model;
 type Emitter = fn(&Model) -> String;
 
 /// Every consumer's emitter and the file it writes.
-const EMITTERS: [(&str, Emitter); 3] = [
+const EMITTERS: [(&str, Emitter); 4] = [
     ("endpoints.rs", ttv_codegen::emit::client::library),
+    ("eventsub.rs", ttv_codegen::emit::eventsub::library),
     ("verbs.rs", ttv_codegen::emit::cli::verbs),
     ("routes.rs", ttv_codegen::emit::mock::routes),
 ];

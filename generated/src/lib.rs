@@ -29,11 +29,13 @@
 //!
 //! `file-store`, `login`, `extension-jwt` and `rustls-ring` (on by default) and
 //! `http2` (off) are ttv-runtime's, passed on; see [its documentation](ttv_runtime).
-//! One is this crate's own, off by default:
+//! Two are this crate's own, off by default:
 //!
 //! - `deserialize-requests`: the request types implement `serde::Deserialize`
 //!   too, so a request can be read from JSON or a config file. Without it they
 //!   are built with `new` and their setters (and serialize as before).
+//! - `eventsub`: the `eventsub` module, typed EventSub conditions and events
+//!   (about 170 more decodable types to compile).
 
 #![deny(missing_docs)]
 
@@ -44,3 +46,24 @@ pub use ttv_runtime::*;
 pub use ttv_meta as meta;
 
 include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));
+
+/// EventSub, typed from the spec's `eventsub` section: for each subscription
+/// type and version a condition type (`ChannelChatMessageV1Condition`, which
+/// implements [`Subscription`](eventsub::Subscription)) and an event type
+/// (`ChannelChatMessageV1Event`), the events' nested types, and [`Event`](eventsub::Event),
+/// which decodes any notification's `event` by type and version. Unknown types
+/// are kept as [`UnknownEvent`](eventsub::UnknownEvent) and unknown fields in
+/// each type's `extra`: nothing Twitch adds is an error.
+///
+/// ```
+/// use ttv_helix::eventsub::Event;
+/// let json = serde_json::json!({"broadcaster_user_id": "1337", "type": "live", "started_at": "2026-01-01T00:00:00Z"});
+/// let event = Event::decode("stream.online", "1", json).unwrap();
+/// assert!(matches!(event, Event::StreamOnlineV1(ref e) if e.broadcaster_user_id == "1337"));
+/// let later = Event::decode("channel.future_thing", "1", serde_json::json!({})).unwrap();
+/// assert_eq!(later.subscription_type(), "channel.future_thing");
+/// ```
+#[cfg(feature = "eventsub")]
+pub mod eventsub {
+    include!(concat!(env!("OUT_DIR"), "/eventsub.rs"));
+}

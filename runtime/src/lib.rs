@@ -81,6 +81,8 @@ mod transport;
 #[cfg(test)]
 mod test_meta;
 
+pub mod eventsub;
+
 pub use auth::extension::ExtensionJwt;
 #[cfg(feature = "login")]
 pub use auth::{DeviceAuthorization, DevicePoll, RedirectListener};

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod eventsub;
 pub mod meta;
 pub mod mock;
 mod notes;
