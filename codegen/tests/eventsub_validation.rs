@@ -165,7 +165,7 @@ fn event_fields_with_unknown_types_are_refused() {
 fn event_fields_take_no_request_keys() {
     let err =
         error_of(&spec("", "").replace("id: string\n      detail", "id: {type: string, required: true}\n      detail"));
-    assert!(err.contains("key `fields.id`: response fields take only"), "{err}");
+    assert!(err.contains("key `fields.id`: type fields take only"), "{err}");
 }
 
 #[test]
