@@ -245,7 +245,8 @@ fn length_limits_apply_to_strings_in_order() {
     let err = error_of(&spec("    auth: either\n    body:\n      title: {type: string, max_length: 0}\n", ""));
     assert!(err.contains("key `body.title.max_length`"), "{err}");
     // A type's string field may carry limits (it is checked when sent in a body).
-    let model = load_str(&spec("    auth: either\n", "      name: {type: string, min_length: 2, max_length: 5}\n")).unwrap();
+    let model =
+        load_str(&spec("    auth: either\n", "      name: {type: string, min_length: 2, max_length: 5}\n")).unwrap();
     let name = model.types[0].fields.iter().find(|f| f.name == "name").unwrap();
     assert_eq!((name.min_length, name.max_length), (Some(2), Some(5)));
     let err = error_of(&spec("    auth: either\n", "      live: {type: boolean, max_length: 5}\n"));
