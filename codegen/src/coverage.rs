@@ -40,25 +40,33 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         writeln!(f, "covered {} of {} operations", self.covered, self.total)?;
-        for (title, list) in [
+        let sections = [
             ("missing", &self.missing),
             ("differences", &self.differences),
             ("decided in the spec (reference_differs)", &self.accepted),
             ("not in the OpenAPI file", &self.extra),
             ("newer than the OpenAPI file (since)", &self.newer),
-        ] {
-            if !list.is_empty() {
-                writeln!(f, "{title} ({}):", list.len())?;
-                for item in list {
-                    writeln!(f, "  - {item}")?;
-                }
+        ];
+        write_sections(f, &sections, self.is_complete())
+    }
+}
+
+/// The non-empty lists of a coverage report, one item a line, then "no
+/// difference" when nothing is missing or unexplained (shared with the
+/// EventSub report).
+pub(crate) fn write_sections(f: &mut fmt::Formatter, sections: &[(&str, &Vec<String>)], complete: bool) -> fmt::Result {
+    for (title, list) in sections {
+        if !list.is_empty() {
+            writeln!(f, "{title} ({}):", list.len())?;
+            for item in *list {
+                writeln!(f, "  - {item}")?;
             }
         }
-        if self.is_complete() {
-            writeln!(f, "no difference")?;
-        }
-        Ok(())
     }
+    if complete {
+        writeln!(f, "no difference")?;
+    }
+    Ok(())
 }
 
 /// Reads the OpenAPI JSON file at `openapi` and compares `model` with it.

@@ -36,23 +36,13 @@ impl EventSubReport {
 impl fmt::Display for EventSubReport {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         writeln!(f, "covered {} of {} EventSub subscription types", self.covered, self.total)?;
-        for (title, list) in [
+        let sections = [
             ("missing", &self.missing),
             ("differences", &self.differences),
             ("decided in the spec (reference_differs)", &self.accepted),
             ("not in the reference table", &self.extra),
-        ] {
-            if !list.is_empty() {
-                writeln!(f, "{title} ({}):", list.len())?;
-                for item in list {
-                    writeln!(f, "  - {item}")?;
-                }
-            }
-        }
-        if self.is_complete() {
-            writeln!(f, "no difference")?;
-        }
-        Ok(())
+        ];
+        crate::coverage::write_sections(f, &sections, self.is_complete())
     }
 }
 

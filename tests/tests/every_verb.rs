@@ -39,9 +39,20 @@ fn sample(name: &str, shape: &Shape) -> Value {
         Shape::DateTime => json!("2024-01-01T00:00:00Z"),
         Shape::Json => json!({}),
         Shape::List(inner) => json!([sample(name, inner)]),
-        Shape::Object(ty) => {
-            Value::Object(ty.fields.iter().map(|f| (f.name.to_owned(), sample(f.name, &f.shape))).collect())
-        }
+        Shape::Object(ty) => Value::Object(
+            ty.fields
+                .iter()
+                .map(|f| {
+                    let value = match (f.values.first(), f.min_length) {
+                        // A field's closed set or lower limit: anything else is refused before sending.
+                        (Some(first), _) => json!(first),
+                        (None, Some(min)) => json!("t".repeat(min as usize)),
+                        (None, None) => sample(f.name, &f.shape),
+                    };
+                    (f.name.to_owned(), value)
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -61,6 +72,9 @@ fn param_value(meta: &EndpointMeta, p: &ParamMeta, token: Token) -> Value {
     let mut value = match (p.range, p.values.first()) {
         (Some((lo, _)), _) => json!(lo),
         // A closed set: its first value (anything else is refused before sending).
+        (None, Some(first)) if matches!(p.shape.inner(), Shape::Integer) => {
+            json!(first.parse::<i64>().expect("the spec's check: a whole number"))
+        }
         (None, Some(first)) if p.shape.is_list() => json!([first]),
         (None, Some(first)) => json!(first),
         (None, None) => sample(p.name, p.shape.inner()),
