@@ -41,7 +41,8 @@ fn help_states_the_parameter_groups_with_flag_names() {
     let clips = help(&cli, "get-clips");
     assert!(clips.contains("Give exactly one of --broadcaster-id, --game-id, --id."), "{clips}");
     let subscriptions = help(&cli, "get-eventsub-subscriptions");
-    assert!(subscriptions.contains("Give at most one of --status, --type, --user-id."), "{subscriptions}");
+    let group = "Give at most one of --status, --type, --user-id, --subscription-id, --conduit-id.";
+    assert!(subscriptions.contains(group), "{subscriptions}");
     let users = help(&cli, "get-users");
     assert!(users.contains("With an app token, give at least one of --id, --login."), "{users}");
 }
