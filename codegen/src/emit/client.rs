@@ -1,7 +1,7 @@
 //! The library's generated half: response types, request types with their
 //! builder setters, one method per endpoint on `Helix<T>`, and the meta table.
 
-use super::{doc, endpoint_doc, ident, param_doc, param_type, rust_type, type_ident};
+use super::{doc, endpoint_doc, ident, kept_struct, param_doc, param_type, rust_type, type_ident};
 use crate::model::{Endpoint, Model, Param, Response, TypeDef};
 use crate::typeexpr::{Prim, TypeExpr};
 use proc_macro2::TokenStream;
@@ -48,50 +48,14 @@ fn allow_deprecated(e: &Endpoint) -> Option<TokenStream> {
 }
 
 fn type_def(t: &TypeDef) -> TokenStream {
-    let name = type_ident(&t.name);
-    let type_doc = doc(if t.summary.is_empty() { &t.name } else { &t.summary });
     let fields = t.fields.iter().map(|f| {
-        let field = ident(&f.field);
         let ty = match &f.value_enum {
             Some(e) => super::value_enum::field_type(&f.ty, &e.name),
             None => rust_type(&f.ty),
         };
-        let rename = (f.field != f.name).then(|| {
-            let n = &f.name;
-            quote!(#[serde(rename = #n)])
-        });
-        let also = f.also.iter().map(|a| quote!(#[serde(alias = #a)]));
-        // `null` decodes as absent: `None` for optional fields, the default otherwise.
-        let skip_or_null = if f.ty.is_optional() {
-            quote!(#[serde(skip_serializing_if = "Option::is_none")])
-        } else {
-            quote!(#[serde(deserialize_with = "ttv_runtime::__private::or_default")])
-        };
-        let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
-        if f.deprecated {
-            text.push_str("\n\nDeprecated by Twitch; `None` once it is gone.");
-        }
-        let doc = doc(&text);
-        quote! {
-            #doc
-            #rename
-            #(#also)*
-            #skip_or_null
-            pub #field: #ty,
-        }
+        kept_struct::field(f, ty, None)
     });
-    quote! {
-        #type_doc
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            /// Fields Twitch sent that the spec does not name yet, kept as sent.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-        }
-    }
+    kept_struct::kept_struct(&t.name, if t.summary.is_empty() { &t.name } else { &t.summary }, fields)
 }
 
 fn request(e: &Endpoint) -> TokenStream {

@@ -4,9 +4,9 @@
 //! `ttv_runtime::eventsub::decode_as`, and the structs derive what the answer
 //! types derive.
 
-use super::{doc, ident, type_ident};
+use super::{doc, ident, kept_struct, type_ident};
 use crate::eventsub_model::{Status, Subscription};
-use crate::model::{Field, Model, TypeDef};
+use crate::model::{Model, TypeDef};
 use crate::typeexpr::{Prim, TypeExpr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -161,52 +161,12 @@ fn condition(s: &Subscription) -> TokenStream {
 
 /// An event or nested type: the fields as answer types have them, unknown ones in `extra`.
 fn struct_def(t: &TypeDef, type_doc: &str) -> TokenStream {
-    let name = type_ident(&t.name);
-    let type_doc = doc(type_doc);
-    let fields = t.fields.iter().map(field);
-    quote! {
-        #type_doc
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            /// Fields Twitch sent that the spec does not name yet, kept as sent.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-        }
-    }
-}
-
-fn field(f: &Field) -> TokenStream {
-    let field = ident(&f.field);
-    let ty = rust_type(&f.ty);
-    let rename = (f.field != f.name).then(|| {
-        let n = &f.name;
-        quote!(#[serde(rename = #n)])
+    let fields = t.fields.iter().map(|f| {
+        let unknown_json = f.ty == TypeExpr::Optional(Box::new(TypeExpr::Prim(Prim::Json))) && f.summary.is_empty();
+        let note = unknown_json.then_some(": kept as sent (no example shows its type).");
+        kept_struct::field(f, rust_type(&f.ty), note)
     });
-    let also = f.also.iter().map(|a| quote!(#[serde(alias = #a)]));
-    // `null` decodes as absent: `None` for optional fields, the default otherwise.
-    let skip_or_null = if f.ty.is_optional() {
-        quote!(#[serde(skip_serializing_if = "Option::is_none")])
-    } else {
-        quote!(#[serde(deserialize_with = "ttv_runtime::__private::or_default")])
-    };
-    let mut text = if f.summary.is_empty() { format!("`{}`", f.name) } else { f.summary.clone() };
-    if f.ty == TypeExpr::Optional(Box::new(TypeExpr::Prim(Prim::Json))) && f.summary.is_empty() {
-        text.push_str(": kept as sent (no example shows its type).");
-    }
-    if f.deprecated {
-        text.push_str("\n\nDeprecated by Twitch; `None` once it is gone.");
-    }
-    let doc = doc(&text);
-    quote! {
-        #doc
-        #rename
-        #(#also)*
-        #skip_or_null
-        pub #field: #ty,
-    }
+    kept_struct::kept_struct(&t.name, type_doc, fields)
 }
 
 fn event_enum(subs: &[Subscription]) -> TokenStream {

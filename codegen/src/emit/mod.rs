@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod client;
 pub mod eventsub;
+mod kept_struct;
 pub mod meta;
 pub mod mock;
 mod notes;
