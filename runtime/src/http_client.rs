@@ -382,6 +382,18 @@ mod tests {
         assert!(matches!(err, Err(Error::Timeout { seconds: 1, .. })), "{:?}", err.err());
     }
 
+    #[tokio::test]
+    async fn a_proxy_other_than_http_is_refused_without_its_password() {
+        let proxies = Matcher::builder().https("socks5://user:hunter2@127.0.0.1:9").build();
+        let mut connector = ProxyConnector { http: HttpConnector::new(), proxies: Some(Arc::new(proxies)) };
+        let err = tower_service::Service::call(&mut connector, "https://api.twitch.tv/".parse().unwrap())
+            .await
+            .expect_err("refused");
+        let message = err.to_string();
+        assert!(message.contains("the proxy socks5://127.0.0.1 is not supported"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
     #[test]
     fn header_values_with_control_characters_are_refused_before_sending() {
         let config = Config::new("cid");

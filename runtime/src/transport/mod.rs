@@ -1,6 +1,6 @@
 //! Getting one prepared request answered: the rate-limit bucket of its token,
 //! the HTTP exchange (with the connect and total timeouts of the one
-//! `reqwest` client), and the retries `retry` allows. Each exchange is logged
+//! HTTP client, http_client.rs), and the retries `retry` allows. Each exchange is logged
 //! at debug level (`ttv -v`): method, path, status, rate-limit figures and
 //! retry decisions, with the token and any secret-looking query value redacted.
 //! Every call has a total deadline ([`crate::Config::deadline`]) over all of it.
