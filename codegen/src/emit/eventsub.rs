@@ -32,21 +32,7 @@ pub fn library(model: &Model) -> String {
 
 /// The Rust type of a spec type inside the `eventsub` module (named types are its own).
 fn rust_type(ty: &TypeExpr) -> TokenStream {
-    match ty {
-        TypeExpr::Named(n) => {
-            let n = type_ident(n);
-            quote!(#n)
-        }
-        TypeExpr::List(t) => {
-            let t = rust_type(t);
-            quote!(Vec<#t>)
-        }
-        TypeExpr::Optional(t) => {
-            let t = rust_type(t);
-            quote!(Option<#t>)
-        }
-        TypeExpr::Prim(_) => super::rust_type(ty),
-    }
+    super::rust_type_naming(ty, &|n| quote!(#n))
 }
 
 fn status_words(s: &Subscription) -> &'static str {

@@ -85,22 +85,25 @@ pub fn type_ident(name: &str) -> Ident {
 
 /// The Rust type of a spec type, as used inside `crate::types`.
 pub fn rust_type(ty: &TypeExpr) -> TokenStream {
+    rust_type_naming(ty, &|n| quote!(crate::types::#n))
+}
+
+/// The Rust type of a spec type, with `named` spelling a named type's path
+/// (the EventSub module names its own types unqualified).
+pub fn rust_type_naming(ty: &TypeExpr, named: &dyn Fn(Ident) -> TokenStream) -> TokenStream {
     match ty {
         TypeExpr::Prim(Prim::String | Prim::DateTime) => quote!(String),
         TypeExpr::Prim(Prim::Integer) => quote!(i64),
         TypeExpr::Prim(Prim::Number) => quote!(f64),
         TypeExpr::Prim(Prim::Boolean) => quote!(bool),
         TypeExpr::Prim(Prim::Json) => quote!(serde_json::Value),
-        TypeExpr::Named(n) => {
-            let n = type_ident(n);
-            quote!(crate::types::#n)
-        }
+        TypeExpr::Named(n) => named(type_ident(n)),
         TypeExpr::List(t) => {
-            let t = rust_type(t);
+            let t = rust_type_naming(t, named);
             quote!(Vec<#t>)
         }
         TypeExpr::Optional(t) => {
-            let t = rust_type(t);
+            let t = rust_type_naming(t, named);
             quote!(Option<#t>)
         }
     }
