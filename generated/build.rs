@@ -4,4 +4,5 @@ fn main() {
     let spec = ttv_codegen::spec_path(&manifest);
     ttv_codegen::build_script(&spec, "endpoints.rs", ttv_codegen::emit::client::library);
     ttv_codegen::build_script(&spec, "eventsub.rs", ttv_codegen::emit::eventsub::library);
+    ttv_codegen::build_script(&spec, "eventsub_catalog.rs", ttv_codegen::emit::eventsub_catalog::catalog);
 }

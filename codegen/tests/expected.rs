@@ -14,9 +14,10 @@ use ttv_codegen::Model;
 type Emitter = fn(&Model) -> String;
 
 /// Every consumer's emitter and the file it writes.
-const EMITTERS: [(&str, Emitter); 4] = [
+const EMITTERS: [(&str, Emitter); 5] = [
     ("endpoints.rs", ttv_codegen::emit::client::library),
     ("eventsub.rs", ttv_codegen::emit::eventsub::library),
+    ("eventsub_catalog.rs", ttv_codegen::emit::eventsub_catalog::catalog),
     ("verbs.rs", ttv_codegen::emit::cli::verbs),
     ("routes.rs", ttv_codegen::emit::mock::routes),
 ];

@@ -66,4 +66,5 @@ include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));
 #[cfg(feature = "eventsub")]
 pub mod eventsub {
     include!(concat!(env!("OUT_DIR"), "/eventsub.rs"));
+    include!(concat!(env!("OUT_DIR"), "/eventsub_catalog.rs"));
 }

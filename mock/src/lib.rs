@@ -19,6 +19,7 @@ mod conn;
 mod created;
 mod dataset;
 mod entity;
+mod eventsub_catalog;
 mod faults;
 mod flows;
 mod follows;
@@ -57,6 +58,8 @@ mod test_wire;
 pub use config::{MockConfig, MockTls, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RATE_LIMIT};
 pub use dataset::{Dataset, WELL_KNOWN_GAMES, WELL_KNOWN_LOGINS};
 pub use entity::Entity;
+/// Every EventSub subscription type the mock knows, generated from endpoints.yaml.
+pub use eventsub_catalog::SUBSCRIPTION_TYPES;
 pub use faults::{Fault, FaultKind, Faults};
 pub use route_meta::{MockFilter, RouteMeta};
 /// Every route the mock serves, as its emitter generated them from endpoints.yaml.

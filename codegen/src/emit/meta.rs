@@ -13,7 +13,8 @@ use proc_macro2::{Ident, TokenStream};
 
 use quote::{format_ident, quote};
 
-fn type_static(name: &str) -> Ident {
+/// The static name of a type's meta, e.g. `CHANNEL_BAN_V1_EVENT`.
+pub fn type_static(name: &str) -> Ident {
     format_ident!("{}", name.to_shouty_snake_case())
 }
 
@@ -114,11 +115,16 @@ pub fn shape(ty: &TypeExpr, types: &TokenStream) -> TokenStream {
 }
 
 fn type_meta(t: &TypeDef) -> TokenStream {
+    type_meta_in(t, &quote!(super::type_meta))
+}
+
+/// A `TypeMeta` static for `t`, whose fields name other types through `types`.
+pub fn type_meta_in(t: &TypeDef, types: &TokenStream) -> TokenStream {
     let s = type_static(&t.name);
     let name = &t.name;
     let fields = t.fields.iter().map(|f| {
         let n = &f.name;
-        let sh = shape(&f.ty, &quote!(super::type_meta));
+        let sh = shape(&f.ty, types);
         let values = (!f.values.is_empty()).then(|| {
             let v = strs(&f.values);
             quote!(.values(#v))

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod client;
 pub mod eventsub;
+pub mod eventsub_catalog;
 mod kept_struct;
 pub mod meta;
 pub mod mock;
