@@ -66,6 +66,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::UserTokenExpired { .. }
         | Error::RefreshRefused { .. } => exit::AUTH,
         Error::Helix { .. } => exit::HELIX,
+        Error::Refused { .. } => exit::REFUSED,
         Error::Timeout { .. } | Error::Network { .. } | Error::Redirect { .. } => exit::NETWORK,
         Error::Decode { .. } | Error::AnswerTooLarge { .. } => exit::DECODE,
         Error::RateLimited { .. } | Error::Deadline { .. } => exit::RATE_LIMITED,
@@ -100,6 +101,10 @@ mod tests {
     fn every_kind_of_library_error_has_its_exit_code() {
         let table: Vec<(Error, u8)> = vec![
             (Error::InvalidInput { endpoint: "Get Users", message: "too many".into() }, exit::USAGE),
+            (
+                Error::Refused { endpoint: "Send Chat Message", code: "msg_duplicate".into(), message: "m".into() },
+                exit::REFUSED,
+            ),
             (
                 Error::MissingScope { endpoint: "Start Commercial", missing: "channel:edit:commercial".into() },
                 exit::AUTH,

@@ -18,5 +18,7 @@ pub const NETWORK: u8 = 6;
 pub const DECODE: u8 = 7;
 /// Twitch kept answering 429 Too Many Requests after every retry.
 pub const RATE_LIMITED: u8 = 8;
+/// Twitch answered but did not do it: a chat message it dropped (the reason is printed).
+pub const REFUSED: u8 = 9;
 /// A bug or an environment problem in ttv itself.
 pub const INTERNAL: u8 = 70;

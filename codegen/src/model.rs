@@ -64,6 +64,9 @@ pub struct Endpoint {
     pub beta: bool,
     /// Twitch removed it; every request is answered with this.
     pub gone: Option<Gone>,
+    /// A 2xx answer whose item has this boolean field `false` was not carried
+    /// out; the second field says why: (flag, reason).
+    pub refused: Option<(String, String)>,
     /// Spec `mock.source`: the data set the mock answers it from.
     pub mock_source: Option<String>,
     /// How the mock filters its rows by each parameter.

@@ -84,6 +84,9 @@ pub struct EndpointSpec {
     /// Twitch removed it: what it answers now, and since when.
     #[serde(default)]
     pub gone: Option<GoneSpec>,
+    /// A 2xx answer can still say it was not done (a boolean field of the item is false).
+    #[serde(default)]
+    pub refused: Option<RefusedSpec>,
     /// Query and path parameters, by API name.
     #[serde(default, deserialize_with = "field_map")]
     pub params: IndexMap<String, FieldSpec>,
@@ -124,6 +127,17 @@ pub struct EndpointSpec {
     /// than the OpenAPI snapshot; `coverage` lists them apart.
     #[serde(default)]
     pub since: Option<String>,
+}
+
+/// How a 2xx answer says the request was not carried out (Send Chat Message:
+/// `{when_false: is_sent, reason: drop_reason}`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusedSpec {
+    /// The boolean field of the answer's item that is `false` when Twitch did not do it.
+    pub when_false: String,
+    /// The item's field that says why.
+    pub reason: String,
 }
 
 /// What a removed endpoint answers (Get Stream Tags: `{status: 410, since: 2023-07}`).

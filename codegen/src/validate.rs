@@ -87,6 +87,9 @@ pub fn validate(spec: &SpecFile) -> Result<Model, SpecErrors> {
         }
     }
     name_value_enums(&mut c, &mut types);
+    for e in &endpoints {
+        check_refused(&mut c, e, &types);
+    }
     for cycle in unsized_cycles(&types) {
         c.err(
             &format!("type \"{}\"", cycle[0]),
@@ -431,6 +434,7 @@ fn endpoint(c: &mut Check, place: &str, e: &EndpointSpec, verb: String, types: &
         deprecated: e.deprecated,
         beta: e.beta,
         gone: e.gone.as_ref().map(|g| model::Gone { status: g.status, since: g.since.clone() }),
+        refused: e.refused.as_ref().map(|r| (r.when_false.clone(), r.reason.clone())),
         mock_source,
         mock_filters,
         token_values: e.token_values.iter().map(|(k, v)| (k.clone(), v.app.clone(), v.user.clone())).collect(),
@@ -657,6 +661,29 @@ const RESERVED_METHOD_NAMES: &[&str] = &["self", "super", "crate", "extern"];
 const RESERVED_TYPE_NAMES: &[&str] = &["Self", "Option", "Vec", "String", "Result"];
 
 /// Why an endpoint's reference name cannot name a method, a request type and a verb, if it cannot.
+/// `refused` names a boolean field of the answer's item and another field of it.
+fn check_refused(c: &mut Check, e: &Endpoint, types: &[TypeDef]) {
+    let Some((flag, reason)) = &e.refused else { return };
+    let place = format!("endpoint \"{}\"", e.name);
+    let item = match &e.response {
+        model::Response::Data { item: TypeExpr::Named(n), .. } => types.iter().find(|t| &t.name == n),
+        _ => None,
+    };
+    let Some(item) = item else {
+        c.err(&place, "refused", "only an answer whose item is a named type can say it was refused");
+        return;
+    };
+    let field = |name: &str| item.fields.iter().find(|f| f.name == name);
+    match field(flag) {
+        Some(f) if matches!(f.ty.required(), TypeExpr::Prim(Prim::Boolean)) => {}
+        Some(_) => c.err(&place, "refused.when_false", format!("`{flag}` of {} is not a boolean", item.name)),
+        None => c.err(&place, "refused.when_false", format!("{} has no field `{flag}`", item.name)),
+    }
+    if field(reason).is_none() {
+        c.err(&place, "refused.reason", format!("{} has no field `{reason}`", item.name));
+    }
+}
+
 fn endpoint_name_problem(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {

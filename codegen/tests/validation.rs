@@ -344,3 +344,17 @@ fn since_must_be_a_date() {
     let model = load_str(&spec("    auth: either\n    since: 2026-05-29\n", "")).unwrap();
     assert_eq!(model.endpoints[0].since.as_deref(), Some("2026-05-29"));
 }
+
+#[test]
+fn a_refused_rule_must_name_a_boolean_field_and_a_field_of_the_answer_item() {
+    let ok = "    auth: either\n    response: {item: Thing}\n    refused: {when_false: is_done, reason: why}\n";
+    let types = "      is_done: boolean\n      why: string?\n";
+    let model = load_str(&spec(ok, types)).unwrap();
+    assert_eq!(model.endpoints[0].refused, Some(("is_done".into(), "why".into())));
+    let not_bool = error_of(&spec(ok, "      is_done: string\n      why: string?\n"));
+    assert!(not_bool.contains("key `refused.when_false`: `is_done` of Thing is not a boolean"), "{not_bool}");
+    let no_reason = error_of(&spec(ok, "      is_done: boolean\n"));
+    assert!(no_reason.contains("key `refused.reason`: Thing has no field `why`"), "{no_reason}");
+    let no_item = error_of(&spec("    auth: either\n    refused: {when_false: is_done, reason: why}\n", types));
+    assert!(no_item.contains("key `refused`: only an answer whose item is a named type"), "{no_item}");
+}

@@ -401,6 +401,20 @@ pub struct EndpointMeta {
     pub deprecated: bool,
     /// Per-token-kind limits on field values (EventSub transports).
     pub token_values: &'static [TokenValues],
+    /// How a 2xx answer can still say Twitch did not do it (Send Chat Message's `is_sent: false`).
+    pub refused: Option<RefusedMeta>,
+}
+
+/// A 2xx answer whose item says the request was not carried out: the item's
+/// boolean `flag` is `false`, and its `reason` field (an object with `code`
+/// and `message`, or a string) says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RefusedMeta {
+    /// The boolean field of the answer's item that is `false` when refused, e.g. `is_sent`.
+    pub flag: &'static str,
+    /// The field that says why, e.g. `drop_reason`.
+    pub reason: &'static str,
 }
 
 /// Const builders for generated tables: each endpoint states what it has.
@@ -434,7 +448,13 @@ impl EndpointMeta {
             response,
             deprecated: false,
             token_values: &[],
+            refused: None,
         }
+    }
+    /// The answer's item says "not done" when its boolean `flag` is false, and why in `reason`.
+    pub const fn refused(mut self, flag: &'static str, reason: &'static str) -> EndpointMeta {
+        self.refused = Some(RefusedMeta { flag, reason });
+        self
     }
     /// The one-line summary and the link to the reference.
     pub const fn docs(mut self, summary: &'static str, doc_url: &'static str) -> EndpointMeta {

@@ -216,6 +216,19 @@ pub enum Error {
         message: String,
     },
 
+    /// Twitch answered 2xx but did not carry the request out, e.g. Send Chat
+    /// Message with `is_sent: false`: AutoMod or the channel's settings
+    /// dropped the message. `code` and `message` are Twitch's reason.
+    #[error("{endpoint}: Twitch did not do it: {message} ({code})")]
+    Refused {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// Twitch's reason code, e.g. `msg_duplicate` (empty when it gave none).
+        code: String,
+        /// Twitch's explanation.
+        message: String,
+    },
+
     /// No answer within the configured timeout.
     #[error("{endpoint}: no answer within {seconds} s")]
     Timeout {

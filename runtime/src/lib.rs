@@ -70,6 +70,7 @@ mod nulls;
 mod pagination;
 mod random;
 mod raw;
+mod refused;
 mod request;
 mod response;
 mod secret;

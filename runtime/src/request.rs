@@ -187,7 +187,11 @@ impl Inner {
             }
         }
         // Endpoints that take no token get none: nothing secret leaves for nothing.
-        self.send_authorized(&Target::of(meta), meta.auth != AuthClass::NoToken, prepared).await
+        let body = self.send_authorized(&Target::of(meta), meta.auth != AuthClass::NoToken, prepared).await?;
+        match meta.refused {
+            Some(refused) => crate::refused::check(meta.name, refused, body),
+            None => Ok(body),
+        }
     }
 
     /// Sends with the client's token (when `with_token`), renewing it once

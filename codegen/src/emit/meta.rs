@@ -225,6 +225,7 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         quote!(.max_total(#names, #max))
     });
     let deprecated = e.deprecated.then(|| quote!(.deprecated()));
+    let refused = e.refused.as_ref().map(|(flag, reason)| quote!(.refused(#flag, #reason)));
     let token_values = (!e.token_values.is_empty()).then(|| quote!(.token_values(&[#(#token_values),*])));
     let static_name = endpoint_static(e);
     let doc = super::doc(&format!("**{name}**: {summary}"));
@@ -233,6 +234,6 @@ fn endpoint_meta(e: &Endpoint) -> TokenStream {
         pub static #static_name: EndpointMeta =
             EndpointMeta::new(#name, #method_name, #http_method, #path, #auth, #response)
                 #docs #scopes #params #one_of #at_least_one_of #at_most_one_of #app_token_at_least_one_of
-                #max_total #deprecated #token_values;
+                #max_total #deprecated #token_values #refused;
     }
 }

@@ -3067,7 +3067,8 @@ pub mod endpoints {
                         "Pin the message for 20 minutes (needs moderator:manage:chat_messages; not with a reply or for_source_only).",
                     ),
             ],
-        );
+        )
+        .refused("is_sent", "drop_reason");
     /// **Get User Chat Color**: Look up the colour of users' names in chat.
     pub static GET_USER_CHAT_COLOR: EndpointMeta = EndpointMeta::new(
             "Get User Chat Color",
