@@ -19,6 +19,7 @@ mod conn;
 mod created;
 mod dataset;
 mod entity;
+mod eventsub;
 mod eventsub_catalog;
 mod faults;
 mod flows;
