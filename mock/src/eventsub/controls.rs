@@ -17,7 +17,7 @@ use super::trigger::{trigger, Trigger};
 use crate::created::session_of;
 use crate::dataset::Dataset;
 use crate::entity::str_field;
-use crate::helix_error::{error, HelixError};
+use crate::helix_error::HelixError;
 use crate::request::MockRequest;
 
 /// Triggers send at most this many messages per subscription per request.
@@ -69,13 +69,13 @@ pub fn respond(hub: &Arc<EventSub>, data: &RwLock<Dataset>, req: &MockRequest) -
     }
 }
 
-fn parse(body: &[u8]) -> Result<Map<String, Value>, Response> {
+fn parse(body: &[u8]) -> Result<Map<String, Value>, HelixError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => Err(error(StatusCode::BAD_REQUEST, "the body must be a JSON object")),
+        _ => Err(bad("the body must be a JSON object")),
     }
 }
 
