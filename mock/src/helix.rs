@@ -401,6 +401,9 @@ fn check_token_values(ep: &EndpointMeta, is_user: bool, body: Option<&Entity>) -
         let Some(value) = value.and_then(Value::as_str) else { continue };
         let allowed = if is_user { rule.user } else { rule.app };
         if !allowed.contains(&value) {
+            if value == "websocket" {
+                return Err(bad_request("the websocket transport requires a user access token".into()));
+            }
             return Err(bad_request(format!("{} `{value}` cannot be used with this kind of access token", rule.field)));
         }
     }
