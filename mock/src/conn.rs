@@ -168,7 +168,8 @@ impl Conn {
         h1.timer(TokioTimer::new()).header_read_timeout(self.limits.header_timeout);
         match tls {
             None => {
-                let conn = h1.serve_connection(TokioIo::new(stream), service);
+                // Upgrades: the EventSub WebSocket at /ws.
+                let conn = h1.serve_connection(TokioIo::new(stream), service).with_upgrades();
                 until_closed(conn, &self.hangup, &mut closed).await;
             }
             Some(tls) => {
@@ -181,7 +182,7 @@ impl Conn {
                 };
                 let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
                 builder.http1().timer(TokioTimer::new()).header_read_timeout(self.limits.header_timeout);
-                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
                 until_closed(conn, &self.hangup, &mut closed).await;
             }
         }

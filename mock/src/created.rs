@@ -22,6 +22,8 @@ use crate::shape::project_item;
 
 /// Most EventSub cost a client may have at Twitch (the answer's `max_total_cost`).
 pub const MAX_TOTAL_COST: u64 = 10_000;
+/// Most cost of one user's WebSocket subscriptions.
+pub const MAX_WEBSOCKET_COST: u64 = 10;
 
 /// The kinds of things the mock keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +91,30 @@ pub struct Call<'a> {
     pub channel: Option<&'a Entity>,
     /// The user token's user in the data set, when there is one.
     pub user: Option<&'a Entity>,
+    /// The user token's user id; `None` for app tokens.
+    pub token_user: Option<&'a str>,
+    /// The token's scopes.
+    pub scopes: &'a [String],
+    /// The rules of the EventSub WebSocket transport, when the server has that side.
+    pub websocket: Option<&'a dyn WebSocketRules>,
+}
+
+/// A Create EventSub Subscription with the WebSocket transport, as the rules see it.
+pub struct WebSocketAsk<'a> {
+    /// The client id.
+    pub owner: &'a str,
+    pub body: &'a Entity,
+    pub token_user: Option<&'a str>,
+    pub scopes: &'a [String],
+}
+
+/// The WebSocket transport's rules (sessions, limits, cost), which the
+/// EventSub side knows (eventsub/subscriptions.rs). They run while the kept
+/// subscriptions are locked, so two creates cannot both pass a limit.
+pub trait WebSocketRules: Sync {
+    /// Checks a create against the kept subscriptions of every client; Ok:
+    /// fields to keep with the new subscription (its user, cost, transport).
+    fn admit(&self, ask: &WebSocketAsk, kept: &[Entity]) -> Result<Entity, HelixError>;
 }
 
 /// The kept items of every kind; created with the server, empty at first.
@@ -99,7 +125,9 @@ pub struct Created {
 }
 
 /// Where an item's owner is kept (not sent: it is no field of the answer types).
-const OWNER: &str = "_owner";
+pub const OWNER: &str = "_owner";
+/// Where a WebSocket subscription's user (the token's) is kept.
+pub const USER: &str = "_user";
 
 /// Where a pin's end is kept as Unix seconds (`ends_at` is its RFC 3339 form).
 const ENDS: &str = "_ends";
@@ -117,14 +145,31 @@ impl Created {
         }
         match call.ep.http_method {
             HttpMethod::Post => {
+                let mut extra = Entity::new();
                 if kind == Kind::EventSubSubscription {
-                    refuse_duplicate(call, kept)?;
+                    match (is_websocket_call(call), call.websocket, call.body) {
+                        (true, Some(rules), Some(body)) => {
+                            let ask = WebSocketAsk {
+                                owner: &call.owner,
+                                body,
+                                token_user: call.token_user,
+                                scopes: call.scopes,
+                            };
+                            extra = rules.admit(&ask, kept)?;
+                        }
+                        _ => refuse_duplicate(call, kept)?,
+                    }
                 }
                 let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-                let made = create(kind, call, n)?;
+                let mut made = create(kind, call, n)?;
+                made.extend(extra);
                 let out = project(&made, call.item, 0);
                 kept.insert(0, made);
-                Ok(Some(data(vec![out])))
+                let mut answer = data(vec![out]);
+                if kind == Kind::EventSubSubscription {
+                    totals(call, kept, &mut answer);
+                }
+                Ok(Some(answer))
             }
             // Pin Chat Message: a channel has one pinned message; a new pin replaces it.
             HttpMethod::Put if kind == Kind::PinnedMessage => {
@@ -178,7 +223,7 @@ fn find(kind: Kind, call: &Call, kept: &[Entity]) -> Result<usize, HelixError> {
     let id = text(call, kind.target_param()).unwrap_or_default();
     let key = if kind == Kind::PinnedMessage { "message_id" } else { "id" };
     kept.iter()
-        .position(|e| str_field(e, key) == Some(id.as_str()) && str_field(e, OWNER) == Some(call.owner.as_str()))
+        .position(|e| str_field(e, key) == Some(id.as_str()) && visible(kind, call, e))
         .ok_or_else(|| HelixError::new(StatusCode::NOT_FOUND, format!("The {} `{id}` was not found", kind.noun())))
 }
 
@@ -412,7 +457,7 @@ fn change(kind: Kind, call: &Call, e: &mut Entity) -> Result<(), HelixError> {
 
 /// GET: the owner's items the filters keep, newest first, paged.
 fn list(kind: Kind, call: &Call, kept: &[Entity]) -> Result<Map<String, Value>, HelixError> {
-    let mine: Vec<&Entity> = kept.iter().filter(|e| str_field(e, OWNER) == Some(call.owner.as_str())).collect();
+    let mine: Vec<&Entity> = kept.iter().filter(|e| visible(kind, call, e)).collect();
     let ids = call.params.all(kind.id_param());
     let keep = |e: &&&Entity| {
         let named = ids.is_empty() || ids.iter().any(|id| str_field(e, "id") == Some(id.as_str()));
@@ -436,12 +481,100 @@ fn list(kind: Kind, call: &Call, kept: &[Entity]) -> Result<Map<String, Value>, 
     let mut out = data(list);
     out.insert("pagination".into(), pagination(paged.cursor.as_deref()));
     if kind == Kind::EventSubSubscription {
-        let cost: u64 = mine.iter().filter_map(|e| e.get("cost").and_then(Value::as_u64)).sum();
-        out.insert("total".into(), json!(mine.len()));
-        out.insert("total_cost".into(), json!(cost));
-        out.insert("max_total_cost".into(), json!(MAX_TOTAL_COST));
+        totals(call, kept, &mut out);
     }
     Ok(out)
+}
+
+/// Whether the call may see the item: the owner's, and for EventSub over a
+/// user token that user's WebSocket subscriptions (an app token sees the
+/// webhook and conduit ones).
+fn visible(kind: Kind, call: &Call, e: &Entity) -> bool {
+    if str_field(e, OWNER) != Some(call.owner.as_str()) {
+        return false;
+    }
+    if kind != Kind::EventSubSubscription {
+        return true;
+    }
+    match call.token_user {
+        Some(user) => is_websocket(e) && str_field(e, USER) == Some(user),
+        None => !is_websocket(e) || str_field(e, USER).is_none(),
+    }
+}
+
+/// `total`, `total_cost` (of enabled subscriptions) and `max_total_cost` of
+/// what the call sees: a user's WebSocket subscriptions, or a client's others.
+fn totals(call: &Call, kept: &[Entity], out: &mut Map<String, Value>) {
+    let mine: Vec<&Entity> = kept.iter().filter(|e| visible(Kind::EventSubSubscription, call, e)).collect();
+    let enabled = |e: &&&Entity| str_field(e, "status") == Some("enabled");
+    let cost: u64 = mine.iter().filter(enabled).filter_map(|e| e.get("cost").and_then(Value::as_u64)).sum();
+    let max = if call.token_user.is_some() { MAX_WEBSOCKET_COST } else { MAX_TOTAL_COST };
+    out.insert("total".into(), json!(mine.len()));
+    out.insert("total_cost".into(), json!(cost));
+    out.insert("max_total_cost".into(), json!(max));
+}
+
+/// Whether a kept subscription delivers over a WebSocket.
+pub fn is_websocket(e: &Entity) -> bool {
+    e.get("transport").and_then(|t| t.get("method")).and_then(Value::as_str) == Some("websocket")
+}
+
+/// The session a WebSocket subscription is bound to.
+pub fn session_of(e: &Entity) -> Option<&str> {
+    e.get("transport").and_then(|t| t.get("session_id")).and_then(Value::as_str)
+}
+
+fn is_websocket_call(call: &Call) -> bool {
+    field(call, "transport").and_then(|t| t.get("method")).and_then(Value::as_str) == Some("websocket")
+}
+
+/// What the EventSub WebSocket side reads and changes.
+impl Created {
+    fn subscriptions(&self) -> std::sync::MutexGuard<'_, HashMap<Kind, Vec<Entity>>> {
+        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Copies of the kept EventSub subscriptions `keep` selects.
+    pub fn subscriptions_where(&self, keep: impl Fn(&Entity) -> bool) -> Vec<Entity> {
+        let items = self.subscriptions();
+        items.get(&Kind::EventSubSubscription).into_iter().flatten().filter(|e| keep(e)).cloned().collect()
+    }
+
+    /// A lost session's enabled subscriptions get `status` (they stop
+    /// counting for cost and limits); returns how many changed.
+    pub fn set_session_status(&self, session_id: &str, status: &str) -> usize {
+        let mut items = self.subscriptions();
+        let now = crate::rfc3339::now();
+        let mut changed = 0;
+        for e in items.entry(Kind::EventSubSubscription).or_default() {
+            let bound = is_websocket(e) && session_of(e) == Some(session_id);
+            if bound && str_field(e, "status") == Some("enabled") {
+                e.insert("status".into(), json!(status));
+                if let Some(t) = e.get_mut("transport").and_then(Value::as_object_mut) {
+                    t.insert("disconnected_at".into(), json!(now));
+                }
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// Removes one subscription (a revocation) and gives it back.
+    pub fn remove_subscription(&self, id: &str) -> Option<Entity> {
+        let mut items = self.subscriptions();
+        let kept = items.entry(Kind::EventSubSubscription).or_default();
+        let at = kept.iter().position(|e| str_field(e, "id") == Some(id))?;
+        Some(kept.remove(at))
+    }
+
+    /// Forgets the disabled subscriptions of a session the mock forgot.
+    pub fn forget_session(&self, session_id: &str) {
+        let mut items = self.subscriptions();
+        let kept = items.entry(Kind::EventSubSubscription).or_default();
+        kept.retain(|e| {
+            !(is_websocket(e) && session_of(e) == Some(session_id) && str_field(e, "status") != Some("enabled"))
+        });
+    }
 }
 
 #[cfg(test)]
@@ -472,7 +605,18 @@ mod tests {
         EndpointMeta::new("Delete Poll", "delete_poll", HttpMethod::Delete, "/polls", AuthClass::User, LIST);
 
     fn call<'a>(ep: &'static EndpointMeta, params: &'a Params, body: Option<&'a Entity>, owner: &str) -> Call<'a> {
-        Call { ep, params, body, item: &POLL_ITEM, owner: owner.into(), channel: None, user: None }
+        Call {
+            ep,
+            params,
+            body,
+            item: &POLL_ITEM,
+            owner: owner.into(),
+            channel: None,
+            user: None,
+            token_user: None,
+            scopes: &[],
+            websocket: None,
+        }
     }
 
     fn body(v: Value) -> Entity {
@@ -572,6 +716,9 @@ mod tests {
                 owner: "10001".into(),
                 channel: None,
                 user: Some(&moderator),
+                token_user: Some("10002"),
+                scopes: &[],
+                websocket: None,
             };
             kept.answer(Kind::PinnedMessage, &call).map(items)
         };
@@ -629,6 +776,9 @@ mod tests {
                 owner: owner.into(),
                 channel: None,
                 user: None,
+                token_user: None,
+                scopes: &[],
+                websocket: None,
             };
             kept.answer(Kind::EventSubSubscription, &call)
         };

@@ -74,12 +74,13 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
     check_token_values(ep, token.is_user(), body.as_ref())?;
     check_only_with(ep, token.is_user(), &params, body.as_ref())?;
     let email_reader = crate::private_fields::email_reader(&token);
+    let scopes = token.scopes;
     let user_id = token.user.map(|u| u.id);
     check_token_user(ep, user_id.as_deref(), &params, body.as_ref())?;
     if user_id.is_none() {
         crate::params::check_app_token_groups(ep, &params, body.as_ref()).map_err(bad_request)?;
     }
-    let ask = Ask { route, ep, params, body, user_id, email_reader };
+    let ask = Ask { route, ep, params, body, user_id, email_reader, scopes };
 
     if let Some(kind) = crate::created::Kind::of(ep) {
         return kept_answer(state, &ask, kind, &token.client_id);
@@ -99,7 +100,7 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
         _ => return Ok(StatusCode::NOT_IMPLEMENTED.into_response()),
     };
     let data = state.data.read().unwrap_or_else(|e| e.into_inner());
-    let out = match route.source {
+    let mut out = match route.source {
         Some(source) => from_source(&data, &ask, source, item)?,
         None => {
             let mut out = Map::new();
@@ -108,6 +109,9 @@ fn answer(state: &MockState, req: &MockRequest) -> Result<Response, HelixError> 
             out
         }
     };
+    if ep.name == "Send Chat Message" {
+        chat_sent(state, &data, &ask, &mut out);
+    }
     Ok(finish(out, paginated, single))
 }
 
@@ -141,6 +145,9 @@ fn kept_answer(
         owner,
         channel,
         user,
+        token_user: ask.user_id.as_deref(),
+        scopes: &ask.scopes,
+        websocket: Some(&*state.eventsub),
     };
     let Some(out) = state.created.answer(kind, &call)? else {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -149,7 +156,12 @@ fn kept_answer(
         ResponseMeta::Data { paginated, single } => (*paginated, *single),
         _ => return Ok(StatusCode::NO_CONTENT.into_response()),
     };
-    Ok(finish(out, paginated, single))
+    let mut response = finish(out, paginated, single);
+    if kind == Kind::EventSubSubscription && ask.ep.http_method == HttpMethod::Post {
+        // Twitch accepts a subscription with 202.
+        *response.status_mut() = StatusCode::ACCEPTED;
+    }
+    Ok(response)
 }
 
 /// The answer's final form: no `pagination` unless the endpoint pages, and
@@ -197,6 +209,8 @@ struct Ask {
     user_id: Option<String>,
     /// The user whose `email` the token may read (private_fields.rs).
     email_reader: Option<String>,
+    /// The token's scopes (EventSub subscriptions check them per type).
+    scopes: Vec<String>,
 }
 
 impl Ask {
@@ -347,6 +361,20 @@ fn check_token_user(
     Ok(())
 }
 
+/// A chat message that was sent gets a fresh id and reaches the EventSub
+/// `channel.chat.message` subscriptions reading that channel.
+fn chat_sent(state: &MockState, data: &Dataset, ask: &Ask, out: &mut Map<String, Value>) {
+    let Some(sent) = out.get_mut("data").and_then(Value::as_array_mut).and_then(|d| d.first_mut()) else { return };
+    if sent.get("is_sent").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    let id = crate::eventsub::random_uuid();
+    sent["message_id"] = json!(id);
+    let text = |k: &str| ask.body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).unwrap_or_default();
+    let trigger = crate::eventsub::trigger::chat_message;
+    trigger(&state.eventsub, data, text("broadcaster_id"), text("sender_id"), text("message"), &id);
+}
+
 /// Twitch answers 400 to a parameter only one kind of token may give (Send
 /// Chat Message's and Send Chat Announcement's `for_source_only`: app tokens).
 fn check_only_with(ep: &EndpointMeta, is_user: bool, params: &Params, body: Option<&Entity>) -> Result<(), HelixError> {
@@ -373,6 +401,9 @@ fn check_token_values(ep: &EndpointMeta, is_user: bool, body: Option<&Entity>) -
         let Some(value) = value.and_then(Value::as_str) else { continue };
         let allowed = if is_user { rule.user } else { rule.app };
         if !allowed.contains(&value) {
+            if value == "websocket" {
+                return Err(bad_request("the websocket transport requires a user access token".into()));
+            }
             return Err(bad_request(format!("{} `{value}` cannot be used with this kind of access token", rule.field)));
         }
     }

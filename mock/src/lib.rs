@@ -2,7 +2,10 @@
 //! and of Helix (api.twitch.tv/helix), driven by the endpoint table that
 //! endpoints.yaml generates. It enforces the same rules as Twitch (client id,
 //! token kind, scopes, parameters), pages with cursors, sends rate-limit
-//! headers and answers from a deterministic data set.
+//! headers and answers from a deterministic data set. It also serves the
+//! EventSub WebSocket (`MockServer::eventsub_url`) with Twitch's session
+//! rules, and controls under `/mock/eventsub/` to trigger events, reconnect,
+//! drop or silence sessions, revoke subscriptions and resend messages.
 //!
 //! ```no_run
 //! # fn demo() -> std::io::Result<()> {
@@ -19,6 +22,7 @@ mod conn;
 mod created;
 mod dataset;
 mod entity;
+mod eventsub;
 mod eventsub_catalog;
 mod faults;
 mod flows;

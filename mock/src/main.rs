@@ -101,24 +101,50 @@ fn print_banner(server: &MockServer, has_users: bool) {
     println!("ttv-mock listening on {}", server.base_url());
     println!("  helix:  {}", server.helix_url());
     println!("  oauth2: {}", server.oauth2_url());
+    println!("  eventsub websocket: {}", server.eventsub_url());
     println!("  client id:     {}", server.client_id());
     println!("  client secret: {}", server.client_secret());
-    if has_users {
-        // Every scope any endpoint mentions, so the token works everywhere.
-        let scopes: BTreeSet<&str> = ttv_mock::ROUTES
-            .iter()
-            .map(|r| r.endpoint)
-            .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional))
-            .copied()
-            .collect();
-        let scopes: Vec<&str> = scopes.into_iter().collect();
-        println!("  user token for ninja (all scopes): {}", server.issue_user_token("ninja", &scopes));
+    // One token with every scope, so it works on every endpoint and subscription type.
+    let token = has_users.then(|| server.issue_user_token("ninja", &all_scopes()));
+    if let Some(token) = &token {
+        println!("  user token for ninja (all scopes): {token}");
     }
     println!();
     println!("export TWITCH_HELIX_URL={}", server.helix_url());
     println!("export TWITCH_OAUTH2_URL={}", server.oauth2_url());
+    println!("export TWITCH_EVENTSUB_WEBSOCKET_URL={}", server.eventsub_url());
     println!("export TWITCH_CLIENT_ID={}", server.client_id());
     println!("export TWITCH_CLIENT_SECRET={}", server.client_secret());
+    if let Some(token) = &token {
+        println!("export TWITCH_USER_TOKEN={token}");
+    }
     println!();
     println!("Press Ctrl-C to stop.");
+}
+
+/// Every scope any endpoint or EventSub subscription type mentions.
+fn all_scopes() -> Vec<&'static str> {
+    let endpoints = ttv_mock::ROUTES
+        .iter()
+        .map(|r| r.endpoint)
+        .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional))
+        .copied();
+    let eventsub = ttv_mock::SUBSCRIPTION_TYPES.iter().flat_map(|s| s.scopes.iter().flat_map(|g| g.iter())).copied();
+    let scopes: BTreeSet<&str> = endpoints.chain(eventsub).collect();
+    scopes.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_token_has_every_eventsub_scope_too() {
+        let scopes = all_scopes();
+        assert!(scopes.contains(&"user:read:chat") && scopes.contains(&"moderator:read:followers"), "{scopes:?}");
+        assert!(scopes.contains(&"user:write:chat"), "and the endpoints' scopes");
+        for s in ttv_mock::SUBSCRIPTION_TYPES {
+            assert!(s.scopes.iter().flat_map(|g| g.iter()).all(|x| scopes.contains(x)), "{}", s.type_name);
+        }
+    }
 }

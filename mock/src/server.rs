@@ -41,6 +41,7 @@ impl MockServer {
         let limits =
             crate::conn::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
         let state = Arc::new(MockState::new(config));
+        state.eventsub.set_url(ws_url(&state, addr));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
         tokio::spawn(crate::conn::serve(listener, app, tls, limits, async {
@@ -59,6 +60,7 @@ impl MockServer {
         let limits =
             crate::conn::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
         let state = Arc::new(MockState::new(config));
+        state.eventsub.set_url(ws_url(&state, addr));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -92,6 +94,14 @@ impl MockServer {
     /// Where Helix lives: the value for `TWITCH_HELIX_URL`.
     pub fn helix_url(&self) -> String {
         format!("{}/helix", self.base_url())
+    }
+
+    /// Where the EventSub WebSocket lives: `ws://127.0.0.1:<port>/ws`, or
+    /// `wss://` when serving TLS; the value for `TWITCH_EVENTSUB_WEBSOCKET_URL`.
+    /// Its controls (trigger events, reconnect, drop, ...) are under
+    /// `{base_url}/mock/eventsub/`.
+    pub fn eventsub_url(&self) -> String {
+        self.state.eventsub.url().to_owned()
     }
 
     /// Where OAuth lives: the value for `TWITCH_OAUTH2_URL`.
@@ -215,6 +225,8 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
+        // WebSocket connections outlive the accept loop; end them too.
+        self.state.eventsub.shut_down();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -231,6 +243,11 @@ impl std::fmt::Debug for MockServer {
     }
 }
 
+fn ws_url(state: &MockState, addr: SocketAddr) -> String {
+    let scheme = if state.config.tls.is_some() { "wss" } else { "ws" };
+    format!("{scheme}://{addr}/ws")
+}
+
 fn router(state: Arc<MockState>) -> Router {
     Router::new().fallback(dispatch).with_state(state)
 }
@@ -240,6 +257,10 @@ async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Resp
     let (parts, body) = request.into_parts();
     if parts.version == axum::http::Version::HTTP_2 {
         state.count_http2();
+    }
+    // The EventSub WebSocket: an upgrade, before any body is read.
+    if parts.uri.path() == "/ws" {
+        return crate::eventsub::socket::upgrade(state.eventsub.clone(), parts).await;
     }
     let hangup = parts.extensions.get::<crate::conn::Hangup>().cloned();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
@@ -267,6 +288,8 @@ fn handle(state: &MockState, req: &MockRequest) -> Response {
         oauth::respond(state, req)
     } else if is_under(&req.path, "/helix") {
         helix::respond(state, req)
+    } else if is_under(&req.path, "/mock/eventsub") {
+        crate::eventsub::controls::respond(&state.eventsub, &state.data, req)
     } else {
         helix_error::error(StatusCode::NOT_FOUND, "")
     }

@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::MockConfig;
 use crate::created::Created;
 use crate::dataset::Dataset;
+use crate::eventsub::EventSub;
 use crate::faults::Faults;
 use crate::flows::Flows;
 use crate::token::{random_token, TokenInfo, TokenUser};
@@ -67,7 +68,9 @@ pub struct MockState {
     /// Faults tests injected (`MockServer::faults`).
     pub faults: Faults,
     /// Polls, predictions, rewards, EventSub subscriptions and blocked terms requests created.
-    pub created: Created,
+    pub created: Arc<Created>,
+    /// The EventSub WebSocket sessions (they bind subscriptions of `created`).
+    pub eventsub: Arc<EventSub>,
     /// Device codes, authorization codes and refresh tokens (user login flows).
     pub flows: Flows,
     /// Replaces `config.token_lifetime` when a test changes it at run time.
@@ -84,6 +87,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl MockState {
     pub fn new(config: MockConfig) -> MockState {
         let data = Dataset::build(&config);
+        let created = Arc::new(Created::default());
         MockState {
             config,
             data: RwLock::new(data),
@@ -91,7 +95,8 @@ impl MockState {
             buckets: Mutex::new(HashMap::new()),
             counters: Counters::default(),
             faults: Faults::default(),
-            created: Created::default(),
+            eventsub: Arc::new(EventSub::new(created.clone())),
+            created,
             flows: Flows::default(),
             token_lifetime: Mutex::new(None),
             last_refresh: Mutex::new(None),

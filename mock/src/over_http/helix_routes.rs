@@ -363,6 +363,12 @@ fn every_endpoint_answers(routes: &'static [RouteMeta]) {
         if changes_kept && r.status == 404 {
             continue;
         }
+        // A WebSocket subscription needs a live session and a real type: made-up
+        // values are Twitch's 400 (eventsub_ws.rs creates real ones).
+        if ep.name == "Create EventSub Subscription" {
+            assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+            continue;
+        }
         // An endpoint Twitch removed answers its status with Twitch's error body.
         if let Some(gone) = route.gone {
             assert_eq!(r.status, gone, "{} {target}", ep.name);
