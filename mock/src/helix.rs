@@ -362,15 +362,26 @@ fn check_token_user(
 }
 
 /// A chat message that was sent gets a fresh id and reaches the EventSub
-/// `channel.chat.message` subscriptions reading that channel.
+/// `channel.chat.message` subscriptions reading that channel; the same text
+/// from the same sender to the same channel within 30 s is dropped, as Twitch
+/// does (`is_sent: false`, reason `msg_duplicate`).
 fn chat_sent(state: &MockState, data: &Dataset, ask: &Ask, out: &mut Map<String, Value>) {
     let Some(sent) = out.get_mut("data").and_then(Value::as_array_mut).and_then(|d| d.first_mut()) else { return };
     if sent.get("is_sent").and_then(Value::as_bool) != Some(true) {
         return;
     }
+    let text = |k: &str| ask.body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).unwrap_or_default();
+    if !state.chat_is_new(text("sender_id"), text("broadcaster_id"), text("message")) {
+        sent["message_id"] = json!("");
+        sent["is_sent"] = json!(false);
+        sent["drop_reason"] = json!({
+            "code": "msg_duplicate",
+            "message": "Your message is identical to the one you sent within the last 30 seconds.",
+        });
+        return;
+    }
     let id = crate::eventsub::random_uuid();
     sent["message_id"] = json!(id);
-    let text = |k: &str| ask.body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).unwrap_or_default();
     let trigger = crate::eventsub::trigger::chat_message;
     trigger(&state.eventsub, data, text("broadcaster_id"), text("sender_id"), text("message"), &id);
 }

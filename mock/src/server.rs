@@ -283,8 +283,16 @@ async fn dispatch(State(state): State<Arc<MockState>>, request: Request) -> Resp
     crate::faults::after(fault.as_ref(), handle(&state, &req)).await
 }
 
+/// The controls are also under the Helix URL (`{helix}/mock/eventsub/...`), so a
+/// client that knows only its Helix URL (`ttv events trigger`) reaches them.
+const CONTROLS_UNDER_HELIX: &str = "/helix/mock/eventsub";
+
 fn handle(state: &MockState, req: &MockRequest) -> Response {
-    if is_under(&req.path, "/oauth2") {
+    if is_under(&req.path, CONTROLS_UNDER_HELIX) {
+        let mut moved = req.clone();
+        moved.path = req.path["/helix".len()..].to_owned();
+        crate::eventsub::controls::respond(&state.eventsub, &state.data, &moved)
+    } else if is_under(&req.path, "/oauth2") {
         oauth::respond(state, req)
     } else if is_under(&req.path, "/helix") {
         helix::respond(state, req)

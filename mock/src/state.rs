@@ -77,6 +77,28 @@ pub struct MockState {
     token_lifetime: Mutex<Option<std::time::Duration>>,
     /// When the last refresh token was spent (and its successor issued).
     last_refresh: Mutex<Option<std::time::Instant>>,
+    /// Each (sender, channel)'s last chat message and when it was sent, for
+    /// Twitch's rule that the same text twice within 30 s is dropped.
+    last_chat: Mutex<HashMap<(String, String), (String, Instant)>>,
+}
+
+/// How long Twitch drops a message identical to the sender's previous one in that channel.
+pub const DUPLICATE_CHAT_WINDOW: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl MockState {
+    /// Records a chat message; false when the sender sent the same text to
+    /// the channel within [`DUPLICATE_CHAT_WINDOW`] (Twitch drops it).
+    pub fn chat_is_new(&self, sender: &str, channel: &str, text: &str) -> bool {
+        let now = Instant::now();
+        let mut last = lock(&self.last_chat);
+        last.retain(|_, (_, at)| now.duration_since(*at) < DUPLICATE_CHAT_WINDOW);
+        let key = (sender.to_owned(), channel.to_owned());
+        if last.get(&key).is_some_and(|(previous, _)| previous == text) {
+            return false;
+        }
+        last.insert(key, (text.to_owned(), now));
+        true
+    }
 }
 
 /// A panic in one request must not take the whole mock down with poisoned locks.
@@ -100,6 +122,7 @@ impl MockState {
             flows: Flows::default(),
             token_lifetime: Mutex::new(None),
             last_refresh: Mutex::new(None),
+            last_chat: Mutex::new(HashMap::new()),
         }
     }
 
