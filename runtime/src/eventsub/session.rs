@@ -376,20 +376,16 @@ impl<E: DecodeEvent> Session<E> {
         tokio::pin!(welcome_by);
         loop {
             let watchdog = self.watchdog();
+            // Biased: what the old socket already holds is read before the
+            // new socket's welcome, so no event is left behind on it.
             tokio::select! {
+                biased;
                 _ = self.stop.recv(), if !self.stopping => {
                     if let Some(mut new) = new {
                         let _ = new.close(None).await;
                     }
                     return Err(End::Stop);
                 }
-                _ = &mut welcome_by => {
-                    return Err(End::Lost(lost(format!("no welcome from the reconnect URL {}", target.shown()))));
-                }
-                opened = &mut connecting, if new.is_none() => match opened {
-                    Ok(ws) => new = Some(ws),
-                    Err(e) => return Err(End::Lost(Error::EventSub(e))),
-                },
                 frame = tokio::time::timeout(watchdog, ws.next()), if old_open => {
                     // The old socket may end before the new one is welcomed
                     // (a close racing the welcome): keep waiting for it.
@@ -411,10 +407,11 @@ impl<E: DecodeEvent> Session<E> {
                     match self.on_frame(new_ws, frame).await {
                         Step::Welcome(info) => {
                             self.welcomed(&info);
-                            if let Some(mut new_ws) = new.take() {
-                                std::mem::swap(ws, &mut new_ws);
+                            if let Some(mut old) = new.take() {
+                                std::mem::swap(ws, &mut old);
                                 if old_open {
-                                    let _ = tokio::time::timeout(timeout, new_ws.close(None)).await;
+                                    self.drain(&mut old).await?;
+                                    let _ = tokio::time::timeout(timeout, old.close(None)).await;
                                 }
                             }
                             let session_id = info.id;
@@ -428,8 +425,28 @@ impl<E: DecodeEvent> Session<E> {
                         Step::End(end) => return Err(end),
                     }
                 }
+                opened = &mut connecting, if new.is_none() => match opened {
+                    Ok(ws) => new = Some(ws),
+                    Err(e) => return Err(End::Lost(Error::EventSub(e))),
+                },
+                _ = &mut welcome_by => {
+                    return Err(End::Lost(lost(format!("no welcome from the reconnect URL {}", target.shown()))));
+                }
             }
         }
+    }
+
+    /// Acts on the frames `old` already holds (without waiting for more),
+    /// before it is closed.
+    async fn drain(&mut self, old: &mut Ws) -> Result<(), End> {
+        while let Some(frame) = futures_util::FutureExt::now_or_never(old.next()) {
+            match self.on_frame(old, frame).await {
+                Step::Go | Step::Welcome(_) | Step::Reconnect(_) => {}
+                Step::End(End::Lost(_)) => break,
+                Step::End(end) => return Err(end),
+            }
+        }
+        Ok(())
     }
 
     /// Takes what a welcome says.
@@ -551,9 +568,25 @@ impl<E: DecodeEvent> Session<E> {
                 Err(e) => failed.push((wanted, e)),
             }
         }
-        if retry.is_empty() {
-            return Ok(failed);
+        if !retry.is_empty() {
+            self.retry_in_the_way(ws, session_id, retry, &mut failed).await?;
         }
+        for (wanted, error) in &failed {
+            let reason = error.to_string();
+            let (subscription_type, version) = (wanted.subscription_type().to_owned(), wanted.version().to_owned());
+            self.step(self.lifecycle(Lifecycle::SubscribeFailed { subscription_type, version, reason }))?;
+        }
+        Ok(failed)
+    }
+
+    /// Deletes this program's subscriptions of other sessions, then tries `retry` once more.
+    async fn retry_in_the_way(
+        &mut self,
+        ws: &mut Ws,
+        session_id: &str,
+        retry: Vec<(Wanted, Error)>,
+        failed: &mut Vec<(Wanted, Error)>,
+    ) -> Result<(), End> {
         let (inner, live, ours) = (self.inner.clone(), session_id.to_owned(), Vec::from(self.ours.clone()));
         let wanted = self.wanted.clone();
         let cleared = self
@@ -576,12 +609,7 @@ impl<E: DecodeEvent> Session<E> {
                 failed.extend(retry);
             }
         }
-        for (wanted, error) in &failed {
-            let reason = error.to_string();
-            let (subscription_type, version) = (wanted.subscription_type().to_owned(), wanted.version().to_owned());
-            self.step(self.lifecycle(Lifecycle::SubscribeFailed { subscription_type, version, reason }))?;
-        }
-        Ok(failed)
+        Ok(())
     }
 
     fn subscribed(&mut self, wanted: Wanted, id: String) -> Result<(), End> {

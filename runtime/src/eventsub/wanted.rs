@@ -287,7 +287,10 @@ mod tests {
         assert_eq!(chat("1", "2").cost("9"), 1);
         let mut wanted = Vec::new();
         for b in 0..10 {
-            let w = Wanted::from_meta(&FOLLOW, json!({"broadcaster_user_id": b.to_string(), "moderator_user_id": "m"}));
+            let w = Wanted::from_meta(
+                &FOLLOW,
+                json!({"broadcaster_user_id": (100 + b).to_string(), "moderator_user_id": "m"}),
+            );
             check_room(&wanted, &w, "9").unwrap();
             wanted.push(w);
         }

@@ -1,1 +1,0 @@
-//! Sessions against scripted servers on 127.0.0.1.
