@@ -6,6 +6,7 @@
 
 /// What the client does after the server closed the socket with a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "eventsub"), allow(dead_code))]
 pub(crate) enum AfterClose {
     /// Open a new session on the base URL and subscribe again.
     NewSession,
@@ -29,6 +30,7 @@ pub fn close_code_meaning(code: u16) -> Option<&'static str> {
 }
 
 /// What to do after a close with `code` (`None`: no close frame, the TCP connection ended).
+#[cfg_attr(not(feature = "eventsub"), allow(dead_code))]
 pub(crate) fn after_close(code: Option<u16>) -> AfterClose {
     match code {
         Some(4001 | 4002 | 4003 | 4007) => AfterClose::Fail,

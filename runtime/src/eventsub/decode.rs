@@ -97,7 +97,7 @@ pub fn decode_as<T: DeserializeOwned>(
 }
 
 /// How a session turns a notification's `event` object into the program's
-/// type (see [`WebSocket`](crate::eventsub::WebSocket)): implemented here for
+/// type (see `WebSocket`, feature `eventsub`): implemented here for
 /// `serde_json::Value` (the event as sent) and by ttv-helix for its `Event` enum.
 pub trait DecodeEvent: Sized + Send + 'static {
     /// Decodes the `event` of a notification of `subscription_type` at `version`.

@@ -7,7 +7,7 @@ use super::decode::EventDecodeError;
 
 /// An EventSub WebSocket session failed, or one notification did not decode.
 ///
-/// On a [`WebSocket`](crate::eventsub::WebSocket) stream every error ends the
+/// On a `WebSocket` stream every error ends the
 /// stream (it is the last item) except [`EventSubError::Decode`], after
 /// which events go on; [`EventSubError::is_fatal`] tells them apart.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum EventSubError {
 
     /// The connection was lost while the session was being opened (a
     /// lost connection later opens a new session instead, reported as
-    /// [`Lifecycle::ConnectionLost`](crate::eventsub::Lifecycle::ConnectionLost)).
+    /// `Lifecycle::ConnectionLost`).
     #[error("the EventSub connection was lost: {reason}")]
     ConnectionLost {
         /// What happened.

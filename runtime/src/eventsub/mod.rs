@@ -5,15 +5,15 @@
 //! condition types implement, [`UnknownEvent`], [`decode_as`] and
 //! [`DecodeEvent`] (how a session decodes each event).
 //!
-//! With the `eventsub` feature, [`Client::eventsub_websocket`](crate::Client::eventsub_websocket)
+//! With the `eventsub` feature, `Client::eventsub_websocket`
 //! opens a session of Twitch's EventSub WebSocket for a user token
 //! (`Client<User>`; an app client does not compile) and yields its events
-//! as a [`WebSocket`] stream of [`SessionEvent`]s. The session:
+//! as a `WebSocket` stream of `SessionEvent`s. The session:
 //!
 //! - connects to [`Config::eventsub_websocket_url`](crate::Config::eventsub_websocket_url)
 //!   (Twitch's `wss://eventsub.wss.twitch.tv/ws`; `ws://` only to loopback),
-//!   waits for the welcome and creates every [`Wanted`] subscription at once
-//!   within the welcome window; [`WebSocketBuilder::connect`] returns then;
+//!   waits for the welcome and creates every `Wanted` subscription at once
+//!   within the welcome window; `WebSocketBuilder::connect` returns then;
 //! - answers Pings and sends nothing else (Twitch closes a socket that does);
 //! - hands on notifications in order, one per event (a batched type's
 //!   `events[]` are split), drops a message id seen in the last ten minutes
@@ -31,7 +31,7 @@
 //!   tries once more;
 //! - ends with [`EventSubError::Closed`] on 4001, 4002, 4003 or 4007, which
 //!   mean the client did something wrong;
-//! - yields a [`Revocation`] when Twitch ends a subscription, and does not
+//! - yields a `Revocation` when Twitch ends a subscription, and does not
 //!   create that one again.
 //!
 //! ```no_run
@@ -99,7 +99,8 @@ mod timestamp;
 #[cfg(feature = "eventsub")]
 mod wanted;
 
-#[cfg(all(test, feature = "eventsub"))]
+// The client under test needs a TLS backend of its own (as http_client's tests do).
+#[cfg(all(test, feature = "eventsub", feature = "rustls-ring"))]
 mod tests;
 
 #[cfg(feature = "eventsub")]

@@ -154,7 +154,7 @@ async fn connect_creates_every_subscription_at_once_then_only_answers_pings() {
 
     conn.ping(b"still there?").await;
     assert_eq!(
-        conn.from_client().await,
+        conn.sent_by_client().await,
         Some(tokio_tungstenite::tungstenite::Message::Pong(b"still there?"[..].into()))
     );
     let sub = helix.payload_of("channel.follow", "S1");

@@ -39,6 +39,8 @@ impl Server {
             while let Ok((stream, _)) = listener.accept().await {
                 let path = Arc::new(Mutex::new(String::new()));
                 let seen = path.clone();
+                // The error type is tungstenite's, as accept_hdr_async wants it.
+                #[allow(clippy::result_large_err)]
                 let callback = move |request: &Request, response: Response| {
                     *seen.lock().unwrap() = request.uri().to_string();
                     Ok(response)
@@ -90,7 +92,7 @@ impl Conn {
     }
 
     /// The next frame the client sent; `None` when the connection ended.
-    pub async fn from_client(&mut self) -> Option<Message> {
+    pub async fn sent_by_client(&mut self) -> Option<Message> {
         match tokio::time::timeout(PATIENCE, self.ws.next()).await.expect("the client sends or closes") {
             Some(Ok(m)) => Some(m),
             _ => None,
@@ -100,7 +102,7 @@ impl Conn {
     /// Everything the client sends until the connection ends: only Pongs and a Close are allowed.
     pub async fn only_pongs_until_closed(&mut self) -> usize {
         let mut pongs = 0;
-        while let Some(frame) = self.from_client().await {
+        while let Some(frame) = self.sent_by_client().await {
             match frame {
                 Message::Pong(_) => pongs += 1,
                 Message::Close(_) => {}
