@@ -484,3 +484,12 @@ async fn a_subscription_refused_on_the_first_session_fails_connect() {
     assert!(std::error::Error::source(&err).is_some(), "Helix's error is kept as the source");
     assert_eq!(conn.only_pongs_until_closed().await, 0);
 }
+
+/// Programs spawn sessions on multi-threaded runtimes: the futures and the stream are `Send`.
+#[allow(dead_code)]
+fn the_session_futures_and_stream_are_send(builder: WebSocketBuilder<Value>, ws: WebSocket<Value>) {
+    fn send<T: Send>(_: &T) {}
+    send(&builder.connect());
+    send(&ws);
+    send(&ws.close());
+}
