@@ -9,6 +9,8 @@ use std::time::Duration;
 pub const DEFAULT_HELIX_URL: &str = "https://api.twitch.tv/helix";
 /// Twitch's OAuth server.
 pub const DEFAULT_OAUTH2_URL: &str = "https://id.twitch.tv/oauth2";
+/// Twitch's EventSub WebSocket.
+pub const DEFAULT_EVENTSUB_WEBSOCKET_URL: &str = "wss://eventsub.wss.twitch.tv/ws";
 /// Points per minute in a Helix token's bucket, as Twitch documents it.
 pub const TWITCH_DEFAULT_BUCKET: u32 = 800;
 /// The default of [`Config::deadline`]: five minutes for one call, waits and retries included.
@@ -34,6 +36,10 @@ pub struct Config {
     pub helix_url: String,
     /// The OAuth base URL, where tokens are minted, validated, refreshed and revoked.
     pub oauth2_url: String,
+    /// Where EventSub WebSocket sessions connect (Twitch's, or a mock's
+    /// `ws://127.0.0.1:PORT/ws`; `ws://` is refused to hosts other than
+    /// loopback). Feature `eventsub`.
+    pub eventsub_websocket_url: String,
     /// Where the app token is cached between runs; `None` keeps it in memory only.
     pub cache_dir: Option<PathBuf>,
     /// Total time allowed for one HTTP request.
@@ -165,6 +171,7 @@ impl Config {
             client_secret: None,
             helix_url: DEFAULT_HELIX_URL.into(),
             oauth2_url: DEFAULT_OAUTH2_URL.into(),
+            eventsub_websocket_url: DEFAULT_EVENTSUB_WEBSOCKET_URL.into(),
             #[cfg(feature = "file-store")]
             cache_dir: default_cache_dir(),
             #[cfg(not(feature = "file-store"))]
@@ -194,6 +201,7 @@ impl Config {
     /// - `TWITCH_CLIENT_SECRET`: [`Config::client_secret`];
     /// - `TWITCH_HELIX_URL`: [`Config::helix_url`];
     /// - `TWITCH_OAUTH2_URL`: [`Config::oauth2_url`];
+    /// - `TWITCH_EVENTSUB_WEBSOCKET_URL`: [`Config::eventsub_websocket_url`];
     /// - `TTV_CACHE_DIR`: [`Config::cache_dir`].
     ///
     /// It also sets [`Config::proxy_from_env`], so the built HTTP client takes
@@ -238,6 +246,9 @@ impl Config {
         if let Some(url) = var("TWITCH_OAUTH2_URL") {
             self.oauth2_url = url;
         }
+        if let Some(url) = var("TWITCH_EVENTSUB_WEBSOCKET_URL") {
+            self.eventsub_websocket_url = url;
+        }
         if let Some(dir) = var("TTV_CACHE_DIR") {
             self.cache_dir = Some(dir.into());
         }
@@ -275,6 +286,12 @@ impl Config {
     /// Sets [`Config::oauth2_url`] (trailing slashes trimmed).
     pub fn with_oauth2_url(mut self, oauth2_url: impl Into<String>) -> Config {
         self.oauth2_url = oauth2_url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets [`Config::eventsub_websocket_url`].
+    pub fn with_eventsub_websocket_url(mut self, url: impl Into<String>) -> Config {
+        self.eventsub_websocket_url = url.into();
         self
     }
 
@@ -391,6 +408,7 @@ mod tests {
             ("TWITCH_CLIENT_ID", "from-vars"),
             ("TWITCH_HELIX_URL", "http://127.0.0.1:9/helix/"),
             ("TTV_CACHE_DIR", "/tmp/ttv-cache"),
+            ("TWITCH_EVENTSUB_WEBSOCKET_URL", "ws://127.0.0.1:9/ws"),
         ];
         let var = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
         let config = Config::new("from-code").with_client_secret(Secret::new("kept")).with_vars(var);
@@ -399,6 +417,12 @@ mod tests {
         assert_eq!(config.cache_dir.as_deref(), Some(std::path::Path::new("/tmp/ttv-cache")));
         assert_eq!(config.client_secret.as_ref().map(Secret::expose), Some("kept"), "unset variables change nothing");
         assert_eq!(config.oauth2_url, Config::new("x").oauth2_url);
+        assert_eq!(config.eventsub_websocket_url, "ws://127.0.0.1:9/ws");
+        assert_eq!(Config::new("x").eventsub_websocket_url, DEFAULT_EVENTSUB_WEBSOCKET_URL);
+        assert_eq!(
+            Config::new("x").with_eventsub_websocket_url("ws://[::1]:8/ws").eventsub_websocket_url,
+            "ws://[::1]:8/ws"
+        );
         assert!(!config.proxy_from_env, "only with_env turns on the proxy variables");
     }
 }

@@ -306,6 +306,11 @@ pub enum Error {
         /// The cap (bytes).
         limit: u64,
     },
+
+    /// An EventSub WebSocket session failed (or one of its events did not
+    /// decode): close codes are named with their meaning.
+    #[error(transparent)]
+    EventSub(#[from] crate::eventsub::EventSubError),
 }
 
 /// What needs the client secret ([`Error::NoClientSecret`]).

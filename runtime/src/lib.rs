@@ -30,12 +30,16 @@
 //!   [`Config::with_tls_config`]; building a client without one fails with
 //!   [`Error::Config`] saying so.
 //!
-//! One feature is off by default:
+//! Two features are off by default:
 //!
 //! - `http2`: HTTP/2 when the server offers it over TLS, so concurrent
 //!   requests (a split bulk lookup) share one connection. Without it the
 //!   client speaks HTTP/1.1 with a pool of kept-alive connections, and builds
 //!   without the h2 stack. The `ttv` CLI turns it on.
+//! - `eventsub`: EventSub over WebSocket, `Client::eventsub_websocket` (see
+//!   [`eventsub`]): a session as a stream of events, with its subscriptions,
+//!   keepalive watchdog, reconnects and dedup; it adds tokio-tungstenite.
+//!   ttv-helix's `eventsub` feature turns it on.
 //!
 //! ## Environment
 //!
@@ -92,8 +96,8 @@ pub use auth::{FileStore, Salvaged};
 pub use auth::{MemoryStore, OAuthClient, StoreLock, StoredUserToken, TokenInfo, TokenStore, UserTokenSource};
 pub use client::Client;
 pub use config::{
-    Config, Wait, WaitHook, WaitReason, DEFAULT_DEADLINE, DEFAULT_HELIX_URL, DEFAULT_MAX_ANSWER_BYTES,
-    DEFAULT_OAUTH2_URL, DEFAULT_USER_AGENT, TWITCH_DEFAULT_BUCKET,
+    Config, Wait, WaitHook, WaitReason, DEFAULT_DEADLINE, DEFAULT_EVENTSUB_WEBSOCKET_URL, DEFAULT_HELIX_URL,
+    DEFAULT_MAX_ANSWER_BYTES, DEFAULT_OAUTH2_URL, DEFAULT_USER_AGENT, TWITCH_DEFAULT_BUCKET,
 };
 pub use error::{Error, Result, SecretNeed};
 pub use futures_util::Stream;

@@ -1,6 +1,7 @@
 //! The token class of each endpoint is enforced by the type checker: these
 //! cases compile (or fail to) and the expected compiler output is checked in
-//! next to them. Regenerate the `.stderr` files after a deliberate change with
+//! next to them (EventSub's WebSocket session, user tokens only, among them:
+//! `compile_fail/eventsub_*.rs`). Regenerate the `.stderr` files after a deliberate change with
 //! `TRYBUILD=overwrite cargo test -p ttv-helix --test token_classes`.
 
 #[test]

@@ -10,6 +10,10 @@
 //! field lands in the event's `extra` map. A missing or `null` field reads as
 //! its default. Only a value of the wrong JSON type (text where the spec says
 //! a number) is an [`EventDecodeError`], which keeps the event's JSON.
+//!
+//! [`DecodeEvent`] is what a WebSocket session decodes each notification's
+//! event with: `serde_json::Value` (the JSON as sent) here, and ttv-helix's
+//! generated `Event` enum there.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -92,6 +96,21 @@ pub fn decode_as<T: DeserializeOwned>(
     })
 }
 
+/// How a session turns a notification's `event` object into the program's
+/// type (see `WebSocket`, feature `eventsub`): implemented here for
+/// `serde_json::Value` (the event as sent) and by ttv-helix for its `Event` enum.
+pub trait DecodeEvent: Sized + Send + 'static {
+    /// Decodes the `event` of a notification of `subscription_type` at `version`.
+    fn decode(subscription_type: &str, version: &str, event: serde_json::Value) -> Result<Self, EventDecodeError>;
+}
+
+/// The event as sent; never fails.
+impl DecodeEvent for serde_json::Value {
+    fn decode(_subscription_type: &str, _version: &str, event: serde_json::Value) -> Result<Self, EventDecodeError> {
+        Ok(event)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +152,12 @@ mod tests {
         let u = UnknownEvent::new("channel.future", "9", json!({"a": 1}));
         let out = serialize_unknown(&u, serde_json::value::Serializer).unwrap();
         assert_eq!(out, json!({"a": 1}));
+    }
+
+    #[test]
+    fn json_values_decode_as_sent() {
+        let event = json!({"user_id": "7", "anything": [1, 2]});
+        assert_eq!(<serde_json::Value as DecodeEvent>::decode("channel.ban", "1", event.clone()).unwrap(), event);
     }
 
     #[test]
