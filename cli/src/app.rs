@@ -52,6 +52,11 @@ fn command_with(keep: impl Fn(&Verb) -> bool) -> Command {
     cmd
 }
 
+/// Whether `--name` is a global option (other flags must not take the name).
+pub fn is_global_flag(name: &str) -> bool {
+    global_args().iter().any(|a| a.get_long() == Some(name))
+}
+
 fn global_args() -> Vec<Arg> {
     let args =
         vec![

@@ -1,5 +1,6 @@
 //! Verbs that are not one endpoint: `validate`, `is-live`, `auth` (auth.rs),
-//! `api` (api.rs), `completions` (completions.rs) and `config` (config_file.rs).
+//! `api` (api.rs), `completions` (completions.rs), `config` (config_file.rs),
+//! `events` (events/) and `chat` (chat.rs).
 
 use crate::args::Args;
 use crate::context::Ctx;
@@ -23,6 +24,8 @@ pub fn commands() -> Vec<Command> {
     commands.push(crate::api::command());
     commands.push(crate::completions::command());
     commands.push(crate::config_file::command());
+    commands.push(crate::events::command());
+    commands.push(crate::chat::command());
     if crate::verb_table::find(STREAMS_VERB).is_some() {
         commands.push(
             Command::new("is-live")
@@ -40,7 +43,7 @@ pub fn commands() -> Vec<Command> {
 /// Built-in verbs whose command line needs no endpoint verb built beside them
 /// (`completions` does need them all; `is-live` builds its own).
 pub fn stands_alone(name: &str) -> bool {
-    matches!(name, "api" | "validate" | "auth" | "config")
+    matches!(name, "api" | "validate" | "auth" | "config" | "events" | "chat")
 }
 
 /// Runs a built-in verb, or returns `None` when `verb` is not one.
@@ -50,6 +53,8 @@ pub async fn run(ctx: &Ctx, verb: &str, matches: &ArgMatches) -> Option<Result<O
         "is-live" => Some(is_live(ctx, matches).await),
         "auth" => Some(crate::auth::run(ctx, matches).await),
         "api" => Some(crate::api::run(ctx, matches).await),
+        "events" => Some(crate::events::run(ctx, matches).await),
+        "chat" => Some(crate::chat::run(ctx, matches).await),
         _ => None,
     }
 }
@@ -88,8 +93,8 @@ mod tests {
     #[test]
     fn the_built_in_commands_are_there_and_some_stand_alone() {
         let names: Vec<String> = commands().iter().map(|c| c.get_name().to_owned()).collect();
-        assert_eq!(names, ["validate", "auth", "api", "completions", "config", "is-live"]);
-        for alone in ["api", "validate", "auth", "config"] {
+        assert_eq!(names, ["validate", "auth", "api", "completions", "config", "events", "chat", "is-live"]);
+        for alone in ["api", "validate", "auth", "config", "events", "chat"] {
             assert!(stands_alone(alone), "{alone}");
         }
         assert!(!stands_alone("completions"), "completions names every verb");

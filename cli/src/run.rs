@@ -115,16 +115,18 @@ async fn embedded_mock() -> Result<(Credentials, Option<EmbeddedMock>), CliError
 }
 
 /// `--mock`: a mock Twitch on 127.0.0.1 for this run, with a user token for
-/// "ninja" holding every scope any endpoint names.
+/// "ninja" holding every scope any endpoint or EventSub type names.
 #[cfg(feature = "mock")]
 async fn embedded_mock() -> Result<(Credentials, Option<EmbeddedMock>), CliError> {
     let mock = ttv_mock::MockServer::start(ttv_mock::MockConfig::default())
         .await
         .map_err(|e| CliError::Config(format!("cannot start the embedded mock on 127.0.0.1: {e}")))?;
-    let scopes: std::collections::BTreeSet<&str> = ttv_helix::ENDPOINTS
+    let endpoint_scopes = ttv_helix::ENDPOINTS
         .iter()
-        .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional).copied())
-        .collect();
+        .flat_map(|e| e.scopes_all.iter().chain(e.scopes_any).chain(e.scopes_optional).copied());
+    let eventsub_scopes =
+        ttv_helix::eventsub::SUBSCRIPTION_TYPES.iter().flat_map(|s| s.scopes.iter().copied().flatten().copied());
+    let scopes: std::collections::BTreeSet<&str> = endpoint_scopes.chain(eventsub_scopes).collect();
     let scopes: Vec<&str> = scopes.into_iter().collect();
     let user_token = mock.issue_user_token("ninja", &scopes);
     let owner = mock.user_id("ninja").unwrap_or_default();
@@ -134,6 +136,7 @@ async fn embedded_mock() -> Result<(Credentials, Option<EmbeddedMock>), CliError
     config.client_secret = Some(mock.client_secret().into());
     config.helix_url = mock.helix_url();
     config.oauth2_url = mock.oauth2_url();
+    config.eventsub_websocket_url = mock.eventsub_url();
     // The mock's tokens die with it: keep them out of the cache.
     config.cache_dir = None;
     Ok((Credentials { config, user_token: Some(user_token.into()), extension: Some(extension) }, Some(mock)))

@@ -21,7 +21,10 @@ pub fn library(model: &Model) -> String {
     let event_enum = event_enum(subs);
     super::render(quote! {
         use serde::{Deserialize, Serialize};
-        pub use ttv_runtime::eventsub::{EventDecodeError, Subscription, UnknownEvent};
+        pub use ttv_runtime::eventsub::{
+            close_code_meaning, DecodeEvent, EventDecodeError, EventSubError, Lifecycle, Notification, Revocation,
+            SessionEvent, Subscription, SubscriptionInfo, UnknownEvent, Wanted, WebSocket, WebSocketBuilder,
+        };
 
         #(#conditions)*
         #(#events)*
@@ -208,6 +211,17 @@ fn event_enum(subs: &[Subscription]) -> TokenStream {
                     #(Event::#variants(_) => #versions,)*
                     Event::Unknown(u) => &u.version,
                 }
+            }
+        }
+
+        /// A WebSocket session of `Event`s decodes each notification with [`Event::decode`].
+        impl DecodeEvent for Event {
+            fn decode(
+                subscription_type: &str,
+                version: &str,
+                event: serde_json::Value,
+            ) -> Result<Event, EventDecodeError> {
+                Event::decode(subscription_type, version, event)
             }
         }
     }
