@@ -35,7 +35,9 @@
 //!   too, so a request can be read from JSON or a config file. Without it they
 //!   are built with `new` and their setters (and serialize as before).
 //! - `eventsub`: the `eventsub` module, typed EventSub conditions and events
-//!   (about 170 more decodable types to compile).
+//!   (about 170 more decodable types to compile), the WebSocket session that
+//!   delivers them (`Helix<User>::eventsub_websocket`), and chat:
+//!   `Helix<User>::read_chat` and `send_chat`.
 
 #![deny(missing_docs)]
 
@@ -46,6 +48,9 @@ pub use ttv_runtime::*;
 pub use ttv_meta as meta;
 
 include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));
+
+#[cfg(feature = "eventsub")]
+mod chat;
 
 /// EventSub, typed from the spec's `eventsub` section: for each subscription
 /// type and version a condition type (`ChannelChatMessageV1Condition`, which
