@@ -40,10 +40,17 @@ pub fn args() -> Vec<Arg> {
     field_names()
         .into_iter()
         .map(|field| {
+            // The spec's words for the field (its first use; they agree across types).
+            let summary = SUBSCRIPTION_TYPES
+                .iter()
+                .flat_map(|s| s.condition.iter())
+                .find(|c| c.name == field)
+                .map(|c| c.summary.trim_end_matches('.'))
+                .unwrap_or_default();
             let help = if is_user_field(field) {
-                format!("Condition field `{field}`: a user id or a login")
+                format!("{summary} (`{field}`: a user id or a login)")
             } else {
-                format!("Condition field `{field}`")
+                format!("{summary} (`{field}`)")
             };
             Arg::new(field).long(flag(field)).value_name("VALUE").help(help).help_heading("Condition fields")
         })
@@ -198,7 +205,9 @@ mod tests {
         let args = args();
         let broadcaster = args.iter().find(|a| a.get_id() == "broadcaster_user_id").expect("a flag");
         assert_eq!(broadcaster.get_long(), Some("broadcaster-user-id"));
-        assert!(broadcaster.get_help().expect("help").to_string().contains("or a login"));
+        let help = broadcaster.get_help().expect("help").to_string();
+        assert!(help.starts_with("The channel (its broadcaster's user id)"), "the spec's words: {help}");
+        assert!(help.contains("or a login"), "{help}");
         assert!(args.iter().any(|a| a.get_id() == "reward_id"));
         let client = args.iter().find(|a| a.get_id() == "client_id").expect("a flag");
         assert_eq!(client.get_long(), Some("condition-client-id"), "--client-id is the global option");
