@@ -3,6 +3,7 @@
 
 mod cli_harness;
 mod client_config;
+pub mod eventsub;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
