@@ -188,7 +188,14 @@ async fn a_reconnect_under_continuous_triggering_loses_and_doubles_nothing() {
     let mut received = Vec::new();
     let mut seen = Vec::new();
     while received.len() < TRIGGERS {
-        received.push(notification(&mut ws, &mut seen).await.message_id);
+        match tokio::time::timeout(PATIENCE / 2, notification(&mut ws, &mut seen)).await {
+            Ok(n) => received.push(n.message_id),
+            Err(_) => {
+                let sent = triggering.await.expect("the triggers ran");
+                let lost: Vec<usize> = (0..sent.len()).filter(|i| !received.contains(&sent[*i])).collect();
+                panic!("{} of {TRIGGERS} never arrived, triggers {lost:?}; lifecycle {seen:?}", lost.len());
+            }
+        }
     }
     let sent = triggering.await.expect("the triggers ran");
     let late = up_to_marker(&s, &mut ws, "channel.follow").await;
