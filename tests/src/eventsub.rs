@@ -173,6 +173,24 @@ impl Background {
         Background { child, lines, stderr: Some(stderr) }
     }
 
+    /// Polls the sessions control until a session holds a subscription (the
+    /// run subscribed); fails at once, with its stderr, if the run ended first.
+    pub fn until_subscribed(&mut self, controls: &Controls) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let all = controls.sessions();
+            if let Some(found) = all.iter().find(|s| s["subscriptions"].as_array().is_some_and(|a| !a.is_empty())) {
+                return found.clone();
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let stderr = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
+                panic!("ttv ended ({status}) before subscribing:\n{stderr}");
+            }
+            assert!(Instant::now() < deadline, "ttv never subscribed: {all:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits for the run to end (killing it after [`PATIENCE`], which fails the test).
     pub fn wait(mut self) -> Ended {
         let deadline = Instant::now() + PATIENCE;
