@@ -3,6 +3,7 @@
 
 mod cli_harness;
 mod client_config;
+pub mod eventsub;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,11 +43,25 @@ pub fn ttv_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "ttv", "--bin", "ttv"])
-            .current_dir(workspace_root())
-            .status()
-            .expect("cargo runs");
+        let mut build = Command::new(cargo);
+        build.args(["build", "--quiet", "-p", "ttv", "--bin", "ttv"]).current_dir(workspace_root());
+        // Leave out what cargo set for this test binary: a build script that
+        // watches one of them (ring watches OUT_DIR and CARGO_MANIFEST_DIR)
+        // was rebuilt here, with everything above it, and again by the next
+        // `cargo test` (30 s per test binary).
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let per_crate = ["OUT_DIR", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME"];
+            if key.starts_with("CARGO_PKG_")
+                || key.starts_with("CARGO_BIN_")
+                || key.starts_with("CARGO_PRIMARY_")
+                || key.starts_with("CARGO_TARGET_TMPDIR")
+                || per_crate.contains(&key.as_ref())
+            {
+                build.env_remove(key.as_ref());
+            }
+        }
+        let status = build.status().expect("cargo runs");
         assert!(status.success(), "building ttv failed");
         target_dir().join("debug").join(format!("ttv{}", std::env::consts::EXE_SUFFIX))
     })

@@ -22,8 +22,10 @@
 //! - takes a socket as dead after silence longer than the keepalive plus a
 //!   quarter (at least a second, or the keepalive itself when it is shorter);
 //! - on `session_reconnect`, opens the new URL, keeps reading the old socket
-//!   until the new one is welcomed, then closes the old one: nothing lost,
-//!   nothing doubled, nothing subscribed again;
+//!   until the new one is welcomed and then until the server closes the old
+//!   one (events sent on it just before the welcome may still be on their
+//!   way; two seconds at most), then closes it: nothing lost, nothing
+//!   doubled, nothing subscribed again;
 //! - after a lost connection (a drop, silence, close codes 4000, 4004, 4005,
 //!   4006), waits a backoff with jitter, opens a new session on the base URL
 //!   and creates the wanted subscriptions again; when Twitch answers 409 or

@@ -36,6 +36,10 @@ use tokio_tungstenite::tungstenite::Message as Frame;
 /// delete them when they stand in the way.
 const OURS_KEPT: usize = 1000;
 
+/// How long the old socket of a reconnect is read after the new one's
+/// welcome, waiting for the server to close it.
+const OLD_SOCKET_DRAIN: Duration = Duration::from_secs(2);
+
 /// One item of the stream.
 type StreamItem<E> = Result<SessionEvent<E>, Error>;
 
@@ -436,10 +440,13 @@ impl<E: DecodeEvent> Session<E> {
         }
     }
 
-    /// Acts on the frames `old` already holds (without waiting for more),
-    /// before it is closed.
+    /// Acts on what `old` still delivers until the server closes it (it
+    /// does once the new socket is welcomed, and events it sent on the old
+    /// one just before may still be on their way), for at most
+    /// [`OLD_SOCKET_DRAIN`]; then it is closed.
     async fn drain(&mut self, old: &mut Ws) -> Result<(), End> {
-        while let Some(frame) = futures_util::FutureExt::now_or_never(old.next()) {
+        let until = tokio::time::Instant::now() + OLD_SOCKET_DRAIN;
+        while let Ok(frame) = tokio::time::timeout_at(until, old.next()).await {
             match self.on_frame(old, frame).await {
                 Step::Go | Step::Welcome(_) | Step::Reconnect(_) => {}
                 Step::End(End::Lost(_)) => break,
