@@ -443,6 +443,32 @@ async fn an_eleventh_cost_one_subscription_is_refused_before_anything_is_sent() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cost_429_from_helix_is_its_error_at_once_not_a_rate_limit_wait() {
+    // Ten cost-1 subscriptions fill the budget; an eleventh sent by hand gets
+    // Twitch's 429 while the points bucket is far from empty. No wait lifts
+    // that limit, so the transport must not wait for a reset or retry.
+    let s = setup().await;
+    let mut builder = s.builder::<Value>();
+    for w in ten_online() {
+        builder = builder.subscribe(w).expect("within the budget");
+    }
+    let session = builder.connect().await.expect("ten subscriptions");
+    let body = json!({
+        "type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": "10012"},
+        "transport": {"method": "websocket", "session_id": session.session_id()},
+    });
+    let request = RawRequest::new(HttpMethod::Post, "/eventsub/subscriptions").body(body);
+    let before = s.mock.stats().helix_requests;
+    let answer = tokio::time::timeout(PATIENCE, s.helix.send_raw(&request)).await.expect("an answer, not a wait");
+    match answer {
+        Err(Error::Helix { status: 429, message, .. }) => assert!(message.contains("cost"), "{message}"),
+        other => panic!("Twitch's 429 as the error: {other:?}"),
+    }
+    assert_eq!(s.mock.stats().helix_requests, before + 1, "sent once, not retried");
+    assert!(s.helix.rate_limit().is_some_and(|r| r.remaining > 0), "the bucket was never empty");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_triggered_follow_decodes_as_the_typed_event() {
     let s = setup().await;
     let builder = s.builder::<Event>().subscribe(s.follow()).expect("valid");

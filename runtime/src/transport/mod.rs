@@ -94,8 +94,10 @@ impl Inner {
     ///
     /// Two budgets: [`crate::Config::max_retries`] bounds retries after 5xx,
     /// network errors, timeouts and 429s that name no reset; a 429 with
-    /// `Ratelimit-*` figures (another process drained the shared bucket) is
-    /// waited out and sent again without using it, bounded by the deadline.
+    /// `Ratelimit-*` figures of an empty bucket (another process drained the
+    /// shared bucket) is waited out and sent again without using it, bounded
+    /// by the deadline. A 429 while the bucket still has points is a limit of
+    /// the endpoint itself (EventSub's subscription cost, ...): not retried.
     async fn attempts(
         &self,
         target: &Target<'_>,
@@ -122,6 +124,10 @@ impl Inner {
                         return Ok((answer.status, answer.body));
                     };
                     match answer.figures.filter(|_| answer.status == 429) {
+                        // Points left: not the bucket but a limit of the
+                        // endpoint (EventSub's cost or count, ...); waiting
+                        // changes nothing, so Twitch's answer is the error.
+                        Some(figures) if figures.remaining > 0 => return Ok((answer.status, answer.body)),
                         Some(figures) => {
                             rate_limited += 1;
                             // The limiter holds the next attempt until a reset

@@ -1,7 +1,9 @@
 //! When a failed request is sent again, and after how long.
 //!
 //! - 429 Too Many Requests: any method (Twitch did not act on it); wait until
-//!   `Ratelimit-Reset` (the rate limiter does that), else back off.
+//!   `Ratelimit-Reset` (the rate limiter does that), else back off. Not when
+//!   `Ratelimit-Remaining` is above 0: that 429 is a limit of the endpoint
+//!   (EventSub's cost), which no wait lifts (transport/mod.rs).
 //! - 5xx, a dropped or refused connection, a timeout: only idempotent methods
 //!   (GET, PUT, DELETE), since a POST or PATCH may have taken effect.
 //! - Anything else is the answer.
