@@ -15,6 +15,7 @@ mod credentials;
 mod error;
 mod events;
 mod exit;
+mod global_args;
 mod model_check;
 mod outcome;
 mod output;

@@ -2,6 +2,9 @@
 //! EventSub type over a WebSocket session) and send one (Send Chat Message,
 //! whose `is_sent: false` answer is [`Error::Refused`] with Twitch's reason).
 //! A channel is named by login or by user id; the token's user reads and sends.
+//!
+//! Hand-written on top of generated items: Get Users, Send Chat Message and
+//! `channel.chat.message` v1 must be in the spec (the test fixture has them too).
 
 use crate::eventsub::{ChannelChatMessageV1Condition, Event, Wanted, WebSocket};
 use crate::{Error, Helix, User};

@@ -23,7 +23,7 @@ fn field_names() -> BTreeSet<&'static str> {
 /// `--client-id` is the application's).
 fn flag(field: &str) -> String {
     let flag = field.replace('_', "-");
-    if crate::app::is_global_flag(&flag) {
+    if crate::global_args::is_global_flag(&flag) {
         format!("condition-{flag}")
     } else {
         flag
