@@ -22,8 +22,9 @@ pub fn library(model: &Model) -> String {
     super::render(quote! {
         use serde::{Deserialize, Serialize};
         pub use ttv_runtime::eventsub::{
-            close_code_meaning, DecodeEvent, EventDecodeError, EventSubError, Lifecycle, Notification, Revocation,
-            SessionEvent, Subscription, SubscriptionInfo, UnknownEvent, Wanted, WebSocket, WebSocketBuilder,
+            close_code_meaning, CreatedSubscription, DecodeEvent, EventDecodeError, EventSubError, Lifecycle,
+            Notification, Revocation, SessionEvent, Subscription, SubscriptionInfo, UnknownEvent, Wanted,
+            WebSocket, WebSocketBuilder, WebhookSecret,
         };
 
         #(#conditions)*

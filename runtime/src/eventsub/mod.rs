@@ -36,6 +36,11 @@
 //! - yields a `Revocation` when Twitch ends a subscription, and does not
 //!   create that one again.
 //!
+//! App clients subscribe with the other two transports instead:
+//! `Client::subscribe_webhook` (a callback and a `WebhookSecret` of 10 to 100
+//! ASCII characters) and `Client::subscribe_conduit`; a user client does not
+//! compile. Receiving webhooks and running conduit shards are not built yet.
+//!
 //! ```no_run
 //! # #[cfg(feature = "eventsub")]
 //! # async fn demo() -> Result<(), ttv_runtime::Error> {
@@ -81,6 +86,8 @@ pub use decode::{decode_as, serialize_unknown, DecodeEvent, EventDecodeError, Su
 pub use error::EventSubError;
 
 #[cfg(feature = "eventsub")]
+mod app_transports;
+#[cfg(feature = "eventsub")]
 mod backoff;
 #[cfg(feature = "eventsub")]
 mod builder;
@@ -105,6 +112,8 @@ mod wanted;
 #[cfg(all(test, feature = "eventsub", feature = "rustls-ring"))]
 mod tests;
 
+#[cfg(feature = "eventsub")]
+pub use app_transports::{CreatedSubscription, WebhookSecret};
 #[cfg(feature = "eventsub")]
 pub use backoff::{DEFAULT_RECONNECT_BASE, DEFAULT_RECONNECT_MAX};
 #[cfg(feature = "eventsub")]

@@ -103,6 +103,27 @@ impl Wanted {
         self.condition.get(name).and_then(Value::as_str).filter(|v| !v.is_empty())
     }
 
+    /// The checks that need no token: `transport` is one the type is
+    /// delivered over, the condition is an object with its required fields.
+    pub(crate) fn check_shape(&self, transport: &str) -> Result<(), Error> {
+        let t = self.subscription_type;
+        let invalid = |message: String| Error::InvalidInput { endpoint: t, message };
+        if !self.transports.contains(&transport) {
+            return Err(invalid(format!(
+                "v{} is not delivered over {transport} (only {})",
+                self.version,
+                self.transports.join(", ")
+            )));
+        }
+        if !self.condition.is_object() {
+            return Err(invalid("the condition must be a JSON object of the condition's fields".into()));
+        }
+        if let Some(missing) = self.required.iter().find(|f| self.field(f).is_none()) {
+            return Err(invalid(format!("the condition needs {missing}")));
+        }
+        Ok(())
+    }
+
     /// The checks of this one subscription against the token (`scopes`:
     /// `None` skips the scope check).
     pub(crate) fn check(&self, token_user_id: &str, scopes: Option<&[String]>) -> Result<(), Error> {

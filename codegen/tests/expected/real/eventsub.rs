@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 pub use ttv_runtime::eventsub::{
-    close_code_meaning, DecodeEvent, EventDecodeError, EventSubError, Lifecycle,
-    Notification, Revocation, SessionEvent, Subscription, SubscriptionInfo, UnknownEvent,
-    Wanted, WebSocket, WebSocketBuilder,
+    close_code_meaning, CreatedSubscription, DecodeEvent, EventDecodeError,
+    EventSubError, Lifecycle, Notification, Revocation, SessionEvent, Subscription,
+    SubscriptionInfo, UnknownEvent, Wanted, WebSocket, WebSocketBuilder, WebhookSecret,
 };
 /// The condition of **automod.message.hold v1**: AutoMod held a chat message for moderators to review.
 ///

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 pub use ttv_runtime::eventsub::{
-    close_code_meaning, DecodeEvent, EventDecodeError, EventSubError, Lifecycle,
-    Notification, Revocation, SessionEvent, Subscription, SubscriptionInfo, UnknownEvent,
-    Wanted, WebSocket, WebSocketBuilder,
+    close_code_meaning, CreatedSubscription, DecodeEvent, EventDecodeError,
+    EventSubError, Lifecycle, Notification, Revocation, SessionEvent, Subscription,
+    SubscriptionInfo, UnknownEvent, Wanted, WebSocket, WebSocketBuilder, WebhookSecret,
 };
 /// The condition of **channel.chat.message v1**: A message was posted in the channel's chat.
 ///
