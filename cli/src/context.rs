@@ -123,6 +123,7 @@ impl Ctx {
     where
         User: Permits<E::Auth>,
     {
+        self.forced_other_token(E::meta(), TokenChoice::App, "a user")?;
         let user = self.user_for(Some(E::meta())).await?;
         let request: E = args.request(user.token_info().user_id.as_deref())?;
         self.answer(user, &request).await
@@ -132,6 +133,7 @@ impl Ctx {
     where
         App: Permits<E::Auth>,
     {
+        self.forced_other_token(E::meta(), TokenChoice::User, "an app")?;
         let request: E = args.request(None)?;
         self.answer(self.app().await?, &request).await
     }
@@ -142,6 +144,20 @@ impl Ctx {
     {
         let request: E = args.request(None)?;
         self.answer(self.extension().await?, &request).await
+    }
+
+    /// `--token` naming the kind this endpoint does not take is refused, not
+    /// ignored: the request would go out with the other token unasked.
+    /// (`either` endpoints reach here with the kind `--token` chose.)
+    fn forced_other_token(&self, meta: &EndpointMeta, refused: TokenChoice, takes: &str) -> Result<(), CliError> {
+        if self.choice != refused {
+            return Ok(());
+        }
+        let (given, other) = if refused == TokenChoice::App { ("app", "user") } else { ("user", "app") };
+        Err(CliError::Usage(format!(
+            "--token {given}: {} takes {takes} access token only; drop --token or use --token {other}",
+            meta.name
+        )))
     }
 
     /// Endpoints that take no token go out on the app client, which then never mints one.

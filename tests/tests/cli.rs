@@ -454,3 +454,27 @@ fn config_init_writes_a_private_file_that_ttv_then_uses() {
     let out = run(cmd.env("TTV_CONFIG", &file).args(["config", "path"]));
     assert_eq!((out.code, out.stdout.trim()), (0, file.to_str().unwrap()));
 }
+
+#[test]
+fn a_token_kind_the_endpoint_does_not_take_is_refused_not_ignored() {
+    let mock = mock();
+    let cli = Cli::new(&mock);
+    let token = mock.issue_user_token("ninja", &["user:read:follows"]);
+    let user_only = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args([
+        "--token",
+        "app",
+        "get-followed-streams",
+        "--user-id",
+        "10001",
+    ]));
+    assert_eq!(user_only.code, 2, "{}", user_only.stderr);
+    assert!(user_only.stderr.contains("--token app: Get Followed Streams takes a user access token only"));
+    let app_only = run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args(["--token", "user", "get-conduits"]));
+    assert_eq!(app_only.code, 2, "{}", app_only.stderr);
+    assert!(app_only.stderr.contains("takes an app access token only; drop --token or use --token app"));
+    assert_eq!(mock.stats().helix_requests, 0, "nothing was sent with the token not asked for");
+    // `either` endpoints take what --token says.
+    let either =
+        run(cli.ttv().env("TWITCH_USER_TOKEN", &token).args(["--token", "app", "get-users", "--login", "ninja"]));
+    assert_eq!(either.code, 0, "{}", either.stderr);
+}
