@@ -2,20 +2,16 @@
 //! the user's subscriptions, delete one, and clear away subscriptions of
 //! earlier sessions that stand in the way (409 / 429).
 //!
-//! Listing and deleting go through the client's transport (its token, the
-//! rate-limit bucket, the retries). Creating is sent once through the same
-//! token and bucket: the transport retries every 429, but a 429 from Create
-//! EventSub Subscription with points left in the bucket is Twitch's
-//! subscription limit (cost, count, sessions), which only deleting helps; a
-//! 429 that emptied the bucket is waited out as the transport would.
+//! All three go through the client's transport (its token, the rate-limit
+//! bucket, the retries). A 429 from Create EventSub Subscription with points
+//! left in the bucket is Twitch's subscription limit (cost, count, sessions),
+//! which only deleting helps: the transport hands it back at once.
 
 use super::events::SubscriptionInfo;
 use super::wanted::Wanted;
-use crate::client::{Inner, Tokens};
-use crate::http_client::Outgoing;
+use crate::client::Inner;
 use crate::input::Prepared;
 use crate::request::Target;
-use crate::transport::ratelimit;
 use crate::Error;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -143,99 +139,43 @@ pub(crate) async fn delete_orphans(
     Ok(orphans.len())
 }
 
-/// One POST through the token and its bucket, without the transport's 429 retries.
+/// One POST through the client's transport (token, bucket, renewal after a
+/// 401). A 429 with points left is the subscription limit and comes back at
+/// once as `Error::Helix` (transport/mod.rs); POSTs are not retried on 5xx.
 async fn send_once(inner: &Inner, body: &Value) -> Result<Value, Error> {
-    let url = format!("{}{PATH}", inner.config.helix_url);
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let mut renewed = false;
-    let mut waited = 0;
-    loop {
-        let token = inner.bearer().await?;
-        let key = ratelimit::bucket_key(Some(token.expose()));
-        let permit = inner.limiter.acquire(key, CREATE, &|_: std::time::Duration| {}).await;
-        let out = Outgoing::new(http::Method::POST, &url)
-            .header("client-id", &inner.config.client_id)
-            .header("authorization", format!("Bearer {}", token.expose()))
-            .body("application/json", bytes.clone());
-        let answer = inner.http.send(CREATE, &inner.config, out).await?;
-        let figures = ratelimit::figures(&answer.headers);
-        permit.answered(figures);
-        tracing::debug!(status = answer.status, "eventsub: {CREATE}");
-        match answer.status {
-            200..=299 => {
-                return serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
-                    endpoint: label(CREATE, "POST"),
-                    path: ".".into(),
-                    message: e.to_string(),
-                })
-            }
-            401 if !renewed => {
-                renewed = true;
-                if let Tokens::User(user) = &inner.tokens {
-                    if user.on_unauthorized(&inner.http, &inner.config, &token).await? {
-                        continue;
-                    }
-                }
-            }
-            // The bucket itself is empty: the limiter now holds the next try until its reset.
-            429 if figures.is_some_and(|f| f.remaining == 0) && waited < inner.config.max_retries => {
-                waited += 1;
-                continue;
-            }
-            _ => {}
-        }
-        return Err(helix_error(answer.status, &answer.body));
-    }
+    let target = Target { name: CREATE, method: HttpMethod::Post, path: PATH, body_due: true };
+    let prepared = Prepared { path: PATH.into(), query: Vec::new(), body: Some(body.clone()) };
+    let answer = inner.authorized(&target, true, &prepared).await?;
+    serde_json::from_slice(&answer).map_err(|e| Error::Decode {
+        endpoint: label(CREATE, "POST"),
+        path: ".".into(),
+        message: e.to_string(),
+    })
 }
 
 fn label(name: &str, method: &str) -> String {
     format!("{name} ({method} {PATH})")
 }
 
-/// Twitch's `{error, status, message}` as an [`Error`], the other fields kept.
-fn helix_error(status: u16, body: &[u8]) -> Error {
-    let endpoint = label(CREATE, "POST");
-    let mut fields = match serde_json::from_slice(body) {
-        Ok(Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    let mut text = |k: &str| match fields.remove(k) {
-        Some(Value::String(s)) => s.split_whitespace().collect::<Vec<_>>().join(" "),
-        _ => String::new(),
-    };
-    let mut message = text("message");
-    let mut error = text("error");
-    fields.remove("status");
-    if message.is_empty() {
-        message = "Twitch sent no message".into();
-    }
-    if status == 401 {
-        return Error::Unauthorized { endpoint, status, message };
-    }
-    if error.is_empty() {
-        error = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error").into();
-    }
-    Error::Helix { endpoint, status, error, message, fields: Box::new(fields) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn helix(status: u16) -> Error {
+        Error::Helix {
+            endpoint: label(CREATE, "POST"),
+            status,
+            error: String::new(),
+            message: String::new(),
+            fields: Box::default(),
+        }
+    }
+
     #[test]
-    fn errors_keep_twitchs_message_and_other_fields() {
-        let e =
-            helix_error(409, br#"{"error":"Conflict","status":409,"message":"subscription already exists","id":"x"}"#);
-        assert_eq!(
-            e.to_string(),
-            "Create EventSub Subscription (POST /eventsub/subscriptions): 409 Conflict: subscription already exists"
-        );
-        assert_eq!(e.helix_field("id"), Some(&json!("x")));
-        assert!(in_the_way(&e));
-        let e = helix_error(429, b"");
-        assert!(matches!(&e, Error::Helix { status: 429, error, .. } if error == "Too Many Requests"), "{e:?}");
-        assert!(in_the_way(&e));
-        assert!(!in_the_way(&helix_error(400, br#"{"message":"bad"}"#)));
-        assert!(matches!(helix_error(401, b"{}"), Error::Unauthorized { status: 401, .. }));
+    fn only_409_and_429_stand_in_the_way() {
+        assert!(in_the_way(&helix(409)));
+        assert!(in_the_way(&helix(429)));
+        assert!(in_the_way(&Error::RateLimited { endpoint: label(CREATE, "POST"), retries: 0 }));
+        assert!(!in_the_way(&helix(400)));
     }
 }
