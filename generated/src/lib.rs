@@ -37,7 +37,7 @@
 //! - `eventsub`: the `eventsub` module, typed EventSub conditions and events
 //!   (about 170 more decodable types to compile), the WebSocket session that
 //!   delivers them (`Helix<User>::eventsub_websocket`), and chat:
-//!   `Helix<User>::read_chat` and `send_chat`.
+//!   `Helix<User>::read_chat::<Event>` and `send_chat` (ttv-runtime's).
 
 #![deny(missing_docs)]
 
@@ -48,9 +48,6 @@ pub use ttv_runtime::*;
 pub use ttv_meta as meta;
 
 include!(concat!(env!("OUT_DIR"), "/endpoints.rs"));
-
-#[cfg(feature = "eventsub")]
-mod chat;
 
 /// EventSub, typed from the spec's `eventsub` section: for each subscription
 /// type and version a condition type (`ChannelChatMessageV1Condition`, which

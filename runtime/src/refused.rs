@@ -1,7 +1,8 @@
 //! Answers that are 2xx yet say Twitch did not do it (the spec's `refused`):
 //! Send Chat Message answers 200 with `is_sent: false` and a `drop_reason`
 //! when the message was dropped. A caller checking only the status would
-//! think it was sent, so the client turns it into [`Error::Refused`].
+//! think it was sent, so the client turns it into [`Error::Refused`]
+//! (for the spec's endpoints here, and for the chat helpers in eventsub/chat.rs).
 
 use crate::Error;
 use serde_json::Value;
@@ -11,21 +12,27 @@ use ttv_meta::RefusedMeta;
 pub(crate) fn check(endpoint: &'static str, refused: RefusedMeta, body: Vec<u8>) -> Result<Vec<u8>, Error> {
     // A body that is not JSON is left to the decoder, which names the problem.
     let Ok(answer) = serde_json::from_slice::<Value>(&body) else { return Ok(body) };
+    check_answer(endpoint, refused.flag, refused.reason, &answer)?;
+    Ok(body)
+}
+
+/// The refusal in a parsed answer: an item of `data` whose `flag` is `false`,
+/// with its `reason` (an object of `code` and `message`, or a text).
+pub(crate) fn check_answer(endpoint: &'static str, flag: &str, reason: &str, answer: &Value) -> Result<(), Error> {
     let items: Vec<&Value> = match answer.get("data") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(item @ Value::Object(_)) => vec![item],
         _ => Vec::new(),
     };
-    let Some(item) = items.into_iter().find(|i| i.get(refused.flag) == Some(&Value::Bool(false))) else {
-        return Ok(body);
+    let Some(item) = items.into_iter().find(|i| i.get(flag) == Some(&Value::Bool(false))) else {
+        return Ok(());
     };
-    let (code, message) = match item.get(refused.reason) {
+    let (code, message) = match item.get(reason) {
         Some(Value::Object(reason)) => (text(reason.get("code")), text(reason.get("message"))),
         Some(Value::String(s)) => (String::new(), s.clone()),
         _ => (String::new(), String::new()),
     };
-    let message =
-        if message.is_empty() { format!("`{}` is false and no reason was given", refused.flag) } else { message };
+    let message = if message.is_empty() { format!("`{flag}` is false and no reason was given") } else { message };
     Err(Error::Refused { endpoint, code, message })
 }
 

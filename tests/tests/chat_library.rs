@@ -18,7 +18,7 @@ async fn a_message_sent_to_a_channel_reaches_its_reader_and_a_duplicate_is_refus
     let sender_token = mock.issue_user_token("ninja", &["user:write:chat"]);
     let sender = Helix::user(config, sender_token.into()).await.expect("a user client");
 
-    let mut chat = reader.read_chat("ninja").await.expect("subscribed to ninja's chat");
+    let mut chat = reader.read_chat::<Event>("ninja").await.expect("subscribed to ninja's chat");
     let id = sender.send_chat("ninja", "hello chat").await.expect("sent");
     assert!(!id.is_empty());
 
@@ -53,7 +53,9 @@ async fn an_unknown_channel_login_is_an_input_error_before_any_session() {
     let config = mock.client_config().with_eventsub_websocket_url(mock.eventsub_url());
     let token = mock.issue_user_token("ninja", &["user:read:chat", "user:write:chat"]);
     let helix = Helix::user(config, token.into()).await.expect("a user client");
-    let Err(e) = helix.read_chat("no_such_login_here").await else { panic!("read a channel that does not exist") };
+    let Err(e) = helix.read_chat::<Event>("no_such_login_here").await else {
+        panic!("read a channel that does not exist")
+    };
     assert!(e.to_string().contains("no Twitch user has the login `no_such_login_here`"), "{e}");
     let Err(e) = helix.send_chat("no_such_login_here", "hi").await else { panic!("sent to nobody") };
     assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");

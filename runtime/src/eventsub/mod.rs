@@ -41,6 +41,11 @@
 //! ASCII characters) and `Client::subscribe_conduit`; a user client does not
 //! compile. Receiving webhooks and running conduit shards are not built yet.
 //!
+//! Chat on top of it: `Client::read_chat::<E>(channel)` (a session on the
+//! channel's `channel.chat.message`) and `Client::send_chat(channel, text)`,
+//! which fails with `Error::Refused` and Twitch's reason when the message is
+//! dropped; a channel is a login or a user id.
+//!
 //! ```no_run
 //! # #[cfg(feature = "eventsub")]
 //! # async fn demo() -> Result<(), ttv_runtime::Error> {
@@ -91,6 +96,8 @@ mod app_transports;
 mod backoff;
 #[cfg(feature = "eventsub")]
 mod builder;
+#[cfg(feature = "eventsub")]
+mod chat;
 #[cfg(feature = "eventsub")]
 mod connection;
 #[cfg(feature = "eventsub")]

@@ -135,39 +135,6 @@ impl<T: ttv_runtime::TokenKind, E: ttv_runtime::Paginated> Call<'_, T, E> {
 /// Response and body types from the spec's `types` section.
 pub mod types {
     use serde::{Deserialize, Serialize};
-    /// Result of sending a chat message.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-    #[serde(default)]
-    #[non_exhaustive]
-    pub struct SentChatMessage {
-        /// `message_id`
-        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub message_id: String,
-        /// `is_sent`
-        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub is_sent: bool,
-        /// `drop_reason`
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub drop_reason: Option<crate::types::ChatDropReason>,
-        /// Fields Twitch sent that the spec does not name yet, kept as sent.
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
-    /// Why a chat message was not delivered.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-    #[serde(default)]
-    #[non_exhaustive]
-    pub struct ChatDropReason {
-        /// `code`
-        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub code: String,
-        /// `message`
-        #[serde(deserialize_with = "ttv_runtime::__private::or_default")]
-        pub message: String,
-        /// Fields Twitch sent that the spec does not name yet, kept as sent.
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
     /// A Twitch user.
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
@@ -403,46 +370,6 @@ pub mod requests {
             &crate::endpoints::MODIFY_CHANNEL_INFORMATION
         }
     }
-    /// Parameters of **Send Chat Message**.
-    ///
-    /// Post a message in a channel's chat.
-    ///
-    /// `POST /chat/messages` · app or user access token · scopes: `user:write:chat`
-    ///
-    /// [Twitch reference: Send Chat Message](https://dev.twitch.tv/docs/api/reference#send-chat-message)
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
-    #[non_exhaustive]
-    pub struct SendChatMessage {
-        /// `broadcaster_id` (body, required)
-        pub broadcaster_id: String,
-        /// `sender_id` (body, required)
-        pub sender_id: String,
-        /// `message` (body, required)
-        pub message: String,
-    }
-    impl SendChatMessage {
-        /// The request with its required parameters; the others are set with the methods below.
-        pub fn new(
-            broadcaster_id: impl Into<String>,
-            sender_id: impl Into<String>,
-            message: impl Into<String>,
-        ) -> Self {
-            SendChatMessage {
-                broadcaster_id: broadcaster_id.into(),
-                sender_id: sender_id.into(),
-                message: message.into(),
-            }
-        }
-    }
-    impl ttv_runtime::Endpoint for SendChatMessage {
-        type Item = crate::types::SentChatMessage;
-        type Output = ttv_runtime::Response<crate::types::SentChatMessage>;
-        type Auth = ttv_runtime::AppOrUser;
-        fn meta() -> &'static ttv_meta::EndpointMeta {
-            &crate::endpoints::SEND_CHAT_MESSAGE
-        }
-    }
     /// Parameters of **Get Conduits**.
     ///
     /// List the application's EventSub conduits.
@@ -514,27 +441,6 @@ impl<T: ttv_runtime::TokenKind> crate::Helix<T> {
         crate::Call::new(
             &self.0,
             crate::requests::ModifyChannelInformation::new(broadcaster_id),
-        )
-    }
-    /// **Send Chat Message**: Post a message in a channel's chat.
-    ///
-    /// `POST /chat/messages` · app or user access token · scopes: `user:write:chat`
-    ///
-    /// [Twitch reference: Send Chat Message](https://dev.twitch.tv/docs/api/reference#send-chat-message)
-    ///
-    /// Required: `broadcaster_id`, `sender_id`, `message`.
-    pub fn send_chat_message(
-        &self,
-        broadcaster_id: impl Into<String>,
-        sender_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> crate::Call<'_, T, crate::requests::SendChatMessage>
-    where
-        T: ttv_runtime::Permits<ttv_runtime::AppOrUser>,
-    {
-        crate::Call::new(
-            &self.0,
-            crate::requests::SendChatMessage::new(broadcaster_id, sender_id, message),
         )
     }
     /// **Get Conduits**: List the application's EventSub conduits.
@@ -692,31 +598,6 @@ pub mod endpoints {
                 ),
             ],
         );
-    /// **Send Chat Message**: Post a message in a channel's chat.
-    pub static SEND_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
-            "Send Chat Message",
-            "send_chat_message",
-            HttpMethod::Post,
-            "/chat/messages",
-            AuthClass::Either,
-            ResponseMeta::Data {
-                paginated: false,
-                single: false,
-            },
-        )
-        .docs(
-            "Post a message in a channel's chat.",
-            "https://dev.twitch.tv/docs/api/reference#send-chat-message",
-        )
-        .scopes(&["user:write:chat"], &[], &[])
-        .params(
-            &[
-                ParamMeta::body("broadcaster_id", Shape::String).required(),
-                ParamMeta::body("sender_id", Shape::String).required().token_user(),
-                ParamMeta::body("message", Shape::String).required().max_length(500u32),
-            ],
-        )
-        .refused("is_sent", "drop_reason");
     /// **Get Conduits**: List the application's EventSub conduits.
     pub static GET_CONDUITS: EndpointMeta = EndpointMeta::new(
             "Get Conduits",
@@ -739,6 +620,5 @@ pub static ENDPOINTS: &[&ttv_meta::EndpointMeta] = &[
     &endpoints::GET_USERS,
     &endpoints::GET_FOLLOWED_STREAMS,
     &endpoints::MODIFY_CHANNEL_INFORMATION,
-    &endpoints::SEND_CHAT_MESSAGE,
     &endpoints::GET_CONDUITS,
 ];

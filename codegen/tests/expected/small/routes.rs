@@ -6,26 +6,6 @@ use ttv_meta::Shape;
 pub mod type_meta {
     #[allow(unused_imports)]
     use ttv_meta::{FieldMeta, Shape, TypeMeta};
-    /// The fields of the spec type `SentChatMessage` and their shapes.
-    pub static SENT_CHAT_MESSAGE: TypeMeta = TypeMeta::new(
-        "SentChatMessage",
-        &[
-            FieldMeta::new("message_id", Shape::String),
-            FieldMeta::new("is_sent", Shape::Boolean),
-            FieldMeta::new(
-                "drop_reason",
-                Shape::Optional(&Shape::Object(&super::type_meta::CHAT_DROP_REASON)),
-            ),
-        ],
-    );
-    /// The fields of the spec type `ChatDropReason` and their shapes.
-    pub static CHAT_DROP_REASON: TypeMeta = TypeMeta::new(
-        "ChatDropReason",
-        &[
-            FieldMeta::new("code", Shape::String),
-            FieldMeta::new("message", Shape::String),
-        ],
-    );
     /// The fields of the spec type `User` and their shapes.
     pub static USER: TypeMeta = TypeMeta::new(
         "User",
@@ -148,31 +128,6 @@ pub mod endpoints {
                 ),
             ],
         );
-    /// **Send Chat Message**: Post a message in a channel's chat.
-    pub static SEND_CHAT_MESSAGE: EndpointMeta = EndpointMeta::new(
-            "Send Chat Message",
-            "send_chat_message",
-            HttpMethod::Post,
-            "/chat/messages",
-            AuthClass::Either,
-            ResponseMeta::Data {
-                paginated: false,
-                single: false,
-            },
-        )
-        .docs(
-            "Post a message in a channel's chat.",
-            "https://dev.twitch.tv/docs/api/reference#send-chat-message",
-        )
-        .scopes(&["user:write:chat"], &[], &[])
-        .params(
-            &[
-                ParamMeta::body("broadcaster_id", Shape::String).required(),
-                ParamMeta::body("sender_id", Shape::String).required().token_user(),
-                ParamMeta::body("message", Shape::String).required().max_length(500u32),
-            ],
-        )
-        .refused("is_sent", "drop_reason");
     /// **Get Conduits**: List the application's EventSub conduits.
     pub static GET_CONDUITS: EndpointMeta = EndpointMeta::new(
             "Get Conduits",
@@ -200,7 +155,5 @@ pub static ROUTES: &[RouteMeta] = &[
         .source("streams")
         .item(Shape::Object(&type_meta::STREAM)),
     RouteMeta::new(&endpoints::MODIFY_CHANNEL_INFORMATION),
-    RouteMeta::new(&endpoints::SEND_CHAT_MESSAGE)
-        .item(Shape::Object(&type_meta::SENT_CHAT_MESSAGE)),
     RouteMeta::new(&endpoints::GET_CONDUITS).item(Shape::Object(&type_meta::CONDUIT)),
 ];

@@ -24,13 +24,6 @@ pub static VERBS: &[crate::verb::Verb] = &[
         help: "Answer: 204 No Content.",
     },
     crate::verb::Verb {
-        verb: "send-chat-message",
-        aliases: &[],
-        endpoint: &ttv_helix::endpoints::SEND_CHAT_MESSAGE,
-        beta: false,
-        help: "Answer: a list of SentChatMessage:\n  message_id   string\n  is_sent      boolean\n  drop_reason  ChatDropReason?",
-    },
-    crate::verb::Verb {
         verb: "get-conduits",
         aliases: &[],
         endpoint: &ttv_helix::endpoints::GET_CONDUITS,
@@ -52,9 +45,6 @@ pub async fn dispatch(
         }
         "modify-channel-information" => {
             ctx.call_user::<ttv_helix::requests::ModifyChannelInformation>(args).await
-        }
-        "send-chat-message" => {
-            ctx.call_either::<ttv_helix::requests::SendChatMessage>(args).await
         }
         "get-conduits" => ctx.call_app::<ttv_helix::requests::GetConduits>(args).await,
         other => Err(crate::error::CliError::UnknownVerb(other.to_owned())),
